@@ -1,0 +1,5 @@
+export * from "./primitives.js";
+export * from "./errors.js";
+export * from "./client-messages.js";
+export * from "./server-messages.js";
+export * from "./parse.js";

@@ -1,0 +1,131 @@
+import { z } from "zod";
+import { ErrorCode } from "./errors.js";
+import {
+  ClientTimestamp,
+  Participant,
+  PositionMs,
+  RoomCode,
+  ServerInstantMs,
+  TrackInfo,
+  UserId,
+} from "./primitives.js";
+
+export const JoinedMessage = z.object({
+  type: z.literal("joined"),
+  roomCode: RoomCode,
+  userId: UserId,
+  isHost: z.boolean(),
+  hostId: UserId.nullable(),
+  protocolVersion: z.number().int(),
+  serverTime: ServerInstantMs,
+  participants: z.array(Participant),
+});
+
+/** Sent to a joiner when the room has a track: where the timeline is at `atServerMs`. */
+export const PlaySyncMessage = TrackInfo.extend({
+  type: z.literal("PLAY_SYNC"),
+  positionMs: PositionMs,
+  atServerMs: ServerInstantMs,
+  isPaused: z.boolean(),
+});
+
+export const UserJoinedMessage = z.object({
+  type: z.literal("user_joined"),
+  userId: UserId,
+  name: z.string(),
+  totalClients: z.number().int().min(0),
+});
+
+export const UserLeftMessage = z.object({
+  type: z.literal("user_left"),
+  userId: UserId,
+  totalClients: z.number().int().min(0),
+});
+
+export const HostChangedMessage = z.object({
+  type: z.literal("host_changed"),
+  hostId: UserId,
+});
+
+/** Track `positionMs` is heard at server instant `startServerMs` (normally 0 at a future instant). */
+export const PlayBroadcast = TrackInfo.extend({
+  type: z.literal("PLAY"),
+  startServerMs: ServerInstantMs,
+  positionMs: PositionMs,
+});
+
+/** Playback stops at `atServerMs`, holding `positionMs`. */
+export const PauseBroadcast = z.object({
+  type: z.literal("PAUSE"),
+  positionMs: PositionMs,
+  atServerMs: ServerInstantMs,
+});
+
+/** Playback continues from `positionMs` at `startServerMs`. */
+export const ResumeBroadcast = z.object({
+  type: z.literal("RESUME"),
+  positionMs: PositionMs,
+  startServerMs: ServerInstantMs,
+});
+
+/** The timeline jumps to `seekPositionMs` at `atServerMs`, playing or paused as `isPaused` says. */
+export const SeekBroadcast = z.object({
+  type: z.literal("SEEK"),
+  seekPositionMs: PositionMs,
+  atServerMs: ServerInstantMs,
+  isPaused: z.boolean(),
+});
+
+/** A new track starts from 0 at `startServerMs`. */
+export const TrackChangeBroadcast = z.object({
+  type: z.literal("TRACK_CHANGE"),
+  trackData: TrackInfo,
+  startServerMs: ServerInstantMs,
+});
+
+/**
+ * Clock-sync answer: `t1` is the server's receive instant, `t2` its send instant (`serverTime`
+ * equals `t2`, kept under the spec's name), `playbackPosition` the timeline position at `t2`.
+ */
+export const TimePong = z.object({
+  type: z.literal("time_pong"),
+  t0: ClientTimestamp,
+  t1: ServerInstantMs,
+  t2: ServerInstantMs,
+  serverTime: ServerInstantMs,
+  playbackPosition: PositionMs.nullable(),
+});
+
+/** The client was off by `driftMs` (positive: ahead); the timeline is at `correctPosMs` at `atServerMs`. */
+export const ResyncMessage = z.object({
+  type: z.literal("RESYNC"),
+  correctPosMs: PositionMs,
+  atServerMs: ServerInstantMs,
+  driftMs: z.number().finite(),
+});
+
+export const ErrorMessage = z.object({
+  type: z.literal("error"),
+  code: ErrorCode,
+  message: z.string(),
+});
+
+/** Every message the sync server may send. */
+export const ServerMessage = z.discriminatedUnion("type", [
+  JoinedMessage,
+  PlaySyncMessage,
+  UserJoinedMessage,
+  UserLeftMessage,
+  HostChangedMessage,
+  PlayBroadcast,
+  PauseBroadcast,
+  ResumeBroadcast,
+  SeekBroadcast,
+  TrackChangeBroadcast,
+  TimePong,
+  ResyncMessage,
+  ErrorMessage,
+]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
+export type ServerMessageType = ServerMessage["type"];
+export type ServerMessageOf<T extends ServerMessageType> = Extract<ServerMessage, { type: T }>;
