@@ -1,3 +1,4 @@
+export { loadOrCreateSyncSecret } from "./secret.js";
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { DisplayName, RoomCode, UserId } from "@sync-beats/protocol";
 import { z } from "zod";
