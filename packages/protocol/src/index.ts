@@ -3,3 +3,4 @@ export * from "./errors.js";
 export * from "./client-messages.js";
 export * from "./server-messages.js";
 export * from "./parse.js";
+export * from "./rest.js";

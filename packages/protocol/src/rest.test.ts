@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import {
+  ApiErrorBody,
+  CreateRoomBody,
+  LoginBody,
+  SignupBody,
+  TicketResponse,
+  Track,
+  TrackInfo,
+  UpdateRoomBody,
+} from "./index.js";
+
+describe("REST contract", () => {
+  it("normalises usernames and rejects bad ones", () => {
+    expect(SignupBody.parse({ username: " Alice ", password: "correct horse" }).username).toBe("alice");
+    expect(SignupBody.safeParse({ username: "a b", password: "correct horse" }).success).toBe(false);
+    expect(SignupBody.safeParse({ username: "alice", password: "short" }).success).toBe(false);
+  });
+
+  it("login only checks lengths, so a malformed username is an ordinary failed login", () => {
+    expect(LoginBody.safeParse({ username: "a b!", password: "x" }).success).toBe(true);
+    expect(LoginBody.safeParse({ username: "", password: "x" }).success).toBe(false);
+  });
+
+  it("fills room defaults", () => {
+    expect(CreateRoomBody.parse({ name: "Friday" })).toEqual({ name: "Friday", isPublic: true, guestsCanControl: false });
+  });
+
+  it("refuses empty or unknown room updates", () => {
+    expect(UpdateRoomBody.safeParse({}).success).toBe(false);
+    expect(UpdateRoomBody.safeParse({ hostUserId: "x" }).success).toBe(false);
+    expect(UpdateRoomBody.safeParse({ guestsCanControl: true }).success).toBe(true);
+  });
+
+  it("accepts the error body shape and refuses unknown codes", () => {
+    expect(ApiErrorBody.safeParse({ error: { code: "NOT_FOUND", message: "no such room" } }).success).toBe(true);
+    expect(ApiErrorBody.safeParse({ error: { code: "NOPE", message: "x" } }).success).toBe(false);
+  });
+
+  it("a track maps onto the sync protocol's TrackInfo", () => {
+    const track = Track.parse({
+      id: "demo-timecode",
+      title: "Timecode",
+      artist: null,
+      durationMs: 60_000,
+      mimeType: "audio/wav",
+      sizeBytes: 10_584_044,
+      audioUrl: "http://localhost:5001/api/tracks/demo-timecode/audio",
+      ownerUserId: "system",
+      isDemo: true,
+      createdAt: "2026-01-01T00:00:00.000Z",
+    });
+    const info = TrackInfo.parse({ audioUrl: track.audioUrl, duration: track.durationMs, trackId: track.id, title: track.title });
+    expect(info.trackId).toBe("demo-timecode");
+  });
+
+  it("ticket response carries Unix-ms expiry", () => {
+    expect(TicketResponse.safeParse({ ticket: "a.b", expiresAt: 1_700_000_000_000 }).success).toBe(true);
+    expect(TicketResponse.safeParse({ ticket: "a.b", expiresAt: "soon" }).success).toBe(false);
+  });
+});
