@@ -1,0 +1,63 @@
+import { resolve } from "node:path";
+import { loadOrCreateSyncSecret } from "@sync-beats/ticket";
+import { z } from "zod";
+import type { RegistryConfig } from "./room-registry.js";
+import type { ConnectionLimits } from "./connection.js";
+
+const int = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+
+const Env = z.object({
+  PORT: int(6001),
+  HOST: z.string().default("0.0.0.0"),
+  NODE_ENV: z.string().default("development"),
+  DATA_DIR: z.string().optional(),
+  SYNC_SECRET: z.string().optional(),
+  SYNC_DEV_IDENTITY: z.enum(["0", "1"]).default("0"),
+  SYNC_LEAD_MS: int(200),
+  SYNC_MAX_LEAD_MS: int(1500),
+  SYNC_RESYNC_THRESHOLD_MS: int(500),
+  SYNC_HOST_GRACE_MS: int(10_000),
+  SYNC_EMPTY_ROOM_GRACE_MS: int(60_000),
+  SYNC_HEARTBEAT_MS: int(15_000),
+  SYNC_MAX_FRAME_BYTES: int(16 * 1024),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export interface SyncServerConfig {
+  port: number;
+  host: string;
+  room: RegistryConfig;
+  limits: ConnectionLimits;
+  heartbeatMs: number;
+  /** Ticket secret, or null for dev identity (the client's claimed userId is trusted). */
+  ticketSecret: string | null;
+  logLevel: string;
+}
+
+/** The repository's `data/` folder, shared with the API (tickets are signed with a secret kept there). */
+export const DEFAULT_DATA_DIR = resolve(import.meta.dirname, "../../../data");
+
+/** Reads and checks the environment; throws with every problem listed. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): SyncServerConfig {
+  const parsed = Env.parse(env);
+  const devIdentity = parsed.SYNC_DEV_IDENTITY === "1";
+  if (devIdentity && parsed.NODE_ENV === "production") {
+    throw new Error("SYNC_DEV_IDENTITY=1 trusts client-claimed user ids and is refused in production");
+  }
+  return {
+    port: parsed.PORT,
+    host: parsed.HOST,
+    room: {
+      leadMs: parsed.SYNC_LEAD_MS,
+      maxLeadMs: Math.max(parsed.SYNC_MAX_LEAD_MS, parsed.SYNC_LEAD_MS),
+      resyncThresholdMs: parsed.SYNC_RESYNC_THRESHOLD_MS,
+      hostGraceMs: parsed.SYNC_HOST_GRACE_MS,
+      emptyRoomGraceMs: parsed.SYNC_EMPTY_ROOM_GRACE_MS,
+      firstJoinerHosts: devIdentity,
+    },
+    limits: { maxFrameBytes: parsed.SYNC_MAX_FRAME_BYTES, messagesPerSecond: 40, messageBurst: 80 },
+    heartbeatMs: parsed.SYNC_HEARTBEAT_MS,
+    ticketSecret: devIdentity ? null : loadOrCreateSyncSecret(parsed.DATA_DIR ?? DEFAULT_DATA_DIR, parsed.SYNC_SECRET),
+    logLevel: parsed.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,171 @@
+import {
+  type ClientMessage,
+  type ClientMessageOf,
+  type ClientMessageType,
+  CloseCode,
+  type ErrorCode,
+  PROTOCOL_VERSION,
+  validateClientMessage,
+} from "@sync-beats/protocol";
+import type { Logger } from "pino";
+import type { ClientSocket } from "./client-socket.js";
+import type { Clock } from "./clock.js";
+import { ProtocolError } from "./errors.js";
+import type { IdentityVerifier } from "./identity.js";
+import { TokenBucket } from "./rate-limiter.js";
+import type { Member, Room } from "./room.js";
+import type { RoomRegistry } from "./room-registry.js";
+
+export interface ConnectionLimits {
+  /** Frames larger than this (in UTF-8 bytes) get `FRAME_TOO_LARGE`; the socket stays open. */
+  maxFrameBytes: number;
+  messagesPerSecond: number;
+  messageBurst: number;
+}
+
+export interface ConnectionDeps {
+  registry: RoomRegistry;
+  verifyIdentity: IdentityVerifier;
+  clock: Clock;
+  logger: Logger;
+  limits: ConnectionLimits;
+  onMessage?(type: ClientMessageType | "invalid"): void;
+}
+
+/** Lifecycle of one socket; each phase holds only what is valid in it. */
+type ConnectionState =
+  | { phase: "awaiting-join" }
+  | { phase: "joined"; room: Room; member: Member }
+  | { phase: "closing" };
+
+type Handler<T extends ClientMessageType> = (message: ClientMessageOf<T>, receivedAt: number) => void;
+
+/**
+ * One client connection: validates each frame, dispatches it exhaustively, and turns every
+ * {@link ProtocolError} into an `error` frame so the connection and the room live on.
+ */
+export class Connection {
+  private state: ConnectionState = { phase: "awaiting-join" };
+  private readonly bucket: TokenBucket;
+  private readonly handlers: { [T in ClientMessageType]: Handler<T> } = {
+    join: (message) => this.join(message),
+    PLAY: (message) => this.control(message),
+    PAUSE: (message) => this.control(message),
+    RESUME: (message) => this.control(message),
+    SEEK: (message) => this.control(message),
+    TRACK_CHANGE: (message) => this.control(message),
+    time_ping: (message, receivedAt) => this.joined().room.timePong(this.joined().member, message.t0, receivedAt, message.rttMs),
+    sync_check: (message) => this.joined().room.syncCheck(this.joined().member, message),
+  };
+
+  constructor(
+    private readonly socket: ClientSocket,
+    private readonly deps: ConnectionDeps,
+  ) {
+    this.bucket = new TokenBucket(deps.limits.messagesPerSecond, deps.limits.messageBurst, deps.clock.now());
+  }
+
+  get phase(): ConnectionState["phase"] {
+    return this.state.phase;
+  }
+
+  /** Handles one text frame; `receivedAt` is stamped by the transport on arrival. */
+  onText(text: string, receivedAt: number): void {
+    try {
+      if (Buffer.byteLength(text) > this.deps.limits.maxFrameBytes) {
+        throw new ProtocolError("FRAME_TOO_LARGE", `frames are limited to ${this.deps.limits.maxFrameBytes} bytes`);
+      }
+      if (!this.bucket.take(receivedAt)) throw new ProtocolError("RATE_LIMITED", "too many messages; slow down");
+      const message = this.decode(text);
+      this.deps.onMessage?.(message.type);
+      (this.handlers[message.type] as Handler<ClientMessageType>)(message, receivedAt);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  onBinary(): void {
+    this.fail(new ProtocolError("BINARY_NOT_SUPPORTED", "send JSON text frames"));
+  }
+
+  /** Heartbeat round trip measured by the transport. */
+  onRtt(rttMs: number): void {
+    if (this.state.phase === "joined") this.state.room.recordRtt(this.state.member, rttMs);
+  }
+
+  onClose(): void {
+    if (this.state.phase === "joined") this.state.room.leave(this.state.member);
+    this.state = { phase: "closing" };
+  }
+
+  /**
+   * JSON first; a well-formed `time_ping` skips zod: it is the most frequent frame and its two
+   * numeric fields are checked by hand here.
+   */
+  private decode(text: string): ClientMessage {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new ProtocolError("BAD_JSON", "frame is not valid JSON");
+    }
+    const ping = value as { type?: unknown; t0?: unknown; rttMs?: unknown };
+    if (
+      ping?.type === "time_ping" &&
+      Number.isFinite(ping.t0) &&
+      (ping.rttMs === undefined || (typeof ping.rttMs === "number" && ping.rttMs >= 0 && ping.rttMs <= 60_000)) &&
+      Object.keys(ping).length <= 3
+    ) {
+      return ping as ClientMessageOf<"time_ping">;
+    }
+    const result = validateClientMessage(value);
+    if (!result.ok) {
+      this.deps.onMessage?.("invalid");
+      throw new ProtocolError(result.code, result.message);
+    }
+    return result.message;
+  }
+
+  private joined(): Extract<ConnectionState, { phase: "joined" }> {
+    if (this.state.phase !== "joined") throw new ProtocolError("NOT_JOINED", "send join first");
+    return this.state;
+  }
+
+  private join(message: ClientMessageOf<"join">): void {
+    if (this.state.phase !== "awaiting-join") throw new ProtocolError("ALREADY_JOINED", "this connection already joined a room");
+    if (message.protocolVersion !== PROTOCOL_VERSION) {
+      throw new ProtocolError(
+        "PROTOCOL_MISMATCH",
+        `server speaks protocol ${PROTOCOL_VERSION}, client ${message.protocolVersion}`,
+        CloseCode.PROTOCOL_MISMATCH,
+      );
+    }
+    const identity = this.deps.verifyIdentity(message, this.deps.clock.now());
+    const room = this.deps.registry.getOrCreate(message.roomCode);
+    const member = room.join(this.socket, identity);
+    this.state = { phase: "joined", room, member };
+    this.deps.logger.info({ room: room.code, userId: identity.userId }, "joined");
+  }
+
+  private control(message: Parameters<Room["control"]>[1]): void {
+    const { room, member } = this.joined();
+    room.control(member, message);
+  }
+
+  private fail(error: unknown): void {
+    const protocolError =
+      error instanceof ProtocolError ? error : new ProtocolError("INTERNAL", "internal error");
+    const room = this.state.phase === "joined" ? this.state.room.code : undefined;
+    if (protocolError.code === "INTERNAL") this.deps.logger.error({ err: error, room }, "handler failed");
+    else this.deps.logger.debug({ room, code: protocolError.code }, protocolError.message);
+    this.sendError(protocolError.code, protocolError.message);
+    if (protocolError.closeWith !== undefined) {
+      this.onClose();
+      this.socket.close(protocolError.closeWith, protocolError.message.slice(0, 120));
+    }
+  }
+
+  private sendError(code: ErrorCode, message: string): void {
+    this.socket.send(JSON.stringify({ type: "error", code, message }));
+  }
+}

@@ -1,0 +1,123 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { CloseCode } from "@sync-beats/protocol";
+import type { Logger } from "pino";
+import { WebSocket, WebSocketServer } from "ws";
+import type { ClientSocket } from "./client-socket.js";
+import { type Clock, systemClock } from "./clock.js";
+import type { SyncServerConfig } from "./config.js";
+import { Connection } from "./connection.js";
+import { devIdentityVerifier, ticketVerifier } from "./identity.js";
+import { RoomRegistry } from "./room-registry.js";
+
+/** A socket whose unsent data grows past this is too slow to follow the room; it is dropped. */
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** A connection must join within this long. */
+const JOIN_TIMEOUT_MS = 10_000;
+
+export interface RunningSyncServer {
+  readonly port: number;
+  readonly registry: RoomRegistry;
+  close(): Promise<void>;
+}
+
+/** Adapts a `ws` socket to the room's {@link ClientSocket}, dropping clients that fall behind. */
+function adapt(ws: WebSocket): ClientSocket {
+  return {
+    send(text) {
+      if (ws.readyState !== WebSocket.OPEN) return false;
+      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+        ws.terminate();
+        return false;
+      }
+      ws.send(text);
+      return true;
+    },
+    close(code, reason) {
+      ws.close(code, reason);
+    },
+    get isOpen() {
+      return ws.readyState === WebSocket.OPEN;
+    },
+  };
+}
+
+/** Starts the HTTP + WebSocket server; `config.port` 0 picks a free port. */
+export async function startSyncServer(
+  config: SyncServerConfig,
+  logger: Logger,
+  clock: Clock = systemClock,
+): Promise<RunningSyncServer> {
+  const registry = new RoomRegistry(clock, config.room, logger);
+  const verifyIdentity = config.ticketSecret ? ticketVerifier(config.ticketSecret) : devIdentityVerifier;
+  let connections = 0;
+
+  const http = createServer((request: IncomingMessage, response: ServerResponse) => {
+    if (request.method === "GET" && request.url === "/healthz") {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(JSON.stringify({ status: "ok", rooms: registry.size, connections }));
+      return;
+    }
+    response.writeHead(404, { "content-type": "application/json" });
+    response.end(JSON.stringify({ error: { code: "NOT_FOUND", message: "WebSocket clients connect to /" } }));
+  });
+
+  // The hard cap closes the socket (ws answers 1009); below it, oversized frames get a typed error.
+  const wss = new WebSocketServer({
+    server: http,
+    maxPayload: Math.max(64 * 1024, config.limits.maxFrameBytes * 4),
+    perMessageDeflate: false,
+  });
+
+  wss.on("connection", (ws) => {
+    connections++;
+    const connection = new Connection(adapt(ws), { registry, verifyIdentity, clock, logger, limits: config.limits });
+    let alive = true;
+    let pingSentAt = 0;
+    const stopHeartbeat = clock.setInterval(() => {
+      if (!alive) {
+        ws.terminate();
+        return;
+      }
+      alive = false;
+      pingSentAt = clock.now();
+      ws.ping();
+    }, config.heartbeatMs);
+    const stopJoinTimer = clock.setTimeout(() => {
+      if (connection.phase === "awaiting-join") ws.close(CloseCode.JOIN_TIMEOUT, "join timeout");
+    }, JOIN_TIMEOUT_MS);
+
+    ws.on("message", (data, isBinary) => {
+      const receivedAt = clock.now();
+      if (isBinary) connection.onBinary();
+      else connection.onText(data.toString(), receivedAt);
+    });
+    ws.on("pong", () => {
+      alive = true;
+      connection.onRtt(clock.now() - pingSentAt);
+    });
+    ws.on("error", (error) => logger.debug({ err: error }, "socket error"));
+    ws.on("close", () => {
+      connections--;
+      stopHeartbeat();
+      stopJoinTimer();
+      connection.onClose();
+    });
+  });
+
+  await new Promise<void>((resolve) => http.listen(config.port, config.host, resolve));
+  const port = (http.address() as AddressInfo).port;
+  logger.info({ port, identity: config.ticketSecret ? "ticket" : "dev" }, "sync server listening");
+
+  return {
+    port,
+    registry,
+    async close() {
+      for (const room of registry.all()) room.closeAll(CloseCode.GOING_AWAY, "server shutting down");
+      for (const ws of wss.clients) ws.terminate();
+      registry.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { PROTOCOL_VERSION } from "@sync-beats/protocol";
+import pino from "pino";
+import { Connection } from "../src/connection.js";
+import { devIdentityVerifier, type IdentityVerifier } from "../src/identity.js";
+import { type RegistryConfig, RoomRegistry } from "../src/room-registry.js";
+import { FakeClock } from "./fake-clock.js";
+import { MemorySocket } from "./memory-socket.js";
+
+export const testRoomConfig: RegistryConfig = {
+  leadMs: 200,
+  maxLeadMs: 1_500,
+  resyncThresholdMs: 500,
+  hostGraceMs: 10_000,
+  emptyRoomGraceMs: 60_000,
+  firstJoinerHosts: true,
+};
+
+/** A registry on a fake clock, and a way to open in-memory client connections to it. */
+export function createHarness(options: { verifyIdentity?: IdentityVerifier; config?: Partial<RegistryConfig> } = {}) {
+  const clock = new FakeClock();
+  const logger = pino({ level: "silent" });
+  const registry = new RoomRegistry(clock, { ...testRoomConfig, ...options.config }, logger);
+  const verifyIdentity = options.verifyIdentity ?? devIdentityVerifier;
+
+  function connect() {
+    const socket = new MemorySocket();
+    const connection = new Connection(socket, {
+      registry,
+      verifyIdentity,
+      clock,
+      logger,
+      limits: { maxFrameBytes: 16 * 1024, messagesPerSecond: 40, messageBurst: 80 },
+    });
+    const send = (message: object | string) =>
+      connection.onText(typeof message === "string" ? message : JSON.stringify(message), clock.now());
+    return { socket, connection, send };
+  }
+
+  function joinAs(userId: string, roomCode = "ROOM42") {
+    const client = connect();
+    client.send({ type: "join", roomCode, protocolVersion: PROTOCOL_VERSION, userId });
+    return client;
+  }
+
+  return { clock, registry, connect, joinAs };
+}

@@ -1,0 +1,67 @@
+import { parseServerMessage, type ServerMessage, type ServerMessageOf, type ServerMessageType } from "@sync-beats/protocol";
+import { WebSocket } from "ws";
+
+/** A real `ws` client that queues validated server messages and lets a test await the next of a type. */
+export class TestClient {
+  readonly received: ServerMessage[] = [];
+  private waiters: { type: ServerMessageType; resolve: (message: ServerMessage) => void; from: number }[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on("message", (data) => {
+      const parsed = parseServerMessage(data.toString());
+      if (!parsed.ok) throw new Error(`invalid server frame: ${data.toString()}`);
+      this.received.push(parsed.message);
+      this.flush();
+    });
+    this.closed = new Promise((resolve) => ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+  }
+
+  static async connect(url: string): Promise<TestClient> {
+    const ws = new WebSocket(url);
+    await new Promise<void>((resolve, reject) => {
+      ws.once("open", () => resolve());
+      ws.once("error", reject);
+    });
+    return new TestClient(ws);
+  }
+
+  send(message: object | string): void {
+    this.ws.send(typeof message === "string" ? message : JSON.stringify(message));
+  }
+
+  /** Resolves with the first message of `type` received after the `from`-th message (default: any not yet awaited). */
+  next<T extends ServerMessageType>(type: T, timeoutMs = 5_000): Promise<ServerMessageOf<T>> {
+    const from = this.received.length;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${type}; got ${this.received.map((m) => m.type).join(",")}`)), timeoutMs);
+      this.waiters.push({
+        type,
+        from,
+        resolve: (message) => {
+          clearTimeout(timer);
+          resolve(message as ServerMessageOf<T>);
+        },
+      });
+      this.flush();
+    });
+  }
+
+  /** The first message of `type` seen so far, or one yet to come. */
+  first<T extends ServerMessageType>(type: T): Promise<ServerMessageOf<T>> {
+    const seen = this.received.find((message) => message.type === type);
+    return seen ? Promise.resolve(seen as ServerMessageOf<T>) : this.next(type);
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+
+  private flush(): void {
+    this.waiters = this.waiters.filter((waiter) => {
+      const match = this.received.slice(waiter.from).find((message) => message.type === waiter.type);
+      if (match) waiter.resolve(match);
+      return !match;
+    });
+  }
+}
