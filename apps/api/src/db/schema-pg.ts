@@ -1,0 +1,74 @@
+/** PostgreSQL tables: the twin of ./schema-sqlite.ts (same names, same row types). */
+import { boolean, doublePrecision, index, integer, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+
+const instant = (name: string) => timestamp(name, { withTimezone: true, mode: "date", precision: 3 });
+const createdAt = () => instant("created_at").notNull();
+
+export const users = pgTable("users", {
+  id: text("id").primaryKey(),
+  username: text("username").notNull().unique(),
+  displayName: text("display_name").notNull(),
+  passwordHash: text("password_hash").notNull(),
+  createdAt: createdAt(),
+});
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    sid: text("sid").primaryKey(),
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    data: text("data").notNull(),
+    expiresAt: instant("expires_at").notNull(),
+  },
+  (t) => [index("sessions_expires_at_idx").on(t.expiresAt), index("sessions_user_id_idx").on(t.userId)],
+);
+
+export const rooms = pgTable(
+  "rooms",
+  {
+    code: text("code").primaryKey(),
+    name: text("name").notNull(),
+    isPublic: boolean("is_public").notNull(),
+    guestsCanControl: boolean("guests_can_control").notNull(),
+    hostUserId: text("host_user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("rooms_public_created_idx").on(t.isPublic, t.createdAt)],
+);
+
+export const participants = pgTable(
+  "participants",
+  {
+    roomCode: text("room_code")
+      .notNull()
+      .references(() => rooms.code, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    joinedAt: instant("joined_at").notNull(),
+    leftAt: instant("left_at"),
+  },
+  (t) => [primaryKey({ columns: [t.roomCode, t.userId] }), index("participants_user_idx").on(t.userId)],
+);
+
+export const tracks = pgTable(
+  "tracks",
+  {
+    id: text("id").primaryKey(),
+    ownerUserId: text("owner_user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    artist: text("artist"),
+    durationMs: doublePrecision("duration_ms").notNull(),
+    mimeType: text("mime_type").notNull(),
+    sizeBytes: integer("size_bytes").notNull(),
+    fileName: text("file_name").notNull(),
+    sha256: text("sha256").notNull(),
+    isDemo: boolean("is_demo").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("tracks_owner_idx").on(t.ownerUserId)],
+);

@@ -1,0 +1,206 @@
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lte, or } from "drizzle-orm";
+import type { LibSQLDatabase } from "drizzle-orm/libsql";
+import type * as schema from "../db/schema-sqlite.js";
+import type {
+  ParticipantRepository,
+  Repositories,
+  RoomRepository,
+  RoomView,
+  SessionRepository,
+  TrackRepository,
+  UserRepository,
+} from "./types.js";
+
+/**
+ * One implementation for both dialects. It is typed against the SQLite tables; the PostgreSQL
+ * caller passes its own `drizzle(pg)` database and `pgTable`s through a cast (see db/open.ts).
+ * That is sound at run time because only builder methods both dialects share are used (select,
+ * insert … onConflict … returning, update, delete, transaction, joins, count) and every SQL
+ * fragment comes from the runtime table objects, so each database renders its own SQL. The
+ * shared contract suite runs against both to keep it that way. The alternative, two copies of
+ * every query, drifts.
+ */
+export type Db = LibSQLDatabase<Record<string, never>>;
+export type Schema = typeof schema;
+
+export function createRepositories(db: Db, t: Schema): Repositories {
+  return {
+    users: userRepository(db, t),
+    sessions: sessionRepository(db, t),
+    rooms: roomRepository(db, t),
+    participants: participantRepository(db, t),
+    tracks: trackRepository(db, t),
+  };
+}
+
+function userRepository(db: Db, { users }: Schema): UserRepository {
+  return {
+    async create(user) {
+      const inserted = await db.insert(users).values(user).onConflictDoNothing().returning({ id: users.id });
+      return inserted.length === 1;
+    },
+    async findById(id) {
+      const [row] = await db.select().from(users).where(eq(users.id, id));
+      return row ?? null;
+    },
+    async findByUsername(username) {
+      const [row] = await db.select().from(users).where(eq(users.username, username));
+      return row ?? null;
+    },
+  };
+}
+
+function sessionRepository(db: Db, { sessions }: Schema): SessionRepository {
+  return {
+    async get(sid, now) {
+      const [row] = await db.select().from(sessions).where(eq(sessions.sid, sid));
+      if (!row || row.expiresAt <= now) return null;
+      return row;
+    },
+    async set(session) {
+      await db
+        .insert(sessions)
+        .values(session)
+        .onConflictDoUpdate({
+          target: sessions.sid,
+          set: { userId: session.userId, data: session.data, expiresAt: session.expiresAt },
+        });
+    },
+    async touch(sid, expiresAt) {
+      await db.update(sessions).set({ expiresAt }).where(eq(sessions.sid, sid));
+    },
+    async destroy(sid) {
+      await db.delete(sessions).where(eq(sessions.sid, sid));
+    },
+    async deleteExpired(now) {
+      const deleted = await db.delete(sessions).where(lte(sessions.expiresAt, now)).returning({ sid: sessions.sid });
+      return deleted.length;
+    },
+  };
+}
+
+function roomRepository(db: Db, { rooms, users, participants }: Schema): RoomRepository {
+  /** Rooms with host name and live count. Grouping by both primary keys is valid SQL on both. */
+  const selectViews = () =>
+    db
+      .select({
+        code: rooms.code,
+        name: rooms.name,
+        isPublic: rooms.isPublic,
+        guestsCanControl: rooms.guestsCanControl,
+        hostUserId: rooms.hostUserId,
+        createdAt: rooms.createdAt,
+        hostDisplayName: users.displayName,
+        participantCount: count(participants.userId),
+      })
+      .from(rooms)
+      .innerJoin(users, eq(users.id, rooms.hostUserId))
+      .leftJoin(participants, and(eq(participants.roomCode, rooms.code), isNull(participants.leftAt)))
+      .groupBy(rooms.code, users.id)
+      .$dynamic();
+
+  return {
+    async create(room) {
+      return db.transaction(async (tx) => {
+        const inserted = await tx.insert(rooms).values(room).onConflictDoNothing().returning({ code: rooms.code });
+        if (inserted.length !== 1) return false;
+        await tx.insert(participants).values({ roomCode: room.code, userId: room.hostUserId, joinedAt: room.createdAt });
+        return true;
+      });
+    },
+    async find(code) {
+      const [row] = await selectViews().where(eq(rooms.code, code));
+      return row ?? null;
+    },
+    async listPublic(limit) {
+      return selectViews().where(eq(rooms.isPublic, true)).orderBy(desc(rooms.createdAt), asc(rooms.code)).limit(limit);
+    },
+    async listForUser(userId, limit) {
+      const liveIn = db
+        .select({ code: participants.roomCode })
+        .from(participants)
+        .where(and(eq(participants.userId, userId), isNull(participants.leftAt)));
+      const rows: RoomView[] = await selectViews()
+        .where(or(eq(rooms.hostUserId, userId), inArray(rooms.code, liveIn)))
+        .orderBy(desc(rooms.createdAt), asc(rooms.code))
+        .limit(limit);
+      return rows;
+    },
+    async update(code, patch) {
+      if (Object.keys(patch).length === 0) return;
+      await db.update(rooms).set(patch).where(eq(rooms.code, code));
+    },
+    async transferHost(code, fromUserId, toUserId) {
+      const updated = await db
+        .update(rooms)
+        .set({ hostUserId: toUserId })
+        .where(and(eq(rooms.code, code), eq(rooms.hostUserId, fromUserId)))
+        .returning({ code: rooms.code });
+      return updated.length === 1;
+    },
+  };
+}
+
+function participantRepository(db: Db, { participants, users }: Schema): ParticipantRepository {
+  const row = (roomCode: string, userId: string) =>
+    and(eq(participants.roomCode, roomCode), eq(participants.userId, userId));
+  return {
+    async join(roomCode, userId, at) {
+      // Insert, or revive a row that has left; a live row is left untouched (keeps its joinedAt).
+      await db
+        .insert(participants)
+        .values({ roomCode, userId, joinedAt: at, leftAt: null })
+        .onConflictDoUpdate({
+          target: [participants.roomCode, participants.userId],
+          set: { joinedAt: at, leftAt: null },
+          setWhere: isNotNull(participants.leftAt),
+        });
+    },
+    async leave(roomCode, userId, at) {
+      const updated = await db
+        .update(participants)
+        .set({ leftAt: at })
+        .where(and(row(roomCode, userId), isNull(participants.leftAt)))
+        .returning({ userId: participants.userId });
+      return updated.length === 1;
+    },
+    async isLive(roomCode, userId) {
+      const [found] = await db
+        .select({ userId: participants.userId })
+        .from(participants)
+        .where(and(row(roomCode, userId), isNull(participants.leftAt)));
+      return found !== undefined;
+    },
+    async listLive(roomCode) {
+      return db
+        .select({ userId: participants.userId, displayName: users.displayName, joinedAt: participants.joinedAt })
+        .from(participants)
+        .innerJoin(users, eq(users.id, participants.userId))
+        .where(and(eq(participants.roomCode, roomCode), isNull(participants.leftAt)))
+        .orderBy(asc(participants.joinedAt), asc(participants.userId));
+    },
+  };
+}
+
+function trackRepository(db: Db, { tracks }: Schema): TrackRepository {
+  return {
+    async create(track) {
+      await db.insert(tracks).values(track);
+    },
+    async upsert(track) {
+      const { id: _id, createdAt: _createdAt, ...rest } = track;
+      await db.insert(tracks).values(track).onConflictDoUpdate({ target: tracks.id, set: rest });
+    },
+    async find(id) {
+      const [found] = await db.select().from(tracks).where(eq(tracks.id, id));
+      return found ?? null;
+    },
+    async listVisibleTo(userId) {
+      return db
+        .select()
+        .from(tracks)
+        .where(or(eq(tracks.isDemo, true), eq(tracks.ownerUserId, userId)))
+        .orderBy(desc(tracks.isDemo), desc(tracks.createdAt), asc(tracks.id));
+    },
+  };
+}
