@@ -35,10 +35,11 @@ export interface ConnectionDeps {
 /** Lifecycle of one socket; each phase holds only what is valid in it. */
 type ConnectionState =
   | { phase: "awaiting-join" }
+  | { phase: "joining"; room: Room }
   | { phase: "joined"; room: Room; member: Member }
   | { phase: "closing" };
 
-type Handler<T extends ClientMessageType> = (message: ClientMessageOf<T>, receivedAt: number) => void;
+type Handler<T extends ClientMessageType> = (message: ClientMessageOf<T>, receivedAt: number) => void | Promise<void>;
 
 /**
  * One client connection: validates each frame, dispatches it exhaustively, and turns every
@@ -78,7 +79,8 @@ export class Connection {
       if (!this.bucket.take(receivedAt)) throw new ProtocolError("RATE_LIMITED", "too many messages; slow down");
       const message = this.decode(text);
       this.deps.onMessage?.(message.type);
-      (this.handlers[message.type] as Handler<ClientMessageType>)(message, receivedAt);
+      const outcome = (this.handlers[message.type] as Handler<ClientMessageType>)(message, receivedAt);
+      if (outcome) outcome.catch((error: unknown) => this.fail(error));
     } catch (error) {
       this.fail(error);
     }
@@ -94,7 +96,7 @@ export class Connection {
   }
 
   onClose(): void {
-    if (this.state.phase === "joined") this.state.room.leave(this.state.member);
+    if (this.state.phase === "joined") this.leaveQuietly(this.state.room, this.state.member);
     this.state = { phase: "closing" };
   }
 
@@ -131,7 +133,11 @@ export class Connection {
     return this.state;
   }
 
-  private join(message: ClientMessageOf<"join">): void {
+  private leaveQuietly(room: Room, member: Member): void {
+    room.leave(member).catch((error: unknown) => this.deps.logger.error({ err: error, room: room.code }, "leave failed"));
+  }
+
+  private async join(message: ClientMessageOf<"join">): Promise<void> {
     if (this.state.phase !== "awaiting-join") throw new ProtocolError("ALREADY_JOINED", "this connection already joined a room");
     if (message.protocolVersion !== PROTOCOL_VERSION) {
       throw new ProtocolError(
@@ -142,20 +148,26 @@ export class Connection {
     }
     const identity = this.deps.verifyIdentity(message, this.deps.clock.now());
     const room = this.deps.registry.getOrCreate(message.roomCode);
-    const member = room.join(this.socket, identity);
+    this.state = { phase: "joining", room };
+    const member = await room.join(this.socket, identity);
+    if (this.state.phase !== "joining") {
+      // The socket closed while the join was in flight.
+      this.leaveQuietly(room, member);
+      return;
+    }
     this.state = { phase: "joined", room, member };
     this.deps.logger.info({ room: room.code, userId: identity.userId }, "joined");
   }
 
-  private control(message: Parameters<Room["control"]>[1]): void {
+  private control(message: Parameters<Room["control"]>[1]): Promise<void> {
     const { room, member } = this.joined();
-    room.control(member, message);
+    return room.control(member, message);
   }
 
   private fail(error: unknown): void {
     const protocolError =
       error instanceof ProtocolError ? error : new ProtocolError("INTERNAL", "internal error");
-    const room = this.state.phase === "joined" ? this.state.room.code : undefined;
+    const room = this.state.phase === "joined" || this.state.phase === "joining" ? this.state.room.code : undefined;
     if (protocolError.code === "INTERNAL") this.deps.logger.error({ err: error, room }, "handler failed");
     else this.deps.logger.debug({ room, code: protocolError.code }, protocolError.message);
     this.sendError(protocolError.code, protocolError.message);

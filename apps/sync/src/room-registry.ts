@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { Backplane } from "./backplane.js";
 import type { Clock, Disposer } from "./clock.js";
 import { Room, type RoomConfig, type RoomEvents } from "./room.js";
 
@@ -7,7 +8,10 @@ export interface RegistryConfig extends RoomConfig {
   emptyRoomGraceMs: number;
 }
 
-/** Live rooms by code. Empty rooms are removed after a grace period unless someone comes back. */
+/**
+ * This node's live rooms by code. A room without local members is dropped after a grace period
+ * unless someone comes back; with the in-memory backplane its timeline goes with it.
+ */
 export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
   private readonly removals = new Map<string, Disposer>();
@@ -16,6 +20,7 @@ export class RoomRegistry {
     private readonly clock: Clock,
     private readonly config: RegistryConfig,
     private readonly logger: Logger,
+    private readonly backplane: Backplane,
     private readonly events: Omit<RoomEvents, "onEmpty"> = {},
   ) {}
 
@@ -32,7 +37,8 @@ export class RoomRegistry {
     this.removals.delete(code);
     let room = this.rooms.get(code);
     if (!room) {
-      room = new Room(code, this.clock, this.config, { ...this.events, onEmpty: (empty) => this.scheduleRemoval(empty) }, this.logger);
+      const events = { ...this.events, onEmpty: (empty: Room) => this.scheduleRemoval(empty) };
+      room = new Room(code, this.clock, this.config, this.backplane, events, this.logger);
       this.rooms.set(code, room);
     }
     return room;
@@ -43,11 +49,12 @@ export class RoomRegistry {
     return this.rooms.values();
   }
 
-  dispose(): void {
+  async dispose(): Promise<void> {
     for (const cancel of this.removals.values()) cancel();
-    for (const room of this.rooms.values()) room.dispose();
     this.removals.clear();
+    const rooms = [...this.rooms.values()];
     this.rooms.clear();
+    await Promise.all(rooms.map((room) => room.dispose()));
   }
 
   private scheduleRemoval(room: Room): void {
@@ -57,8 +64,8 @@ export class RoomRegistry {
       this.clock.setTimeout(() => {
         this.removals.delete(room.code);
         if (room.size > 0) return;
-        room.dispose();
         this.rooms.delete(room.code);
+        void room.dispose().catch((error: unknown) => this.logger.error({ err: error, room: room.code }, "room disposal failed"));
         this.logger.info({ room: room.code }, "empty room removed");
       }, this.config.emptyRoomGraceMs),
     );

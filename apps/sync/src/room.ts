@@ -1,10 +1,12 @@
 import type { ClientMessageOf, ControlMessage, Participant, ServerMessage } from "@sync-beats/protocol";
 import { PROTOCOL_VERSION } from "@sync-beats/protocol";
 import type { Logger } from "pino";
+import { type Backplane, EMPTY_ROOM_STATE, type PresenceEntry, type RoomEnvelope, type SharedRoomState } from "./backplane.js";
 import type { ClientSocket } from "./client-socket.js";
 import type { Clock, Disposer } from "./clock.js";
 import { ProtocolError } from "./errors.js";
 import type { Identity } from "./identity.js";
+import { applyControl, hostOnJoin, promoteSuccessor } from "./room-transitions.js";
 import * as timeline from "./timeline.js";
 
 export interface RoomConfig {
@@ -22,173 +24,128 @@ export interface RoomConfig {
 
 export interface RoomEvents {
   onEmpty(room: Room): void;
-  onResync?(room: Room, driftMs: number): void;
-  onBroadcast?(type: ServerMessage["type"], fanOut: number): void;
+  onResync?(driftMs: number): void;
+  /** A frame reached this node's members: how many, and how long since the origin published it. */
+  onFanOut?(fanOut: number, latencyMs: number): void;
 }
 
-/** One live connection in a room. */
+/** One live connection in a room on this node. */
 export interface Member {
-  readonly id: number;
+  /** Unique across nodes (`nodeId:n`). */
+  readonly id: string;
   readonly socket: ClientSocket;
   readonly identity: Identity;
   /** Latest round trip the client or the heartbeat measured, used to size lead times. */
   rttMs: number | null;
+  /** Frames that arrived while the member was being told the room's state; sent right after. */
+  pending: string[] | null;
 }
 
 /** A `sync_check` about an instant further than this from now is not a drift report but garbage. */
 const MAX_SYNC_CHECK_SKEW_MS = 30_000;
 
-let nextMemberId = 1;
+let nextMemberNumber = 1;
+
+function participantsOf(presence: PresenceEntry[], hostUserId: string | null): Participant[] {
+  const byUser = new Map<string, Participant>();
+  for (const { userId, name } of presence) byUser.set(userId, { userId, name, isHost: userId === hostUserId });
+  return [...byUser.values()];
+}
 
 /**
- * A room of live clients and its authoritative playback timeline. All I/O goes through
- * {@link ClientSocket}; all time through the injected {@link Clock}.
+ * This node's view of a room: its local members, and a copy of the shared state kept current by
+ * the backplane. Every change goes through the backplane, so the same code serves one process or
+ * many over Redis. All time comes from the injected {@link Clock}.
  */
 export class Room {
-  private readonly members = new Map<number, Member>();
-  private hostUserId: string | null = null;
-  private state: timeline.Timeline | null = null;
+  private readonly members = new Map<string, Member>();
+  private state: SharedRoomState = EMPTY_ROOM_STATE;
   private cancelHostGrace: Disposer | null = null;
+  private readonly subscription: Promise<() => Promise<void>>;
 
   constructor(
     readonly code: string,
     private readonly clock: Clock,
     private readonly config: RoomConfig,
+    private readonly backplane: Backplane,
     private readonly events: RoomEvents,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.subscription = backplane.subscribe(code, (envelope) => this.receive(envelope));
+  }
 
+  /** Members on this node. */
   get size(): number {
     return this.members.size;
   }
 
   get hostId(): string | null {
-    return this.hostUserId;
-  }
-
-  /** The current timeline (read-only view for tests, metrics and persistence). */
-  get playback(): timeline.Timeline | null {
-    return this.state;
+    return this.state.hostUserId;
   }
 
   positionAt(serverMs: number): number | null {
-    return this.state ? timeline.positionAt(this.state, serverMs) : null;
+    return this.state.timeline ? timeline.positionAt(this.state.timeline, serverMs) : null;
   }
 
-  join(socket: ClientSocket, identity: Identity): Member {
-    const member: Member = { id: nextMemberId++, socket, identity, rttMs: null };
+  async join(socket: ClientSocket, identity: Identity): Promise<Member> {
+    await this.subscription;
+    const member: Member = { id: `${this.backplane.nodeId}:${nextMemberNumber++}`, socket, identity, rttMs: null, pending: [] };
     this.members.set(member.id, member);
-    const previousHost = this.hostUserId;
-    if (identity.claimsHost || (this.hostUserId === null && this.config.firstJoinerHosts)) {
-      this.hostUserId = identity.userId;
-    }
-    if (identity.userId === this.hostUserId) this.stopHostGrace();
+    const presence = await this.backplane.join(this.code, { id: member.id, userId: identity.userId, name: identity.name });
+    this.adopt(await this.backplane.transact(this.code, hostOnJoin(identity, this.config.firstJoinerHosts)));
+    if (identity.userId === this.state.hostUserId) this.stopHostGrace();
 
     const now = this.clock.now();
     this.sendTo(member, {
       type: "joined",
       roomCode: this.code,
       userId: identity.userId,
-      isHost: identity.userId === this.hostUserId,
-      hostId: this.hostUserId,
+      isHost: identity.userId === this.state.hostUserId,
+      hostId: this.state.hostUserId,
       protocolVersion: PROTOCOL_VERSION,
       serverTime: now,
-      participants: this.participants(),
+      participants: participantsOf(presence, this.state.hostUserId),
     });
-    if (this.state && timeline.isTrackActive(this.state, now)) {
+    const current = this.state.timeline;
+    if (current && timeline.isTrackActive(current, now)) {
       this.sendTo(member, {
         type: "PLAY_SYNC",
-        ...this.state.track,
-        positionMs: timeline.positionAt(this.state, now),
+        ...current.track,
+        positionMs: timeline.positionAt(current, now),
         atServerMs: now,
-        isPaused: timeline.isPausedAt(this.state, now),
+        isPaused: timeline.isPausedAt(current, now),
       });
     }
-    this.broadcast(
-      { type: "user_joined", userId: identity.userId, name: identity.name, totalClients: this.members.size },
-      member,
+    for (const frame of member.pending ?? []) member.socket.send(frame);
+    member.pending = null;
+    await this.publish(
+      { type: "user_joined", userId: identity.userId, name: identity.name, totalClients: presence.length },
+      member.id,
     );
-    if (previousHost !== null && previousHost !== this.hostUserId) {
-      this.broadcast({ type: "host_changed", hostId: this.hostUserId! }, member);
-    }
     return member;
   }
 
-  leave(member: Member): void {
+  async leave(member: Member): Promise<void> {
     if (!this.members.delete(member.id)) return;
-    this.broadcast({ type: "user_left", userId: member.identity.userId, totalClients: this.members.size });
-    const hostStillHere = [...this.members.values()].some((other) => other.identity.userId === this.hostUserId);
-    if (member.identity.userId === this.hostUserId && !hostStillHere && this.members.size > 0) {
-      this.startHostGrace();
-    }
+    const presence = await this.backplane.leave(this.code, member.id);
+    await this.publish({ type: "user_left", userId: member.identity.userId, totalClients: presence.length });
+    const hostGone = !presence.some((entry) => entry.userId === this.state.hostUserId);
+    if (member.identity.userId === this.state.hostUserId && hostGone && presence.length > 0) this.startHostGrace();
     if (this.members.size === 0) this.events.onEmpty(this);
   }
 
   /** Applies a host command at a future server instant every client can reach in time. */
-  control(member: Member, command: ControlMessage): void {
-    const { userId, canControl } = member.identity;
-    if (userId !== this.hostUserId && !canControl) {
-      throw new ProtocolError("NOT_HOST", `only the host may send ${command.type}`);
-    }
+  async control(member: Member, command: ControlMessage): Promise<void> {
     const now = this.clock.now();
-    const aimAt = now + this.leadMs();
-    switch (command.type) {
-      case "PLAY": {
-        const { type: _type, positionMs = 0, ...track } = command;
-        this.state = timeline.startTrack(track, positionMs, aimAt);
-        this.broadcast({ type: "PLAY", ...track, startServerMs: aimAt, positionMs: timeline.positionAt(this.state, aimAt) });
-        return;
-      }
-      case "TRACK_CHANGE": {
-        this.state = timeline.startTrack(command.trackData, 0, aimAt);
-        this.broadcast({ type: "TRACK_CHANGE", trackData: command.trackData, startServerMs: aimAt });
-        return;
-      }
-      case "PAUSE": {
-        const current = this.requireState();
-        const at = timeline.effectiveInstant(current, aimAt);
-        this.state = timeline.pause(current, now, at);
-        this.broadcast({ type: "PAUSE", positionMs: timeline.positionAt(this.state, at), atServerMs: at });
-        return;
-      }
-      case "RESUME": {
-        const current = this.requireState();
-        const at = timeline.effectiveInstant(current, aimAt);
-        this.state = timeline.resume(current, now, at);
-        this.broadcast({ type: "RESUME", positionMs: timeline.positionAt(this.state, at), startServerMs: at });
-        return;
-      }
-      case "SEEK": {
-        const current = this.requireState();
-        const at = timeline.effectiveInstant(current, aimAt);
-        this.state = timeline.seek(current, now, command.seekPositionMs, at);
-        this.broadcast({
-          type: "SEEK",
-          seekPositionMs: timeline.positionAt(this.state, at),
-          atServerMs: at,
-          isPaused: timeline.isPausedAt(this.state, at),
-        });
-        return;
-      }
-      default: {
-        const unhandled: never = command;
-        throw new Error(`unhandled control message ${JSON.stringify(unhandled)}`);
-      }
-    }
+    this.adopt(await this.backplane.transact(this.code, applyControl(member.identity, command, now, now + this.leadMs())));
   }
 
   /** Answers a clock probe; `t1` is when the frame arrived, `t2` is stamped as late as possible. */
   timePong(member: Member, t0: number, t1: number, rttMs: number | undefined): void {
     if (rttMs !== undefined) member.rttMs = rttMs;
     const t2 = this.clock.now();
-    this.sendTo(member, {
-      type: "time_pong",
-      t0,
-      t1,
-      t2,
-      serverTime: t2,
-      playbackPosition: this.state ? timeline.positionAt(this.state, t2) : null,
-    });
+    const playbackPosition = this.positionAt(t2);
+    this.sendTo(member, { type: "time_pong", t0, t1, t2, serverTime: t2, playbackPosition });
   }
 
   /** Compares a client's rendered position with the canonical one at the same server instant. */
@@ -197,62 +154,65 @@ export class Room {
     if (Math.abs(check.clientTimeMs - now) > MAX_SYNC_CHECK_SKEW_MS) {
       throw new ProtocolError("INVALID_MESSAGE", "sync_check clientTimeMs is too far from server time");
     }
-    if (!this.state || !timeline.isTrackActive(this.state, now) || timeline.isPausedAt(this.state, check.clientTimeMs)) {
-      return;
-    }
-    const driftMs = check.clientPosMs - timeline.positionAt(this.state, check.clientTimeMs);
+    const current = this.state.timeline;
+    if (!current || !timeline.isTrackActive(current, now) || timeline.isPausedAt(current, check.clientTimeMs)) return;
+    const driftMs = check.clientPosMs - timeline.positionAt(current, check.clientTimeMs);
     if (Math.abs(driftMs) <= this.config.resyncThresholdMs) return;
-    this.events.onResync?.(this, driftMs);
-    this.sendTo(member, {
-      type: "RESYNC",
-      correctPosMs: timeline.positionAt(this.state, now),
-      atServerMs: now,
-      driftMs,
-    });
+    this.events.onResync?.(driftMs);
+    this.sendTo(member, { type: "RESYNC", correctPosMs: timeline.positionAt(current, now), atServerMs: now, driftMs });
   }
 
   recordRtt(member: Member, rttMs: number): void {
     member.rttMs = rttMs;
   }
 
-  /** Lead time: the configured floor, or the slowest client's round trip plus margin, capped. */
+  /** Lead time: the configured floor, or this node's slowest round trip × 1.5 + 50 ms, capped. */
   leadMs(): number {
     let worstRtt = 0;
     for (const member of this.members.values()) worstRtt = Math.max(worstRtt, member.rttMs ?? 0);
     return Math.min(this.config.maxLeadMs, Math.max(this.config.leadMs, worstRtt * 1.5 + 50));
   }
 
-  participants(): Participant[] {
-    const byUser = new Map<string, Participant>();
-    for (const { identity } of this.members.values()) {
-      byUser.set(identity.userId, { userId: identity.userId, name: identity.name, isHost: identity.userId === this.hostUserId });
-    }
-    return [...byUser.values()];
-  }
-
-  /** Closes every connection (server shutdown) without touching room state. */
+  /** Closes every local connection (server shutdown); the shared state stays in the backplane. */
   closeAll(code: number, reason: string): void {
     for (const member of this.members.values()) member.socket.close(code, reason);
   }
 
-  dispose(): void {
+  async dispose(): Promise<void> {
     this.stopHostGrace();
+    const unsubscribe = await this.subscription;
+    await unsubscribe();
   }
 
-  private requireState(): timeline.Timeline {
-    if (!this.state) throw new ProtocolError("NO_TRACK", "no track is loaded in this room");
-    return this.state;
+  private adopt(state: SharedRoomState): void {
+    if (state.version >= this.state.version) this.state = state;
+  }
+
+  private receive(envelope: RoomEnvelope): void {
+    if (envelope.state) this.adopt(envelope.state);
+    let fanOut = 0;
+    for (const member of this.members.values()) {
+      if (member.id === envelope.exceptId) continue;
+      for (const frame of envelope.frames) {
+        if (member.pending) member.pending.push(frame);
+        else if (member.socket.send(frame)) fanOut++;
+      }
+    }
+    this.events.onFanOut?.(fanOut, this.clock.now() - envelope.sentAt);
   }
 
   private startHostGrace(): void {
     this.stopHostGrace();
     this.cancelHostGrace = this.clock.setTimeout(() => {
       this.cancelHostGrace = null;
-      const successor = this.members.values().next().value;
-      if (!successor) return;
-      this.hostUserId = successor.identity.userId;
-      this.logger.info({ room: this.code, hostId: this.hostUserId }, "host promoted");
-      this.broadcast({ type: "host_changed", hostId: this.hostUserId });
+      void this.backplane
+        .presence(this.code)
+        .then((presence) => this.backplane.transact(this.code, promoteSuccessor(presence)))
+        .then((state) => {
+          this.adopt(state);
+          this.logger.info({ room: this.code, hostId: state.hostUserId }, "host promoted");
+        })
+        .catch((error: unknown) => this.logger.error({ err: error, room: this.code }, "host promotion failed"));
     }, this.config.hostGraceMs);
   }
 
@@ -265,13 +225,8 @@ export class Room {
     member.socket.send(JSON.stringify(message));
   }
 
-  /** Serialises once, then fans the same frame out to every member (but `except`). */
-  private broadcast(message: ServerMessage, except?: Member): void {
-    const frame = JSON.stringify(message);
-    let fanOut = 0;
-    for (const member of this.members.values()) {
-      if (member !== except && member.socket.send(frame)) fanOut++;
-    }
-    this.events.onBroadcast?.(message.type, fanOut);
+  /** Serialises once; every node sends the same string to its members. */
+  private publish(message: ServerMessage, exceptId?: string): Promise<void> {
+    return this.backplane.publish(this.code, { frames: [JSON.stringify(message)], exceptId });
   }
 }

@@ -3,11 +3,13 @@ import type { AddressInfo } from "node:net";
 import { CloseCode } from "@sync-beats/protocol";
 import type { Logger } from "pino";
 import { WebSocket, WebSocketServer } from "ws";
+import type { Backplane } from "./backplane.js";
 import type { ClientSocket } from "./client-socket.js";
 import { type Clock, systemClock } from "./clock.js";
 import type { SyncServerConfig } from "./config.js";
 import { Connection } from "./connection.js";
 import { devIdentityVerifier, ticketVerifier } from "./identity.js";
+import { createMemoryBackplane } from "./memory-backplane.js";
 import { RoomRegistry } from "./room-registry.js";
 
 /** A socket whose unsent data grows past this is too slow to follow the room; it is dropped. */
@@ -47,8 +49,9 @@ export async function startSyncServer(
   config: SyncServerConfig,
   logger: Logger,
   clock: Clock = systemClock,
+  backplane: Backplane = createMemoryBackplane(clock),
 ): Promise<RunningSyncServer> {
-  const registry = new RoomRegistry(clock, config.room, logger);
+  const registry = new RoomRegistry(clock, config.room, logger, backplane);
   const verifyIdentity = config.ticketSecret ? ticketVerifier(config.ticketSecret) : devIdentityVerifier;
   let connections = 0;
 
@@ -115,9 +118,10 @@ export async function startSyncServer(
     async close() {
       for (const room of registry.all()) room.closeAll(CloseCode.GOING_AWAY, "server shutting down");
       for (const ws of wss.clients) ws.terminate();
-      registry.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await new Promise<void>((resolve) => http.close(() => resolve()));
+      await registry.dispose();
+      await backplane.close();
     },
   };
 }

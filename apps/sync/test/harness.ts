@@ -2,6 +2,7 @@ import { PROTOCOL_VERSION } from "@sync-beats/protocol";
 import pino from "pino";
 import { Connection } from "../src/connection.js";
 import { devIdentityVerifier, type IdentityVerifier } from "../src/identity.js";
+import { createMemoryBackplane } from "../src/memory-backplane.js";
 import { type RegistryConfig, RoomRegistry } from "../src/room-registry.js";
 import { FakeClock } from "./fake-clock.js";
 import { MemorySocket } from "./memory-socket.js";
@@ -15,11 +16,16 @@ export const testRoomConfig: RegistryConfig = {
   firstJoinerHosts: true,
 };
 
+/** Lets every pending promise chain of the in-memory backplane run to completion. */
+export function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** A registry on a fake clock, and a way to open in-memory client connections to it. */
 export function createHarness(options: { verifyIdentity?: IdentityVerifier; config?: Partial<RegistryConfig> } = {}) {
   const clock = new FakeClock();
   const logger = pino({ level: "silent" });
-  const registry = new RoomRegistry(clock, { ...testRoomConfig, ...options.config }, logger);
+  const registry = new RoomRegistry(clock, { ...testRoomConfig, ...options.config }, logger, createMemoryBackplane(clock));
   const verifyIdentity = options.verifyIdentity ?? devIdentityVerifier;
 
   function connect() {
@@ -31,16 +37,28 @@ export function createHarness(options: { verifyIdentity?: IdentityVerifier; conf
       logger,
       limits: { maxFrameBytes: 16 * 1024, messagesPerSecond: 40, messageBurst: 80 },
     });
-    const send = (message: object | string) =>
+    const send = async (message: object | string) => {
       connection.onText(typeof message === "string" ? message : JSON.stringify(message), clock.now());
-    return { socket, connection, send };
+      await settle();
+    };
+    const close = async () => {
+      connection.onClose();
+      await settle();
+    };
+    return { socket, connection, send, close };
   }
 
-  function joinAs(userId: string, roomCode = "ROOM42") {
+  async function joinAs(userId: string, roomCode = "ROOM42") {
     const client = connect();
-    client.send({ type: "join", roomCode, protocolVersion: PROTOCOL_VERSION, userId });
+    await client.send({ type: "join", roomCode, protocolVersion: PROTOCOL_VERSION, userId });
     return client;
   }
 
-  return { clock, registry, connect, joinAs };
+  /** Moves the fake clock, then lets the work its timers started finish. */
+  async function advance(ms: number) {
+    clock.advance(ms);
+    await settle();
+  }
+
+  return { clock, registry, connect, joinAs, advance };
 }

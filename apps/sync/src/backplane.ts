@@ -1,0 +1,57 @@
+import type { ServerMessage } from "@sync-beats/protocol";
+import type { Timeline } from "./timeline.js";
+
+/** What every node of a room agrees on. `version` grows by one per change. */
+export interface SharedRoomState {
+  version: number;
+  hostUserId: string | null;
+  timeline: Timeline | null;
+}
+
+export const EMPTY_ROOM_STATE: SharedRoomState = { version: 0, hostUserId: null, timeline: null };
+
+/** One live connection of a room, on any node. `id` is unique across nodes. */
+export interface PresenceEntry {
+  id: string;
+  userId: string;
+  name: string;
+}
+
+/**
+ * Computes the next state and what to announce, from the state as it is now in the backplane
+ * (the same function may run again when another node changed the room meanwhile). Returns null
+ * to change nothing; throws a ProtocolError to refuse.
+ */
+export type Transition = (state: SharedRoomState) => { state: SharedRoomState; messages: ServerMessage[] } | null;
+
+/** Delivered to every node subscribed to a room, the origin included. */
+export interface RoomEnvelope {
+  /** The room's state after the change, when the change touched it. */
+  state?: SharedRoomState;
+  /** Serialised once at the origin; each node sends the same string to its members. */
+  frames: string[];
+  /** A connection that must not get these frames (e.g. the joiner, for `user_joined`). */
+  exceptId?: string;
+  /** Origin node's clock when published, for the cross-node fan-out latency metric. */
+  sentAt: number;
+}
+
+/**
+ * Where rooms' shared state, presence and broadcasts live: in this process, or in Redis so that
+ * the clients of one room may sit on different sync processes.
+ */
+export interface Backplane {
+  readonly nodeId: string;
+  load(roomCode: string): Promise<SharedRoomState>;
+  /** Applies `transition` atomically and publishes its messages (and the new state) to every node. */
+  transact(roomCode: string, transition: Transition): Promise<SharedRoomState>;
+  /** Publishes frames that change no state. */
+  publish(roomCode: string, envelope: Omit<RoomEnvelope, "sentAt">): Promise<void>;
+  subscribe(roomCode: string, listener: (envelope: RoomEnvelope) => void): Promise<() => Promise<void>>;
+  /** Adds a connection to the room's presence; returns the room's connections, oldest first. */
+  join(roomCode: string, entry: PresenceEntry): Promise<PresenceEntry[]>;
+  /** Removes a connection; returns those left, oldest first. */
+  leave(roomCode: string, entryId: string): Promise<PresenceEntry[]>;
+  presence(roomCode: string): Promise<PresenceEntry[]>;
+  close(): Promise<void>;
+}

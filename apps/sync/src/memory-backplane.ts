@@ -1,0 +1,66 @@
+import type { Clock } from "./clock.js";
+import { type Backplane, EMPTY_ROOM_STATE, type PresenceEntry, type RoomEnvelope, type SharedRoomState } from "./backplane.js";
+
+/**
+ * Single-process backplane. Everything happens synchronously inside each call, so a command's
+ * broadcast has reached every local member by the time the call returns.
+ */
+export function createMemoryBackplane(clock: Clock): Backplane {
+  const states = new Map<string, SharedRoomState>();
+  const presences = new Map<string, PresenceEntry[]>();
+  const listeners = new Map<string, Set<(envelope: RoomEnvelope) => void>>();
+
+  function deliver(roomCode: string, envelope: Omit<RoomEnvelope, "sentAt">): void {
+    const full = { ...envelope, sentAt: clock.now() };
+    for (const listener of listeners.get(roomCode) ?? []) listener(full);
+  }
+
+  return {
+    nodeId: "local",
+    async load(roomCode) {
+      return states.get(roomCode) ?? EMPTY_ROOM_STATE;
+    },
+    async transact(roomCode, transition) {
+      const current = states.get(roomCode) ?? EMPTY_ROOM_STATE;
+      const result = transition(current);
+      if (!result) return current;
+      const state = { ...result.state, version: current.version + 1 };
+      states.set(roomCode, state);
+      deliver(roomCode, { state, frames: result.messages.map((message) => JSON.stringify(message)) });
+      return state;
+    },
+    async publish(roomCode, envelope) {
+      deliver(roomCode, envelope);
+    },
+    async subscribe(roomCode, listener) {
+      let set = listeners.get(roomCode);
+      if (!set) listeners.set(roomCode, (set = new Set()));
+      set.add(listener);
+      return async () => {
+        set.delete(listener);
+        if (set.size === 0) {
+          listeners.delete(roomCode);
+          // Nobody on this node follows the room any more: its state goes with it.
+          if ((presences.get(roomCode)?.length ?? 0) === 0) states.delete(roomCode);
+        }
+      };
+    },
+    async join(roomCode, entry) {
+      const list = [...(presences.get(roomCode) ?? []), entry];
+      presences.set(roomCode, list);
+      return list;
+    },
+    async leave(roomCode, entryId) {
+      const list = (presences.get(roomCode) ?? []).filter((entry) => entry.id !== entryId);
+      if (list.length === 0) presences.delete(roomCode);
+      else presences.set(roomCode, list);
+      return list;
+    },
+    async presence(roomCode) {
+      return presences.get(roomCode) ?? [];
+    },
+    async close() {
+      listeners.clear();
+    },
+  };
+}

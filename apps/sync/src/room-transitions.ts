@@ -1,0 +1,100 @@
+import type { ControlMessage, ServerMessage } from "@sync-beats/protocol";
+import type { PresenceEntry, SharedRoomState, Transition } from "./backplane.js";
+import { ProtocolError } from "./errors.js";
+import type { Identity } from "./identity.js";
+import * as timeline from "./timeline.js";
+
+/**
+ * Pure state transitions of a room, run inside the backplane's atomic update so that two hosts
+ * on two nodes cannot overwrite each other.
+ */
+
+/** The joiner becomes host when its ticket says so, or (dev identity) when the room has none. */
+export function hostOnJoin(identity: Identity, firstJoinerHosts: boolean): Transition {
+  return (state) => {
+    const becomesHost = identity.claimsHost || (state.hostUserId === null && firstJoinerHosts);
+    if (!becomesHost || state.hostUserId === identity.userId) return null;
+    const messages: ServerMessage[] =
+      state.hostUserId === null ? [] : [{ type: "host_changed", hostId: identity.userId }];
+    return { state: { ...state, hostUserId: identity.userId }, messages };
+  };
+}
+
+/** After the grace period: the longest-connected client takes over unless the host came back. */
+export function promoteSuccessor(presence: PresenceEntry[]): Transition {
+  return (state) => {
+    if (presence.some((entry) => entry.userId === state.hostUserId)) return null;
+    const successor = presence[0];
+    if (!successor) return null;
+    return {
+      state: { ...state, hostUserId: successor.userId },
+      messages: [{ type: "host_changed", hostId: successor.userId }],
+    };
+  };
+}
+
+function requireTimeline(state: SharedRoomState): timeline.Timeline {
+  if (!state.timeline) throw new ProtocolError("NO_TRACK", "no track is loaded in this room");
+  return state.timeline;
+}
+
+/**
+ * A host command aimed at `aimAt` (now + lead). Everything announced carries the server instant
+ * it takes effect, so every client applies it at the same moment.
+ */
+export function applyControl(identity: Identity, command: ControlMessage, nowMs: number, aimAt: number): Transition {
+  return (state) => {
+    if (identity.userId !== state.hostUserId && !identity.canControl) {
+      throw new ProtocolError("NOT_HOST", `only the host may send ${command.type}`);
+    }
+    const { next, message } = nextTimeline(state, command, nowMs, aimAt);
+    return { state: { ...state, timeline: next }, messages: [message] };
+  };
+}
+
+function nextTimeline(
+  state: SharedRoomState,
+  command: ControlMessage,
+  nowMs: number,
+  aimAt: number,
+): { next: timeline.Timeline; message: ServerMessage } {
+  switch (command.type) {
+    case "PLAY": {
+      const { type: _type, positionMs = 0, ...track } = command;
+      const next = timeline.startTrack(track, positionMs, aimAt);
+      return { next, message: { type: "PLAY", ...track, startServerMs: aimAt, positionMs: timeline.positionAt(next, aimAt) } };
+    }
+    case "TRACK_CHANGE": {
+      const next = timeline.startTrack(command.trackData, 0, aimAt);
+      return { next, message: { type: "TRACK_CHANGE", trackData: command.trackData, startServerMs: aimAt } };
+    }
+    case "PAUSE": {
+      const current = requireTimeline(state);
+      const at = timeline.effectiveInstant(current, aimAt);
+      const next = timeline.pause(current, nowMs, at);
+      return { next, message: { type: "PAUSE", positionMs: timeline.positionAt(next, at), atServerMs: at } };
+    }
+    case "RESUME": {
+      const current = requireTimeline(state);
+      const at = timeline.effectiveInstant(current, aimAt);
+      const next = timeline.resume(current, nowMs, at);
+      return { next, message: { type: "RESUME", positionMs: timeline.positionAt(next, at), startServerMs: at } };
+    }
+    case "SEEK": {
+      const current = requireTimeline(state);
+      const at = timeline.effectiveInstant(current, aimAt);
+      const next = timeline.seek(current, nowMs, command.seekPositionMs, at);
+      const message: ServerMessage = {
+        type: "SEEK",
+        seekPositionMs: timeline.positionAt(next, at),
+        atServerMs: at,
+        isPaused: timeline.isPausedAt(next, at),
+      };
+      return { next, message };
+    }
+    default: {
+      const unhandled: never = command;
+      throw new Error(`unhandled control message ${JSON.stringify(unhandled)}`);
+    }
+  }
+}
