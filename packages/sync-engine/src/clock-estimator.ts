@@ -1,0 +1,206 @@
+import { supportSlope } from "./envelope.js";
+
+/**
+ * One NTP-style exchange: `t0` local send, `t1` server receive, `t2` server send, `t3` local
+ * receive. Local instants are in the engine's {@link Clock} base, server instants in server ms.
+ */
+export interface ClockSample {
+  readonly t0: number;
+  readonly t1: number;
+  readonly t2: number;
+  readonly t3: number;
+}
+
+/** θ = ((t1 − t0) + (t2 − t3)) / 2: server minus local, exact when both legs take equally long. */
+export function sampleOffset(s: ClockSample): number {
+  return (s.t1 - s.t0 + (s.t2 - s.t3)) / 2;
+}
+
+/** δ = (t3 − t0) − (t2 − t1): the network round trip without the server's turnaround. */
+export function sampleDelay(s: ClockSample): number {
+  return s.t3 - s.t0 - (s.t2 - s.t1);
+}
+
+/**
+ * The estimated relation between the local clock and the server clock:
+ * `server = local + offsetMs + skew · (local − refLocalMs)`.
+ */
+export interface ClockEstimate {
+  readonly refLocalMs: number;
+  /** Server minus local at `refLocalMs`. */
+  readonly offsetMs: number;
+  /** d(offset)/d(local), dimensionless (1e-6 = 1 ppm: the server clock runs 1 ppm fast). */
+  readonly skew: number;
+  /** The smallest network round trip δ in the window (ms). */
+  readonly bestDelayMs: number;
+  /** Round trip of the newest sample (ms). */
+  readonly lastDelayMs: number;
+  /** Samples in the window. */
+  readonly samples: number;
+}
+
+/** The server instant that corresponds to local instant `localMs`. */
+export function serverTimeAt(est: ClockEstimate, localMs: number): number {
+  return localMs + est.offsetMs + est.skew * (localMs - est.refLocalMs);
+}
+
+/** The local instant at which the server clock reads `serverMs` (inverse of {@link serverTimeAt}). */
+export function localTimeAt(est: ClockEstimate, serverMs: number): number {
+  return (serverMs - est.offsetMs + est.skew * est.refLocalMs) / (1 + est.skew);
+}
+
+/** Tuning of {@link estimateClock}; defaults in {@link DEFAULT_CLOCK_FILTER}. */
+export interface ClockFilterOptions {
+  /** The rate is only fitted once the samples span this long (ms); before, `priorSkew` is used. */
+  readonly minSkewSpanMs: number;
+  /** |skew| is clamped to this (crystals differ by ~100 ppm; beyond 300 ppm it is noise or a broken clock). */
+  readonly maxSkew: number;
+  /**
+   * The offset bounds come from the newest this-many samples only: older ones would carry any
+   * error of the fitted rate over a longer lever arm. The rate uses the whole window.
+   */
+  readonly offsetSamples: number;
+  /** Calibration of the rate's noise estimate, against which a fitted rate is shrunk. */
+  readonly skewNoiseFactor: number;
+}
+
+/** Defaults tuned for pings every 3 s. */
+export const DEFAULT_CLOCK_FILTER: ClockFilterOptions = {
+  minSkewSpanMs: 30_000,
+  maxSkew: 300e-6,
+  offsetSamples: 64,
+  skewNoiseFactor: 8,
+};
+
+/**
+ * Estimates offset and rate from a window of samples, from the delay floors of each leg.
+ *
+ * Each sample bounds the offset from both sides: offset(t0) ≤ t1 − t0 because the up leg takes
+ * ≥ 0, and offset(t3) ≥ t2 − t3 because the down leg does. Queueing only ever loosens a bound, so
+ * outlier spikes cannot move the estimate, and the best up leg and best down leg need not come
+ * from the same exchange (with independently jittered legs this converges much faster than
+ * keeping the single minimum-RTT sample).
+ *
+ * Rate: the supporting line under the (t0, t1 − t0) points and the one over the (t3, t2 − t3)
+ * points (see {@link supportSlope}) both follow the offset's drift; their mean slope is the skew.
+ * Offset: with that rate removed, the midpoint of the tightest upper and lower bounds. With fixed
+ * legs the error is (up − down)/2, the theoretical limit of any two-way exchange. Returns null for
+ * an empty window.
+ */
+export function estimateClock(
+  window: readonly ClockSample[],
+  options: ClockFilterOptions = DEFAULT_CLOCK_FILTER,
+  priorSkew = 0,
+): ClockEstimate | null {
+  const valid = window.filter((s) => sampleDelay(s) >= 0);
+  const last = window[window.length - 1];
+  if (valid.length === 0 || !last) return null;
+  let best = valid[0]!;
+  let minT = Infinity;
+  let maxT = -Infinity;
+  for (const s of valid) {
+    if (sampleDelay(s) < sampleDelay(best)) best = s;
+    minT = Math.min(minT, s.t0);
+    maxT = Math.max(maxT, s.t3);
+  }
+  let skew = priorSkew;
+  if (maxT - minT >= options.minSkewSpanMs) {
+    const up = supportSlope(valid.map((s) => ({ x: s.t0, y: s.t1 - s.t0 })), "below");
+    const down = supportSlope(valid.map((s) => ({ x: s.t3, y: s.t2 - s.t3 })), "above");
+    if (up !== null && down !== null) {
+      const raw = (up + down) / 2;
+      // Two independent estimates of one rate: their disagreement measures the noise too.
+      const model = slopeNoise(valid, raw, maxT - minT, options.skewNoiseFactor);
+      const noise = Math.hypot(model, (up - down) / 2);
+      // Shrink an estimate that the jitter cannot support towards 0 (Wiener-style): with 40 ms
+      // of jitter a minute of pings cannot tell 50 ppm from 0, and a wrong rate is worse than none.
+      const shrunk = (raw * raw * raw) / (raw * raw + noise * noise || 1);
+      skew = Math.max(-options.maxSkew, Math.min(options.maxSkew, shrunk));
+    }
+  }
+  const recent = valid.slice(-options.offsetSamples);
+  const x0 = recent.reduce((sum, s) => sum + (s.t0 + s.t3) / 2, 0) / recent.length;
+  let upper = Infinity;
+  let lower = -Infinity;
+  for (const s of recent) {
+    upper = Math.min(upper, s.t1 - s.t0 - skew * (s.t0 - x0));
+    lower = Math.max(lower, s.t2 - s.t3 - skew * (s.t3 - x0));
+  }
+  // Crossed bounds mean the rate is off or a clock stepped: trust the minimum-RTT sample alone.
+  const offsetMs = upper >= lower ? (upper + lower) / 2 : sampleOffset(best) - skew * ((best.t0 + best.t3) / 2 - x0);
+  return {
+    refLocalMs: x0,
+    offsetMs,
+    skew,
+    bestDelayMs: sampleDelay(best),
+    lastDelayMs: sampleDelay(last),
+    samples: window.length,
+  };
+}
+
+/**
+ * A rough standard error of the floor slope: the floors are about as uncertain as the median
+ * excess delay over them divided by the sample count, over a lever arm of the window's span.
+ * `factor` was calibrated on synthetic uniform and exponential jitter.
+ */
+function slopeNoise(samples: readonly ClockSample[], slope: number, span: number, factor: number): number {
+  const up = samples.map((s) => s.t1 - s.t0 - slope * s.t0);
+  const down = samples.map((s) => s.t2 - s.t3 - slope * s.t3);
+  const upFloor = Math.min(...up);
+  const downCeiling = Math.max(...down);
+  const excess = [...up.map((v) => v - upFloor), ...down.map((v) => downCeiling - v)].sort((a, b) => a - b);
+  const median = excess[Math.floor(excess.length / 2)] ?? 0;
+  return (factor * median) / (samples.length * span);
+}
+
+/** The naive seed estimate: the newest sample alone, offset = serverTime − (t0 + RTT/2), no rate. */
+export function estimateClockNaive(window: readonly ClockSample[]): ClockEstimate | null {
+  const last = window[window.length - 1];
+  if (!last) return null;
+  const rtt = last.t3 - last.t0;
+  return {
+    refLocalMs: last.t3,
+    offsetMs: last.t2 - (last.t0 + rtt / 2),
+    skew: 0,
+    bestDelayMs: rtt,
+    lastDelayMs: rtt,
+    samples: 1,
+  };
+}
+
+/** A rolling window of samples with its current estimate. */
+export class ClockEstimator {
+  private readonly window: ClockSample[] = [];
+  private current: ClockEstimate | null = null;
+
+  /**
+   * @param maxSamples window length (200 pings at 3 s = 10 minutes: the rate's lever arm).
+   * @param naive use the seed algorithm ({@link estimateClockNaive}) instead of the filter.
+   */
+  constructor(
+    private readonly maxSamples = 200,
+    private readonly naive = false,
+    private readonly options: ClockFilterOptions = DEFAULT_CLOCK_FILTER,
+  ) {}
+
+  /** Adds a sample and re-estimates; returns the new estimate. */
+  add(sample: ClockSample): ClockEstimate | null {
+    this.window.push(sample);
+    if (this.window.length > this.maxSamples) this.window.shift();
+    this.current = this.naive
+      ? estimateClockNaive(this.window)
+      : estimateClock(this.window, this.options, this.current?.skew ?? 0);
+    return this.current;
+  }
+
+  /** The current estimate, null before the first sample. */
+  estimate(): ClockEstimate | null {
+    return this.current;
+  }
+
+  /** Forgets every sample (e.g. the local clock jumped). */
+  reset(): void {
+    this.window.length = 0;
+    this.current = null;
+  }
+}
