@@ -1,0 +1,22 @@
+import Link from "next/link";
+
+export default function HomePage() {
+  return (
+    <main className="page">
+      <section className="hero">
+        <h1>
+          Sync <span style={{ color: "var(--accent)" }}>Beats</span>
+        </h1>
+        <p>Open a room, share its code, and every phone and laptop in the room plays the same track at the same instant.</p>
+        <div className="row" style={{ justifyContent: "center" }}>
+          <Link className="button" href="/signup">
+            Create an account
+          </Link>
+          <Link className="button secondary" href="/login">
+            Log in
+          </Link>
+        </div>
+      </section>
+    </main>
+  );
+}

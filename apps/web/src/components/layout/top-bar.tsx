@@ -1,0 +1,37 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { useSession } from "@/lib/session";
+
+const LINKS = [
+  { href: "/dashboard", label: "Rooms" },
+  { href: "/dashboard/library", label: "Library" },
+] as const;
+
+export function TopBar() {
+  const { user, logout } = useSession();
+  const pathname = usePathname();
+  return (
+    <header className="topbar">
+      <Link href="/dashboard" className="brand">
+        Sync <span>Beats</span>
+      </Link>
+      <nav aria-label="Main">
+        {LINKS.map((link) => (
+          <Link key={link.href} href={link.href} aria-current={pathname === link.href ? "page" : undefined}>
+            {link.label}
+          </Link>
+        ))}
+      </nav>
+      <div className="user">
+        <span className="name" data-testid="current-user">
+          {user.displayName}
+        </span>
+        <button type="button" className="ghost small" onClick={() => void logout()}>
+          Log out
+        </button>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,153 @@
+"use client";
+
+import type { Track } from "@sync-beats/protocol";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useCallback, useMemo, useState } from "react";
+import { useApi } from "@/lib/config-context";
+import { useSession } from "@/lib/session";
+import { nextTrack, toTrackInfo } from "@/lib/track-info";
+import { useResource } from "@/lib/use-resource";
+import { useSyncPlayback } from "@/lib/use-sync-playback";
+import { AudioUnlockOverlay } from "./audio-unlock-overlay";
+import { ConnectionStatus } from "./connection-status";
+import { DebugPanel } from "./debug-panel";
+import { LatencySettings } from "./latency-settings";
+import { NowPlaying } from "./now-playing";
+import { ParticipantList } from "./participant-list";
+import { TrackPicker } from "./track-picker";
+
+const ROOM_REFRESH_MS = 10_000;
+
+export function RoomView({ code }: { code: string }) {
+  const api = useApi();
+  const router = useRouter();
+  const { user } = useSession();
+  const room = useResource(() => api.room(code), ROOM_REFRESH_MS);
+  const tracks = useResource(() => api.tracks());
+  const [notice, setNotice] = useState<string | null>(null);
+  const [debugOpen, setDebugOpen] = useState(false);
+  const [copied, setCopied] = useState(false);
+
+  const sync = useSyncPlayback(code, {
+    onError: (error) => setNotice(error.code === "NOT_HOST" ? "Only the host can control playback." : error.message),
+  });
+  const { snapshot } = sync;
+  const canControl = snapshot.isHost || (room.data?.room.guestsCanControl ?? false);
+  const library = tracks.data?.tracks ?? null;
+  const currentTrackId = snapshot.track?.trackId;
+  const upNext = useMemo(() => nextTrack(library ?? [], currentTrackId), [library, currentTrackId]);
+
+  const pick = useCallback(
+    (track: Track) => {
+      // A click is a gesture: unlock first (synchronously) so the host's own device can play.
+      void sync.unlockAudio();
+      if (snapshot.track) sync.trackChange(toTrackInfo(track));
+      else sync.play(toTrackInfo(track));
+    },
+    [sync, snapshot.track],
+  );
+
+  const transport = useMemo(
+    () => ({
+      pause: sync.pause,
+      resume: () => {
+        void sync.unlockAudio();
+        sync.resume();
+      },
+      seek: sync.seek,
+      next: () => {
+        if (upNext) pick(upNext);
+      },
+    }),
+    [sync, upNext, pick],
+  );
+
+  async function copyInvite() {
+    try {
+      await navigator.clipboard.writeText(`${window.location.origin}/dashboard/room/${code}`);
+      setCopied(true);
+      setTimeout(() => setCopied(false), 2_000);
+    } catch {
+      setNotice(`Share this code: ${code}`);
+    }
+  }
+
+  async function leave() {
+    await api.leaveRoom(code).catch(() => undefined);
+    router.push("/dashboard");
+  }
+
+  const joined = snapshot.connection.status === "joined";
+  const showUnlock = joined && snapshot.audio !== "running";
+  const notFound = room.error !== null && room.data === null;
+
+  return (
+    <main className="page" data-testid="room-page" data-room-code={code}>
+      <div className="room-header">
+        <div style={{ minWidth: 0 }}>
+          <h1 data-testid="room-name">{room.data?.room.name ?? (notFound ? "Room not found" : "Loading room…")}</h1>
+          <div className="row muted small">
+            <span>
+              Code <span className="code" data-testid="room-code">{code}</span>
+            </span>
+            <ConnectionStatus state={snapshot.connection} />
+            {snapshot.isHost && <span className="badge host">you are host</span>}
+          </div>
+        </div>
+        <div className="row">
+          <button type="button" className="secondary small" onClick={() => void copyInvite()}>
+            {copied ? "Link copied" : "Copy invite link"}
+          </button>
+          <button
+            type="button"
+            className="secondary small"
+            aria-pressed={debugOpen}
+            onClick={() => setDebugOpen((open) => !open)}
+            data-testid="debug-toggle"
+          >
+            {debugOpen ? "Hide debug" : "Debug"}
+          </button>
+          <button type="button" className="ghost small" onClick={() => void leave()}>
+            Leave
+          </button>
+        </div>
+      </div>
+
+      {notFound && (
+        <p className="error" role="alert">
+          {room.error} <Link href="/dashboard">Back to the dashboard</Link>
+        </p>
+      )}
+      {notice && (
+        <p className="error" role="alert" data-testid="room-notice" onClick={() => setNotice(null)}>
+          {notice}
+        </p>
+      )}
+
+      <div className="grid room">
+        <div className="stack">
+          <NowPlaying
+            snapshot={snapshot}
+            getPositionMs={sync.getPositionMs}
+            canControl={canControl}
+            canGoNext={upNext !== null}
+            actions={transport}
+          />
+          {debugOpen && <DebugPanel snapshot={snapshot} />}
+          <TrackPicker tracks={library} currentTrackId={currentTrackId} canControl={canControl} onPick={pick} />
+        </div>
+        <div className="stack">
+          <ParticipantList participants={snapshot.participants} selfId={snapshot.room?.userId ?? user.id} />
+          <LatencySettings
+            onChange={sync.setOutputLatencyOffsetMs}
+            onCalibrationClick={sync.playCalibrationClick}
+            audioReady={snapshot.audio === "running" && joined}
+          />
+        </div>
+      </div>
+
+      {showUnlock && <AudioUnlockOverlay onUnlock={sync.unlockAudio} />}
+    </main>
+  );
+}

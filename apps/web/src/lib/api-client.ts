@@ -1,0 +1,122 @@
+import {
+  OkResponse,
+  ParticipantListResponse,
+  RoomListResponse,
+  RoomResponse,
+  TicketResponse,
+  TrackListResponse,
+  TrackResponse,
+  UserResponse,
+  type CreateRoomBody,
+  type LoginBody,
+  type SignupBody,
+  type UpdateRoomBody,
+} from "@sync-beats/protocol";
+import { ApiError, toApiError } from "./api-error";
+
+type Method = "GET" | "POST" | "PATCH" | "DELETE";
+
+/** A schema-like validator (zod's `safeParse` shape) for response bodies. */
+interface Validator<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false; error: unknown };
+}
+
+const roomPath = (code: string) => `/api/rooms/${encodeURIComponent(code)}`;
+
+/**
+ * Typed client for the REST API; every answer is validated with the protocol package's schemas.
+ * Every call sends the session cookie (`credentials: "include"`): the API lives on another port of
+ * the same site, so the SameSite=Lax cookie travels.
+ */
+export class ApiClient {
+  constructor(readonly baseUrl: string) {}
+
+  /** Absolute URL for an API path (`/api/tracks`); absolute URLs pass through. */
+  url(path: string): string {
+    return /^https?:\/\//.test(path) ? path : `${this.baseUrl}${path}`;
+  }
+
+  async request<T>(method: Method, path: string, schema: Validator<T>, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(this.url(path), {
+        method,
+        credentials: "include",
+        headers:
+          body === undefined
+            ? { accept: "application/json" }
+            : { "content-type": "application/json", accept: "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        cache: "no-store",
+      });
+    } catch {
+      throw new ApiError(0, "NETWORK", "Cannot reach the server. Is the API running?");
+    }
+    const text = await response.text();
+    let json: unknown = null;
+    if (text) {
+      try {
+        json = JSON.parse(text) as unknown;
+      } catch {
+        json = null;
+      }
+    }
+    if (!response.ok) throw toApiError(response.status, json);
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw new ApiError(response.status, "BAD_RESPONSE", `Unexpected answer from ${method} ${path}`);
+    return parsed.data;
+  }
+
+  signup(body: SignupBody) {
+    return this.request("POST", "/auth/signup", UserResponse, body);
+  }
+  login(body: LoginBody) {
+    return this.request("POST", "/auth/login", UserResponse, body);
+  }
+  /** The logged-in user; rejects with a 401 {@link ApiError} when there is no session. */
+  me() {
+    return this.request("GET", "/auth/dashboard", UserResponse);
+  }
+  logout() {
+    return this.request("POST", "/auth/logout", OkResponse);
+  }
+
+  publicRooms() {
+    return this.request("GET", "/api/rooms", RoomListResponse);
+  }
+  myRooms() {
+    return this.request("GET", "/api/rooms/mine", RoomListResponse);
+  }
+  createRoom(body: CreateRoomBody) {
+    return this.request("POST", "/api/rooms", RoomResponse, body);
+  }
+  room(code: string) {
+    return this.request("GET", roomPath(code), RoomResponse);
+  }
+  updateRoom(code: string, body: UpdateRoomBody) {
+    return this.request("PATCH", roomPath(code), RoomResponse, body);
+  }
+  joinRoom(code: string) {
+    return this.request("POST", `${roomPath(code)}/join`, RoomResponse);
+  }
+  leaveRoom(code: string) {
+    return this.request("POST", `${roomPath(code)}/leave`, OkResponse);
+  }
+  participants(code: string) {
+    return this.request("GET", `${roomPath(code)}/participants`, ParticipantListResponse);
+  }
+  transferHost(code: string, userId: string) {
+    return this.request("POST", `${roomPath(code)}/host`, RoomResponse, { userId });
+  }
+  /** A fresh single-use ticket for the sync server's `join` (fetched on every (re)connect). */
+  ticket(code: string) {
+    return this.request("POST", `${roomPath(code)}/ticket`, TicketResponse);
+  }
+
+  tracks() {
+    return this.request("GET", "/api/tracks", TrackListResponse);
+  }
+  track(id: string) {
+    return this.request("GET", `/api/tracks/${encodeURIComponent(id)}`, TrackResponse);
+  }
+}

@@ -1,0 +1,77 @@
+"use client";
+
+import type { User } from "@sync-beats/protocol";
+import { usePathname, useRouter } from "next/navigation";
+import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from "react";
+import { ApiError, errorMessage } from "./api-error";
+import { useApi } from "./config-context";
+
+interface Session {
+  user: User;
+  logout(): Promise<void>;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+/** Only same-site paths are followed after login (no open redirects). */
+export function safeNextPath(value: string | null | undefined): string {
+  return value && value.startsWith("/") && !value.startsWith("//") ? value : "/dashboard";
+}
+
+/** Loads the current user; sends visitors without a session to /login and back afterwards. */
+export function SessionGate({ children }: { children: ReactNode }) {
+  const api = useApi();
+  const router = useRouter();
+  const pathname = usePathname();
+  const [user, setUser] = useState<User | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    api.me().then(
+      ({ user: me }) => {
+        if (!cancelled) setUser(me);
+      },
+      (failure: unknown) => {
+        if (cancelled) return;
+        if (failure instanceof ApiError && failure.isUnauthorized) {
+          router.replace(`/login?next=${encodeURIComponent(pathname)}`);
+        } else {
+          setError(errorMessage(failure));
+        }
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [api, router, pathname]);
+
+  const logout = useCallback(async () => {
+    await api.logout().catch(() => undefined);
+    router.replace("/login");
+  }, [api, router]);
+
+  if (error) {
+    return (
+      <main className="page narrow">
+        <p className="error" role="alert">
+          {error}
+        </p>
+      </main>
+    );
+  }
+  if (!user) {
+    return (
+      <main className="page">
+        <p className="muted">Loading…</p>
+      </main>
+    );
+  }
+  return <SessionContext.Provider value={{ user, logout }}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): Session {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error("useSession outside SessionGate");
+  return session;
+}

@@ -1,0 +1,122 @@
+"use client";
+
+import {
+  createSyncEngine,
+  createWebAudioOutput,
+  type AudioOutput,
+  type EngineError,
+  type SyncEngine,
+  type SyncSnapshot,
+} from "@sync-beats/sync-engine";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { useConfig } from "./config-context";
+import { IDLE_SNAPSHOT } from "./idle-snapshot";
+import { readOutputLatencyOffset } from "./latency-offset-store";
+import { localizeAudioUrl } from "./track-info";
+
+export interface SyncPlaybackHandlers {
+  /** Called once per new engine error (protocol refusals such as NOT_HOST, load failures). */
+  onError?(error: EngineError): void;
+}
+
+/** The snapshot plus the engine's commands (bound; safe to pass as event handlers). */
+export type SyncPlayback = { snapshot: SyncSnapshot } & Pick<
+  SyncEngine,
+  | "getPositionMs"
+  | "play"
+  | "pause"
+  | "resume"
+  | "seek"
+  | "trackChange"
+  | "unlockAudio"
+  | "setOutputLatencyOffsetMs"
+  | "playCalibrationClick"
+>;
+
+/** Read-only hooks for end-to-end tests and curious users (`window.__syncBeats` in devtools). */
+export interface SyncBeatsDebugHook {
+  getSnapshot(): SyncSnapshot;
+  getPositionMs(): number;
+  /** The track position the audio device renders right now, or null when silent. */
+  renderedPositionMs(): number | null;
+}
+
+declare global {
+  interface Window {
+    __syncBeats?: SyncBeatsDebugHook;
+  }
+}
+
+const noop = () => undefined;
+const subscribeNothing = () => noop;
+const idle = () => IDLE_SNAPSHOT;
+
+/**
+ * Thin React binding of the framework-free sync engine: one engine per mounted room, its snapshot
+ * through `useSyncExternalStore`, handlers through a ref (PartySocket's pattern) so changing them
+ * never reconnects. All sync logic lives in `@sync-beats/sync-engine`.
+ */
+export function useSyncPlayback(roomCode: string, handlers: SyncPlaybackHandlers = {}): SyncPlayback {
+  const { api, apiUrl, syncUrl } = useConfig();
+  const handlersRef = useRef(handlers);
+  handlersRef.current = handlers;
+  const [engine, setEngine] = useState<SyncEngine | null>(null);
+
+  useEffect(() => {
+    // Created in the effect (not during render) so Strict Mode's mount/unmount/mount and route
+    // changes each get a clean engine and audio context, and the server never builds one.
+    const audio: AudioOutput = createWebAudioOutput({
+      fetch: (input, init) => fetch(typeof input === "string" ? localizeAudioUrl(input, apiUrl) : input, init),
+    });
+    const created = createSyncEngine({
+      syncUrl,
+      roomCode,
+      createSocket: (url) => new WebSocket(url),
+      getJoinCredentials: async () => ({ ticket: (await api.ticket(roomCode)).ticket }),
+      audio,
+      outputLatencyOffsetMs: readOutputLatencyOffset(),
+    });
+    const debugHook: SyncBeatsDebugHook = {
+      getSnapshot: () => created.getSnapshot(),
+      getPositionMs: () => created.getPositionMs(),
+      renderedPositionMs: () => audio.renderedPositionMs(audio.currentTime()),
+    };
+    window.__syncBeats = debugHook;
+    setEngine(created);
+    created.connect();
+    return () => {
+      created.disconnect();
+      audio.dispose();
+      if (window.__syncBeats === debugHook) delete window.__syncBeats;
+      setEngine(null);
+    };
+  }, [api, apiUrl, syncUrl, roomCode]);
+
+  const subscribe = useMemo(() => (engine ? engine.subscribe.bind(engine) : subscribeNothing), [engine]);
+  const getSnapshot = useMemo(() => (engine ? engine.getSnapshot.bind(engine) : idle), [engine]);
+  const snapshot = useSyncExternalStore(subscribe, getSnapshot, idle);
+
+  const lastError = snapshot.lastError;
+  useEffect(() => {
+    if (lastError) handlersRef.current.onError?.(lastError);
+  }, [lastError]);
+
+  const getPositionMs = useCallback(() => engine?.getPositionMs() ?? snapshot.positionMs, [engine, snapshot]);
+
+  return useMemo(
+    () => ({
+      snapshot,
+      getPositionMs,
+      play: (track, positionMs) => engine?.play(track, positionMs),
+      pause: () => engine?.pause(),
+      resume: () => engine?.resume(),
+      seek: (positionMs) => engine?.seek(positionMs),
+      trackChange: (track) => engine?.trackChange(track),
+      // Must run synchronously inside the tap: no awaits before this call.
+      unlockAudio: () => engine?.unlockAudio() ?? Promise.resolve(),
+      setOutputLatencyOffsetMs: (ms) => engine?.setOutputLatencyOffsetMs(ms),
+      playCalibrationClick: () => engine?.playCalibrationClick(),
+    }),
+    [engine, snapshot, getPositionMs],
+  );
+}
