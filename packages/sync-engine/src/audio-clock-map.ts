@@ -1,0 +1,124 @@
+import { fitLine, lineAt, type LineFit } from "./linear-fit.js";
+import type { AudioTimestamp } from "./types.js";
+
+/**
+ * The fitted relation between audio-context time (s) and the local clock (ms) at the speaker:
+ * `localMs = refLocalMs + msPerSecond · (contextTime − refContext)`.
+ */
+export interface AudioClockFit {
+  readonly refContext: number;
+  readonly refLocalMs: number;
+  /** Local milliseconds per audio-context second (1000 when the clocks agree). */
+  readonly msPerSecond: number;
+  readonly samples: number;
+  /** RMS residual of the fit (ms): the per-pair quantisation and jitter. */
+  readonly rmsMs: number;
+}
+
+/** The local instant (ms) at which the speaker plays context time `contextTime`. */
+export function localAtContext(fit: AudioClockFit, contextTime: number): number {
+  return fit.refLocalMs + fit.msPerSecond * (contextTime - fit.refContext);
+}
+
+/** The context time (s) that the speaker plays at local instant `localMs`. */
+export function contextAtLocal(fit: AudioClockFit, localMs: number): number {
+  return fit.refContext + (localMs - fit.refLocalMs) / fit.msPerSecond;
+}
+
+/** Audio clock rate relative to the local clock, in ppm (positive: the audio clock runs fast). */
+export function audioSkewPpm(fit: AudioClockFit): number {
+  return (1000 / fit.msPerSecond - 1) * 1e6;
+}
+
+/** The naive mapping from one (contextTime, localMs) pair, assuming the clocks run at one rate. */
+export function singlePairFit(pair: AudioTimestamp): AudioClockFit {
+  return { refContext: pair.contextTime, refLocalMs: pair.localTimeMs, msPerSecond: 1000, samples: 1, rmsMs: 0 };
+}
+
+/** Tuning of {@link fitAudioClock}. */
+export interface AudioFitOptions {
+  /** The rate is fitted once the pairs span this many context seconds; before, 1000 ms/s. */
+  readonly minRateSpanS: number;
+  /** Pairs further than this many RMS from the first fit are dropped before refitting... */
+  readonly outlierSigmas: number;
+  /** ...but never pairs within this many ms (the render cadence jitter is a few ms). */
+  readonly outlierFloorMs: number;
+}
+
+/** Defaults for `getOutputTimestamp()` pairs (3–5 ms quantisation each, measured). */
+export const DEFAULT_AUDIO_FIT: AudioFitOptions = { minRateSpanS: 1, outlierSigmas: 3, outlierFloorMs: 2 };
+
+function toFit(line: LineFit, refContext: number): AudioClockFit {
+  return { refContext, refLocalMs: lineAt(line, refContext), msPerSecond: line.slope, samples: line.n, rmsMs: line.rms };
+}
+
+/**
+ * Least-squares fit of local time against context time over many pairs: a single pair is
+ * quantised by the render cadence (3–5 ms measured in Chromium); the fit averages that away and
+ * measures the audio clock's rate against the local clock (~1,400 ppm in headless Chromium).
+ */
+export function fitAudioClock(pairs: readonly AudioTimestamp[], options: AudioFitOptions = DEFAULT_AUDIO_FIT): AudioClockFit | null {
+  if (pairs.length === 0) return null;
+  const first = pairs[0]!;
+  const last = pairs[pairs.length - 1]!;
+  const fixed = last.contextTime - first.contextTime < options.minRateSpanS ? 1000 : undefined;
+  const points = pairs.map((p) => ({ x: p.contextTime, y: p.localTimeMs, w: 1 }));
+  let line = fitLine(points, fixed);
+  if (!line) return null;
+  // Trim and refit until no pair is far out (a few rounds: one big outlier inflates the first RMS).
+  for (let round = 0; round < 4; round++) {
+    const fit: LineFit = line;
+    const limit = Math.max(options.outlierFloorMs, options.outlierSigmas * fit.rms);
+    const inliers = points.filter((p) => Math.abs(p.y - lineAt(fit, p.x)) <= limit);
+    if (inliers.length < 2 || inliers.length === fit.n) break;
+    line = fitLine(inliers, fixed) ?? fit;
+  }
+  return toFit(line, last.contextTime);
+}
+
+/**
+ * A rolling window of pairs with its fit. A pair far off the current fit (the context was
+ * suspended, the device changed, the tab slept) starts a new window.
+ */
+export class AudioClockMap {
+  private pairs: AudioTimestamp[] = [];
+  private current: AudioClockFit | null = null;
+
+  /**
+   * @param maxPairs window length (at one pair per 100 ms, 30 s).
+   * @param jumpMs a pair this far from the fit resets the window.
+   */
+  constructor(
+    private readonly maxPairs = 300,
+    private readonly jumpMs = 25,
+    private readonly options: AudioFitOptions = DEFAULT_AUDIO_FIT,
+  ) {}
+
+  /** Adds a pair (ignoring invalid or repeated ones); returns the new fit. */
+  add(pair: AudioTimestamp): AudioClockFit | null {
+    if (!Number.isFinite(pair.contextTime) || !Number.isFinite(pair.localTimeMs) || pair.contextTime <= 0) return this.current;
+    const last = this.pairs[this.pairs.length - 1];
+    if (last && pair.contextTime <= last.contextTime) {
+      if (pair.contextTime === last.contextTime) return this.current;
+      this.pairs = [];
+    }
+    if (this.current && this.pairs.length >= 10 && Math.abs(localAtContext(this.current, pair.contextTime) - pair.localTimeMs) > this.jumpMs) {
+      this.pairs = [];
+    }
+    this.pairs.push(pair);
+    if (this.pairs.length > this.maxPairs) this.pairs.shift();
+    this.current = fitAudioClock(this.pairs, this.options);
+    return this.current;
+  }
+
+  /** The current fit, null before the first pair. */
+  fit(): AudioClockFit | null {
+    return this.current;
+  }
+
+  /** Forgets every pair. */
+  reset(): void {
+    this.pairs = [];
+    this.current = null;
+  }
+}
