@@ -20,6 +20,7 @@ const Env = z.object({
   SYNC_EMPTY_ROOM_GRACE_MS: int(60_000),
   SYNC_HEARTBEAT_MS: int(15_000),
   SYNC_MAX_FRAME_BYTES: int(16 * 1024),
+  REDIS_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -29,6 +30,8 @@ export interface SyncServerConfig {
   room: RegistryConfig;
   limits: ConnectionLimits;
   heartbeatMs: number;
+  /** Redis backplane for running several sync processes; null keeps rooms in this process. */
+  redisUrl: string | null;
   /** Ticket secret, or null for dev identity (the client's claimed userId is trusted). */
   ticketSecret: string | null;
   logLevel: string;
@@ -57,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SyncServerConf
     },
     limits: { maxFrameBytes: parsed.SYNC_MAX_FRAME_BYTES, messagesPerSecond: 40, messageBurst: 80 },
     heartbeatMs: parsed.SYNC_HEARTBEAT_MS,
+    redisUrl: parsed.REDIS_URL ?? null,
     ticketSecret: devIdentity ? null : loadOrCreateSyncSecret(parsed.DATA_DIR ?? DEFAULT_DATA_DIR, parsed.SYNC_SECRET),
     logLevel: parsed.LOG_LEVEL,
   };

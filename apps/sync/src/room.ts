@@ -94,7 +94,12 @@ export class Room {
     const presence = await this.backplane.join(this.code, { id: member.id, userId: identity.userId, name: identity.name });
     this.adopt(await this.backplane.transact(this.code, hostOnJoin(identity, this.config.firstJoinerHosts)));
     if (identity.userId === this.state.hostUserId) this.stopHostGrace();
+    await this.publish(
+      { type: "user_joined", userId: identity.userId, name: identity.name, totalClients: presence.length },
+      member.id,
+    );
 
+    // No await from here on: the connection counts as joined before the client can answer `joined`.
     const now = this.clock.now();
     this.sendTo(member, {
       type: "joined",
@@ -118,10 +123,6 @@ export class Room {
     }
     for (const frame of member.pending ?? []) member.socket.send(frame);
     member.pending = null;
-    await this.publish(
-      { type: "user_joined", userId: identity.userId, name: identity.name, totalClients: presence.length },
-      member.id,
-    );
     return member;
   }
 

@@ -10,6 +10,7 @@ import type { SyncServerConfig } from "./config.js";
 import { Connection } from "./connection.js";
 import { devIdentityVerifier, ticketVerifier } from "./identity.js";
 import { createMemoryBackplane } from "./memory-backplane.js";
+import { createMetrics } from "./metrics.js";
 import { RoomRegistry } from "./room-registry.js";
 
 /** A socket whose unsent data grows past this is too slow to follow the room; it is dropped. */
@@ -51,14 +52,22 @@ export async function startSyncServer(
   clock: Clock = systemClock,
   backplane: Backplane = createMemoryBackplane(clock),
 ): Promise<RunningSyncServer> {
-  const registry = new RoomRegistry(clock, config.room, logger, backplane);
-  const verifyIdentity = config.ticketSecret ? ticketVerifier(config.ticketSecret) : devIdentityVerifier;
   let connections = 0;
+  const metrics = createMetrics({ connections: () => connections, rooms: () => registry.size });
+  const registry = new RoomRegistry(clock, config.room, logger, backplane, metrics);
+  const verifyIdentity = config.ticketSecret ? ticketVerifier(config.ticketSecret) : devIdentityVerifier;
 
   const http = createServer((request: IncomingMessage, response: ServerResponse) => {
     if (request.method === "GET" && request.url === "/healthz") {
       response.writeHead(200, { "content-type": "application/json" });
-      response.end(JSON.stringify({ status: "ok", rooms: registry.size, connections }));
+      response.end(JSON.stringify({ status: "ok", node: backplane.nodeId, rooms: registry.size, connections }));
+      return;
+    }
+    if (request.method === "GET" && request.url === "/metrics") {
+      void metrics.registry.metrics().then((text) => {
+        response.writeHead(200, { "content-type": metrics.registry.contentType });
+        response.end(text);
+      });
       return;
     }
     response.writeHead(404, { "content-type": "application/json" });
@@ -74,7 +83,14 @@ export async function startSyncServer(
 
   wss.on("connection", (ws) => {
     connections++;
-    const connection = new Connection(adapt(ws), { registry, verifyIdentity, clock, logger, limits: config.limits });
+    const connection = new Connection(adapt(ws), {
+      registry,
+      verifyIdentity,
+      clock,
+      logger,
+      limits: config.limits,
+      onMessage: metrics.onMessage,
+    });
     let alive = true;
     let pingSentAt = 0;
     const stopHeartbeat = clock.setInterval(() => {

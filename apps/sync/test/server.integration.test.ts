@@ -13,6 +13,7 @@ const config: SyncServerConfig = {
   room: testRoomConfig,
   limits: { maxFrameBytes: 16 * 1024, messagesPerSecond: 40, messageBurst: 80 },
   heartbeatMs: 15_000,
+  redisUrl: null,
   ticketSecret: null,
   logLevel: "silent",
 };
@@ -115,14 +116,18 @@ describe("sync server over real WebSockets", () => {
     expect(left).toEqual({ type: "user_left", userId: "silent", totalClients: 1 });
   });
 
-  it("[SS34] /healthz reports rooms and connections; other paths 404", async () => {
+  it("[SS34] /healthz reports rooms and connections, /metrics counts messages; other paths 404", async () => {
     const url = await start();
     await join(url, "userA");
     const base = url.replace("ws:", "http:");
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: "ok", rooms: 1, connections: 1 });
+    expect(await health.json()).toEqual({ status: "ok", node: "local", rooms: 1, connections: 1 });
     expect((await fetch(`${base}/nope`)).status).toBe(404);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^sync_messages_in_total\{type="join"\} 1$/m);
+    expect(metrics).toMatch(/^sync_connections 1$/m);
+    expect(metrics).toMatch(/^sync_nodejs_eventloop_lag_seconds /m);
   });
 
   it("[SS35] rooms are isolated", async () => {
