@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { PROTOCOL_VERSION } from "@sync-beats/protocol";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Clock, systemClock } from "../src/clock.js";
@@ -60,10 +59,8 @@ function freshRoom(): string {
 }
 
 async function join(node: Node, userId: string, roomCode: string) {
-  const client = await TestClient.connect(node.url);
+  const client = await TestClient.join(node.url, userId, roomCode);
   clients.push(client);
-  client.send({ type: "join", roomCode, protocolVersion: PROTOCOL_VERSION, userId });
-  await client.first("joined");
   return client;
 }
 

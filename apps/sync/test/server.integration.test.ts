@@ -27,10 +27,8 @@ async function start(overrides: Partial<SyncServerConfig> = {}) {
 }
 
 async function join(url: string, userId: string, roomCode = "ABC234") {
-  const client = await TestClient.connect(url);
+  const client = await TestClient.join(url, userId, roomCode);
   clients.push(client);
-  client.send({ type: "join", roomCode, protocolVersion: PROTOCOL_VERSION, userId });
-  await client.first("joined");
   return client;
 }
 

@@ -1,4 +1,4 @@
-import { parseServerMessage, type ServerMessage, type ServerMessageOf, type ServerMessageType } from "@sync-beats/protocol";
+import { PROTOCOL_VERSION, parseServerMessage, type ServerMessage, type ServerMessageOf, type ServerMessageType } from "@sync-beats/protocol";
 import { WebSocket } from "ws";
 
 /** A real `ws` client that queues validated server messages and lets a test await the next of a type. */
@@ -24,6 +24,14 @@ export class TestClient {
       ws.once("error", reject);
     });
     return new TestClient(ws);
+  }
+
+  /** Connects and joins `roomCode` in dev-identity mode; resolves once `joined` arrived. */
+  static async join(url: string, userId: string, roomCode: string): Promise<TestClient> {
+    const client = await TestClient.connect(url);
+    client.send({ type: "join", roomCode, protocolVersion: PROTOCOL_VERSION, userId });
+    await client.first("joined");
+    return client;
   }
 
   send(message: object | string): void {
