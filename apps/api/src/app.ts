@@ -1,0 +1,109 @@
+import cors from "cors";
+import express, { type Express } from "express";
+import { rateLimit } from "express-rate-limit";
+import helmet from "helmet";
+import type { Logger } from "pino";
+import { pinoHttp } from "pino-http";
+import { DatabaseSessionStore } from "./auth/session-store.js";
+import { loadUser, sessionMiddleware } from "./auth/session.js";
+import type { Clock } from "./clock.js";
+import type { ApiConfig } from "./config.js";
+import type { Database } from "./db/open.js";
+import { ApiError, errorMiddleware, notFound } from "./http/errors.js";
+import { originGuard } from "./http/origin-guard.js";
+import { authRoutes } from "./routes/auth.js";
+import { roomRoutes } from "./routes/rooms.js";
+import { audioRoute, trackRoutes } from "./routes/tracks.js";
+import { TrackLibrary } from "./tracks/library.js";
+
+export interface AppDeps {
+  db: Database;
+  config: ApiConfig;
+  logger: Logger;
+  clock: Clock;
+}
+
+export interface App {
+  app: Express;
+  sessionStore: DatabaseSessionStore;
+  library: TrackLibrary;
+}
+
+function limiter(max: number, windowMs: number, onlyFailures: boolean) {
+  return rateLimit({
+    windowMs,
+    limit: max,
+    standardHeaders: "draft-8",
+    legacyHeaders: false,
+    // Only failed logins count, so a user who types their password right is never locked out.
+    skipSuccessfulRequests: onlyFailures,
+    handler: (_req, _res, next) => next(new ApiError("RATE_LIMITED", "too many attempts, try again later")),
+  });
+}
+
+/** Builds the Express app from its dependencies; no module state, so tests can build many. */
+export function createApp({ db, config, logger, clock }: AppDeps): App {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", config.trustProxy);
+
+  const sessionStore = new DatabaseSessionStore(db.repos.sessions, clock, config.sessionTtlMs);
+  const library = new TrackLibrary(db.repos, config.tracksDir, clock);
+  const withSession = [
+    sessionMiddleware(sessionStore, { secret: config.sessionSecret, ttlMs: config.sessionTtlMs, production: config.production }),
+    loadUser(db.repos),
+  ];
+
+  app.use(
+    pinoHttp({
+      logger,
+      // Method, path and status only: no headers, so no cookies; bodies are never logged.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === "/healthz" },
+    }),
+  );
+  // JSON API: helmet's defaults, with same-site resource policy (the audio route widens it).
+  app.use(helmet({ crossOriginResourcePolicy: { policy: "same-site" } }));
+  app.use(
+    cors({
+      origin: config.webOrigins,
+      credentials: true,
+      exposedHeaders: ["Content-Range", "Accept-Ranges", "Content-Length", "ETag", "Retry-After"],
+      maxAge: 600,
+    }),
+  );
+  app.use(originGuard(config.webOrigins));
+  app.use(express.json({ limit: "32kb" }));
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ ok: true, db: db.dialect });
+  });
+  app.use(audioRoute({ repos: db.repos, library }));
+  app.use(
+    "/auth",
+    ...withSession,
+    authRoutes({
+      repos: db.repos,
+      clock,
+      loginLimiter: limiter(config.loginRateLimit.max, config.loginRateLimit.windowMs, true),
+      signupLimiter: limiter(config.signupRateLimit.max, config.signupRateLimit.windowMs, false),
+      production: config.production,
+    }),
+  );
+  app.use(
+    "/api/rooms",
+    ...withSession,
+    roomRoutes({ repos: db.repos, clock, syncSecret: config.syncSecret, syncPublicUrl: config.syncPublicUrl }),
+  );
+  app.use(
+    "/api/tracks",
+    ...withSession,
+    trackRoutes({ repos: db.repos, library, maxUploadBytes: config.maxUploadBytes, publicUrl: config.publicUrl }),
+  );
+  app.use(notFound);
+  app.use(errorMiddleware(logger));
+  return { app, sessionStore, library };
+}

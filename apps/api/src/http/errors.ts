@@ -1,0 +1,90 @@
+import type { ErrorRequestHandler, RequestHandler } from "express";
+import type { ApiErrorBody, ApiErrorCode, ApiIssue } from "@sync-beats/protocol";
+import type { Logger } from "pino";
+import { z } from "zod";
+
+const STATUS: Record<ApiErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  BAD_ORIGIN: 403,
+  NOT_HOST: 403,
+  NOT_FOUND: 404,
+  USERNAME_TAKEN: 409,
+  NOT_PARTICIPANT: 409,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RANGE_NOT_SATISFIABLE: 416,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+};
+
+/** A failure the client is meant to see; everything else becomes a logged 500 INTERNAL. */
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly issues?: ApiIssue[],
+  ) {
+    super(message);
+    this.status = STATUS[code];
+  }
+}
+
+export function errorBody(code: ApiErrorCode, message: string, issues?: ApiIssue[]): ApiErrorBody {
+  return { error: issues ? { code, message, issues } : { code, message } };
+}
+
+/** Parses with zod or throws VALIDATION_FAILED listing each issue by path. */
+export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, what = "request"): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
+  throw new ApiError("VALIDATION_FAILED", `invalid ${what}`, issues);
+}
+
+/** Errors thrown by body-parser and multer carry these shapes. */
+interface LibraryError {
+  type?: string;
+  code?: string;
+  status?: number;
+}
+
+function translate(error: unknown): ApiError | null {
+  if (error instanceof ApiError) return error;
+  const e = error as LibraryError;
+  if (e?.type === "entity.parse.failed") return new ApiError("VALIDATION_FAILED", "malformed JSON body");
+  if (e?.type === "entity.too.large" || e?.code === "LIMIT_FILE_SIZE") {
+    return new ApiError("PAYLOAD_TOO_LARGE", "request body too large");
+  }
+  if (typeof e?.code === "string" && e.code.startsWith("LIMIT_")) {
+    return new ApiError("VALIDATION_FAILED", "unexpected multipart form (send one file in field \"file\")");
+  }
+  if (e?.type === "charset.unsupported" || e?.type === "encoding.unsupported") {
+    return new ApiError("UNSUPPORTED_MEDIA_TYPE", "unsupported body encoding");
+  }
+  return null;
+}
+
+/** The one error middleware: known errors keep their code, anything else is logged and hidden. */
+export function errorMiddleware(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const known = translate(error);
+    if (!known) {
+      logger.error({ err: error, method: req.method, url: req.originalUrl }, "unhandled error");
+    }
+    const apiError = known ?? new ApiError("INTERNAL", "internal server error");
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.status(apiError.status).json(errorBody(apiError.code, apiError.message, apiError.issues));
+  };
+}
+
+/** Unknown routes answer in the same error format. */
+export const notFound: RequestHandler = (req, _res, next) => {
+  next(new ApiError("NOT_FOUND", `no route for ${req.method} ${req.path}`));
+};

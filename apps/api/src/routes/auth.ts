@@ -1,0 +1,60 @@
+import { randomUUID } from "node:crypto";
+import { Router, type RequestHandler } from "express";
+import { LoginBody, SignupBody } from "@sync-beats/protocol";
+import { NO_USER_HASH, hashPassword, verifyPassword } from "../auth/passwords.js";
+import { SESSION_COOKIE, currentUser, logIn, logOut } from "../auth/session.js";
+import type { Clock } from "../clock.js";
+import { ApiError, parseOr400 } from "../http/errors.js";
+import type { Repositories } from "../repositories/types.js";
+import { userView } from "../views.js";
+
+export interface AuthRouteDeps {
+  repos: Repositories;
+  clock: Clock;
+  loginLimiter: RequestHandler;
+  signupLimiter: RequestHandler;
+  production: boolean;
+}
+
+/** `/auth/*`: signup, login, current user, logout. */
+export function authRoutes({ repos, clock, loginLimiter, signupLimiter, production }: AuthRouteDeps): Router {
+  const router = Router();
+
+  router.post("/signup", signupLimiter, async (req, res) => {
+    const body = parseOr400(SignupBody, req.body, "signup");
+    const user = {
+      id: randomUUID(),
+      username: body.username,
+      displayName: body.displayName ?? body.username,
+      passwordHash: await hashPassword(body.password),
+      createdAt: new Date(clock.now()),
+    };
+    if (!(await repos.users.create(user))) throw new ApiError("USERNAME_TAKEN", "that username is taken");
+    await logIn(req, user.id);
+    res.status(201).json({ user: userView(user) });
+  });
+
+  router.post("/login", loginLimiter, async (req, res) => {
+    const body = parseOr400(LoginBody, req.body, "login");
+    const user = await repos.users.findByUsername(body.username);
+    // Same work and same answer whether the user is unknown or the password wrong.
+    const ok = await verifyPassword(body.password, user?.passwordHash ?? NO_USER_HASH);
+    if (!user || !ok) throw new ApiError("INVALID_CREDENTIALS", "wrong username or password");
+    await logIn(req, user.id);
+    res.json({ user: userView(user) });
+  });
+
+  router.get("/dashboard", (req, res) => {
+    res.json({ user: userView(currentUser(req)) });
+  });
+
+  // GET is in the spec; POST is what clients should use.
+  router.all("/logout", async (req, res, next) => {
+    if (req.method !== "GET" && req.method !== "POST") return next();
+    await logOut(req);
+    res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: "lax", secure: production, path: "/" });
+    res.json({ ok: true });
+  });
+
+  return router;
+}

@@ -1,0 +1,140 @@
+import { Router, type Request } from "express";
+import { CreateRoomBody, RoomCode, TransferHostBody, UpdateRoomBody, type TicketResponse } from "@sync-beats/protocol";
+import { DEFAULT_TICKET_TTL_MS, signTicket } from "@sync-beats/ticket";
+import { z } from "zod";
+import { currentUser } from "../auth/session.js";
+import type { Clock } from "../clock.js";
+import { ApiError, parseOr400 } from "../http/errors.js";
+import type { Repositories, RoomView } from "../repositories/types.js";
+import { generateRoomCode } from "../rooms/room-codes.js";
+import { participantView, roomView, viewerOf } from "../views.js";
+
+export interface RoomRouteDeps {
+  repos: Repositories;
+  clock: Clock;
+  syncSecret: string;
+  syncPublicUrl: string | null;
+}
+
+const CodeParams = z.object({ code: RoomCode });
+const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) });
+
+/** `/api/rooms/*`. Reading a room needs only its code; changing anything needs a session. */
+export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl }: RoomRouteDeps): Router {
+  const router = Router();
+  const now = () => new Date(clock.now());
+
+  async function loadRoom(req: Request): Promise<RoomView> {
+    const { code } = parseOr400(CodeParams, req.params, "room code");
+    const room = await repos.rooms.find(code);
+    if (!room) throw new ApiError("NOT_FOUND", "no such room");
+    return room;
+  }
+
+  async function roomResponse(code: string, userId: string | undefined) {
+    const room = await repos.rooms.find(code);
+    if (!room) throw new ApiError("NOT_FOUND", "no such room");
+    const isParticipant = userId !== undefined && (await repos.participants.isLive(code, userId));
+    return { room: roomView(room), viewer: viewerOf(room, userId, isParticipant) };
+  }
+
+  function requireHost(room: RoomView, userId: string): void {
+    if (room.hostUserId !== userId) throw new ApiError("NOT_HOST", "only the host can do this");
+  }
+
+  router.get("/", async (req, res) => {
+    const { limit } = parseOr400(ListQuery, req.query, "query");
+    res.json({ rooms: (await repos.rooms.listPublic(limit)).map(roomView) });
+  });
+
+  router.get("/mine", async (req, res) => {
+    const user = currentUser(req);
+    const { limit } = parseOr400(ListQuery, req.query, "query");
+    res.json({ rooms: (await repos.rooms.listForUser(user.id, limit)).map(roomView) });
+  });
+
+  router.post("/", async (req, res) => {
+    const user = currentUser(req);
+    const body = parseOr400(CreateRoomBody, req.body, "room");
+    // 31^6 codes: a clash is rare, several in a row means something else is wrong.
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const code = generateRoomCode();
+      if (await repos.rooms.create({ code, ...body, hostUserId: user.id, createdAt: now() })) {
+        res.status(201).json(await roomResponse(code, user.id));
+        return;
+      }
+    }
+    throw new Error("could not find a free room code in 5 attempts");
+  });
+
+  router.get("/:code", async (req, res) => {
+    const room = await loadRoom(req);
+    res.json(await roomResponse(room.code, req.user?.id));
+  });
+
+  router.patch("/:code", async (req, res) => {
+    const user = currentUser(req);
+    const room = await loadRoom(req);
+    requireHost(room, user.id);
+    const patch = parseOr400(UpdateRoomBody, req.body, "room update");
+    await repos.rooms.update(room.code, patch);
+    res.json(await roomResponse(room.code, user.id));
+  });
+
+  router.post("/:code/join", async (req, res) => {
+    const user = currentUser(req);
+    const room = await loadRoom(req);
+    await repos.participants.join(room.code, user.id, now());
+    res.json(await roomResponse(room.code, user.id));
+  });
+
+  router.post("/:code/leave", async (req, res) => {
+    const user = currentUser(req);
+    const room = await loadRoom(req);
+    // Leaving is idempotent; the host stays host (hand it over first to give it up).
+    await repos.participants.leave(room.code, user.id, now());
+    res.json({ ok: true });
+  });
+
+  router.get("/:code/participants", async (req, res) => {
+    const room = await loadRoom(req);
+    const live = await repos.participants.listLive(room.code);
+    const participants = live.map((p) => participantView(room, p));
+    participants.sort((a, b) => Number(b.role === "host") - Number(a.role === "host"));
+    res.json({ participants });
+  });
+
+  router.post("/:code/host", async (req, res) => {
+    const user = currentUser(req);
+    const room = await loadRoom(req);
+    requireHost(room, user.id);
+    const { userId } = parseOr400(TransferHostBody, req.body, "host transfer");
+    if (userId !== user.id) {
+      if (!(await repos.participants.isLive(room.code, userId))) {
+        throw new ApiError("NOT_PARTICIPANT", "the new host must be in the room");
+      }
+      if (!(await repos.rooms.transferHost(room.code, user.id, userId))) {
+        throw new ApiError("CONFLICT", "host changed meanwhile");
+      }
+    }
+    res.json(await roomResponse(room.code, user.id));
+  });
+
+  router.post("/:code/ticket", async (req, res) => {
+    const user = currentUser(req);
+    const room = await loadRoom(req);
+    await repos.participants.join(room.code, user.id, now());
+    const isHost = room.hostUserId === user.id;
+    const issuedAt = clock.now();
+    const exp = Math.floor(issuedAt) + DEFAULT_TICKET_TTL_MS;
+    const ticket = signTicket(
+      { userId: user.id, name: user.displayName, roomCode: room.code, role: isHost ? "host" : "guest", canControl: isHost || room.guestsCanControl, exp },
+      syncSecret,
+      issuedAt,
+    );
+    const body: TicketResponse = syncPublicUrl ? { ticket, expiresAt: exp, syncUrl: syncPublicUrl } : { ticket, expiresAt: exp };
+    res.set("Cache-Control", "no-store").json(body);
+  });
+
+  return router;
+}

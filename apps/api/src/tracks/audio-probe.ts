@@ -1,0 +1,48 @@
+import { parseBuffer } from "music-metadata";
+
+/** What the bytes say they are: never taken from the client's filename or Content-Type. */
+export interface AudioProbe {
+  mimeType: string;
+  extension: string;
+  durationMs: number;
+  title: string | null;
+  artist: string | null;
+}
+
+/** Containers we accept, keyed by music-metadata's `format.container` (matched case-insensitively by prefix). */
+const CONTAINERS: ReadonlyArray<{ prefix: string; mimeType: string; extension: string }> = [
+  { prefix: "wave", mimeType: "audio/wav", extension: ".wav" },
+  { prefix: "mpeg", mimeType: "audio/mpeg", extension: ".mp3" },
+  { prefix: "flac", mimeType: "audio/flac", extension: ".flac" },
+  { prefix: "ogg", mimeType: "audio/ogg", extension: ".ogg" },
+  { prefix: "m4a", mimeType: "audio/mp4", extension: ".m4a" },
+  { prefix: "mp4", mimeType: "audio/mp4", extension: ".m4a" },
+  { prefix: "ebml/webm", mimeType: "audio/webm", extension: ".webm" },
+  { prefix: "aiff", mimeType: "audio/aiff", extension: ".aiff" },
+];
+
+/**
+ * Sniffs audio by parsing it. Without a MIME hint music-metadata must recognise the container from
+ * the bytes, so a text file named `song.mp3` fails here. Returns null when the bytes are not a
+ * supported audio file with a known, positive duration.
+ */
+export async function probeAudio(bytes: Uint8Array): Promise<AudioProbe | null> {
+  let meta;
+  try {
+    meta = await parseBuffer(bytes, { size: bytes.length }, { duration: true, skipCovers: true });
+  } catch {
+    return null;
+  }
+  const container = meta.format.container?.toLowerCase() ?? "";
+  const kind = CONTAINERS.find((c) => container.startsWith(c.prefix));
+  const seconds = meta.format.duration;
+  if (!kind || meta.format.hasAudio === false || seconds === undefined || !Number.isFinite(seconds) || seconds <= 0) return null;
+  const clean = (value: string | undefined) => value?.trim().slice(0, 200) || null;
+  return {
+    mimeType: kind.mimeType,
+    extension: kind.extension,
+    durationMs: seconds * 1000,
+    title: clean(meta.common.title),
+    artist: clean(meta.common.artist),
+  };
+}

@@ -1,0 +1,50 @@
+/** Records to REST bodies (the shapes of @sync-beats/protocol's rest.ts). */
+import type { Room, RoomParticipant, RoomViewer, Track, User } from "@sync-beats/protocol";
+import type { ParticipantView, RoomView, TrackRecord, UserRecord } from "./repositories/types.js";
+
+export function userView(user: UserRecord): User {
+  return { id: user.id, username: user.username, displayName: user.displayName, createdAt: user.createdAt.toISOString() };
+}
+
+export function roomView(room: RoomView): Room {
+  return {
+    code: room.code,
+    name: room.name,
+    isPublic: room.isPublic,
+    guestsCanControl: room.guestsCanControl,
+    host: { userId: room.hostUserId, displayName: room.hostDisplayName },
+    participantCount: room.participantCount,
+    createdAt: room.createdAt.toISOString(),
+  };
+}
+
+export function viewerOf(room: RoomView, userId: string | undefined, isParticipant: boolean): RoomViewer | null {
+  if (userId === undefined) return null;
+  const isHost = room.hostUserId === userId;
+  return { isParticipant, isHost, canControl: isHost || room.guestsCanControl };
+}
+
+export function participantView(room: RoomView, p: ParticipantView): RoomParticipant {
+  return {
+    userId: p.userId,
+    displayName: p.displayName,
+    role: p.userId === room.hostUserId ? "host" : "guest",
+    joinedAt: p.joinedAt.toISOString(),
+  };
+}
+
+/** `baseUrl` is the API's public origin: audio URLs must be absolute for the sync `PLAY` message. */
+export function trackView(track: TrackRecord, baseUrl: string): Track {
+  return {
+    id: track.id,
+    title: track.title,
+    artist: track.artist,
+    durationMs: track.durationMs,
+    mimeType: track.mimeType,
+    sizeBytes: track.sizeBytes,
+    audioUrl: `${baseUrl}/api/tracks/${encodeURIComponent(track.id)}/audio`,
+    ownerUserId: track.ownerUserId,
+    isDemo: track.isDemo,
+    createdAt: track.createdAt.toISOString(),
+  };
+}
