@@ -80,12 +80,13 @@ export interface AudioOutput {
    */
   outputTimestamp(): AudioTimestamp | null;
   /**
-   * Plays the loaded track `url` from `offsetMs` starting at context time `when` at `rate`,
-   * replacing whatever played before. `when` in the past means "as soon as possible".
+   * Plays the loaded track `url` from `offsetMs` starting at context time `when` at `rate`.
+   * Whatever played before stops at `when` (a seamless hand-over); a start still pending is
+   * replaced. The engine never passes a `when` in the past.
    */
   start(url: string, when: number, offsetMs: number, rate: number): void;
-  /** Stops playback now. */
-  stop(): void;
+  /** Stops playback at context time `when` (now when omitted or past); cancels a pending start. */
+  stop(when?: number): void;
   /** Changes the playback rate from context time `when` on (small drift nudges). */
   setRate(rate: number, when: number): void;
   /**
