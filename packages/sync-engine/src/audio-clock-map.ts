@@ -83,36 +83,40 @@ export function fitAudioClock(pairs: readonly AudioTimestamp[], options: AudioFi
 export class AudioClockMap {
   private pairs: AudioTimestamp[] = [];
   private current: AudioClockFit | null = null;
+  private dirty = false;
 
   /**
-   * @param maxPairs window length (at one pair per 100 ms, 30 s).
+   * @param maxPairs window length (at one pair per 25 ms, 30 s: ~4 ppm of rate, 0.1 ms of offset).
    * @param jumpMs a pair this far from the fit resets the window.
    */
   constructor(
-    private readonly maxPairs = 300,
+    private readonly maxPairs = 1_200,
     private readonly jumpMs = 25,
     private readonly options: AudioFitOptions = DEFAULT_AUDIO_FIT,
   ) {}
 
   /** Adds a pair (ignoring invalid or repeated ones); returns the new fit. */
   add(pair: AudioTimestamp): AudioClockFit | null {
-    if (!Number.isFinite(pair.contextTime) || !Number.isFinite(pair.localTimeMs) || pair.contextTime <= 0) return this.current;
+    if (!Number.isFinite(pair.contextTime) || !Number.isFinite(pair.localTimeMs) || pair.contextTime <= 0) return this.fit();
     const last = this.pairs[this.pairs.length - 1];
     if (last && pair.contextTime <= last.contextTime) {
-      if (pair.contextTime === last.contextTime) return this.current;
+      if (pair.contextTime === last.contextTime) return this.fit();
       this.pairs = [];
     }
-    if (this.current && this.pairs.length >= 10 && Math.abs(localAtContext(this.current, pair.contextTime) - pair.localTimeMs) > this.jumpMs) {
-      this.pairs = [];
-    }
+    const fit = this.pairs.length >= 10 ? this.fit() : null;
+    if (fit && Math.abs(localAtContext(fit, pair.contextTime) - pair.localTimeMs) > this.jumpMs) this.pairs = [];
     this.pairs.push(pair);
     if (this.pairs.length > this.maxPairs) this.pairs.shift();
-    this.current = fitAudioClock(this.pairs, this.options);
-    return this.current;
+    this.dirty = true;
+    return this.fit();
   }
 
-  /** The current fit, null before the first pair. */
+  /** The current fit (refitted lazily), null before the first pair. */
   fit(): AudioClockFit | null {
+    if (this.dirty) {
+      this.current = fitAudioClock(this.pairs, this.options);
+      this.dirty = false;
+    }
     return this.current;
   }
 
@@ -120,5 +124,6 @@ export class AudioClockMap {
   reset(): void {
     this.pairs = [];
     this.current = null;
+    this.dirty = false;
   }
 }
