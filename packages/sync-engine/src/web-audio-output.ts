@@ -1,16 +1,227 @@
-import type { AudioOutput } from "./types.js";
+import type { AudioOutput, AudioState, AudioTimestamp, Disposer } from "./types.js";
 
 /** Options of {@link createWebAudioOutput}. */
 export interface WebAudioOutputOptions {
-  /** An existing context to use; by default one is created on first use. */
-  readonly context?: AudioContext;
+  /** A context to use; by default one is created on first use. */
+  readonly createContext?: () => AudioContext;
   /** Converts `performance.now()` time to the engine's {@link Clock} time base (default: identity). */
   readonly toLocalMs?: (performanceNowMs: number) => number;
-  /** `fetch` to download tracks (default: global fetch). */
-  readonly fetch?: typeof fetch;
+  /** Downloads a track (default: global `fetch`). */
+  readonly fetch?: (url: string) => Promise<Response>;
 }
 
-/** The Web Audio {@link AudioOutput}: decoded buffers played by `AudioBufferSourceNode`s into `destination`. */
-export function createWebAudioOutput(_options: WebAudioOutputOptions = {}): AudioOutput {
-  throw new Error("not implemented");
+interface Segment {
+  readonly c: number;
+  readonly pos: number;
+  readonly rate: number;
+}
+
+/** One started source and the bookkeeping that says what it renders when. */
+interface Voice {
+  readonly node: AudioBufferSourceNode;
+  readonly when: number;
+  readonly endMs: number;
+  stopAt: number;
+  readonly segments: Segment[];
+}
+
+/**
+ * The Web Audio {@link AudioOutput}: decoded buffers (cached by URL) played by
+ * `AudioBufferSourceNode.start(when, offset)` through one master `GainNode` connected to
+ * `context.destination` (a benchmark taps that node's output). Deliberately
+ * thin: it only does what it is told and remembers start times, offsets and rate changes, so it
+ * can say which position it renders at a given context time. Never throws on a missing API.
+ */
+export function createWebAudioOutput(options: WebAudioOutputOptions = {}): AudioOutput {
+  const toLocal = options.toLocalMs ?? ((ms: number) => ms);
+  const download = options.fetch ?? ((url: string) => fetch(url));
+  const decoded = new Map<string, AudioBuffer>();
+  const pending = new Map<string, Promise<AudioBuffer>>();
+  const listeners = new Set<(state: AudioState) => void>();
+  let context: AudioContext | null = null;
+  /** Every voice and click goes through this one node into `destination` (one place to tap). */
+  let master: GainNode | null = null;
+  let unlocked = false;
+  let voices: Voice[] = [];
+
+  const state = (): AudioState => {
+    if (!context) return "locked";
+    if (context.state === "running") return "running";
+    return unlocked ? "suspended" : "locked";
+  };
+  const notify = () => {
+    const current = state();
+    for (const listener of listeners) listener(current);
+  };
+
+  const ensureContext = (): AudioContext => {
+    if (context) return context;
+    context = options.createContext ? options.createContext() : new AudioContext();
+    context.onstatechange = notify;
+    master = context.createGain();
+    master.connect(context.destination);
+    // Where autoplay is allowed this resumes at once; elsewhere it waits for unlock().
+    if (context.state !== "running") void context.resume().catch(() => undefined);
+    return context;
+  };
+
+  const output = (): AudioNode => {
+    ensureContext();
+    return master!;
+  };
+
+  const positionIn = (voice: Voice, c: number): number => {
+    let seg = voice.segments[0]!;
+    for (const s of voice.segments) if (s.c <= c) seg = s;
+    return seg.pos + (c - seg.c) * 1000 * seg.rate;
+  };
+
+  const voiceAt = (c: number): Voice | null => {
+    for (let i = voices.length - 1; i >= 0; i--) {
+      const v = voices[i]!;
+      if (v.when <= c && c < v.stopAt) return v;
+    }
+    return null;
+  };
+
+  /** Ends every voice at `at`; voices that would only start at or after `at` are cancelled. */
+  const cut = (at: number) => {
+    const ctx = ensureContext();
+    voices = voices.filter((v) => {
+      const cancel = v.when >= at && v.when > ctx.currentTime;
+      safely(() => v.node.stop(cancel ? 0 : at));
+      if (cancel) safely(() => v.node.disconnect());
+      v.stopAt = Math.min(v.stopAt, at);
+      return !cancel;
+    });
+  };
+
+  // Created up front (outside a gesture it simply starts suspended, i.e. "locked"), so that where
+  // autoplay is allowed the state is "running" before the first track arrives.
+  if (typeof AudioContext !== "undefined" || options.createContext) safely(ensureContext);
+
+  return {
+    getState: state,
+
+    onStateChange(listener): Disposer {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    async unlock() {
+      const ctx = ensureContext();
+      unlocked = true;
+      // iOS unlocks only from inside the gesture: resume and sound a silent buffer synchronously.
+      const resumed = ctx.resume();
+      safely(() => {
+        const source = ctx.createBufferSource();
+        source.buffer = ctx.createBuffer(1, 1, ctx.sampleRate);
+        source.connect(output());
+        source.start(0);
+      });
+      await resumed.catch(() => undefined);
+      notify();
+    },
+
+    load(url) {
+      const ctx = ensureContext();
+      let promise = pending.get(url);
+      if (!promise) {
+        promise = download(url)
+          .then((response) => {
+            if (!response.ok) throw new Error(`HTTP ${response.status}`);
+            return response.arrayBuffer();
+          })
+          .then((bytes) => ctx.decodeAudioData(bytes));
+        pending.set(url, promise);
+        promise.then(
+          (buffer) => decoded.set(url, buffer),
+          () => pending.delete(url),
+        );
+      }
+      return promise.then((buffer) => ({ durationMs: buffer.duration * 1000 }));
+    },
+
+    currentTime: () => context?.currentTime ?? 0,
+
+    outputTimestamp(): AudioTimestamp | null {
+      if (!context || context.state !== "running") return null;
+      const ts = typeof context.getOutputTimestamp === "function" ? safely(() => context!.getOutputTimestamp()) : undefined;
+      if (ts && (ts.contextTime ?? 0) > 0 && (ts.performanceTime ?? 0) > 0) {
+        return { contextTime: ts.contextTime!, localTimeMs: toLocal(ts.performanceTime!) };
+      }
+      // No usable getOutputTimestamp (older Safari): what is rendered now is heard after the latencies.
+      const latency = (context.outputLatency || 0) + (context.baseLatency || 0);
+      return { contextTime: context.currentTime - latency, localTimeMs: toLocal(performance.now()) };
+    },
+
+    start(url, when, offsetMs, rate) {
+      const ctx = ensureContext();
+      const buffer = decoded.get(url);
+      if (!buffer) return;
+      cut(when);
+      const offsetS = Math.max(0, offsetMs / 1000);
+      if (offsetS >= buffer.duration) return;
+      const node = ctx.createBufferSource();
+      node.buffer = buffer;
+      node.playbackRate.value = rate;
+      node.connect(output());
+      node.start(Math.max(when, ctx.currentTime), offsetS);
+      const voice: Voice = { node, when, endMs: buffer.duration * 1000, stopAt: Infinity, segments: [{ c: when, pos: offsetMs, rate }] };
+      node.onended = () => {
+        voices = voices.filter((v) => v !== voice);
+        safely(() => node.disconnect());
+      };
+      voices.push(voice);
+    },
+
+    stop(when) {
+      if (context) cut(Math.max(when ?? 0, context.currentTime));
+    },
+
+    setRate(rate, when) {
+      const voice = voiceAt(when);
+      if (!voice) return;
+      const pos = positionIn(voice, when);
+      safely(() => voice.node.playbackRate.setValueAtTime(rate, when));
+      voice.segments.push({ c: when, pos, rate });
+    },
+
+    renderedPositionMs(contextTime) {
+      const voice = voiceAt(contextTime);
+      if (!voice) return null;
+      const pos = positionIn(voice, contextTime);
+      return pos < voice.endMs ? pos : null;
+    },
+
+    playClick(when) {
+      const ctx = ensureContext();
+      // A 4 ms 2 kHz burst with a fast decay: short and sharp enough to line up by ear.
+      const frames = Math.round(ctx.sampleRate * 0.004);
+      const buffer = ctx.createBuffer(1, frames, ctx.sampleRate);
+      const data = buffer.getChannelData(0);
+      for (let i = 0; i < frames; i++) data[i] = Math.sin((2 * Math.PI * 2000 * i) / ctx.sampleRate) * Math.exp(-i / (frames / 4));
+      const source = ctx.createBufferSource();
+      source.buffer = buffer;
+      source.connect(output());
+      source.start(Math.max(when, ctx.currentTime));
+    },
+
+    dispose() {
+      for (const v of voices) safely(() => v.node.stop());
+      voices = [];
+      void context?.close().catch(() => undefined);
+      context = null;
+      master = null;
+    },
+  };
+}
+
+/** Runs `fn`, swallowing exceptions from audio nodes in odd states (stopped twice, closed context). */
+function safely<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
 }
