@@ -1,0 +1,118 @@
+import type { Page } from "playwright-core";
+import { appendFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { ARTIFACTS_DIR } from "./paths.js";
+
+/** What the room page's `window.__syncBeats` hook reports, flattened for assertions. */
+export interface PlayerState {
+  connection: string;
+  isHost: boolean;
+  trackId: string | null;
+  isPaused: boolean;
+  audio: string;
+  loading: boolean;
+  /** Timeline position (ms). */
+  positionMs: number;
+  /** What the audio device renders now (ms), null when silent. */
+  renderedMs: number | null;
+  /** Wall-clock instant of the reading (ms since epoch, fractional), shared by every page. */
+  wallMs: number;
+  participants: number;
+  driftMs: number | null;
+  rttMs: number | null;
+}
+
+export async function readPlayer(page: Page): Promise<PlayerState | null> {
+  return page.evaluate(() => {
+    const hook = window.__syncBeats;
+    if (!hook) return null;
+    const s = hook.getSnapshot();
+    return {
+      connection: s.connection.status,
+      isHost: s.isHost,
+      trackId: s.track?.trackId ?? null,
+      isPaused: s.isPaused,
+      audio: s.audio,
+      loading: s.loading,
+      positionMs: hook.getPositionMs(),
+      renderedMs: hook.renderedPositionMs(),
+      wallMs: performance.timeOrigin + performance.now(),
+      participants: s.participants.length,
+      driftMs: s.stats.driftMs,
+      rttMs: s.stats.rttMs,
+    };
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls the page until `predicate` holds; fails with the last state seen. */
+export async function waitForPlayer(
+  page: Page,
+  what: string,
+  predicate: (state: PlayerState) => boolean,
+  timeoutMs: number,
+): Promise<PlayerState> {
+  const deadline = Date.now() + timeoutMs;
+  let last: PlayerState | null = null;
+  for (;;) {
+    last = await readPlayer(page).catch(() => null);
+    if (last && predicate(last)) return last;
+    if (Date.now() > deadline) throw new Error(`${what}: not reached in ${timeoutMs} ms; last state ${JSON.stringify(last)}`);
+    await sleep(50);
+  }
+}
+
+/** Audibly playing `trackId`: joined, not paused, and the audio device rendering it. */
+export const isPlaying = (trackId: string) => (s: PlayerState) =>
+  s.connection === "joined" && s.trackId === trackId && !s.isPaused && s.audio === "running" && s.renderedMs !== null;
+
+export async function signUp(page: Page, webUrl: string, username: string, displayName: string): Promise<void> {
+  await page.goto(`${webUrl}/signup`);
+  await page.fill("#username", username);
+  await page.fill("#displayName", displayName);
+  await page.fill("#password", "correct horse battery");
+  await page.click('[data-testid="auth-submit"]');
+  await page.waitForURL(`${webUrl}/dashboard`);
+}
+
+export async function createRoom(page: Page, name: string): Promise<string> {
+  await page.fill("#room-name", name);
+  await page.click('[data-testid="create-room"]');
+  await page.waitForURL(/\/dashboard\/room\/[A-Z0-9]+$/);
+  return page.url().split("/").pop()!;
+}
+
+export async function joinByCode(page: Page, webUrl: string, code: string): Promise<void> {
+  await page.goto(`${webUrl}/dashboard`);
+  await page.fill("#join-code", code.toLowerCase());
+  await page.click('[data-testid="join-room"]');
+  await page.waitForURL(`${webUrl}/dashboard/room/${code}`);
+}
+
+/**
+ * How far apart two pages render the track, comparing each page's rendered position against the
+ * shared wall clock (both pages run on this machine), in ms.
+ */
+export function renderedGapMs(a: PlayerState, b: PlayerState): number {
+  if (a.renderedMs === null || b.renderedMs === null) return Number.POSITIVE_INFINITY;
+  return Math.abs(a.renderedMs - a.wallMs - (b.renderedMs - b.wallMs));
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = join(ARTIFACTS_DIR, "screenshots");
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}
+
+/** Appends the page's console errors/warnings and uncaught errors to `test-artifacts/e2e/logs/<name>-console.log`. */
+export function recordConsole(page: Page, name: string): void {
+  const dir = join(ARTIFACTS_DIR, "logs");
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}-console.log`);
+  const write = (line: string) => appendFileSync(file, `${new Date().toISOString()} ${line}\n`);
+  page.on("console", (message) => {
+    if (message.type() === "error" || message.type() === "warning") write(`[${message.type()}] ${message.text()}`);
+  });
+  page.on("pageerror", (error) => write(`[pageerror] ${error.stack ?? error.message}`));
+}

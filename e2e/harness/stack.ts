@@ -1,0 +1,85 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "./ports.js";
+import { httpAnswers, portAcceptsConnections, startProcess, waitUntil, type ManagedProcess } from "./processes.js";
+import { REPO_ROOT } from "./paths.js";
+
+/** The three servers of one test file, on free ports, with a throwaway data directory. */
+export interface Stack {
+  readonly apiUrl: string;
+  readonly webUrl: string;
+  readonly syncPort: number;
+  /** Stops the sync server (mid-song, for the reconnect test). */
+  stopSync(): Promise<void>;
+  /** Starts the sync server again on the same port. */
+  startSync(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+
+function startWorkspace(name: string, workspace: string, env: Record<string, string>): ManagedProcess {
+  // Each app's own start command, as a user would run it.
+  return startProcess({ name, command: npm, args: ["run", "start", "--silent", "-w", workspace], cwd: REPO_ROOT, env });
+}
+
+export async function startStack(label: string): Promise<Stack> {
+  const [apiPort, syncPort, webPort] = [await freePort(), await freePort(), await freePort()];
+  const dataDir = mkdtempSync(join(tmpdir(), "sync-beats-e2e-"));
+  // `localhost` everywhere: the session cookie is SameSite=Lax and the API's CORS origin must match.
+  const webUrl = `http://localhost:${webPort}`;
+  const apiUrl = `http://localhost:${apiPort}`;
+  const shared = {
+    DATA_DIR: dataDir,
+    SYNC_SECRET: randomBytes(24).toString("base64url"),
+    LOG_LEVEL: "warn",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+
+  const api = startWorkspace(`${label}-api`, "@sync-beats/api", {
+    ...shared,
+    PORT: String(apiPort),
+    WEB_ORIGIN: webUrl,
+    NODE_ENV: "test",
+  });
+  const syncEnv = { ...shared, PORT: String(syncPort), NODE_ENV: "test" };
+  let sync = startWorkspace(`${label}-sync`, "@sync-beats/sync", syncEnv);
+  const web = startWorkspace(`${label}-web`, "@sync-beats/web", {
+    ...shared,
+    PORT: String(webPort),
+    NODE_ENV: "production",
+    NEXT_PUBLIC_API_URL: apiUrl,
+    NEXT_PUBLIC_SOCKET_HOST: `localhost:${syncPort}`,
+  });
+  const all = () => [api, sync, web];
+
+  const waitSync = () =>
+    waitUntil("sync server", () => portAcceptsConnections(syncPort), { timeoutMs: 30_000, process: sync });
+  try {
+    await Promise.all([
+      waitUntil("api", () => httpAnswers(`${apiUrl}/healthz`), { timeoutMs: 60_000, process: api }),
+      waitSync(),
+      waitUntil("web", () => httpAnswers(`${webUrl}/login`), { timeoutMs: 120_000, process: web }),
+    ]);
+  } catch (error) {
+    await Promise.all(all().map((p) => p.stop()));
+    throw error;
+  }
+
+  return {
+    apiUrl,
+    webUrl,
+    syncPort,
+    stopSync: () => sync.stop(),
+    async startSync() {
+      sync = startWorkspace(`${label}-sync`, "@sync-beats/sync", syncEnv);
+      await waitSync();
+    },
+    async stop() {
+      await Promise.all(all().map((p) => p.stop()));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,225 @@
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it as vitestIt } from "vitest";
+import {
+  createRoom,
+  isPlaying,
+  joinByCode,
+  readPlayer,
+  recordConsole,
+  renderedGapMs,
+  screenshot,
+  signUp,
+  waitForPlayer,
+} from "./harness/app.js";
+import { launchChromium } from "./harness/browser.js";
+import { startStack, type Stack } from "./harness/stack.js";
+
+/*
+ * Two people in two browser contexts (separate cookies, separate audio contexts) on real api,
+ * sync and web servers. The tests run in order and share the room: each step starts from the
+ * state the previous one left.
+ */
+
+/** "B is playing within 2 s": the issue's functional requirement, measured from the command. */
+const PLAY_DEADLINE_MS = 2_000;
+/** Both pages read their rendered position against one wall clock; reads are ~10 ms quantised. */
+const SAME_INSTANT_TOLERANCE_MS = 80;
+const SETTLE_TIMEOUT_MS = 15_000;
+
+let stack: Stack;
+let browser: Browser;
+let contextA: BrowserContext;
+let contextB: BrowserContext;
+let a: Page;
+let b: Page;
+let roomCode = "";
+let firstTrackId = "";
+
+const suffix = Date.now().toString(36).slice(-5);
+
+/** The steps build on each other: after one fails, the rest are skipped instead of timing out. */
+let broken = false;
+function it(name: string, body: () => Promise<void>): void {
+  vitestIt(name, async (context) => {
+    if (broken) context.skip("an earlier step failed");
+    context.onTestFailed(() => {
+      broken = true;
+    });
+    await body();
+  });
+}
+
+async function expectInSync(label: string): Promise<void> {
+  // Let the drift controller settle, then compare what the two devices render.
+  let gap = Number.POSITIVE_INFINITY;
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const [stateA, stateB] = await Promise.all([readPlayer(a), readPlayer(b)]);
+    if (stateA && stateB) gap = renderedGapMs(stateA, stateB);
+    if (gap <= SAME_INSTANT_TOLERANCE_MS) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  expect(gap, `${label}: rendered positions apart`).toBeLessThanOrEqual(SAME_INSTANT_TOLERANCE_MS);
+}
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startStack("listen"), launchChromium()]);
+  contextA = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  // B is a phone-width window: the room page must work at 375 px.
+  contextB = await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2 });
+  a = await contextA.newPage();
+  b = await contextB.newPage();
+  for (const page of [a, b]) page.setDefaultTimeout(10_000);
+  recordConsole(a, "listen-a");
+  recordConsole(b, "listen-b");
+});
+
+afterAll(async () => {
+  await browser?.close().catch(() => undefined);
+  await stack?.stop();
+});
+
+describe("listening together in real Chromium", () => {
+  it("two users sign up, A creates a room and plays a demo track, B joins by code and plays within 2 s", async () => {
+    await Promise.all([
+      signUp(a, stack.webUrl, `alice_${suffix}`, "Alice"),
+      signUp(b, stack.webUrl, `bob_${suffix}`, "Bob"),
+    ]);
+
+    roomCode = await createRoom(a, "Friday <b>night</b> mix");
+    await waitForPlayer(a, "A joined as host", (s) => s.connection === "joined" && s.isHost, SETTLE_TIMEOUT_MS);
+    // The room name is user input: shown as text, never as markup.
+    expect(await a.textContent('[data-testid="room-name"]')).toBe("Friday <b>night</b> mix");
+
+    const firstPlay = a.locator('[data-testid="room-tracks"] li').filter({ hasText: "demo" }).first();
+    firstTrackId = (await firstPlay.getAttribute("data-track-id")) ?? "";
+    expect(firstTrackId).not.toBe("");
+    await firstPlay.locator('[data-testid="play-track"]').click();
+    await waitForPlayer(a, "A playing", isPlaying(firstTrackId), SETTLE_TIMEOUT_MS);
+
+    const joinStarted = Date.now();
+    await joinByCode(b, stack.webUrl, roomCode);
+    const joined = await waitForPlayer(b, "B playing after join", isPlaying(firstTrackId), SETTLE_TIMEOUT_MS);
+    const elapsed = Date.now() - joinStarted;
+    console.log(`[e2e] B playing ${elapsed} ms after pressing Join (position ${joined.positionMs.toFixed(0)} ms)`);
+    expect(elapsed).toBeLessThanOrEqual(PLAY_DEADLINE_MS);
+    expect(joined.isHost).toBe(false);
+
+    await expectInSync("after join");
+    await expect.poll(() => a.locator('[data-testid="participants"] li').count(), { timeout: 5_000 }).toBe(2);
+    await screenshot(a, "01-host-playing");
+    await screenshot(b, "01-guest-playing-375px");
+  });
+
+  it("B (not host) cannot control: controls are disabled and the server refuses a forged PAUSE", async () => {
+    await expect.poll(() => b.isDisabled('[data-testid="pause"]')).toBe(true);
+    expect(await b.isDisabled('[data-testid="next-track"]')).toBe(true);
+    const playButtons = b.locator('[data-testid="play-track"]');
+    for (let i = 0; i < (await playButtons.count()); i++) expect(await playButtons.nth(i).isDisabled()).toBe(true);
+
+    // Bypass the UI: open a second socket with B's own session and send PAUSE.
+    const refusal = await b.evaluate(
+      async ({ apiUrl, syncPort, code }) => {
+        const ticketResponse = await fetch(`${apiUrl}/api/rooms/${code}/ticket`, { method: "POST", credentials: "include" });
+        const { ticket } = (await ticketResponse.json()) as { ticket: string };
+        return new Promise<string>((resolve) => {
+          const ws = new WebSocket(`ws://localhost:${syncPort}/`);
+          ws.onopen = () => ws.send(JSON.stringify({ type: "join", roomCode: code, protocolVersion: 1, ticket }));
+          ws.onmessage = (event) => {
+            const message = JSON.parse(String(event.data)) as { type: string; code?: string };
+            if (message.type === "joined") ws.send(JSON.stringify({ type: "PAUSE" }));
+            if (message.type === "error") {
+              ws.close();
+              resolve(message.code ?? "error");
+            }
+          };
+          setTimeout(() => resolve("no answer"), 5_000);
+        });
+      },
+      { apiUrl: stack.apiUrl, syncPort: stack.syncPort, code: roomCode },
+    );
+    expect(refusal).toBe("NOT_HOST");
+    const [stateA, stateB] = await Promise.all([readPlayer(a), readPlayer(b)]);
+    expect(stateA?.isPaused).toBe(false);
+    expect(stateB?.isPaused).toBe(false);
+  });
+
+  it("pause reaches B", async () => {
+    const sent = Date.now();
+    await a.click('[data-testid="pause"]');
+    const paused = await waitForPlayer(b, "B paused", (s) => s.isPaused && s.renderedMs === null, SETTLE_TIMEOUT_MS);
+    console.log(`[e2e] pause reached B in ${Date.now() - sent} ms`);
+    const pausedA = await waitForPlayer(a, "A paused", (s) => s.isPaused, SETTLE_TIMEOUT_MS);
+    expect(Math.abs(paused.positionMs - pausedA.positionMs)).toBeLessThan(SAME_INSTANT_TOLERANCE_MS);
+    await screenshot(b, "02-guest-paused-375px");
+  });
+
+  it("resume and a dragged seek reach B", async () => {
+    await a.click('[data-testid="resume"]');
+    await waitForPlayer(b, "B resumed", isPlaying(firstTrackId), SETTLE_TIMEOUT_MS);
+
+    const bar = a.locator('[data-testid="seek-bar"] .track');
+    const box = await bar.boundingBox();
+    if (!box) throw new Error("seek bar not visible");
+    const beforeSeek = (await readPlayer(a))!;
+    const y = box.y + box.height / 2;
+    await a.mouse.move(box.x + box.width * 0.2, y);
+    await a.mouse.down();
+    await a.mouse.move(box.x + box.width * 0.5, y, { steps: 5 });
+    await a.mouse.move(box.x + box.width * 0.75, y, { steps: 5 });
+    await a.mouse.up();
+
+    const durationMs = await a.evaluate(() => window.__syncBeats?.getSnapshot().track?.duration ?? 0);
+    const target = durationMs * 0.75;
+    const sought = await waitForPlayer(
+      b,
+      "B at the seek target",
+      (s) => isPlaying(firstTrackId)(s) && Math.abs(s.positionMs - target) < 3_000,
+      SETTLE_TIMEOUT_MS,
+    );
+    expect(sought.positionMs).toBeGreaterThan(beforeSeek.positionMs);
+    await expectInSync("after seek");
+  });
+
+  it("a track change reaches B", async () => {
+    await a.click('[data-testid="next-track"]');
+    const changed = await waitForPlayer(
+      a,
+      "A on the next track",
+      (s) => s.trackId !== null && s.trackId !== firstTrackId && isPlaying(s.trackId)(s),
+      SETTLE_TIMEOUT_MS,
+    );
+    await waitForPlayer(b, "B on the next track", isPlaying(changed.trackId!), SETTLE_TIMEOUT_MS);
+    await expectInSync("after track change");
+  });
+
+  it("reloading B's page re-syncs it", async () => {
+    const { trackId } = (await readPlayer(a))!;
+    const started = Date.now();
+    await b.reload();
+    await waitForPlayer(b, "B playing after reload", isPlaying(trackId!), SETTLE_TIMEOUT_MS);
+    console.log(`[e2e] B playing ${Date.now() - started} ms after reload`);
+    await expectInSync("after reload");
+  });
+
+  it("both reconnect and play on when the sync server restarts mid-song", async () => {
+    const { trackId } = (await readPlayer(a))!;
+    await stack.stopSync();
+    await Promise.all([
+      waitForPlayer(a, "A notices the outage", (s) => s.connection !== "joined", SETTLE_TIMEOUT_MS),
+      waitForPlayer(b, "B notices the outage", (s) => s.connection !== "joined", SETTLE_TIMEOUT_MS),
+    ]);
+    await screenshot(b, "03-guest-reconnecting-375px");
+    await stack.startSync();
+    await Promise.all([
+      waitForPlayer(a, "A back and playing", isPlaying(trackId!), 30_000),
+      waitForPlayer(b, "B back and playing", isPlaying(trackId!), 30_000),
+    ]);
+    await expectInSync("after sync server restart");
+    await a.click('[data-testid="debug-toggle"]');
+    await b.click('[data-testid="debug-toggle"]');
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await screenshot(a, "04-host-debug-panel");
+    await screenshot(b, "04-guest-debug-panel-375px");
+  });
+});

@@ -1,0 +1,14 @@
+// The room page's read-only debug hook (apps/web/src/lib/use-sync-playback.ts), as tests see it.
+import type { SyncSnapshot } from "@sync-beats/sync-engine";
+
+declare global {
+  interface Window {
+    __syncBeats?: {
+      getSnapshot(): SyncSnapshot;
+      getPositionMs(): number;
+      renderedPositionMs(): number | null;
+    };
+  }
+}
+
+export {};
