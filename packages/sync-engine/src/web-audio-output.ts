@@ -2,7 +2,9 @@ import type { AudioOutput, AudioState, AudioTimestamp, Disposer } from "./types.
 
 /** Options of {@link createWebAudioOutput}. */
 export interface WebAudioOutputOptions {
-  /** A context to use; by default one is created on first use. */
+  /** An existing context to use (e.g. one a page already made)... */
+  readonly context?: AudioContext;
+  /** ...or how to make one; by default `new AudioContext()`. */
   readonly createContext?: () => AudioContext;
   /** Converts `performance.now()` time to the engine's {@link Clock} time base (default: identity). */
   readonly toLocalMs?: (performanceNowMs: number) => number;
@@ -56,8 +58,8 @@ export function createWebAudioOutput(options: WebAudioOutputOptions = {}): Audio
 
   const ensureContext = (): AudioContext => {
     if (context) return context;
-    context = options.createContext ? options.createContext() : new AudioContext();
-    context.onstatechange = notify;
+    context = options.context ?? (options.createContext ? options.createContext() : new AudioContext());
+    context.addEventListener("statechange", notify);
     master = context.createGain();
     master.connect(context.destination);
     // Where autoplay is allowed this resumes at once; elsewhere it waits for unlock().
@@ -98,7 +100,7 @@ export function createWebAudioOutput(options: WebAudioOutputOptions = {}): Audio
 
   // Created up front (outside a gesture it simply starts suspended, i.e. "locked"), so that where
   // autoplay is allowed the state is "running" before the first track arrives.
-  if (typeof AudioContext !== "undefined" || options.createContext) safely(ensureContext);
+  if (typeof AudioContext !== "undefined" || options.context || options.createContext) safely(ensureContext);
 
   return {
     getState: state,
@@ -168,11 +170,9 @@ export function createWebAudioOutput(options: WebAudioOutputOptions = {}): Audio
       node.connect(output());
       node.start(Math.max(when, ctx.currentTime), offsetS);
       const voice: Voice = { node, when, endMs: buffer.duration * 1000, stopAt: Infinity, segments: [{ c: when, pos: offsetMs, rate }] };
-      node.onended = () => {
-        voices = voices.filter((v) => v !== voice);
-        safely(() => node.disconnect());
-      };
-      voices.push(voice);
+      node.onended = () => safely(() => node.disconnect());
+      // Ended voices stay a while so positions just rendered can still be asked about.
+      voices = [...voices.filter((v) => v.stopAt > ctx.currentTime - 10), voice];
     },
 
     stop(when) {
@@ -210,7 +210,10 @@ export function createWebAudioOutput(options: WebAudioOutputOptions = {}): Audio
     dispose() {
       for (const v of voices) safely(() => v.node.stop());
       voices = [];
-      void context?.close().catch(() => undefined);
+      safely(() => master?.disconnect());
+      context?.removeEventListener("statechange", notify);
+      // A context the caller handed in is theirs to close.
+      if (!options.context) void context?.close().catch(() => undefined);
       context = null;
       master = null;
     },
