@@ -1,0 +1,258 @@
+import { ClientMessage, type ErrorCode, PROTOCOL_VERSION, type ServerMessage } from "@sync-beats/protocol";
+
+/**
+ * Reference model of the sync server for the fuzzers: what each frame must produce, written from
+ * the protocol contract (issue 3, README) without the server's code. It keeps every timeline
+ * segment forever (the server prunes), so comparing the two also checks the pruning.
+ */
+
+export interface ModelLimits {
+  maxFrameBytes: number;
+  messagesPerSecond: number;
+  messageBurst: number;
+}
+
+export interface ModelRoomConfig {
+  leadMs: number;
+  maxLeadMs: number;
+  resyncThresholdMs: number;
+}
+
+interface Track {
+  audioUrl: string;
+  duration: number;
+  trackId?: string;
+  title?: string;
+  artist?: string;
+}
+
+interface Step {
+  at: number;
+  pos: number;
+  playing: boolean;
+}
+
+export class ModelTimeline {
+  constructor(
+    readonly track: Track,
+    readonly steps: Step[],
+  ) {}
+
+  static start(track: Track, positionMs: number, at: number): ModelTimeline {
+    const pos = clamp(positionMs, 0, track.duration);
+    return new ModelTimeline(track, [
+      { at, pos, playing: false },
+      { at, pos, playing: true },
+    ]);
+  }
+
+  /** The step in force at `t`: the last one at or before it; before the first, the first. */
+  private stepAt(t: number): Step {
+    let found = this.steps[0]!;
+    for (const step of this.steps) if (step.at <= t) found = step;
+    return found;
+  }
+
+  position(t: number): number {
+    const step = this.stepAt(t);
+    return clamp(step.pos + (step.playing ? t - step.at : 0), 0, this.track.duration);
+  }
+
+  paused(t: number): boolean {
+    return !this.stepAt(t).playing;
+  }
+
+  active(t: number): boolean {
+    return this.paused(t) || this.position(t) < this.track.duration;
+  }
+
+  /** Commands apply in arrival order: never before the latest pending instant. */
+  effective(aim: number): number {
+    return Math.max(aim, this.steps[this.steps.length - 1]!.at);
+  }
+
+  with(at: number, pos: number, playing: boolean): ModelTimeline {
+    return new ModelTimeline(this.track, [...this.steps, { at, pos: clamp(pos, 0, this.track.duration), playing }]);
+  }
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, value));
+}
+
+export interface ModelRoom {
+  host: string | null;
+  timeline: ModelTimeline | null;
+  /** Connection ids of members, in join order. */
+  members: number[];
+}
+
+interface ModelConnection {
+  id: number;
+  phase: "awaiting-join" | "joined" | "closed";
+  connectedAt: number;
+  room?: string;
+  userId?: string;
+  rttMs: number | null;
+  tokens: number;
+  updatedAt: number;
+}
+
+/** What one frame must produce on the sender's socket, and what the room must broadcast. */
+export type Expectation =
+  | { kind: "error"; code: ErrorCode; close?: number }
+  | { kind: "joined"; room: string; userId: string; isHost: boolean; hostId: string | null; playSync: ServerMessage | null }
+  | { kind: "broadcast"; room: string; message: ServerMessage }
+  | { kind: "pong"; t0: number; t1: number; playbackPosition: number | null }
+  | { kind: "resync"; message: ServerMessage }
+  | { kind: "nothing" };
+
+const SYNC_CHECK_SKEW_MS = 30_000;
+
+export class SyncModel {
+  readonly rooms = new Map<string, ModelRoom>();
+  readonly connections: ModelConnection[] = [];
+
+  constructor(
+    private readonly limits: ModelLimits,
+    private readonly config: ModelRoomConfig,
+  ) {}
+
+  connect(now: number): number {
+    const id = this.connections.length;
+    this.connections.push({ id, phase: "awaiting-join", connectedAt: now, rttMs: null, tokens: this.limits.messageBurst, updatedAt: now });
+    return id;
+  }
+
+  private take(connection: ModelConnection, now: number): boolean {
+    const elapsed = Math.max(0, now - connection.updatedAt);
+    connection.tokens = Math.min(this.limits.messageBurst, connection.tokens + (elapsed * this.limits.messagesPerSecond) / 1000);
+    connection.updatedAt = now;
+    if (connection.tokens < 1) return false;
+    connection.tokens -= 1;
+    return true;
+  }
+
+  /** Connections still not joined `timeoutMs` after connecting are closed (4002); returns them. */
+  joinTimeouts(now: number, timeoutMs: number): number[] {
+    const closed: number[] = [];
+    for (const connection of this.connections) {
+      if (connection.phase === "awaiting-join" && connection.connectedAt + timeoutMs <= now) {
+        connection.phase = "closed";
+        closed.push(connection.id);
+      }
+    }
+    return closed;
+  }
+
+  binary(_id: number): Expectation {
+    return { kind: "error", code: "BINARY_NOT_SUPPORTED" };
+  }
+
+  /** Applies one text frame to the model and says what the server must answer. */
+  text(id: number, frame: string, now: number): Expectation {
+    const connection = this.connections[id]!;
+    if (Buffer.byteLength(frame) > this.limits.maxFrameBytes) return { kind: "error", code: "FRAME_TOO_LARGE" };
+    if (!this.take(connection, now)) return { kind: "error", code: "RATE_LIMITED" };
+    let value: unknown;
+    try {
+      value = JSON.parse(frame);
+    } catch {
+      return { kind: "error", code: "BAD_JSON" };
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return { kind: "error", code: "INVALID_MESSAGE" };
+    const type = (value as Record<string, unknown>).type;
+    const known = ClientMessage.options.map((option) => option.shape.type.value as string);
+    if (typeof type !== "string" || !known.includes(type)) return { kind: "error", code: "UNKNOWN_TYPE" };
+    const parsed = ClientMessage.safeParse(value);
+    if (!parsed.success) return { kind: "error", code: "INVALID_MESSAGE" };
+    const message = parsed.data;
+
+    if (message.type === "join") {
+      if (connection.phase !== "awaiting-join") return { kind: "error", code: "ALREADY_JOINED" };
+      if (message.protocolVersion !== PROTOCOL_VERSION) {
+        connection.phase = "closed";
+        return { kind: "error", code: "PROTOCOL_MISMATCH", close: 4000 };
+      }
+      if (!message.userId) return { kind: "error", code: "INVALID_MESSAGE" };
+      return this.join(connection, message.roomCode, message.userId, now);
+    }
+    if (connection.phase !== "joined") return { kind: "error", code: "NOT_JOINED" };
+    const room = this.rooms.get(connection.room!)!;
+
+    switch (message.type) {
+      case "time_ping": {
+        if (message.rttMs !== undefined) connection.rttMs = message.rttMs;
+        return { kind: "pong", t0: message.t0, t1: now, playbackPosition: room.timeline ? room.timeline.position(now) : null };
+      }
+      case "sync_check": {
+        if (Math.abs(message.clientTimeMs - now) > SYNC_CHECK_SKEW_MS) return { kind: "error", code: "INVALID_MESSAGE" };
+        const line = room.timeline;
+        if (!line || !line.active(now) || line.paused(message.clientTimeMs)) return { kind: "nothing" };
+        const driftMs = message.clientPosMs - line.position(message.clientTimeMs);
+        if (Math.abs(driftMs) <= this.config.resyncThresholdMs) return { kind: "nothing" };
+        return { kind: "resync", message: { type: "RESYNC", correctPosMs: line.position(now), atServerMs: now, driftMs } };
+      }
+      default: {
+        if (connection.userId !== room.host) return { kind: "error", code: "NOT_HOST" };
+        const aim = now + this.lead(room);
+        const roomCode = connection.room!;
+        switch (message.type) {
+          case "PLAY": {
+            const { type: _type, positionMs = 0, ...track } = message;
+            room.timeline = ModelTimeline.start(track, positionMs, aim);
+            return { kind: "broadcast", room: roomCode, message: { type: "PLAY", ...track, startServerMs: aim, positionMs: room.timeline.position(aim) } };
+          }
+          case "TRACK_CHANGE":
+            room.timeline = ModelTimeline.start(message.trackData, 0, aim);
+            return { kind: "broadcast", room: roomCode, message: { type: "TRACK_CHANGE", trackData: message.trackData, startServerMs: aim } };
+          case "PAUSE":
+          case "RESUME":
+          case "SEEK": {
+            const line = room.timeline;
+            if (!line) return { kind: "error", code: "NO_TRACK" };
+            const at = line.effective(aim);
+            if (message.type === "PAUSE") {
+              room.timeline = line.with(at, line.position(at), false);
+              return { kind: "broadcast", room: roomCode, message: { type: "PAUSE", positionMs: room.timeline.position(at), atServerMs: at } };
+            }
+            if (message.type === "RESUME") {
+              room.timeline = line.with(at, line.position(at), true);
+              return { kind: "broadcast", room: roomCode, message: { type: "RESUME", positionMs: room.timeline.position(at), startServerMs: at } };
+            }
+            room.timeline = line.with(at, message.seekPositionMs, !line.paused(at));
+            return {
+              kind: "broadcast",
+              room: roomCode,
+              message: { type: "SEEK", seekPositionMs: room.timeline.position(at), atServerMs: at, isPaused: room.timeline.paused(at) },
+            };
+          }
+        }
+      }
+    }
+  }
+
+  /** Dev identity, first joiner hosts a host-less room. */
+  join(connection: ModelConnection, roomCode: string, userId: string, now: number): Expectation {
+    let room = this.rooms.get(roomCode);
+    if (!room) this.rooms.set(roomCode, (room = { host: null, timeline: null, members: [] }));
+    room.members.push(connection.id);
+    connection.phase = "joined";
+    connection.room = roomCode;
+    connection.userId = userId;
+    if (room.host === null) room.host = userId;
+    const line = room.timeline;
+    const playSync: ServerMessage | null =
+      line && line.active(now)
+        ? { type: "PLAY_SYNC", ...line.track, positionMs: line.position(now), atServerMs: now, isPaused: line.paused(now) }
+        : null;
+    return { kind: "joined", room: roomCode, userId, isHost: room.host === userId, hostId: room.host, playSync };
+  }
+
+  /** The configured floor, or the slowest member's round trip × 1.5 + 50 ms, capped. */
+  private lead(room: ModelRoom): number {
+    let worst = 0;
+    for (const id of room.members) worst = Math.max(worst, this.connections[id]!.rttMs ?? 0);
+    return Math.min(this.config.maxLeadMs, Math.max(this.config.leadMs, worst * 1.5 + 50));
+  }
+}
