@@ -1,6 +1,6 @@
 import cors from "cors";
 import express, { type Express } from "express";
-import { rateLimit } from "express-rate-limit";
+import { MemoryStore, rateLimit } from "express-rate-limit";
 import helmet from "helmet";
 import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
@@ -27,10 +27,13 @@ export interface App {
   app: Express;
   sessionStore: DatabaseSessionStore;
   library: TrackLibrary;
+  /** Stops the app's own timers (rate-limit windows); the HTTP server is the caller's. */
+  dispose(): void;
 }
 
-function limiter(max: number, windowMs: number, onlyFailures: boolean) {
+function limiter(store: MemoryStore, max: number, windowMs: number, onlyFailures: boolean) {
   return rateLimit({
+    store,
     windowMs,
     limit: max,
     standardHeaders: "draft-8",
@@ -47,6 +50,10 @@ export function createApp({ db, config, logger, clock }: AppDeps): App {
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
 
+  // Per-app stores (in memory, per process): a restart forgets counts, which is acceptable for
+  // throttling password guessing on one node.
+  const loginAttempts = new MemoryStore();
+  const signupAttempts = new MemoryStore();
   const sessionStore = new DatabaseSessionStore(db.repos.sessions, clock, config.sessionTtlMs);
   const library = new TrackLibrary(db.repos, config.tracksDir, clock);
   const withSession = [
@@ -88,8 +95,8 @@ export function createApp({ db, config, logger, clock }: AppDeps): App {
     authRoutes({
       repos: db.repos,
       clock,
-      loginLimiter: limiter(config.loginRateLimit.max, config.loginRateLimit.windowMs, true),
-      signupLimiter: limiter(config.signupRateLimit.max, config.signupRateLimit.windowMs, false),
+      loginLimiter: limiter(loginAttempts, config.loginRateLimit.max, config.loginRateLimit.windowMs, true),
+      signupLimiter: limiter(signupAttempts, config.signupRateLimit.max, config.signupRateLimit.windowMs, false),
       production: config.production,
     }),
   );
@@ -105,5 +112,13 @@ export function createApp({ db, config, logger, clock }: AppDeps): App {
   );
   app.use(notFound);
   app.use(errorMiddleware(logger));
-  return { app, sessionStore, library };
+  return {
+    app,
+    sessionStore,
+    library,
+    dispose() {
+      loginAttempts.shutdown();
+      signupAttempts.shutdown();
+    },
+  };
 }

@@ -31,7 +31,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const clock = options.clock ?? systemClock;
   const ownsDb = options.db === undefined;
   const db = options.db ?? (await openDatabase(config.database));
-  const { app, sessionStore, library } = createApp({ db, config, logger, clock });
+  const { app, sessionStore, library, dispose } = createApp({ db, config, logger, clock });
   if (config.seedDemoTracks) {
     const seeded = await library.seedDemoTracks();
     logger.info({ tracks: seeded.map((t) => t.id) }, "demo tracks ready");
@@ -55,6 +55,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     db,
     async close() {
       clearInterval(prune);
+      dispose();
       await new Promise<void>((resolvePromise) => {
         server.close(() => resolvePromise());
         server.closeAllConnections();

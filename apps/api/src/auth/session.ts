@@ -20,7 +20,9 @@ export function sessionMiddleware(store: DatabaseSessionStore, options: SessionO
     store,
     resave: false,
     saveUninitialized: false,
-    rolling: false,
+    // Sliding expiry: every answer re-sends the cookie, so an active user stays logged in and the
+    // browser's expiry matches the row's (express-session touches the row on each request anyway).
+    rolling: true,
     cookie: {
       httpOnly: true,
       sameSite: "lax",
