@@ -1,3 +1,5 @@
+import { NAIVE_RESYNC_THRESHOLD_MS } from "./naive.js";
+
 /**
  * Drift control: keeps the rendered position on the canonical timeline.
  *
@@ -26,7 +28,7 @@ export interface DriftControllerOptions {
 export const DEFAULT_DRIFT_CONTROL: DriftControllerOptions = { kp: 1.44, ki: 0.64, maxNudge: 0.005, hardSeekMs: 50 };
 
 /** The naive seed policy: no nudging, re-seek past 500 ms. */
-export const NAIVE_DRIFT_CONTROL: DriftControllerOptions = { kp: 0, ki: 0, maxNudge: 0, hardSeekMs: 500 };
+export const NAIVE_DRIFT_CONTROL: DriftControllerOptions = { kp: 0, ki: 0, maxNudge: 0, hardSeekMs: NAIVE_RESYNC_THRESHOLD_MS };
 
 /** Controller memory. */
 export interface DriftControllerState {

@@ -1,6 +1,7 @@
 import { PROTOCOL_VERSION } from "@sync-beats/protocol";
 import { describe, expect, it } from "vitest";
 import { harness, OTHER, TRACK } from "../test/harness.js";
+import { CONNECTION_TIMING } from "./connection.js";
 import { ENGINE_TIMING } from "./engine.js";
 
 describe("engine: connection", () => {
@@ -61,7 +62,7 @@ describe("engine: connection", () => {
     expect(h.credentials).toHaveBeenCalledTimes(3);
     expect(socket.sent[0]).toMatchObject({ type: "join", ticket: "ticket-3" });
     // Joined and stable for 10 s: the next drop retries from the base delay again.
-    await h.clock.advance(ENGINE_TIMING.stableMs);
+    await h.clock.advance(CONNECTION_TIMING.stableMs);
     socket.serverClose(1001);
     await h.clock.advance(125);
     expect(h.sockets.sockets).toHaveLength(4);
@@ -90,6 +91,26 @@ describe("engine: connection", () => {
     }
     expect(h.sockets.sockets).toHaveLength(3);
     expect(h.engine.getSnapshot().connection).toEqual({ status: "closed", reason: "unauthorized" });
+  });
+
+  it("[EN9] a failed credential fetch is reported and retried after backoff; stale sockets are ignored", async () => {
+    const h = harness();
+    h.credentials.mockRejectedValueOnce(new Error("api down"));
+    h.engine.connect();
+    const first = h.sockets.last();
+    first.open();
+    await h.clock.advance(0);
+    expect(h.engine.getSnapshot().lastError).toMatchObject({ code: "CREDENTIALS" });
+    expect(first.closed?.code).toBe(4003);
+    expect(h.engine.getSnapshot().connection.status).toBe("backoff");
+    await h.clock.advance(125);
+    const socket = await h.join();
+    expect(socket).not.toBe(first);
+    expect(socket.sent[0]).toMatchObject({ type: "join", ticket: "ticket-1" });
+    first.receive({ type: "host_changed", hostId: "zz" });
+    first.serverClose(1006);
+    expect(h.engine.getSnapshot().connection.status).toBe("joined");
+    expect(h.engine.getSnapshot().room?.hostId).toBe("u1");
   });
 
   it("[EN6] counts and logs invalid frames without crashing", async () => {

@@ -1,6 +1,6 @@
-import { CloseCode, PROTOCOL_VERSION, parseServerMessage, type ClientMessage, type ServerMessage } from "@sync-beats/protocol";
-import { backoffDelayMs } from "./backoff.js";
+import { parseServerMessage, type ClientMessage, type ServerMessage } from "@sync-beats/protocol";
 import { ClockEstimator, serverTimeAt } from "./clock-estimator.js";
+import { Connection } from "./connection.js";
 import { Player } from "./player.js";
 import { buildSnapshot, INITIAL_SNAPSHOT, nextRoom } from "./snapshot.js";
 import { createSystemClock } from "./system-clock.js";
@@ -15,7 +15,6 @@ import type {
   SyncEngine,
   SyncEngineOptions,
   SyncSnapshot,
-  SyncSocket,
   TrackInput,
 } from "./types.js";
 import { createWebAudioOutput } from "./web-audio-output.js";
@@ -31,10 +30,6 @@ export const ENGINE_TIMING = {
   controlPeriodMs: 250,
   /** Speaker timestamp pairs for the audio clock fit (cheap; more pairs, tighter fit). */
   audioSamplePeriodMs: 25,
-  /** A connection joined this long resets the backoff. */
-  stableMs: 10_000,
-  /** Consecutive 4001 closes (each with freshly fetched credentials) before giving up. */
-  maxUnauthorized: 3,
 } as const;
 
 class Engine implements SyncEngine {
@@ -44,12 +39,9 @@ class Engine implements SyncEngine {
   private readonly estimator: ClockEstimator;
   private audioOutput: AudioOutput | null;
   private player: Player | null = null;
-  private socket: SyncSocket | null = null;
+  private readonly link: Connection;
   private connection: ConnectionState = { status: "idle" };
-  private attempt = 0;
-  private unauthorized = 0;
   private timers: Disposer[] = [];
-  private sessionTimers: Disposer[] = [];
   private room: RoomInfo | null = null;
   private timeline: Timeline = EMPTY_TIMELINE;
   private lastError: EngineError | null = null;
@@ -66,6 +58,20 @@ class Engine implements SyncEngine {
     this.estimator = new ClockEstimator(200, options.algorithm === "naive");
     this.audioOutput = options.audio ?? null;
     this.offsetMs = options.outputLatencyOffsetMs ?? 0;
+    this.link = new Connection({
+      url: options.syncUrl,
+      roomCode: options.roomCode,
+      createSocket: options.createSocket,
+      getJoinCredentials: options.getJoinCredentials,
+      clock: this.clock,
+      random: this.random,
+      onState: (state) => {
+        this.connection = state;
+        this.emit();
+      },
+      onFrame: (data) => this.onFrame(data),
+      onFailure: (code, message) => this.fail(code, message),
+    });
     this.snapshot = this.build();
   }
 
@@ -97,80 +103,18 @@ class Engine implements SyncEngine {
   // ── lifecycle ───────────────────────────────────────────────────────────
   connect(): void {
     if (this.connection.status !== "idle" && this.connection.status !== "closed") return;
-    this.attempt = 0;
-    this.unauthorized = 0;
     const player = this.playback;
-    this.every(ENGINE_TIMING.audioSamplePeriodMs, () => player.sampleAudioClock());
-    this.every(ENGINE_TIMING.controlPeriodMs, () => this.controlTick());
-    this.open();
+    this.timers.push(this.clock.setInterval(() => player.sampleAudioClock(), ENGINE_TIMING.audioSamplePeriodMs));
+    this.timers.push(this.clock.setInterval(() => this.controlTick(), ENGINE_TIMING.controlPeriodMs));
+    this.link.start();
   }
 
   disconnect(): void {
-    this.setConnection({ status: "closed", reason: "disconnected" });
-    this.dropSocket(1000, "client disconnect");
+    this.link.stop("disconnected");
     for (const dispose of this.timers) dispose();
     this.timers = [];
     this.player?.stop();
     this.emit();
-  }
-
-  private every(ms: number, fn: () => void, bucket: Disposer[] = this.timers): void {
-    bucket.push(this.clock.setInterval(fn, ms));
-  }
-
-  private open(): void {
-    const socket = this.options.createSocket(this.options.syncUrl);
-    this.socket = socket;
-    this.setConnection({ status: "connecting", attempt: this.attempt });
-    socket.onopen = () => void this.onOpen(socket);
-    socket.onmessage = (event) => this.socket === socket && this.onFrame(event.data);
-    socket.onclose = (event) => this.socket === socket && this.onClose(event.code, event.reason);
-    socket.onerror = () => undefined; // a close event always follows; it decides what to do
-  }
-
-  private async onOpen(socket: SyncSocket): Promise<void> {
-    if (this.socket !== socket) return;
-    this.setConnection({ status: "joining", attempt: this.attempt });
-    let credentials;
-    try {
-      credentials = await this.options.getJoinCredentials();
-    } catch (error) {
-      if (this.socket !== socket) return;
-      this.fail("CREDENTIALS", `could not get join credentials: ${String(error)}`);
-      socket.close(4003, "no credentials");
-      return this.onClose(4003, "no credentials");
-    }
-    if (this.socket !== socket) return;
-    this.send({ type: "join", roomCode: this.options.roomCode, protocolVersion: PROTOCOL_VERSION, ...credentials });
-  }
-
-  private onClose(code: number, reason: string): void {
-    this.dropSocket();
-    if (code === CloseCode.PROTOCOL_MISMATCH) {
-      this.fail("PROTOCOL_MISMATCH", reason || "protocol version mismatch: reload the page");
-      return this.setConnection({ status: "closed", reason: "protocol mismatch" });
-    }
-    this.unauthorized = code === CloseCode.UNAUTHORIZED ? this.unauthorized + 1 : 0;
-    if (this.unauthorized >= ENGINE_TIMING.maxUnauthorized) {
-      this.fail("UNAUTHORIZED", reason || "not allowed to join this room");
-      return this.setConnection({ status: "closed", reason: "unauthorized" });
-    }
-    const delay = backoffDelayMs(this.attempt, this.random);
-    this.setConnection({ status: "backoff", attempt: this.attempt, retryAtMs: this.clock.now() + delay });
-    const retry = this.clock.setTimeout(() => {
-      this.attempt += 1;
-      this.open();
-    }, delay);
-    this.sessionTimers.push(retry);
-  }
-
-  /** Forgets the current socket (closing it if asked) and every per-connection timer. */
-  private dropSocket(code?: number, reason?: string): void {
-    const socket = this.socket;
-    this.socket = null;
-    if (socket && code !== undefined) socket.close(code, reason);
-    for (const dispose of this.sessionTimers) dispose();
-    this.sessionTimers = [];
   }
 
   // ── incoming ────────────────────────────────────────────────────────────
@@ -207,15 +151,13 @@ class Engine implements SyncEngine {
 
   private onJoined(message: Extract<ServerMessage, { type: "joined" }>): void {
     this.room = nextRoom(this.room, message);
-    this.unauthorized = 0;
-    this.setConnection({ status: "joined", sinceMs: this.clock.now() });
-    const stable = this.clock.setTimeout(() => (this.attempt = 0), ENGINE_TIMING.stableMs);
-    this.sessionTimers.push(stable);
+    this.link.markJoined();
+    const { clock, link } = this;
     for (let i = 0; i < ENGINE_TIMING.burstCount; i++) {
-      this.sessionTimers.push(this.clock.setTimeout(() => this.ping(), i * ENGINE_TIMING.burstGapMs));
+      link.sessionTimer(clock.setTimeout(() => this.ping(), i * ENGINE_TIMING.burstGapMs));
     }
-    this.every(ENGINE_TIMING.pingPeriodMs, () => this.ping(), this.sessionTimers);
-    this.every(ENGINE_TIMING.syncCheckPeriodMs, () => this.syncCheck(), this.sessionTimers);
+    link.sessionTimer(clock.setInterval(() => this.ping(), ENGINE_TIMING.pingPeriodMs));
+    link.sessionTimer(clock.setInterval(() => this.syncCheck(), ENGINE_TIMING.syncCheckPeriodMs));
   }
 
   private applyTimeline(message: TimelineMessage): void {
@@ -289,13 +231,10 @@ class Engine implements SyncEngine {
   }
 
   private send(message: ClientMessage): void {
-    const socket = this.socket;
-    const joined = this.connection.status === "joined";
-    if (!socket || (!joined && message.type !== "join")) {
-      if (message.type !== "time_ping" && message.type !== "sync_check") this.fail("NOT_JOINED", `not connected: ${message.type} not sent`);
-      return;
+    const sent = this.link.send(message);
+    if (!sent && message.type !== "time_ping" && message.type !== "sync_check") {
+      this.fail("NOT_JOINED", `not connected: ${message.type} not sent`);
     }
-    socket.send(JSON.stringify(message));
   }
 
   // ── state ───────────────────────────────────────────────────────────────
@@ -311,11 +250,6 @@ class Engine implements SyncEngine {
 
   private fail(code: EngineError["code"], message: string): void {
     this.lastError = { code, message, atMs: this.clock.now() };
-    this.emit();
-  }
-
-  private setConnection(connection: ConnectionState): void {
-    this.connection = connection;
     this.emit();
   }
 

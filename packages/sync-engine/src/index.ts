@@ -28,3 +28,52 @@ export type {
 export { createSyncEngine } from "./engine.js";
 export { createSystemClock } from "./system-clock.js";
 export { createWebAudioOutput, type WebAudioOutputOptions } from "./web-audio-output.js";
+
+// Pure modules (the server, the benchmark and tests use the same maths).
+export {
+  ClockEstimator,
+  DEFAULT_CLOCK_FILTER,
+  estimateClock,
+  estimateClockNaive,
+  localTimeAt,
+  sampleDelay,
+  sampleOffset,
+  serverTimeAt,
+  type ClockEstimate,
+  type ClockFilterOptions,
+  type ClockSample,
+} from "./clock-estimator.js";
+export {
+  EMPTY_TIMELINE,
+  applyTimelineMessage,
+  isTimelineMessage,
+  positionFromAnchor,
+  pruneTimeline,
+  stateAt,
+  type Anchor,
+  type Timeline,
+  type TimelineMessage,
+  type TimelineState,
+} from "./timeline.js";
+export {
+  DEFAULT_DRIFT_CONTROL,
+  INITIAL_DRIFT_STATE,
+  NAIVE_DRIFT_CONTROL,
+  stepDriftController,
+  type DriftAction,
+  type DriftControllerOptions,
+  type DriftControllerState,
+} from "./drift-controller.js";
+export {
+  AudioClockMap,
+  audioSkewPpm,
+  contextAtLocal,
+  fitAudioClock,
+  localAtContext,
+  singlePairFit,
+  type AudioClockFit,
+} from "./audio-clock-map.js";
+export { backoffDelayMs, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
+export { NAIVE_RESYNC_THRESHOLD_MS, naiveSeedSchedule, type NaiveSchedule } from "./naive.js";
+export { ENGINE_TIMING } from "./engine.js";
+export { CONNECTION_TIMING } from "./connection.js";

@@ -1,0 +1,135 @@
+import { CloseCode, PROTOCOL_VERSION, type ClientMessage } from "@sync-beats/protocol";
+import { backoffDelayMs } from "./backoff.js";
+import type { Clock, ConnectionState, Disposer, EngineError, JoinCredentials, SyncSocket } from "./types.js";
+
+/** Connection timing. */
+export const CONNECTION_TIMING = {
+  /** A connection joined this long resets the backoff. */
+  stableMs: 10_000,
+  /** Consecutive 4001 closes (each with freshly fetched credentials) before giving up. */
+  maxUnauthorized: 3,
+} as const;
+
+/** What {@link Connection} needs and reports. */
+export interface ConnectionDeps {
+  readonly url: string;
+  readonly roomCode: string;
+  readonly createSocket: (url: string) => SyncSocket;
+  readonly getJoinCredentials: () => Promise<JoinCredentials>;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly onState: (state: ConnectionState) => void;
+  readonly onFrame: (data: unknown) => void;
+  readonly onFailure: (code: EngineError["code"], message: string) => void;
+}
+
+/**
+ * The socket lifecycle: connecting → joining (credentials fetched afresh, `join` sent) → joined,
+ * and on any close a full-jitter exponential backoff before the next attempt. A protocol mismatch
+ * (4000) stops for good; unauthorized (4001) retries with new credentials a few times, then stops.
+ * Timers registered with {@link Connection.sessionTimer} die with the socket they belong to.
+ */
+export class Connection {
+  private socket: SyncSocket | null = null;
+  private state: ConnectionState = { status: "idle" };
+  private attempt = 0;
+  private unauthorized = 0;
+  private session: Disposer[] = [];
+
+  constructor(private readonly deps: ConnectionDeps) {}
+
+  /** Starts connecting unless already active. */
+  start(): void {
+    if (this.state.status !== "idle" && this.state.status !== "closed") return;
+    this.attempt = 0;
+    this.unauthorized = 0;
+    this.open();
+  }
+
+  /** Closes for good (until the next `start`). */
+  stop(reason: string): void {
+    this.setState({ status: "closed", reason });
+    this.drop(1000, "client disconnect");
+  }
+
+  /** The server accepted our join. */
+  markJoined(): void {
+    this.unauthorized = 0;
+    this.setState({ status: "joined", sinceMs: this.deps.clock.now() });
+    this.sessionTimer(this.deps.clock.setTimeout(() => (this.attempt = 0), CONNECTION_TIMING.stableMs));
+  }
+
+  /** Ties a timer to the current socket: it is cancelled when the socket goes. */
+  sessionTimer(dispose: Disposer): void {
+    this.session.push(dispose);
+  }
+
+  /** Sends when joined (or a `join` while joining); false when there is no one to send to. */
+  send(message: ClientMessage): boolean {
+    const ready = this.state.status === "joined" || (message.type === "join" && this.state.status === "joining");
+    if (!this.socket || !ready) return false;
+    this.socket.send(JSON.stringify(message));
+    return true;
+  }
+
+  private setState(state: ConnectionState): void {
+    this.state = state;
+    this.deps.onState(state);
+  }
+
+  private open(): void {
+    const socket = this.deps.createSocket(this.deps.url);
+    this.socket = socket;
+    this.setState({ status: "connecting", attempt: this.attempt });
+    socket.onopen = () => void this.onOpen(socket);
+    socket.onmessage = (event) => this.socket === socket && this.deps.onFrame(event.data);
+    socket.onclose = (event) => this.socket === socket && this.onClose(event.code, event.reason);
+    socket.onerror = () => undefined; // a close event always follows; it decides what to do
+  }
+
+  private async onOpen(socket: SyncSocket): Promise<void> {
+    if (this.socket !== socket) return;
+    this.setState({ status: "joining", attempt: this.attempt });
+    let credentials: JoinCredentials;
+    try {
+      credentials = await this.deps.getJoinCredentials();
+    } catch (error) {
+      if (this.socket !== socket) return;
+      this.deps.onFailure("CREDENTIALS", `could not get join credentials: ${String(error)}`);
+      socket.close(4003, "no credentials");
+      return this.onClose(4003, "no credentials");
+    }
+    if (this.socket !== socket) return;
+    this.send({ type: "join", roomCode: this.deps.roomCode, protocolVersion: PROTOCOL_VERSION, ...credentials });
+  }
+
+  private onClose(code: number, reason: string): void {
+    this.drop();
+    if (code === CloseCode.PROTOCOL_MISMATCH) {
+      this.deps.onFailure("PROTOCOL_MISMATCH", reason || "protocol version mismatch: reload the page");
+      return this.setState({ status: "closed", reason: "protocol mismatch" });
+    }
+    this.unauthorized = code === CloseCode.UNAUTHORIZED ? this.unauthorized + 1 : 0;
+    if (this.unauthorized >= CONNECTION_TIMING.maxUnauthorized) {
+      this.deps.onFailure("UNAUTHORIZED", reason || "not allowed to join this room");
+      return this.setState({ status: "closed", reason: "unauthorized" });
+    }
+    const delay = backoffDelayMs(this.attempt, this.deps.random);
+    this.setState({ status: "backoff", attempt: this.attempt, retryAtMs: this.deps.clock.now() + delay });
+    this.sessionTimer(
+      this.deps.clock.setTimeout(() => {
+        this.attempt += 1;
+        this.open();
+      }, delay),
+    );
+  }
+
+  /** Forgets the socket (closing it when a code is given) and its timers. */
+  private drop(code?: number, reason?: string): void {
+    const socket = this.socket;
+    this.socket = null;
+    if (socket && code !== undefined) socket.close(code, reason);
+    for (const dispose of this.session) dispose();
+    this.session = [];
+  }
+}
