@@ -183,6 +183,7 @@ describeEachBackend("tracks", (backend) => {
       const beyond = await api.client().get(path, { headers: { range: `bytes=${size}-` } });
       expect(beyond.status).toBe(416);
       expect(beyond.headers.get("content-range")).toBe(`bytes */${size}`);
+      expect(beyond.headers.get("cache-control")).toBe("no-store");
       expect(await errorCode(beyond)).toBe("RANGE_NOT_SATISFIABLE");
       const malformed = await api.client().get(path, { headers: { range: "bytes=oops" } });
       expect(malformed.status).toBe(200);

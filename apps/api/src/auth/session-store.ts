@@ -10,6 +10,14 @@ declare module "express-session" {
 
 type Callback<T = void> = (error?: unknown, value?: T) => void;
 
+/** Bridges a promise to a node-style callback, exactly once, whichever step throws. */
+function settle<T>(work: () => Promise<T>, callback: Callback<T> | undefined): void {
+  work().then(
+    (value) => callback?.(undefined, value),
+    (error: unknown) => callback?.(error),
+  );
+}
+
 /**
  * express-session store over the session repository, so sessions survive restarts and a logout
  * deletes the row. `user_id` is stored beside the JSON blob so rows can be found by user.
@@ -29,23 +37,22 @@ export class DatabaseSessionStore extends session.Store {
   }
 
   override get(sid: string, callback: Callback<session.SessionData | null>): void {
-    this.sessions.get(sid, new Date(this.clock.now())).then(
-      (row) => callback(undefined, row ? (JSON.parse(row.data) as session.SessionData) : null),
-      (error) => callback(error),
-    );
+    settle(async () => {
+      const row = await this.sessions.get(sid, new Date(this.clock.now()));
+      return row ? (JSON.parse(row.data) as session.SessionData) : null;
+    }, callback);
   }
 
   override set(sid: string, data: session.SessionData, callback?: Callback): void {
-    const row = { sid, userId: data.userId ?? null, data: JSON.stringify(data), expiresAt: this.expiry(data) };
-    this.sessions.set(row).then(() => callback?.(), (error) => callback?.(error));
+    settle(() => this.sessions.set({ sid, userId: data.userId ?? null, data: JSON.stringify(data), expiresAt: this.expiry(data) }), callback);
   }
 
   override touch(sid: string, data: session.SessionData, callback?: Callback): void {
-    this.sessions.touch(sid, this.expiry(data)).then(() => callback?.(), (error) => callback?.(error));
+    settle(() => this.sessions.touch(sid, this.expiry(data)), callback);
   }
 
   override destroy(sid: string, callback?: Callback): void {
-    this.sessions.destroy(sid).then(() => callback?.(), (error) => callback?.(error));
+    settle(() => this.sessions.destroy(sid), callback);
   }
 
   /** Deletes expired rows; the server calls it periodically. */

@@ -96,13 +96,15 @@ export function audioRoute({ repos, library }: Pick<TrackRouteDeps, "repos" | "l
     const size = (await stat(path).catch(() => null))?.size;
     if (size === undefined) throw new ApiError("NOT_FOUND", "track file missing");
     const etag = `"${track.sha256}"`;
+    // Content never changes under an id (uploads get fresh ids), so caches may keep it.
     res.set({
       "Accept-Ranges": "bytes",
+      "Cross-Origin-Resource-Policy": "cross-origin",
       ETag: etag,
       "Cache-Control": "public, max-age=86400",
-      "Cross-Origin-Resource-Policy": "cross-origin",
       "Content-Type": track.mimeType,
     });
+    // RFC 9110 §13.2.2: If-None-Match is evaluated before Range.
     if (req.get("if-none-match")?.split(",").some((tag) => tag.trim() === etag)) {
       res.status(304).end();
       return;
@@ -111,7 +113,7 @@ export function audioRoute({ repos, library }: Pick<TrackRouteDeps, "repos" | "l
     const ifRange = req.get("if-range");
     const range = ifRange !== undefined && ifRange !== etag ? ({ kind: "full" } as const) : parseRange(req.get("range"), size);
     if (range.kind === "unsatisfiable") {
-      res.set("Content-Range", `bytes */${size}`);
+      res.set({ "Content-Range": `bytes */${size}`, "Cache-Control": "no-store" });
       throw new ApiError("RANGE_NOT_SATISFIABLE", "range not satisfiable");
     }
     const [start, end] = range.kind === "partial" ? [range.start, range.end] : [0, size - 1];
