@@ -1,0 +1,64 @@
+import type { SparseHistogram } from "./histogram.js";
+
+/** One room as a generator plays it: `clients` connections, the host first. */
+export interface RoomPlan {
+  code: string;
+  clients: number;
+  /** Index into `urls` of each client's server; client 0 is the host. */
+  nodes: number[];
+}
+
+export interface GeneratorConfig {
+  /** WebSocket URLs of the servers under test (one, or one per cluster node). */
+  urls: string[];
+  rooms: RoomPlan[];
+  /** Connections opening at once. */
+  connectConcurrency: number;
+  pingEveryMs: number;
+  syncCheckEveryMs: number;
+  /** Steady phase: one host command per room this often. */
+  commandEveryMs: number;
+  /** Saturation phase: host commands a room may have unacknowledged at once. */
+  saturationWindow: number;
+  /** Saturation phase: per-host ceiling, below the server's 40 msg/s rate limit. */
+  saturationRatePerHost: number;
+}
+
+export type Phase = "quiet" | "steady" | "saturate";
+
+export type ParentMessage =
+  | { type: "configure"; config: GeneratorConfig }
+  | { type: "connect" }
+  | { type: "play" }
+  | { type: "phase"; phase: Phase }
+  | { type: "report" }
+  | { type: "close" };
+
+export interface PhaseStats {
+  /** Wall time the phase ran, as this generator saw it. */
+  seconds: number;
+  commandsSent: number;
+  /** Command receipts by clients on the host's server / on another node (cluster). */
+  sameNode: SparseHistogram;
+  crossNode: SparseHistogram;
+  /** Receipts still missing when the phase was reported (commands the server never delivered). */
+  missingReceipts: number;
+  framesReceived: number;
+  /** Command receipts (fan-out frames) that arrived while the phase ran. */
+  receipts: number;
+  framesSent: number;
+  pongs: number;
+  resyncs: number;
+  /** `error` frames by code, and socket-level failures (`close:<code>`, `socket-error`). */
+  errors: Record<string, number>;
+  /** This generator's own event-loop delay (p99, ms): it inflates every latency it measures. */
+  generatorLagP99Ms: number;
+}
+
+export type GeneratorMessage =
+  | { type: "ready" }
+  | { type: "connected"; opened: number; failed: number; seconds: number }
+  | { type: "playing"; rooms: number }
+  | { type: "phase-started"; phase: Phase }
+  | { type: "report"; stats: PhaseStats }
+  | { type: "closed" };

@@ -1,0 +1,201 @@
+/**
+ * Child processes of the benchmark (servers under test, generators, maybe Redis) and what Linux
+ * says about them. Every child is registered so that run.ts can end them all on exit or SIGINT.
+ */
+import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { get } from "node:http";
+import { createServer } from "node:net";
+import { resolve } from "node:path";
+import { Redis } from "ioredis";
+
+export const REPO_ROOT = resolve(import.meta.dirname, "../..");
+const TSX = ["--import", "tsx"];
+const READY_TIMEOUT_MS = 30_000;
+
+const children = new Set<ChildProcess>();
+
+function track<T extends ChildProcess>(child: T): T {
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  return child;
+}
+
+/** Ends every child still running (synchronous: safe inside an `exit` handler). */
+export function killChildren(): void {
+  for (const child of children) child.kill("SIGKILL");
+  children.clear();
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
+}
+
+/** A port nobody listens on right now (the kernel's pick; released before the server takes it). */
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+export function httpText(url: string, timeoutMs = 5_000): Promise<string> {
+  return new Promise((done, fail) => {
+    const request = get(url, { timeout: timeoutMs }, (response) => {
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => (body += chunk));
+      response.on("end", () => (response.statusCode === 200 ? done(body) : fail(new Error(`${url}: HTTP ${response.statusCode}`))));
+    });
+    request.on("timeout", () => request.destroy(new Error(`${url}: timeout`)));
+    request.on("error", fail);
+  });
+}
+
+/** A running server under test: its pid, WebSocket URL, and recent output for diagnostics. */
+export interface ServerProcess {
+  readonly pid: number;
+  readonly url: string;
+  readonly httpUrl: string;
+  readonly inspectPort: number | null;
+  output(): string;
+  alive(): boolean;
+  stop(): Promise<void>;
+}
+
+function serverProcess(child: ChildProcess, port: number, inspectPort: number | null): ServerProcess {
+  let output = "";
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4_000));
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  return {
+    pid: child.pid!,
+    url: `ws://127.0.0.1:${port}`,
+    httpUrl: `http://127.0.0.1:${port}`,
+    inspectPort,
+    output: () => output,
+    alive: () => child.exitCode === null && child.signalCode === null,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((done) => child.once("exit", done));
+      child.kill("SIGTERM");
+      if ((await Promise.race([exited.then(() => true), sleep(5_000).then(() => false)])) === false) child.kill("SIGKILL");
+    },
+  };
+}
+
+async function waitUntil(what: string, child: ChildProcess, ready: () => Promise<boolean>, output: () => string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}:\n${output()}`);
+    if (await ready().catch(() => false)) return;
+    await sleep(100);
+  }
+  throw new Error(`${what} not ready after ${READY_TIMEOUT_MS} ms:\n${output()}`);
+}
+
+/**
+ * The real sync server (`apps/sync/src/main.ts`) as its own process, run by `node --import tsx`
+ * so that the pid is the server's (not an npx or tsx wrapper's). Dev identity, warn-level logs.
+ */
+export async function startSyncProcess(options: { redisUrl: string | null; inspect: boolean }): Promise<ServerProcess> {
+  const port = await freePort();
+  const inspectPort = options.inspect ? await freePort() : null;
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", SYNC_DEV_IDENTITY: "1", LOG_LEVEL: "warn", NODE_ENV: "development" };
+  delete env.REDIS_URL;
+  if (options.redisUrl) env.REDIS_URL = options.redisUrl;
+  const inspectArgs = inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [];
+  const child = track(spawn(process.execPath, [...inspectArgs, ...TSX, "apps/sync/src/main.ts"], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] }));
+  const server = serverProcess(child, port, inspectPort);
+  await waitUntil("sync server", child, async () => (await httpText(`${server.httpUrl}/healthz`, 1_000)).includes('"ok"'), server.output);
+  return server;
+}
+
+/** The bare `ws` broadcast server of the baseline. */
+export async function startBareProcess(): Promise<ServerProcess> {
+  const port = await freePort();
+  const env = { ...process.env, PORT: String(port) };
+  const child = track(spawn(process.execPath, [...TSX, "bench/load/bare-ws-server.ts"], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] }));
+  const server = serverProcess(child, port, null);
+  await waitUntil("bare ws server", child, async () => server.output().includes("listening"), server.output);
+  return server;
+}
+
+/** A load generator child (IPC channel for its commands and reports). */
+export function forkGenerator(): ChildProcess {
+  return track(fork(resolve(import.meta.dirname, "generator.ts"), [], { cwd: REPO_ROOT, execArgv: TSX, stdio: ["ignore", "inherit", "inherit", "ipc"] }));
+}
+
+/** Resident memory and CPU time (user + system) of a process, from /proc. */
+export interface ProcSample {
+  rssKb: number;
+  cpuSeconds: number;
+  at: number;
+}
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+export function sampleProc(pid: number): ProcSample {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may hold spaces): utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return { rssKb, cpuSeconds: ticks / CLOCK_TICKS, at: performance.now() };
+}
+
+/** CPU used between two samples, in % of one core. */
+export function cpuPercent(before: ProcSample, after: ProcSample): number {
+  return (100 * (after.cpuSeconds - before.cpuSeconds)) / ((after.at - before.at) / 1000);
+}
+
+async function pings(url: string): Promise<boolean> {
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 1_000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    await redis.connect();
+    return (await redis.ping()) === "PONG";
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** The given Redis when it answers; otherwise a throwaway `redis-server` on a spare port. */
+export async function ensureRedis(url: string): Promise<{ url: string; started: boolean }> {
+  if (await pings(url)) return { url, started: false };
+  const port = await freePort();
+  const child = track(spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" }));
+  const ownUrl = `redis://127.0.0.1:${port}`;
+  await waitUntil("redis-server", child, () => pings(ownUrl), () => "");
+  return { url: ownUrl, started: true };
+}
+
+/** Deletes the keys the benchmark's rooms left in Redis (room codes all start with `prefix`). */
+export async function deleteRoomKeys(url: string, prefix: string): Promise<number> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  let deleted = 0;
+  try {
+    let cursor = "0";
+    for (let round = 0; round < 10_000; round++) {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `sb:room:${prefix}*`, "COUNT", 1_000);
+      if (keys.length > 0) deleted += await redis.del(...keys);
+      cursor = next;
+      if (cursor === "0") break;
+    }
+  } finally {
+    redis.disconnect();
+  }
+  return deleted;
+}

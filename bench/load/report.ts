@@ -1,0 +1,138 @@
+/** Turns scenario results into the printed tables, the baseline ratios and the target verdicts. */
+import type { BenchOptions } from "./options.js";
+import type { ProfileSummary } from "./profile.js";
+import type { PhaseResult, ScenarioResult } from "./scenario.js";
+
+export interface Target {
+  target: string;
+  measured: string;
+  verdict: "met" | "missed" | "not run";
+  note?: string;
+}
+
+export interface Ratios {
+  saturationFanOut: number;
+  steadyP50: number;
+  steadyP99: number;
+  saturationP99: number;
+  cpuPerFrame: number;
+}
+
+const number = (value: number) => (Number.isFinite(value) ? value.toLocaleString("en") : "–");
+const cores = (values: number[]) => values.map((value) => `${value} %`).join(" + ");
+
+function lag(phase: PhaseResult): string {
+  return phase.eventLoopLag ? phase.eventLoopLag.map((node) => number(node.p99Ms)).join(" / ") : "–";
+}
+
+function label(result: ScenarioResult): string {
+  if (result.scenario === "cluster") return `cluster: 2 sync + Redis`;
+  return result.server === "sync" ? "sync, 1 process" : "bare ws baseline";
+}
+
+export function ratios(results: ScenarioResult[]): Ratios | null {
+  const sync = results.find((result) => result.scenario === "single");
+  const bare = results.find((result) => result.scenario === "baseline");
+  if (!sync || !bare) return null;
+  const ratio = (a: number, b: number) => Math.round((100 * a) / b) / 100;
+  return {
+    saturationFanOut: ratio(sync.saturate.fanOutPerSecond, bare.saturate.fanOutPerSecond),
+    steadyP50: ratio(sync.steady.latency.p50, bare.steady.latency.p50),
+    steadyP99: ratio(sync.steady.latency.p99, bare.steady.latency.p99),
+    saturationP99: ratio(sync.saturate.latency.p99, bare.saturate.latency.p99),
+    cpuPerFrame: ratio(sync.saturate.serverCpuMicrosPerFrame, bare.saturate.serverCpuMicrosPerFrame),
+  };
+}
+
+export function targets(results: ScenarioResult[]): Target[] {
+  const single = results.find((result) => result.scenario === "single");
+  const cluster = results.find((result) => result.scenario === "cluster");
+  const ratio = ratios(results);
+  const verdict = (ok: boolean | undefined): Target["verdict"] => (ok === undefined ? "not run" : ok ? "met" : "missed");
+  const at = single ? ` at ${number(single.clients)}` : "";
+  return [
+    {
+      target: "fan-out p99 ≤ 50 ms at 20k clients on one process (steady)",
+      measured: single ? `${single.steady.latency.p99} ms${at}` : "–",
+      verdict: verdict(single && single.steady.latency.p99 <= 50),
+      note: single && single.clients < 19_500 ? "measured below 20k: see --large" : undefined,
+    },
+    {
+      target: "≤ 30 KB RSS per idle connection",
+      measured: single ? `${single.rssPerIdleConnectionKb} KB` : "–",
+      verdict: verdict(single && single.rssPerIdleConnectionKb <= 30),
+    },
+    {
+      target: "≥ 0.7× the bare-ws baseline's throughput (saturation fan-out/s)",
+      measured: ratio ? `${ratio.saturationFanOut}×` : "–",
+      verdict: verdict(ratio ? ratio.saturationFanOut >= 0.7 : undefined),
+    },
+    {
+      target: "cross-node fan-out p99 ≤ 100 ms (steady)",
+      measured: cluster ? `${cluster.steady.crossNode.p99} ms at ${number(cluster.clients)}` : "–",
+      verdict: verdict(cluster && cluster.steady.crossNode.p99 <= 100),
+    },
+  ];
+}
+
+function resultsTable(results: ScenarioResult[]): string[] {
+  const lines = [
+    "| scenario | clients / rooms | connect+join /s | RSS per idle conn | steady: commands/s → fan-out/s | steady p50 / p99 / max | cross-node p99 | server CPU (steady) | loop lag p99 | saturation fan-out/s | saturation p99 | server CPU µs/frame (sat.) |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|",
+  ];
+  for (const result of results) {
+    const { steady, saturate } = result;
+    lines.push(
+      `| ${label(result)} | ${number(result.clients)} / ${number(result.rooms)} | ${number(result.connect.perSecond)} | ${result.rssPerIdleConnectionKb} KB ` +
+        `| ${number(steady.commandsPerSecond)} → ${number(steady.fanOutPerSecond)} | ${steady.latency.p50} / ${steady.latency.p99} / ${steady.latency.max} ms ` +
+        `| ${result.nodes > 1 ? `${steady.crossNode.p99} ms` : "–"} | ${cores(steady.serverCpuPercent)} | ${lag(steady)} ms ` +
+        `| ${number(saturate.fanOutPerSecond)} | ${saturate.latency.p99} ms | ${saturate.serverCpuMicrosPerFrame} |`,
+    );
+  }
+  return lines;
+}
+
+function healthLines(results: ScenarioResult[]): string[] {
+  return results.map((result) => {
+    const phases = { steady: result.steady, saturate: result.saturate };
+    const parts = Object.entries(phases).map(([name, phase]) => {
+      const errors = Object.entries(phase.errors).map(([key, count]) => `${key}×${count}`).join(", ") || "none";
+      return `${name}: missing receipts ${phase.missingReceipts}, RESYNC ${phase.resyncs}, errors ${errors}, generators ${phase.generatorCpuPercent} % CPU (lag p99 ${phase.generatorLagP99Ms.toFixed(1)} ms), server CPU ${cores(phase.serverCpuPercent)}`;
+    });
+    return `- ${label(result)}: connect ${number(result.connect.opened)} ok / ${result.connect.failed} failed in ${result.connect.seconds} s; ${parts.join("; ")}`;
+  });
+}
+
+function profileLines(name: string, phase: string, summary: ProfileSummary): string[] {
+  return [
+    `- ${name}, ${phase} (${summary.seconds.toFixed(1)} s, busy ${summary.busyPercent} % of wall time): ` +
+      summary.byArea.slice(0, 8).map(({ area, percent }) => `${area} ${percent} %`).join(", "),
+    ...summary.top.slice(0, 10).map(({ fn, percent }) => `    ${percent.toFixed(1).padStart(5)} %  ${fn}`),
+  ];
+}
+
+export function render(results: ScenarioResult[], options: BenchOptions, load: { before: string; after: string }): string {
+  const lines = ["", "## Load benchmark", "", ...options.notes.map((note) => `> ${note}`), "", ...resultsTable(results), ""];
+  const ratio = ratios(results);
+  if (ratio) {
+    lines.push(
+      `Sync ÷ bare-ws baseline: saturation fan-out ${ratio.saturationFanOut}×, steady p50 ${ratio.steadyP50}×, steady p99 ${ratio.steadyP99}×, ` +
+        `saturation p99 ${ratio.saturationP99}×, server CPU per frame ${ratio.cpuPerFrame}×`,
+      "",
+    );
+  }
+  lines.push("| target | measured | verdict |", "|---|---|---|");
+  for (const row of targets(results)) lines.push(`| ${row.target} | ${row.measured} | ${row.verdict}${row.note ? ` (${row.note})` : ""} |`);
+  lines.push("", "Health:", ...healthLines(results), "");
+  const profiled = results.filter((result) => result.profiles.steady || result.profiles.saturate);
+  if (profiled.length > 0) {
+    lines.push("CPU profile of the (first) sync process, self time:");
+    for (const result of profiled) {
+      if (result.profiles.steady) lines.push(...profileLines(label(result), "steady", result.profiles.steady));
+      if (result.profiles.saturate) lines.push(...profileLines(label(result), "saturation", result.profiles.saturate));
+    }
+    lines.push(`  raw profiles (open in Chrome DevTools): ${profiled.flatMap((result) => result.profiles.files).join(", ")}`, "");
+  }
+  lines.push(`Machine load (uptime): before ${load.before}; after ${load.after}. Figures on a shared 2-core machine are noisy.`);
+  return lines.join("\n");
+}

@@ -1,0 +1,285 @@
+/**
+ * One scenario: start the server(s), fork the generators, drive them through the phases
+ * (connect → idle → steady → saturate → profiled repeat) and turn their reports and /proc
+ * samples into figures.
+ */
+import type { ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Histogram } from "./histogram.js";
+import type { GeneratorConfig, GeneratorMessage, ParentMessage, Phase, PhaseStats, RoomPlan } from "./ipc.js";
+import type { BenchOptions, ScenarioName } from "./options.js";
+import {
+  cpuPercent,
+  deleteRoomKeys,
+  forkGenerator,
+  httpText,
+  type ServerProcess,
+  sampleProc,
+  sleep,
+  startBareProcess,
+  startSyncProcess,
+} from "./processes.js";
+import { type ProfileSummary, startProfiler, summarise } from "./profile.js";
+
+const CONNECT_TIMEOUT_MS = 180_000;
+const STEP_TIMEOUT_MS = 45_000;
+
+type Latency = ReturnType<Histogram["summaryMs"]>;
+
+export interface PhaseResult {
+  seconds: number;
+  commandsPerSecond: number;
+  /** Command receipts (one per client per command) per second: the fan-out throughput. */
+  fanOutPerSecond: number;
+  /** Every frame the clients received, per second. */
+  framesPerSecond: number;
+  latency: Latency;
+  sameNode: Latency;
+  crossNode: Latency;
+  missingReceipts: number;
+  resyncs: number;
+  errors: Record<string, number>;
+  /** Per server process, % of one core. */
+  serverCpuPercent: number[];
+  /** Server CPU time per frame the clients received. */
+  serverCpuMicrosPerFrame: number;
+  generatorCpuPercent: number;
+  generatorLagP99Ms: number;
+  /** From the sync server's /metrics (monitorEventLoopDelay over the phase), per process. */
+  eventLoopLag: { p99Ms: number; maxMs: number; meanMs: number }[] | null;
+  serverRssMb: number[];
+}
+
+export interface ScenarioResult {
+  scenario: ScenarioName;
+  server: "sync" | "bare-ws";
+  nodes: number;
+  clients: number;
+  rooms: number;
+  connect: { opened: number; failed: number; seconds: number; perSecond: number };
+  rssPerIdleConnectionKb: number;
+  steady: PhaseResult;
+  saturate: PhaseResult;
+  profiles: { steady?: ProfileSummary; saturate?: ProfileSummary; files: string[] };
+}
+
+/** A generator child with a mailbox: `next(type)` waits for its next message of that type. */
+class Generator {
+  private readonly inbox: GeneratorMessage[] = [];
+  private readonly waiters: { type: string; done(message: GeneratorMessage): void }[] = [];
+
+  constructor(readonly child: ChildProcess) {
+    child.on("message", (message: GeneratorMessage) => {
+      const index = this.waiters.findIndex((waiter) => waiter.type === message.type);
+      if (index >= 0) this.waiters.splice(index, 1)[0]!.done(message);
+      else this.inbox.push(message);
+    });
+  }
+
+  send(message: ParentMessage): void {
+    this.child.send(message);
+  }
+
+  next<T extends GeneratorMessage["type"]>(type: T, timeoutMs = STEP_TIMEOUT_MS): Promise<Extract<GeneratorMessage, { type: T }>> {
+    type Wanted = Extract<GeneratorMessage, { type: T }>;
+    const index = this.inbox.findIndex((message) => message.type === type);
+    if (index >= 0) return Promise.resolve(this.inbox.splice(index, 1)[0] as Wanted);
+    return new Promise((done, fail) => {
+      const waiter = { type, done: (message: GeneratorMessage) => (clearTimeout(timer), done(message as Wanted)) };
+      const timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        fail(new Error(`generator ${this.child.pid}: no "${type}" within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+}
+
+async function everyGenerator<T extends GeneratorMessage["type"]>(
+  generators: Generator[],
+  message: ParentMessage,
+  reply: T,
+  timeoutMs?: number,
+): Promise<Extract<GeneratorMessage, { type: T }>[]> {
+  for (const generator of generators) generator.send(message);
+  return Promise.all(generators.map((generator) => generator.next(reply, timeoutMs)));
+}
+
+/** Splits C clients over R rooms; in a cluster, a room's clients alternate between the nodes. */
+function planRooms(options: BenchOptions, nodes: number, prefix: string): RoomPlan[] {
+  return Array.from({ length: options.rooms }, (_, room) => {
+    const clients = Math.floor(options.clients / options.rooms) + (room < options.clients % options.rooms ? 1 : 0);
+    return {
+      code: `${prefix}${room.toString(36).toUpperCase().padStart(4, "0")}`,
+      clients,
+      nodes: Array.from({ length: clients }, (_, index) => (room + index) % nodes),
+    };
+  });
+}
+
+function metric(text: string, name: string): number {
+  const match = new RegExp(`^${name} (\\S+)$`, "m").exec(text);
+  return match ? Number(match[1]) : Number.NaN;
+}
+
+/** Reads (and so resets) the sync servers' event-loop delay histograms. */
+async function eventLoopLag(servers: ServerProcess[], sync: boolean): Promise<PhaseResult["eventLoopLag"]> {
+  if (!sync) return null;
+  // A starved server may answer late; a lost reading must not lose the whole scenario.
+  const texts = await Promise.all(servers.map((server) => httpText(`${server.httpUrl}/metrics`, 20_000).catch(() => "")));
+  // monitorEventLoopDelay records whole timer periods: an idle loop reads 10 ms (prom-client's
+  // default resolution), so the period is taken off to leave the lag itself.
+  const ms = (value: number) => Math.max(0, Math.round((value - 0.01) * 1e5) / 100);
+  return texts.map((text) => ({
+    p99Ms: ms(metric(text, "sync_nodejs_eventloop_lag_p99_seconds")),
+    maxMs: ms(metric(text, "sync_nodejs_eventloop_lag_max_seconds")),
+    meanMs: ms(metric(text, "sync_nodejs_eventloop_lag_mean_seconds")),
+  }));
+}
+
+function merge(reports: PhaseStats[], measure: (stats: PhaseStats) => PhaseStats["sameNode"][]): Histogram {
+  const histogram = new Histogram();
+  for (const report of reports) for (const part of measure(report)) histogram.merge(part);
+  return histogram;
+}
+
+interface Context {
+  servers: ServerProcess[];
+  generators: Generator[];
+  sync: boolean;
+}
+
+async function runPhase(context: Context, phase: Exclude<Phase, "quiet">, seconds: number, drainMs: number): Promise<PhaseResult> {
+  const { servers, generators } = context;
+  await eventLoopLag(servers, context.sync);
+  const serverBefore = servers.map((server) => sampleProc(server.pid));
+  const generatorBefore = generators.map((generator) => sampleProc(generator.child.pid!));
+  await everyGenerator(generators, { type: "phase", phase }, "phase-started");
+  await sleep(seconds * 1000);
+  await everyGenerator(generators, { type: "phase", phase: "quiet" }, "phase-started");
+  const serverAfter = servers.map((server) => sampleProc(server.pid));
+  const generatorAfter = generators.map((generator) => sampleProc(generator.child.pid!));
+  const lagAfter = eventLoopLag(servers, context.sync);
+  await sleep(drainMs);
+  const reports = (await everyGenerator(generators, { type: "report" }, "report")).map((reply) => reply.stats);
+  const lag = await lagAfter;
+
+  const wall = reports.reduce((sum, report) => sum + report.seconds, 0) / reports.length;
+  const sum = (pick: (stats: PhaseStats) => number) => reports.reduce((total, report) => total + pick(report), 0);
+  const errors: Record<string, number> = {};
+  for (const report of reports) for (const [key, count] of Object.entries(report.errors)) errors[key] = (errors[key] ?? 0) + count;
+  const frames = sum((report) => report.framesReceived);
+  const serverCpuSeconds = servers.reduce((total, _, index) => total + serverAfter[index]!.cpuSeconds - serverBefore[index]!.cpuSeconds, 0);
+  return {
+    seconds: Math.round(wall * 100) / 100,
+    commandsPerSecond: Math.round(sum((report) => report.commandsSent) / wall),
+    fanOutPerSecond: Math.round(sum((report) => report.receipts) / wall),
+    framesPerSecond: Math.round(frames / wall),
+    latency: merge(reports, (report) => [report.sameNode, report.crossNode]).summaryMs(),
+    sameNode: merge(reports, (report) => [report.sameNode]).summaryMs(),
+    crossNode: merge(reports, (report) => [report.crossNode]).summaryMs(),
+    missingReceipts: sum((report) => report.missingReceipts),
+    resyncs: sum((report) => report.resyncs),
+    errors,
+    serverCpuPercent: servers.map((_, index) => Math.round(cpuPercent(serverBefore[index]!, serverAfter[index]!))),
+    serverCpuMicrosPerFrame: Math.round((serverCpuSeconds * 1e7) / Math.max(1, frames)) / 10,
+    generatorCpuPercent: Math.round(generators.reduce((total, _, index) => total + cpuPercent(generatorBefore[index]!, generatorAfter[index]!), 0)),
+    generatorLagP99Ms: Math.max(...reports.map((report) => report.generatorLagP99Ms)),
+    eventLoopLag: lag,
+    serverRssMb: serverAfter.map((sample) => Math.round(sample.rssKb / 1024)),
+  };
+}
+
+/** Repeats a phase under the profiler (first server only), after the measured phases. */
+async function profilePhase(context: Context, phase: Exclude<Phase, "quiet">, options: BenchOptions, label: string) {
+  const server = context.servers[0]!;
+  const profiler = await startProfiler(server.inspectPort!);
+  await everyGenerator(context.generators, { type: "phase", phase }, "phase-started");
+  await sleep(options.profileSeconds * 1000);
+  await everyGenerator(context.generators, { type: "phase", phase: "quiet" }, "phase-started");
+  const profile = await profiler.stop();
+  await everyGenerator(context.generators, { type: "report" }, "report");
+  const file = join(options.outDir, `${label}-${phase}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(profile));
+  return { summary: summarise(profile), file };
+}
+
+export async function runScenario(name: ScenarioName, options: BenchOptions, redisUrl: string | null, stamp: string): Promise<ScenarioResult> {
+  const sync = name !== "baseline";
+  const nodes = name === "cluster" ? 2 : 1;
+  const profile = sync && options.profile;
+  const prefix = `L${randomBytes(3).toString("hex").toUpperCase().slice(0, 3)}`;
+  const servers: ServerProcess[] = [];
+  const generators: Generator[] = [];
+  try {
+    for (let node = 0; node < nodes; node++) {
+      servers.push(sync ? await startSyncProcess({ redisUrl: name === "cluster" ? redisUrl : null, inspect: profile }) : await startBareProcess());
+    }
+    await sleep(1_000);
+    const rssBefore = servers.map((server) => sampleProc(server.pid).rssKb);
+
+    const rooms = planRooms(options, nodes, prefix);
+    for (let index = 0; index < options.generators; index++) generators.push(new Generator(forkGenerator()));
+    await Promise.all(generators.map((generator) => generator.next("ready")));
+    generators.forEach((generator, index) => {
+      const config: GeneratorConfig = {
+        urls: servers.map((server) => server.url),
+        rooms: rooms.filter((_, room) => room % options.generators === index),
+        connectConcurrency: 200,
+        pingEveryMs: 3_000,
+        syncCheckEveryMs: 2_000,
+        commandEveryMs: 2_000,
+        saturationWindow: 2,
+        saturationRatePerHost: 35,
+      };
+      generator.send({ type: "configure", config });
+    });
+    const connected = await everyGenerator(generators, { type: "connect" }, "connected", CONNECT_TIMEOUT_MS);
+    const opened = connected.reduce((total, reply) => total + reply.opened, 0);
+    const connectSeconds = Math.max(...connected.map((reply) => reply.seconds));
+    await sleep(2_000);
+    const rssAfter = servers.map((server) => sampleProc(server.pid).rssKb);
+    const rssGrowthKb = rssAfter.reduce((total, rss, index) => total + rss - rssBefore[index]!, 0);
+
+    await everyGenerator(generators, { type: "play" }, "playing");
+    await sleep(3_000);
+    const context: Context = { servers, generators, sync };
+    const steady = await runPhase(context, "steady", options.steadySeconds, 500);
+    const saturate = await runPhase(context, "saturate", options.saturateSeconds, 500);
+    const profiles: ScenarioResult["profiles"] = { files: [] };
+    if (profile) {
+      for (const phase of ["steady", "saturate"] as const) {
+        const { summary, file } = await profilePhase(context, phase, options, `${stamp}-${name}`);
+        profiles[phase] = summary;
+        profiles.files.push(file);
+      }
+    }
+    for (const server of servers) {
+      if (!server.alive()) throw new Error(`a server under test died during the run:\n${server.output()}`);
+    }
+    return {
+      scenario: name,
+      server: sync ? "sync" : "bare-ws",
+      nodes,
+      clients: options.clients,
+      rooms: options.rooms,
+      connect: { opened, failed: connected.reduce((total, reply) => total + reply.failed, 0), seconds: Math.round(connectSeconds * 100) / 100, perSecond: Math.round(opened / connectSeconds) },
+      rssPerIdleConnectionKb: Math.round((10 * rssGrowthKb) / Math.max(1, opened)) / 10,
+      steady,
+      saturate,
+      profiles,
+    };
+  } finally {
+    await Promise.all(
+      generators.map(async (generator) => {
+        if (generator.child.exitCode !== null || !generator.child.connected) return;
+        generator.send({ type: "close" });
+        await generator.next("closed", 5_000).catch(() => generator.child.kill("SIGKILL"));
+      }),
+    );
+    await Promise.all(servers.map((server) => server.stop()));
+    if (name === "cluster" && redisUrl) await deleteRoomKeys(redisUrl, prefix).catch(() => 0);
+  }
+}
