@@ -140,15 +140,18 @@ describeEachBackend("auth", (backend) => {
     expect(health.headers.get("x-content-type-options")).toBe("nosniff");
   });
 
-  it("[A14] logs never contain passwords or session cookies", async () => {
+  it("[A14] logs never contain passwords, session cookies or tickets", async () => {
     const client = api.client();
     const password = "a-very-distinctive-password";
     await client.signup(uniqueName("logged"), password);
     await client.get("/auth/dashboard");
+    const room = (await (await client.post("/api/rooms", { name: "logged room" })).json()) as { room: { code: string } };
+    const { ticket } = (await (await client.post(`/api/rooms/${room.room.code}/ticket`)).json()) as { ticket: string };
     const all = logLines.join("\n");
     expect(logLines.length).toBeGreaterThan(0);
     expect(all).not.toContain(password);
     expect(all).not.toContain(rawSid(client.sid));
+    expect(all).not.toContain(ticket.split(".")[1]);
   });
 });
 
