@@ -86,11 +86,11 @@ export class AudioClockMap {
   private dirty = false;
 
   /**
-   * @param maxPairs window length (at one pair per 25 ms, 30 s: ~4 ppm of rate, 0.1 ms of offset).
+   * @param maxPairs window length (at one pair per 10 ms, 30 s: a few ppm of rate, < 0.1 ms of offset).
    * @param jumpMs a pair this far from the fit resets the window.
    */
   constructor(
-    private readonly maxPairs = 1_200,
+    private readonly maxPairs = 3_000,
     private readonly jumpMs = 25,
     private readonly options: AudioFitOptions = DEFAULT_AUDIO_FIT,
   ) {}

@@ -33,9 +33,11 @@ export function makeClockBridge(
   if (algorithm === "naive") {
     fit = singlePairFit({ contextTime: audio.currentTime(), localTimeMs: clock.now() });
   } else {
+    // Before the first pairs are fitted, one fresh pair will do (a just-started context reports
+    // contextTime 0, which is useless: wait for the next).
     fit = map.fit();
     const pair = fit ? null : audio.outputTimestamp();
-    if (pair) fit = singlePairFit(pair);
+    if (pair && pair.contextTime > 0) fit = singlePairFit(pair);
   }
   if (!fit) return null;
   const mapFit = fit;

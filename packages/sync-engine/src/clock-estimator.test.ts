@@ -132,6 +132,38 @@ describe("estimateClock with synthetic networks", () => {
   });
 });
 
+describe("clock steps", () => {
+  it.each([500, -500])("[CE12] a server clock step of %s ms is confirmed by three pings, then followed", (stepMs) => {
+    const estimator = new ClockEstimator();
+    const times = pingSchedule(40);
+    const delays = () => ({ up: 5, down: 5 });
+    times.slice(0, 30).forEach((t0) => estimator.add(exchange(EPOCH_CLOCK, t0, delays)));
+    const before = estimator.estimate()!;
+    const stepped: TrueClock = { offsetMs: EPOCH_CLOCK.offsetMs + stepMs, skew: 0 };
+    estimator.add(exchange(stepped, times[30]!, delays));
+    estimator.add(exchange(stepped, times[31]!, delays));
+    expect(estimator.estimate()).toBe(before);
+    estimator.add(exchange(stepped, times[32]!, delays));
+    const at = times[32]! + 10;
+    expect(serverTimeAt(estimator.estimate()!, at) - trueServerTime(stepped, at)).toBeCloseTo(0, 3);
+    expect(estimator.estimate()!.samples).toBe(3);
+  });
+
+  it("[CE13] two contradicting pings between good ones are discarded", () => {
+    const estimator = new ClockEstimator();
+    const times = pingSchedule(40);
+    const delays = () => ({ up: 5, down: 5 });
+    times.slice(0, 30).forEach((t0) => estimator.add(exchange(EPOCH_CLOCK, t0, delays)));
+    const glitch: TrueClock = { offsetMs: EPOCH_CLOCK.offsetMs + 80, skew: 0 };
+    estimator.add(exchange(glitch, times[30]!, delays));
+    estimator.add(exchange(glitch, times[31]!, delays));
+    estimator.add(exchange(EPOCH_CLOCK, times[32]!, delays));
+    const at = times[32]!;
+    expect(serverTimeAt(estimator.estimate()!, at) - trueServerTime(EPOCH_CLOCK, at)).toBeCloseTo(0, 3);
+    expect(estimator.estimate()!.samples).toBe(31);
+  });
+});
+
 describe("naive seed estimate", () => {
   it("[CE10] uses the newest sample alone with RTT/2", () => {
     const samples: ClockSample[] = [

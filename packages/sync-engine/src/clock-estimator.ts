@@ -170,7 +170,8 @@ export function estimateClockNaive(window: readonly ClockSample[]): ClockEstimat
 
 /** A rolling window of samples with its current estimate. */
 export class ClockEstimator {
-  private readonly window: ClockSample[] = [];
+  private window: ClockSample[] = [];
+  private suspects: ClockSample[] = [];
   private current: ClockEstimate | null = null;
 
   /**
@@ -183,10 +184,24 @@ export class ClockEstimator {
     private readonly options: ClockFilterOptions = DEFAULT_CLOCK_FILTER,
   ) {}
 
-  /** Adds a sample and re-estimates; returns the new estimate. */
+  /**
+   * Adds a sample and re-estimates; returns the new estimate. A sample that contradicts the
+   * estimate (a delay cannot be negative, so only a clock step can put it outside the bounds)
+   * is held back; {@link STEP_CONFIRMATIONS} in a row mean the server clock stepped (or a new
+   * server answers): the window restarts from them.
+   */
   add(sample: ClockSample): ClockEstimate | null {
-    this.window.push(sample);
-    if (this.window.length > this.maxSamples) this.window.shift();
+    if (!this.naive && this.current && contradicts(this.current, sample)) {
+      this.suspects.push(sample);
+      if (this.suspects.length < STEP_CONFIRMATIONS) return this.current;
+      this.window = this.suspects;
+      this.suspects = [];
+      this.current = null;
+    } else {
+      this.suspects = [];
+      this.window.push(sample);
+      if (this.window.length > this.maxSamples) this.window.shift();
+    }
     this.current = this.naive
       ? estimateClockNaive(this.window)
       : estimateClock(this.window, this.options, this.current?.skew ?? 0);
@@ -198,9 +213,21 @@ export class ClockEstimator {
     return this.current;
   }
 
-  /** Forgets every sample (e.g. the local clock jumped). */
+  /** Forgets every sample. */
   reset(): void {
-    this.window.length = 0;
+    this.window = [];
+    this.suspects = [];
     this.current = null;
   }
+}
+
+/** A sample this far (ms) outside the bounds the estimate allows is evidence of a clock step. */
+export const STEP_TOLERANCE_MS = 5;
+/** Consecutive contradicting samples that confirm a step. */
+export const STEP_CONFIRMATIONS = 3;
+
+function contradicts(est: ClockEstimate, s: ClockSample): boolean {
+  const upBound = s.t1 - s.t0; // offset at t0 can be at most this (up leg ≥ 0)
+  const downBound = s.t2 - s.t3; // offset at t3 is at least this (down leg ≥ 0)
+  return serverTimeAt(est, s.t0) - s.t0 > upBound + STEP_TOLERANCE_MS || serverTimeAt(est, s.t3) - s.t3 < downBound - STEP_TOLERANCE_MS;
 }

@@ -29,7 +29,7 @@ export const ENGINE_TIMING = {
   syncCheckPeriodMs: 2_000,
   controlPeriodMs: 250,
   /** Speaker timestamp pairs for the audio clock fit (cheap; more pairs, tighter fit). */
-  audioSamplePeriodMs: 25,
+  audioSamplePeriodMs: 10,
 } as const;
 
 class Engine implements SyncEngine {
@@ -130,9 +130,13 @@ class Engine implements SyncEngine {
 
   private dispatch(message: ServerMessage, receivedAt: number): void {
     switch (message.type) {
-      case "time_pong":
+      case "time_pong": {
+        const first = this.estimator.estimate() === null;
         this.estimator.add({ t0: message.t0, t1: message.t1, t2: message.t2, t3: receivedAt });
+        // The first estimate unblocks anything that waited for the clock (a PLAY_SYNC on join).
+        if (first) this.player?.reconcile();
         return this.emit();
+      }
       case "joined":
         return this.onJoined(message);
       case "user_joined":

@@ -49,6 +49,22 @@ describe("engine: playback on the audio clock", () => {
     expect(snap.track).toMatchObject(TRACK);
   });
 
+  it("[PB12] a PLAY_SYNC that arrives before the first pong starts as soon as the clock is known", async () => {
+    const h = harness();
+    h.engine.connect();
+    await h.clock.advance(100); // socket open and credentials take a moment
+    const socket = await h.join(true, 0);
+    const s0 = h.serverNow();
+    h.deliver(socket, { type: "PLAY_SYNC", ...TRACK, positionMs: 1_000, atServerMs: s0, isPaused: false });
+    await h.clock.advance(30); // the first pong lands at +10 ms; the next control tick is 150 ms away
+    expect(h.audio.starts).toHaveLength(1);
+    // Started on a 4-pair audio fit and a one-ping clock; the fits then tighten.
+    await h.clock.advance(100);
+    expect(Math.abs(trueError(h, 1_000, s0))).toBeLessThan(1.5);
+    expect(await maxErrorOver(h, 3_000, 1_000, s0)).toBeLessThan(1.5);
+    expect(Math.abs(trueError(h, 1_000, s0))).toBeLessThan(0.5);
+  });
+
   it("[PB2] PLAY starts at its server instant, converted through the clock estimate", async () => {
     const h = harness({ server: { offsetMs: 1.7e12 + 123.456, skew: 50e-6 } });
     h.engine.connect();

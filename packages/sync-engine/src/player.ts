@@ -76,7 +76,7 @@ export class Player {
     this.reconcile();
   }
 
-  /** Records one speaker timestamp pair (call every ~25 ms while the context runs). */
+  /** Records one speaker timestamp pair (call every ~10 ms while the context runs). */
   sampleAudioClock(): void {
     const pair = this.deps.audio.getState() === "running" ? this.deps.audio.outputTimestamp() : null;
     if (pair) this.map.add(pair);

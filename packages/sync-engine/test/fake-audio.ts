@@ -26,6 +26,8 @@ export interface FakeAudioOptions {
   /** How long `load` takes on the fake clock. */
   readonly loadDelayMs?: number;
   readonly seed?: number;
+  /** How long the context has been running when the test starts (default 1 s). */
+  readonly startedAgoMs?: number;
 }
 
 const QUANTUM_S = 128 / 44_100;
@@ -51,7 +53,7 @@ export class FakeAudioOutput implements AudioOutput {
   private readonly random: () => number;
 
   constructor(private readonly clock: Clock, private readonly options: FakeAudioOptions = {}) {
-    this.origin = clock.now();
+    this.origin = clock.now() - (options.startedAgoMs ?? 1_000);
     this.ppm = options.ppm ?? 1_400;
     this.latency = options.outputLatencyMs ?? 35;
     this.jitter = options.timestampJitterMs ?? 2;
