@@ -5,72 +5,15 @@
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import WebSocket from "ws";
-import { Histogram } from "./histogram.js";
-import type { GeneratorConfig, GeneratorMessage, ParentMessage, Phase, PhaseStats, RoomPlan } from "./ipc.js";
+import { addAnchor, type Client, type Command, LiveStats, openClients, pool, positionAt, type RoomRun, TRACK } from "./generator-state.js";
+import type { GeneratorConfig, GeneratorMessage, ParentMessage, Phase, PhaseStats } from "./ipc.js";
 
-const TRACK = { audioUrl: "/bench.wav", duration: 600_000 } as const;
 const JOIN_TIMEOUT_MS = 20_000;
 const PLAY_TIMEOUT_MS = 15_000;
 /** How long a report waits for receipts still on their way. */
 const RECEIPT_WAIT_MS = 10_000;
 /** A generator never outlives a forgotten parent by long. */
 const MAX_LIFETIME_MS = 30 * 60_000;
-
-interface Anchor {
-  atServerMs: number;
-  positionMs: number;
-}
-
-interface Command {
-  id: number;
-  sentAt: bigint;
-  remaining: number;
-  stats: LiveStats;
-  room: RoomRun;
-  seen: boolean;
-}
-
-interface Client {
-  ws: WebSocket;
-  room: RoomRun;
-  isHost: boolean;
-  crossNode: boolean;
-  rttMs: number | undefined;
-  onJoined: (() => void) | null;
-}
-
-interface RoomRun {
-  plan: RoomPlan;
-  clients: Client[];
-  seq: number;
-  inFlight: Map<number, Command>;
-  /** The host's commands it has not itself received back yet (saturation window). */
-  outstanding: number;
-  nextAllowedMs: number;
-  anchors: Anchor[];
-  onPlaying: (() => void) | null;
-}
-
-class LiveStats {
-  readonly startedAt = performance.now();
-  endedAt: number | null = null;
-  commandsSent = 0;
-  readonly sameNode = new Histogram();
-  readonly crossNode = new Histogram();
-  readonly commands: Command[] = [];
-  framesReceived = 0;
-  /** Command receipts that arrived while this phase ran (its throughput). */
-  receipts = 0;
-  framesSent = 0;
-  pongs = 0;
-  resyncs = 0;
-  readonly errors: Record<string, number> = {};
-  lagP99Ms = 0;
-
-  error(key: string): void {
-    this.errors[key] = (this.errors[key] ?? 0) + 1;
-  }
-}
 
 let config: GeneratorConfig;
 const rooms: RoomRun[] = [];
@@ -101,32 +44,6 @@ function transmit(client: Client, message: object): void {
   if (client.ws.readyState !== WebSocket.OPEN) return;
   client.ws.send(JSON.stringify(message));
   current.framesSent++;
-}
-
-/** The room's position at `serverMs` from the commands received so far (what a player renders). */
-function positionAt(room: RoomRun, serverMs: number): number {
-  const { anchors } = room;
-  let anchor = anchors[0];
-  for (let index = anchors.length - 1; index >= 0; index--) {
-    if (anchors[index]!.atServerMs <= serverMs) {
-      anchor = anchors[index];
-      break;
-    }
-  }
-  if (!anchor) return 0;
-  const elapsed = Math.max(0, serverMs - anchor.atServerMs);
-  return Math.min(TRACK.duration, anchor.positionMs + elapsed);
-}
-
-function addAnchor(room: RoomRun, anchor: Anchor): void {
-  room.anchors.push(anchor);
-  if (room.anchors.length > 64) room.anchors.splice(0, room.anchors.length - 64);
-}
-
-function openClients(room: RoomRun): number {
-  let open = 0;
-  for (const client of room.clients) if (client.ws.readyState === WebSocket.OPEN) open++;
-  return open;
 }
 
 function sendCommand(room: RoomRun): void {
@@ -233,20 +150,6 @@ function openClient(room: RoomRun, index: number): Promise<boolean> {
       finish(false);
     });
   });
-}
-
-/** Runs `work` over `items` with at most `limit` in flight; counts the failures. */
-async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<boolean>): Promise<number> {
-  let next = 0;
-  let failed = 0;
-  async function worker(): Promise<void> {
-    while (next < items.length) {
-      const item = items[next++]!;
-      if (!(await work(item))) failed++;
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return failed;
 }
 
 async function connect(): Promise<void> {
