@@ -137,6 +137,11 @@ describe("engine: connection", () => {
     await h.clock.advance(60_000);
     expect(h.clock.pending()).toBe(0);
     expect(h.sockets.sockets).toHaveLength(1);
+    // And it can connect again.
+    h.engine.connect();
+    await h.join();
+    expect(h.sockets.sockets).toHaveLength(2);
+    expect(h.engine.getSnapshot().connection.status).toBe("joined");
   });
 
   it("[EN8] sends host commands, and reports them unsent when not joined", async () => {

@@ -39,6 +39,7 @@ class Engine implements SyncEngine {
   private readonly estimator: ClockEstimator;
   private audioOutput: AudioOutput | null;
   private player: Player | null = null;
+  private unwatchAudio: Disposer | null = null;
   private readonly link: Connection;
   private connection: ConnectionState = { status: "idle" };
   private timers: Disposer[] = [];
@@ -92,7 +93,7 @@ class Engine implements SyncEngine {
         onLoadError: (url, error) => this.fail("LOAD_FAILED", `could not load ${url}: ${String(error)}`),
       });
       this.player.setOutputLatencyOffsetMs(this.offsetMs);
-      this.audio.onStateChange(() => {
+      this.unwatchAudio = this.audio.onStateChange(() => {
         this.player?.reconcile();
         this.emit();
       });
@@ -114,6 +115,15 @@ class Engine implements SyncEngine {
     for (const dispose of this.timers) dispose();
     this.timers = [];
     this.player?.stop();
+    this.unwatchAudio?.();
+    this.unwatchAudio = null;
+    this.player = null;
+    // An injected output belongs to the caller; one the engine made is released (a new one is
+    // made on the next connect).
+    if (!this.options.audio) {
+      this.audioOutput?.dispose();
+      this.audioOutput = null;
+    }
     this.emit();
   }
 

@@ -65,6 +65,20 @@ describe("engine: playback on the audio clock", () => {
     expect(Math.abs(trueError(h, 1_000, s0))).toBeLessThan(0.5);
   });
 
+  it("[PB13] a dropped connection does not interrupt the music; the re-sent PLAY_SYNC is adopted without a restart", async () => {
+    const h = harness();
+    const { socket, s0 } = await joinedAndPlaying(h);
+    await h.clock.advance(5_000);
+    socket.serverClose(1001, "restarting");
+    await h.clock.advance(2_000);
+    expect(h.audio.heardAt(h.clock.now())).not.toBeNull();
+    const again = await h.join(true, 0);
+    h.deliver(again, { type: "PLAY_SYNC", ...TRACK, positionMs: 20_000 + (h.serverNow() - s0), atServerMs: h.serverNow(), isPaused: false });
+    expect(await maxErrorOver(h, 3_000, 20_000, s0)).toBeLessThan(0.5);
+    expect(h.audio.starts).toHaveLength(1);
+    expect(h.engine.getSnapshot().stats.hardSeeks).toBe(0);
+  });
+
   it("[PB2] PLAY starts at its server instant, converted through the clock estimate", async () => {
     const h = harness({ server: { offsetMs: 1.7e12 + 123.456, skew: 50e-6 } });
     h.engine.connect();

@@ -204,7 +204,10 @@ export interface SyncEngineOptions {
   readonly createSocket: (url: string) => SyncSocket;
   /** Defaults to {@link createSystemClock} (performance.now + real timers). */
   readonly clock?: Clock;
-  /** Defaults to a Web Audio output created on first use (browser only). */
+  /**
+   * Defaults to a Web Audio output made on `connect()` and disposed on `disconnect()` (browser
+   * only). An injected output is never disposed by the engine.
+   */
   readonly audio?: AudioOutput;
   /** Uniform [0, 1) for backoff jitter; defaults to Math.random. */
   readonly random?: () => number;
@@ -220,7 +223,10 @@ export interface SyncEngineOptions {
 export interface SyncEngine {
   /** Opens the connection (idempotent); reconnects on its own until {@link disconnect}. */
   connect(): void;
-  /** Closes the connection, stops timers and playback; the engine can `connect()` again. */
+  /**
+   * Closes the connection, stops timers and playback; the engine can `connect()` again (the
+   * clock estimate and the timeline are kept, so a re-connect is in sync at once).
+   */
   disconnect(): void;
   /** Subscribes to snapshot changes; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void;
