@@ -1,0 +1,184 @@
+/**
+ * From what each page rendered to the figures: pure functions over the tap data.
+ *
+ * A tap record says "context frame f carried timecode value v". The speaker-time fit of the
+ * page's `getOutputTimestamp()` pairs maps f to page `performance.now()` time; adding the page's
+ * real time origin and the measured bench-minus-page offset gives the bench (true) instant it
+ * is heard. The server timeline (PLAY / SEEK instants, converted to bench time) says what
+ * should be heard then.
+ */
+import type { TapData } from "./tap-init.js";
+import { decodeTimecodeMs } from "./timecode.js";
+import { evalFit, quantile, segmentAt, segmentedFit, type FitSegment } from "./fit.js";
+
+/** The canonical timeline: from `atMs` (bench time) on, position `positionMs` advancing 1:1. */
+export interface TimelineEvent {
+  readonly atMs: number;
+  readonly positionMs: number;
+}
+
+/** What one client rendered, as bench instants and track positions (NaN: silence). */
+export interface RenderedTrack {
+  readonly atMs: Float64Array;
+  readonly positionMs: Float64Array;
+  /** Speaker-time fits between audio glitches (one when the device never stalled). */
+  readonly segments: readonly FitSegment[];
+  readonly stampCount: number;
+  /** Worst p99 residual of the segment fits (ms). */
+  readonly residualP99Ms: number;
+}
+
+/** Maps the tap's records to bench time through the output-timestamp fit. */
+export function renderedTrack(tap: TapData, benchMinusPageMs: number): RenderedTrack | null {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let i = 0; i + 1 < tap.stamps.length; i += 2) {
+    xs.push(tap.stamps[i]!);
+    ys.push(tap.stamps[i + 1]!);
+  }
+  const segments = segmentedFit(xs, ys, 1000);
+  if (segments.length === 0) return null;
+  const count = Math.floor(tap.records.length / 2);
+  const atMs = new Float64Array(count);
+  const positionMs = new Float64Array(count);
+  for (let i = 0; i < count; i += 1) {
+    const frame = tap.records[2 * i]!;
+    const value = tap.records[2 * i + 1]!;
+    const contextTime = frame / tap.sampleRate;
+    atMs[i] = tap.realTimeOrigin + benchMinusPageMs + evalFit(segmentAt(segments, contextTime)!.fit, contextTime);
+    positionMs[i] = Number.isNaN(value) ? Number.NaN : decodeTimecodeMs(value);
+  }
+  return { atMs, positionMs, segments, stampCount: xs.length, residualP99Ms: Math.max(...segments.map((s) => s.fit.residualP99)) };
+}
+
+/** Longest gap between records that still counts as continuous (a render quantum is 2.9 ms). */
+const MAX_GAP_MS = 6;
+
+/** The position heard at bench instant `t`, or null (silence, not yet playing, or a data gap). */
+export function positionAt(track: RenderedTrack, t: number): number | null {
+  const { atMs, positionMs } = track;
+  let low = 0;
+  let high = atMs.length - 1;
+  if (high < 0 || t < atMs[0]!) return null;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (atMs[mid]! <= t) low = mid;
+    else high = mid - 1;
+  }
+  const since = t - atMs[low]!;
+  const position = positionMs[low]!;
+  if (Number.isNaN(position) || since > MAX_GAP_MS) return null;
+  return position + since;
+}
+
+/** The canonical position at bench instant `t`, or null before the first event. */
+export function timelineAt(events: readonly TimelineEvent[], t: number): number | null {
+  let current: TimelineEvent | null = null;
+  for (const event of events) if (event.atMs <= t) current = event;
+  return current ? current.positionMs + (t - current.atMs) : null;
+}
+
+/** Per-client error series (rendered minus canonical) on a grid of bench instants. */
+export interface ErrorSeries {
+  readonly gridMs: Float64Array;
+  /** [client][grid index]: error in ms, NaN where the client renders nothing. */
+  readonly errorsMs: Float64Array[];
+}
+
+export function errorSeries(tracks: readonly RenderedTrack[], events: readonly TimelineEvent[], fromMs: number, toMs: number, stepMs: number): ErrorSeries {
+  const count = Math.max(0, Math.floor((toMs - fromMs) / stepMs));
+  const gridMs = new Float64Array(count);
+  const errorsMs = tracks.map(() => new Float64Array(count).fill(Number.NaN));
+  for (let g = 0; g < count; g += 1) {
+    const t = fromMs + g * stepMs;
+    gridMs[g] = t;
+    const canonical = timelineAt(events, t);
+    if (canonical === null) continue;
+    tracks.forEach((track, c) => {
+      const position = positionAt(track, t);
+      if (position !== null) errorsMs[c]![g] = position - canonical;
+    });
+  }
+  return { gridMs, errorsMs };
+}
+
+/** p50 / p95 / max of a list (NaN when empty), and how many values it had. */
+export interface Summary {
+  readonly p50: number;
+  readonly p95: number;
+  readonly max: number;
+  readonly n: number;
+}
+
+export function summarize(values: readonly number[]): Summary {
+  return { p50: quantile(values, 0.5), p95: quantile(values, 0.95), max: values.length ? Math.max(...values) : Number.NaN, n: values.length };
+}
+
+/**
+ * Inter-client offset (max minus min rendered position across clients) at each grid instant of
+ * [fromMs, toMs) where every client renders; also how many instants had a client missing.
+ */
+export function interClientOffsets(series: ErrorSeries, fromMs: number, toMs: number): { offsetsMs: number[]; missing: number } {
+  const offsetsMs: number[] = [];
+  let missing = 0;
+  for (let g = 0; g < series.gridMs.length; g += 1) {
+    const t = series.gridMs[g]!;
+    if (t < fromMs || t >= toMs) continue;
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    let complete = true;
+    for (const errors of series.errorsMs) {
+      const e = errors[g]!;
+      if (Number.isNaN(e)) {
+        complete = false;
+        break;
+      }
+      min = Math.min(min, e);
+      max = Math.max(max, e);
+    }
+    if (complete) offsetsMs.push(max - min);
+    else missing += 1;
+  }
+  return { offsetsMs, missing };
+}
+
+/** |error| values of one client within [fromMs, toMs) (silence counted apart). */
+export function absErrors(series: ErrorSeries, client: number, fromMs: number, toMs: number): { values: number[]; missing: number } {
+  const values: number[] = [];
+  let missing = 0;
+  const errors = series.errorsMs[client]!;
+  for (let g = 0; g < series.gridMs.length; g += 1) {
+    const t = series.gridMs[g]!;
+    if (t < fromMs || t >= toMs) continue;
+    const e = errors[g]!;
+    if (Number.isNaN(e)) missing += 1;
+    else values.push(Math.abs(e));
+  }
+  return { values, missing };
+}
+
+/**
+ * Time from `eventMs` until the client is within `thresholdMs` and stays there for `holdMs`
+ * (or until `endMs`, if sooner): the first grid instant t >= eventMs such that every sample in
+ * [t, min(t + holdMs, endMs)) is present and within the threshold. Null if never.
+ */
+export function convergeTime(series: ErrorSeries, client: number, eventMs: number, endMs: number, thresholdMs: number, holdMs: number): number | null {
+  const errors = series.errorsMs[client]!;
+  const grid = series.gridMs;
+  let runStart: number | null = null;
+  for (let g = 0; g < grid.length; g += 1) {
+    const t = grid[g]!;
+    if (t < eventMs) continue;
+    if (t >= endMs) break;
+    const e = errors[g]!;
+    const ok = !Number.isNaN(e) && Math.abs(e) < thresholdMs;
+    if (!ok) runStart = null;
+    else {
+      runStart ??= t;
+      if (t - runStart >= holdMs) return runStart - eventMs;
+    }
+  }
+  // Held to the end of the segment, though shorter than holdMs: counts if at least half of it.
+  if (runStart !== null && endMs - runStart >= holdMs / 2) return runStart - eventMs;
+  return null;
+}

@@ -1,0 +1,105 @@
+/**
+ * Headless Chromium for the benchmark: one browser, one context per client (its own clock shift
+ * and init script), and a helper that turns an SVG into a PNG.
+ */
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { BenchPageApi, CalibrationSample } from "./page.js";
+import type { PageServer } from "./page-server.js";
+import { quantile } from "./fit.js";
+
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--autoplay-policy=no-user-gesture-required",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-quic",
+];
+
+export async function launchBrowser(executablePath: string): Promise<Browser> {
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    // Playwright mutes audio by default; rendering runs either way (see the timing note), but the
+    // benchmark measures the unmuted path a listener hears.
+    ignoreDefaultArgs: ["--mute-audio"],
+  });
+}
+
+/** One benchmark client: its page, its clock shift and the measured page-to-bench clock offset. */
+export interface ClientPage {
+  readonly index: number;
+  readonly shiftMs: number;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /**
+   * Bench clock minus the page's real (unshifted) clock as the analysis uses it: 0, because the
+   * page (timeOrigin + performance.now()) and Node read the same kernel clocks; the `/time`
+   * round trips only check that (`measuredOffsetMs`, within about half their RTT).
+   */
+  benchMinusPageMs: number;
+  measuredOffsetMs: number;
+  calibrationRttMs: number;
+  readonly consoleErrors: string[];
+}
+
+/** Calls `window.bench[name](...args)` in the page. */
+export function callPage<K extends keyof BenchPageApi>(
+  client: ClientPage,
+  name: K,
+  ...args: Parameters<BenchPageApi[K]>
+): Promise<Awaited<ReturnType<BenchPageApi[K]>>> {
+  return client.page.evaluate(
+    ([method, params]) => {
+      const bench = (window as unknown as { bench: Record<string, (...a: unknown[]) => unknown> }).bench;
+      return bench[method as string]!(...(params as unknown[]));
+    },
+    [name, args] as const,
+  ) as Promise<Awaited<ReturnType<BenchPageApi[K]>>>;
+}
+
+/** The clock offset from the round trips with the smallest RTT (loopback; best few averaged). */
+export function offsetFromCalibration(samples: readonly CalibrationSample[]): { offsetMs: number; rttMs: number } {
+  const sorted = [...samples].sort((a, b) => a.receivedMs - a.sentMs - (b.receivedMs - b.sentMs));
+  const best = sorted.slice(0, Math.max(1, Math.ceil(sorted.length / 8)));
+  const offsets = best.map((s) => s.benchMs - (s.sentMs + s.receivedMs) / 2);
+  const first = sorted[0]!;
+  return { offsetMs: quantile(offsets, 0.5), rttMs: first.receivedMs - first.sentMs };
+}
+
+export async function openClient(browser: Browser, server: PageServer, index: number, shiftMs: number): Promise<ClientPage> {
+  const context = await browser.newContext();
+  await context.addInitScript({ content: server.initScriptFor(shiftMs) });
+  const page = await context.newPage();
+  const consoleErrors: string[] = [];
+  page.on("console", (message) => {
+    if ((message.type() === "error" || message.type() === "warning") && consoleErrors.length < 50) consoleErrors.push(message.text().slice(0, 300));
+  });
+  page.on("pageerror", (error) => consoleErrors.length < 50 && consoleErrors.push(String(error).slice(0, 300)));
+  await page.goto(server.url);
+  const client: ClientPage = { index, shiftMs, context, page, benchMinusPageMs: 0, measuredOffsetMs: 0, calibrationRttMs: 0, consoleErrors };
+  await recalibrate(client);
+  return client;
+}
+
+/** Measures the page's real clock against the bench clock (40 `/time` round trips). */
+export async function recalibrate(client: ClientPage): Promise<void> {
+  const samples = await callPage(client, "calibrate", 40);
+  const { offsetMs, rttMs } = offsetFromCalibration(samples);
+  client.measuredOffsetMs = offsetMs;
+  client.calibrationRttMs = rttMs;
+}
+
+/** Renders `svg` (width x height) to a PNG file in a fresh page. */
+export async function svgToPng(browser: Browser, svg: string, width: number, height: number, path: string): Promise<void> {
+  const context = await browser.newContext({ viewport: { width, height } });
+  try {
+    const page = await context.newPage();
+    await page.setContent(`<html><body style="margin:0">${svg}</body></html>`);
+    await page.screenshot({ path, clip: { x: 0, y: 0, width, height } });
+  } finally {
+    await context.close();
+  }
+}

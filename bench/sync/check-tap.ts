@@ -1,0 +1,64 @@
+/**
+ * The measurement chain checked on its own, without the engine: every page schedules the timecode
+ * with `AudioBufferSourceNode.start(when)` so it is heard at one bench instant, mapping through
+ * its own output-timestamp fit; the tap and the analysis should then agree to well under 1 ms.
+ */
+import type { Browser } from "playwright-core";
+import { absErrors, errorSeries, interClientOffsets, renderedTrack, summarize, type RenderedTrack, type Summary } from "./analysis.js";
+import { callPage, openClient, type ClientPage } from "./browser.js";
+import type { PageServer } from "./page-server.js";
+import { nowMs, sleep } from "./time.js";
+
+export interface TapCheckResult {
+  readonly clients: {
+    readonly shiftMs: number;
+    readonly benchMinusPageMs: number;
+    readonly calibrationRttMs: number;
+    readonly scheduleFitResidualP99Ms: number;
+    /** How late `start(when)` was called (s); 0 unless the page was too slow to schedule ahead. */
+    readonly scheduledLateS: number;
+    readonly analysisFitResidualP99Ms: number;
+    readonly errorMs: Summary;
+    readonly meanErrorMs: number;
+  }[];
+  readonly interClientMs: Summary;
+}
+
+export async function checkTap(browser: Browser, server: PageServer, shifts: readonly number[], playMs: number): Promise<TapCheckResult> {
+  const clients: ClientPage[] = [];
+  try {
+    for (const [index, shiftMs] of shifts.entries()) clients.push(await openClient(browser, server, index, shiftMs));
+    await Promise.all(clients.map((client) => callPage(client, "prepareDirect")));
+    const startMs = nowMs() + 1500;
+    const scheduled = await Promise.all(clients.map((client) => callPage(client, "scheduleDirect", startMs, client.benchMinusPageMs)));
+    await sleep(startMs + playMs - nowMs());
+    const taps = await Promise.all(clients.map((client) => client.page.evaluate(() => window.__benchTap.collect())));
+    const tracks = taps.map((tap, i) => {
+      const track = tap && renderedTrack(tap, clients[i]!.benchMinusPageMs);
+      if (!track) throw new Error(`client ${i}: no tap data`);
+      return track;
+    });
+    const from = startMs + 200;
+    const to = startMs + playMs - 200;
+    const series = errorSeries(tracks, [{ atMs: startMs, positionMs: 0 }], from, to, 2);
+    return {
+      clients: clients.map((client, i) => {
+        const errors = absErrors(series, i, from, to).values;
+        const signed = Array.from(series.errorsMs[i]!).filter((e) => !Number.isNaN(e));
+        return {
+          shiftMs: client.shiftMs,
+          benchMinusPageMs: client.benchMinusPageMs,
+          calibrationRttMs: client.calibrationRttMs,
+          scheduleFitResidualP99Ms: scheduled[i]!.fitResidualP99,
+          scheduledLateS: scheduled[i]!.lateS,
+          analysisFitResidualP99Ms: (tracks[i] as RenderedTrack).residualP99Ms,
+          errorMs: summarize(errors),
+          meanErrorMs: signed.reduce((a, b) => a + b, 0) / Math.max(1, signed.length),
+        };
+      }),
+      interClientMs: summarize(interClientOffsets(series, from, to).offsetsMs),
+    };
+  } finally {
+    await Promise.all(clients.map((client) => client.context.close().catch(() => undefined)));
+  }
+}

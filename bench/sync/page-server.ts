@@ -1,0 +1,77 @@
+/**
+ * The benchmark's own static server on 127.0.0.1: the page bundle (esbuild, from page.ts), the
+ * timecode WAV and `/time` (the benchmark's clock, for calibrating each page's time base). The
+ * init script (tap-init.ts with the worklet inlined) is built here too.
+ */
+import { createServer, type Server } from "node:http";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { renderTimecodeWav } from "./timecode.js";
+import { listenLoopback, nowMs } from "./time.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+async function bundle(entry: string, format: "iife" | "esm"): Promise<string> {
+  const result = await build({
+    entryPoints: [join(here, entry)],
+    bundle: true,
+    write: false,
+    format,
+    platform: "browser",
+    target: "chrome120",
+    logLevel: "silent",
+  });
+  const file = result.outputFiles[0];
+  if (!file) throw new Error(`esbuild produced nothing for ${entry}`);
+  return file.text;
+}
+
+/** The init script for a page whose wall clock is shifted by `shiftMs`. */
+export type InitScriptFor = (shiftMs: number) => string;
+
+export interface PageServer {
+  readonly url: string;
+  readonly initScriptFor: InitScriptFor;
+  readonly trackDurationMs: number;
+  close(): Promise<void>;
+}
+
+const HTML = `<!doctype html><html><head><meta charset="utf-8"><title>sync bench</title></head>
+<body><script src="/page.js"></script></body></html>`;
+
+/** Builds the bundles and serves them; `trackSeconds` of timecode at `/timecode.wav`. */
+export async function startPageServer(trackSeconds: number): Promise<PageServer> {
+  const [pageJs, workletJs, initJs] = await Promise.all([
+    bundle("page.ts", "iife"),
+    bundle("tap-worklet.ts", "esm"),
+    bundle("tap-init.ts", "iife"),
+  ]);
+  const wav = renderTimecodeWav(trackSeconds);
+  const server: Server = createServer((request, response) => {
+    const path = (request.url ?? "/").split("?")[0];
+    const send = (type: string, body: string | Buffer) => {
+      response.writeHead(200, { "content-type": type, "cache-control": "no-store", "content-length": Buffer.byteLength(body) });
+      response.end(body);
+    };
+    if (path === "/time") return send("application/json", JSON.stringify({ nowMs: nowMs() }));
+    if (path === "/") return send("text/html; charset=utf-8", HTML);
+    if (path === "/page.js") return send("text/javascript", pageJs);
+    if (path === "/timecode.wav") return send("audio/wav", wav);
+    if (path === "/favicon.ico") return void response.writeHead(204).end();
+    response.writeHead(404).end();
+  });
+  server.keepAliveTimeout = 60_000;
+  const port = await listenLoopback(server);
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    trackDurationMs: trackSeconds * 1000,
+    initScriptFor: (shiftMs) =>
+      `window.__BENCH_CONFIG__ = ${JSON.stringify({ shiftMs, workletSource: workletJs })};\n${initJs}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * `npm run bench:sync`: sync precision benchmark (issue 6). Prints the table, writes JSON + PNG
+ * under bench-results/. See README.md in this folder for what is measured and how.
+ *
+ *   npx tsx bench/sync/run.ts [--clients 6] [--scenarios lan,jitter,asymmetric,spikes]
+ *     [--naive all|none|lan,...] [--join-ms 8000] [--seek-ms 5000] [--warmup-ms 3000]
+ *     [--settle-ms 1000] [--stagger-ms 300] [--seed 1] [--no-check] [--chromium /usr/bin/chromium] [--out bench-results]
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import type { Browser } from "playwright-core";
+import { launchBrowser, svgToPng } from "./browser.js";
+import { checkTap, type TapCheckResult } from "./check-tap.js";
+import { startPageServer, type PageServer } from "./page-server.js";
+import { markdownTable, svgPlot, type ScenarioRow } from "./report.js";
+import { runScenario, worstClientP95, type RunOptions } from "./run-scenario.js";
+import { clockShiftMs, SCENARIOS } from "./scenarios.js";
+import { startSyncServer, type SyncServerProcess } from "./sync-server.js";
+
+const { values: args } = parseArgs({
+  options: {
+    clients: { type: "string", default: "6" },
+    scenarios: { type: "string", default: SCENARIOS.map((s) => s.name).join(",") },
+    naive: { type: "string", default: "all" },
+    "join-ms": { type: "string", default: "8000" },
+    "seek-ms": { type: "string", default: "5000" },
+    "warmup-ms": { type: "string", default: "3000" },
+    "stagger-ms": { type: "string", default: "300" },
+    "settle-ms": { type: "string", default: "1000" },
+    seed: { type: "string", default: "1" },
+    "no-check": { type: "boolean", default: false },
+    chromium: { type: "string", default: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" },
+    out: { type: "string", default: "bench-results" },
+  },
+});
+
+const positive = (name: string, value: string | undefined, max: number): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > max) throw new Error(`--${name} must be a number in [0, ${max}]`);
+  return n;
+};
+const options: RunOptions = {
+  clients: Math.max(2, Math.round(positive("clients", args.clients, 16))),
+  joinPhaseMs: positive("join-ms", args["join-ms"], 120_000),
+  seekPhaseMs: positive("seek-ms", args["seek-ms"], 25_000),
+  warmupMs: positive("warmup-ms", args["warmup-ms"], 60_000),
+  staggerMs: positive("stagger-ms", args["stagger-ms"], 5000),
+  seekSettleMs: positive("settle-ms", args["settle-ms"], 10_000),
+  seed: Math.round(positive("seed", args.seed, 1e9)),
+};
+const scenarios = (args.scenarios ?? "").split(",").map((name) => {
+  const scenario = SCENARIOS.find((s) => s.name === name.trim());
+  if (!scenario) throw new Error(`unknown scenario ${name}; known: ${SCENARIOS.map((s) => s.name).join(", ")}`);
+  return scenario;
+});
+const naiveFor = (name: string) => args.naive === "all" || (args.naive ?? "").split(",").includes(name);
+
+const uptime = (): string => {
+  try {
+    return execFileSync("uptime", { encoding: "utf8" }).trim();
+  } catch {
+    return "uptime unavailable";
+  }
+};
+
+let browser: Browser | null = null;
+let sync: SyncServerProcess | null = null;
+let pages: PageServer | null = null;
+async function cleanup(): Promise<void> {
+  await browser?.close().catch(() => undefined);
+  await sync?.stop().catch(() => undefined);
+  await pages?.close().catch(() => undefined);
+  browser = null;
+  sync = null;
+  pages = null;
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+}
+
+const startedAt = new Date();
+const loadAtStart = uptime();
+console.log(`sync precision benchmark: ${options.clients} clients, clock shifts ${Array.from({ length: options.clients }, (_, i) => clockShiftMs(i)).join("/")} ms`);
+console.log(`load at start: ${loadAtStart}`);
+try {
+  pages = await startPageServer(60);
+  sync = await startSyncServer();
+  browser = await launchBrowser(args.chromium!);
+
+  let check: TapCheckResult | null = null;
+  if (!args["no-check"]) {
+    check = await checkTap(browser, pages, Array.from({ length: options.clients }, (_, i) => clockShiftMs(i)), 4000);
+    console.log(
+      `measurement chain (all pages start(when) at one instant, no engine): inter-client p95 ${check.interClientMs.p95.toFixed(3)} ms, max ${check.interClientMs.max.toFixed(3)} ms`,
+    );
+  }
+
+  const rows: ScenarioRow[] = [];
+  for (const scenario of scenarios) {
+    const precise = await runScenario(browser, pages, sync.port, scenario, "precise", options);
+    console.log(`  ${scenario.name} precise: p95 ${precise.interClientMs.p95.toFixed(2)} ms, load ${precise.loadAfter.map((l) => l.toFixed(1)).join(" ")}`);
+    const naive = naiveFor(scenario.name) ? await runScenario(browser, pages, sync.port, scenario, "naive", options) : null;
+    if (naive) console.log(`  ${scenario.name} naive:   p95 ${naive.interClientMs.p95.toFixed(2)} ms, load ${naive.loadAfter.map((l) => l.toFixed(1)).join(" ")}`);
+    rows.push({ precise, naive });
+  }
+
+  const table = markdownTable(rows);
+  console.log(`\n${table}\n`);
+  for (const { precise } of rows) {
+    const limited = precise.clients.filter((c) => c.limitMs > 0);
+    const target =
+      limited.length > 0
+        ? `clients with a ${limited[0]!.limitMs.toFixed(0)} ms limit: median error ${limited.map((c) => c.medianErrorMs.toFixed(1)).join(", ")} ms (target |error| p95 <= limit + 2: ${limited.every((c) => c.absErrorMs.p95 <= c.limitMs + 2) ? "met" : "missed"})`
+        : `target p95 <= 3 ms and max <= 10 ms: ${precise.interClientMs.p95 <= 3 && precise.interClientMs.max <= 10 ? "met" : "missed"}`;
+    const glitches = precise.clients.reduce((sum, c) => sum + c.audioGlitches, 0);
+    console.log(
+      `${precise.scenario}: ${target}; worst client p95 ${worstClientP95(precise).toFixed(2)} ms; seek transient max ${precise.seekTransientMaxMs.toFixed(1)} ms; audio glitches ${glitches}`,
+    );
+  }
+  console.log(`load at end: ${uptime()}`);
+
+  const outDir = resolve(args.out!);
+  mkdirSync(outDir, { recursive: true });
+  const stamp = startedAt.toISOString().replace(/[:.]/g, "-");
+  const jsonPath = join(outDir, `sync-${stamp}.json`);
+  const pngPath = join(outDir, `sync-${stamp}.png`);
+  writeFileSync(jsonPath, JSON.stringify({ startedAt, loadAtStart, loadAtEnd: uptime(), options, check, table, runs: rows }, null, 1));
+  const plot = svgPlot(rows);
+  await svgToPng(browser, plot.svg, plot.width, plot.height, pngPath);
+  console.log(`wrote ${jsonPath}\nwrote ${pngPath}`);
+} finally {
+  await cleanup();
+}
