@@ -55,6 +55,14 @@ describeEachBackend("auth", (backend) => {
     expect(await errorCode(malformed)).toBe("VALIDATION_FAILED");
   });
 
+  it("[A3b] control characters (NUL, which PostgreSQL refuses) are a 400 in names and a plain 401 at login", async () => {
+    const nul = await api.client().post("/auth/signup", { username: uniqueName("nul"), password: "correct horse", displayName: "x\u0000y" });
+    expect(nul.status).toBe(400);
+    const login = await api.client().post("/auth/login", { username: "x\u0000y", password: "correct horse" });
+    expect(login.status).toBe(401);
+    expect(await errorCode(login)).toBe("INVALID_CREDENTIALS");
+  });
+
   it("[A4] wrong password and unknown user get the same 401 answer (no enumeration)", async () => {
     const name = uniqueName("bob");
     await api.client().signup(name, "the right password");

@@ -47,6 +47,7 @@ describeEachBackend("rooms", (backend) => {
     expect(room).toMatchObject({ name: "Friday night", isPublic: true, guestsCanControl: false, participantCount: 1 });
     expect(room.host).toEqual({ userId: hostId, displayName: "Hosty" });
     expect(viewer).toEqual({ isParticipant: true, isHost: true, canControl: true });
+    expect((await host.post("/api/rooms", { name: "a\u0000b" })).status).toBe(400);
     const invalid = await host.post("/api/rooms", { name: "", isPublic: "yes" });
     expect(invalid.status).toBe(400);
     expect(await errorCode(invalid)).toBe("VALIDATION_FAILED");

@@ -22,6 +22,15 @@ describe("REST contract", () => {
     expect(LoginBody.safeParse({ username: "", password: "x" }).success).toBe(false);
   });
 
+  it("refuses control characters and lone surrogates in names", () => {
+    expect(CreateRoomBody.safeParse({ name: "a\u0000b" }).success).toBe(false);
+    expect(CreateRoomBody.safeParse({ name: "line\nbreak" }).success).toBe(false);
+    expect(CreateRoomBody.safeParse({ name: "\ud800 lone" }).success).toBe(false);
+    expect(CreateRoomBody.safeParse({ name: "Émile's 🎵 room" }).success).toBe(true);
+    expect(SignupBody.safeParse({ username: "alice", password: "correct horse", displayName: "x\u0000y" }).success).toBe(false);
+    expect(UpdateRoomBody.safeParse({ name: "\u0007" }).success).toBe(false);
+  });
+
   it("fills room defaults", () => {
     expect(CreateRoomBody.parse({ name: "Friday" })).toEqual({ name: "Friday", isPublic: true, guestsCanControl: false });
   });

@@ -88,6 +88,14 @@ export type OkResponse = z.infer<typeof OkResponse>;
 export const HealthResponse = z.object({ ok: z.literal(true), db: z.enum(["sqlite", "postgres"]) });
 export type HealthResponse = z.infer<typeof HealthResponse>;
 
+/**
+ * Single-line display text: no control characters (NUL, newlines, …) and no unpaired UTF-16
+ * surrogates. PostgreSQL refuses NUL in text, and names are shown on one line.
+ */
+export const SingleLineText = z
+  .string()
+  .refine((value) => !/[\p{Cc}\p{Cs}]/u.test(value), { message: "must not contain control characters" });
+
 /** Login name: 3-32 of a-z, 0-9, `_`, `.`, `-`; case-insensitive (stored lower-cased). */
 export const Username = z
   .string()
@@ -103,7 +111,7 @@ export const Password = z.string().min(8, "password must be at least 8 character
 export const SignupBody = z.object({
   username: Username,
   password: Password,
-  displayName: DisplayName.optional(),
+  displayName: DisplayName.pipe(SingleLineText).optional(),
 });
 export type SignupBody = z.input<typeof SignupBody>;
 
@@ -128,7 +136,7 @@ export const UserResponse = z.object({ user: User });
 export type UserResponse = z.infer<typeof UserResponse>;
 
 /** Room name shown in lists. */
-export const RoomName = z.string().trim().min(1).max(80);
+export const RoomName = z.string().trim().min(1).max(80).pipe(SingleLineText);
 
 /**
  * A room. `participantCount` counts participants that have joined (via join or ticket) and not

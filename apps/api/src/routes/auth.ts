@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Router, type RequestHandler } from "express";
-import { LoginBody, SignupBody } from "@sync-beats/protocol";
+import { LoginBody, SignupBody, SingleLineText } from "@sync-beats/protocol";
 import { NO_USER_HASH, hashPassword, verifyPassword } from "../auth/passwords.js";
 import { SESSION_COOKIE, currentUser, logIn, logOut } from "../auth/session.js";
 import type { Clock } from "../clock.js";
@@ -36,7 +36,9 @@ export function authRoutes({ repos, clock, loginLimiter, signupLimiter, producti
 
   router.post("/login", loginLimiter, async (req, res) => {
     const body = parseOr400(LoginBody, req.body, "login");
-    const user = await repos.users.findByUsername(body.username);
+    // A name no signup could have produced (control characters: PostgreSQL refuses NUL) is
+    // simply unknown, with the same work and answer as any other unknown name.
+    const user = SingleLineText.safeParse(body.username).success ? await repos.users.findByUsername(body.username) : null;
     // Same work and same answer whether the user is unknown or the password wrong.
     const ok = await verifyPassword(body.password, user?.passwordHash ?? NO_USER_HASH);
     if (!user || !ok) throw new ApiError("INVALID_CREDENTIALS", "wrong username or password");

@@ -9,6 +9,15 @@ export interface AudioProbe {
   artist: string | null;
 }
 
+/**
+ * Tag or file-name text made safe to store and show: control characters and unpaired surrogates
+ * dropped (PostgreSQL refuses NUL), trimmed, at most 200 characters; null when nothing is left.
+ */
+export function cleanText(value: string | undefined): string | null {
+  const cleaned = value?.replace(/[\p{Cc}\p{Cs}]/gu, "").trim().slice(0, 200).trim();
+  return cleaned || null;
+}
+
 /** Containers we accept, keyed by music-metadata's `format.container` (matched case-insensitively by prefix). */
 const CONTAINERS: ReadonlyArray<{ prefix: string; mimeType: string; extension: string }> = [
   { prefix: "wave", mimeType: "audio/wav", extension: ".wav" },
@@ -37,12 +46,11 @@ export async function probeAudio(bytes: Uint8Array): Promise<AudioProbe | null> 
   const kind = CONTAINERS.find((c) => container.startsWith(c.prefix));
   const seconds = meta.format.duration;
   if (!kind || meta.format.hasAudio === false || seconds === undefined || !Number.isFinite(seconds) || seconds <= 0) return null;
-  const clean = (value: string | undefined) => value?.trim().slice(0, 200) || null;
   return {
     mimeType: kind.mimeType,
     extension: kind.extension,
     durationMs: seconds * 1000,
-    title: clean(meta.common.title),
-    artist: clean(meta.common.artist),
+    title: cleanText(meta.common.title),
+    artist: cleanText(meta.common.artist),
   };
 }

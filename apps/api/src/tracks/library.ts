@@ -5,7 +5,7 @@ import { DEMO_TRACKS, generateDemoTracks } from "../../../../scripts/generate-de
 import type { Clock } from "../clock.js";
 import { ApiError } from "../http/errors.js";
 import type { Repositories, TrackRecord } from "../repositories/types.js";
-import { probeAudio } from "./audio-probe.js";
+import { cleanText, probeAudio } from "./audio-probe.js";
 
 /** Owner of the demo tracks. Its password hash "!" can never verify, so nobody logs in as it. */
 export const SYSTEM_USER = { id: "system", username: "system", displayName: "Sync Beats", passwordHash: "!" } as const;
@@ -47,7 +47,8 @@ export class TrackLibrary {
     writeFileSync(`${target}.tmp`, input.bytes, { flag: "wx" });
     renameSync(`${target}.tmp`, target);
     // The client's filename is only ever a fallback title (displayed escaped), never a path.
-    const fallbackTitle = basename(input.clientFileName, extname(input.clientFileName)).slice(0, 200) || "Untitled";
+    const lastSegment = input.clientFileName.split(/[\\/]/).pop() ?? "";
+    const fallbackTitle = cleanText(lastSegment.slice(0, lastSegment.length - extname(lastSegment).length)) ?? "Untitled";
     const track: TrackRecord = {
       id,
       ownerUserId: input.ownerUserId,
