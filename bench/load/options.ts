@@ -20,13 +20,15 @@ export interface BenchOptions {
   scenarios: ScenarioName[];
   generators: number;
   profile: boolean;
+  /** Before each scenario, wait up to this long for the machine to calm down (PSI). */
+  quietWaitSeconds: number;
   redisUrl: string;
   outDir: string;
   notes: string[];
 }
 
 const USAGE = `npm run bench:load -- [--clients N] [--rooms N] [--seconds N] [--large]
-  [--scenario single|baseline|cluster|all] [--generators N] [--no-profile] [--redis-url URL]`;
+  [--scenario single|baseline|cluster|all] [--generators N] [--no-profile] [--quiet-wait SECONDS] [--redis-url URL]`;
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -46,6 +48,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       scenario: { type: "string", default: "all" },
       generators: { type: "string" },
       "no-profile": { type: "boolean", default: false },
+      "quiet-wait": { type: "string" },
       "redis-url": { type: "string", default: "redis://127.0.0.1:6379" },
       out: { type: "string", default: "bench-results" },
     },
@@ -73,6 +76,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     scenarios: scenario === "all" ? all : [scenario as ScenarioName],
     generators,
     profile: !values["no-profile"],
+    quietWaitSeconds: values["quiet-wait"] === undefined ? 0 : positiveInt("quiet-wait", values["quiet-wait"], 0),
     redisUrl: values["redis-url"],
     outDir: values.out,
     notes,

@@ -155,6 +155,29 @@ export function sampleProc(pid: number): ProcSample {
   return { rssKb, cpuSeconds: ticks / CLOCK_TICKS, at: performance.now() };
 }
 
+/**
+ * Microseconds, since boot, during which some runnable task waited for a CPU (Linux PSI); null
+ * where the kernel does not expose it. Over a phase this says how contended the machine was.
+ */
+export function cpuPressureMicros(): number | null {
+  try {
+    const match = /^some .*total=(\d+)$/m.exec(readFileSync("/proc/pressure/cpu", "utf8"));
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Share of the last 10 s during which some task waited for a CPU, in % (Linux PSI). */
+export function cpuPressureAvg10(): number | null {
+  try {
+    const match = /^some avg10=([\d.]+)/m.exec(readFileSync("/proc/pressure/cpu", "utf8"));
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** CPU used between two samples, in % of one core. */
 export function cpuPercent(before: ProcSample, after: ProcSample): number {
   return (100 * (after.cpuSeconds - before.cpuSeconds)) / ((after.at - before.at) / 1000);

@@ -25,6 +25,11 @@ function lag(phase: PhaseResult): string {
   return phase.eventLoopLag ? phase.eventLoopLag.map((node) => number(node.p99Ms)).join(" / ") : "–";
 }
 
+/** PSI "some" share of the phase: how often a runnable task waited for a CPU. */
+function pressure(phase: PhaseResult): string {
+  return phase.cpuPressurePercent === null ? "–" : `${phase.cpuPressurePercent} %`;
+}
+
 function label(result: ScenarioResult): string {
   if (result.scenario === "cluster") return `cluster: 2 sync + Redis`;
   return result.server === "sync" ? "sync, 1 process" : "bare ws baseline";
@@ -77,8 +82,8 @@ export function targets(results: ScenarioResult[]): Target[] {
 
 function resultsTable(results: ScenarioResult[]): string[] {
   const lines = [
-    "| scenario | clients / rooms | connect+join /s | RSS per idle conn | steady: commands/s → fan-out/s | steady p50 / p99 / max | cross-node p99 | server CPU (steady) | loop lag p99 | saturation fan-out/s | saturation p99 | server CPU µs/frame (sat.) |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    "| scenario | clients / rooms | connect+join /s | RSS per idle conn | steady: commands/s → fan-out/s | steady p50 / p99 / max | cross-node p99 | server CPU (steady) | loop lag p99 | saturation fan-out/s | saturation p99 | server CPU µs/frame (sat.) | machine CPU pressure |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const result of results) {
     const { steady, saturate } = result;
@@ -86,7 +91,7 @@ function resultsTable(results: ScenarioResult[]): string[] {
       `| ${label(result)} | ${number(result.clients)} / ${number(result.rooms)} | ${number(result.connect.perSecond)} | ${result.rssPerIdleConnectionKb} KB ` +
         `| ${number(steady.commandsPerSecond)} → ${number(steady.fanOutPerSecond)} | ${steady.latency.p50} / ${steady.latency.p99} / ${steady.latency.max} ms ` +
         `| ${result.nodes > 1 ? `${steady.crossNode.p99} ms` : "–"} | ${cores(steady.serverCpuPercent)} | ${lag(steady)} ms ` +
-        `| ${number(saturate.fanOutPerSecond)} | ${saturate.latency.p99} ms | ${saturate.serverCpuMicrosPerFrame} |`,
+        `| ${number(saturate.fanOutPerSecond)} | ${saturate.latency.p99} ms | ${saturate.serverCpuMicrosPerFrame} | ${pressure(steady)} / ${pressure(saturate)} |`,
     );
   }
   return lines;

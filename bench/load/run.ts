@@ -7,9 +7,12 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { parseOptions } from "./options.js";
-import { ensureRedis, killChildren, REPO_ROOT } from "./processes.js";
+import { cpuPressureAvg10, ensureRedis, killChildren, REPO_ROOT, sleep } from "./processes.js";
 import { ratios, render, targets } from "./report.js";
 import { runScenario, type ScenarioResult } from "./scenario.js";
+
+/** PSI "some avg10" below which the machine counts as quiet enough to measure. */
+const QUIET_PRESSURE_PERCENT = 30;
 
 const options = parseOptions(process.argv.slice(2));
 options.outDir = resolve(REPO_ROOT, options.outDir);
@@ -36,7 +39,19 @@ if (options.scenarios.includes("cluster")) {
 
 const results: ScenarioResult[] = [];
 const failures: { scenario: string; error: string }[] = [];
+/** Other work on this shared machine skews every figure: optionally wait for a quieter moment. */
+async function waitForQuiet(): Promise<void> {
+  const deadline = performance.now() + options.quietWaitSeconds * 1000;
+  let pressure = cpuPressureAvg10();
+  while (pressure !== null && pressure > QUIET_PRESSURE_PERCENT && performance.now() < deadline) {
+    console.log(`  waiting for a quieter machine: CPU pressure ${pressure} % over the last 10 s`);
+    await sleep(5_000);
+    pressure = cpuPressureAvg10();
+  }
+}
+
 for (const scenario of options.scenarios) {
+  if (options.quietWaitSeconds > 0) await waitForQuiet();
   const started = performance.now();
   console.log(`▶ ${scenario}: ${options.clients.toLocaleString("en")} clients in ${options.rooms.toLocaleString("en")} rooms, ${options.generators} generator processes…`);
   try {

@@ -12,6 +12,7 @@ import type { GeneratorConfig, GeneratorMessage, ParentMessage, Phase, PhaseStat
 import type { BenchOptions, ScenarioName } from "./options.js";
 import {
   cpuPercent,
+  cpuPressureMicros,
   deleteRoomKeys,
   forkGenerator,
   httpText,
@@ -50,6 +51,8 @@ export interface PhaseResult {
   /** From the sync server's /metrics (monitorEventLoopDelay over the phase), per process. */
   eventLoopLag: { p99Ms: number; maxMs: number; meanMs: number }[] | null;
   serverRssMb: number[];
+  /** Share of the phase during which some task on the machine waited for a CPU (PSI): the noise. */
+  cpuPressurePercent: number | null;
 }
 
 export interface ScenarioResult {
@@ -155,11 +158,13 @@ async function runPhase(context: Context, phase: Exclude<Phase, "quiet">, second
   const { servers, generators } = context;
   await eventLoopLag(servers, context.sync);
   const serverBefore = servers.map((server) => sampleProc(server.pid));
+  const pressureBefore = cpuPressureMicros();
   const generatorBefore = generators.map((generator) => sampleProc(generator.child.pid!));
   await everyGenerator(generators, { type: "phase", phase }, "phase-started");
   await sleep(seconds * 1000);
   await everyGenerator(generators, { type: "phase", phase: "quiet" }, "phase-started");
   const serverAfter = servers.map((server) => sampleProc(server.pid));
+  const pressureAfter = cpuPressureMicros();
   const generatorAfter = generators.map((generator) => sampleProc(generator.child.pid!));
   const lagAfter = eventLoopLag(servers, context.sync);
   await sleep(drainMs);
@@ -189,6 +194,10 @@ async function runPhase(context: Context, phase: Exclude<Phase, "quiet">, second
     generatorLagP99Ms: Math.max(...reports.map((report) => report.generatorLagP99Ms)),
     eventLoopLag: lag,
     serverRssMb: serverAfter.map((sample) => Math.round(sample.rssKb / 1024)),
+    cpuPressurePercent:
+      pressureBefore === null || pressureAfter === null
+        ? null
+        : Math.round((pressureAfter - pressureBefore) / 1e4 / ((serverAfter[0]!.at - serverBefore[0]!.at) / 1000)),
   };
 }
 
