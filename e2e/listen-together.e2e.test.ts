@@ -97,6 +97,7 @@ describe("listening together in real Chromium", () => {
     await firstPlay.locator('[data-testid="play-track"]').click();
     await waitForPlayer(a, "A playing", isPlaying(firstTrackId), SETTLE_TIMEOUT_MS);
 
+    await b.goto(`${stack.webUrl}/dashboard`);
     const joinStarted = Date.now();
     await joinByCode(b, stack.webUrl, roomCode);
     const joined = await waitForPlayer(b, "B playing after join", isPlaying(firstTrackId), SETTLE_TIMEOUT_MS);

@@ -83,8 +83,8 @@ export async function createRoom(page: Page, name: string): Promise<string> {
   return page.url().split("/").pop()!;
 }
 
+/** Types the code into the dashboard's join form (already open) and submits it. */
 export async function joinByCode(page: Page, webUrl: string, code: string): Promise<void> {
-  await page.goto(`${webUrl}/dashboard`);
   await page.fill("#join-code", code.toLowerCase());
   await page.click('[data-testid="join-room"]');
   await page.waitForURL(`${webUrl}/dashboard/room/${code}`);

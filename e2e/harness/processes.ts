@@ -10,6 +10,8 @@ export interface ManagedProcess {
   readonly child: ChildProcess;
   /** The last lines it printed (stdout and stderr), for failure messages. */
   tail(): string;
+  /** True once any line it printed matched `pattern`. */
+  printed(pattern: RegExp): boolean;
   /** SIGTERM to its process group, SIGKILL after `graceMs`; resolves once it exited. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -39,11 +41,13 @@ export function startProcess(options: StartOptions): ManagedProcess {
     stdio: ["ignore", "pipe", "pipe"],
   });
   const lines: string[] = [];
+  const seen: string[] = [];
   const collect = (chunk: Buffer) => {
     log.write(chunk);
     for (const line of chunk.toString("utf8").split("\n")) {
       if (line.trim() === "") continue;
       lines.push(line);
+      if (seen.length < 500) seen.push(line);
       if (lines.length > TAIL_LINES) lines.shift();
     }
   };
@@ -69,6 +73,7 @@ export function startProcess(options: StartOptions): ManagedProcess {
     name: options.name,
     child,
     tail: () => lines.join("\n"),
+    printed: (pattern) => seen.some((line) => pattern.test(line)) || lines.some((line) => pattern.test(line)),
     async stop(graceMs = 5_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       signalGroup("SIGTERM");

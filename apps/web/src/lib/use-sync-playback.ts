@@ -66,7 +66,7 @@ export function useSyncPlayback(roomCode: string, handlers: SyncPlaybackHandlers
     // Created in the effect (not during render) so Strict Mode's mount/unmount/mount and route
     // changes each get a clean engine and audio context, and the server never builds one.
     const audio: AudioOutput = createWebAudioOutput({
-      fetch: (input, init) => fetch(typeof input === "string" ? localizeAudioUrl(input, apiUrl) : input, init),
+      fetch: (url) => fetch(localizeAudioUrl(url, apiUrl)),
     });
     const created = createSyncEngine({
       syncUrl,

@@ -8,7 +8,7 @@ export function AudioUnlockOverlay({ onUnlock }: { onUnlock: () => Promise<void>
   return (
     <div className="overlay" role="dialog" aria-modal="true" aria-label="Enable audio">
       <button type="button" data-testid="unlock-audio" onClick={() => void onUnlock()}>
-        🔊 Tap to enable audio
+        Tap to enable audio
       </button>
     </div>
   );

@@ -66,7 +66,7 @@ export function NowPlaying({
           disabled={!canControl || !canGoNext}
           data-testid="next-track"
         >
-          ⏭ Next track
+          Next track ›
         </button>
       </div>
       {!canControl && <p className="muted small">Only the host controls playback in this room.</p>}
