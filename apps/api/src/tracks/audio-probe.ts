@@ -26,6 +26,8 @@ const CONTAINERS: ReadonlyArray<{ prefix: string; mimeType: string; extension: s
   { prefix: "ogg", mimeType: "audio/ogg", extension: ".ogg" },
   { prefix: "m4a", mimeType: "audio/mp4", extension: ".m4a" },
   { prefix: "mp4", mimeType: "audio/mp4", extension: ".m4a" },
+  { prefix: "isom", mimeType: "audio/mp4", extension: ".m4a" },
+  { prefix: "adts", mimeType: "audio/aac", extension: ".aac" },
   { prefix: "ebml/webm", mimeType: "audio/webm", extension: ".webm" },
   { prefix: "aiff", mimeType: "audio/aiff", extension: ".aiff" },
 ];
