@@ -111,7 +111,7 @@ export function describeEachBackend(name: string, suite: (backend: Backend) => v
 
 export interface CallOptions {
   json?: unknown;
-  body?: BodyInit;
+  body?: BodyInit | null;
   headers?: Record<string, string>;
   /** Defaults to the web app's origin on state-changing requests, as a browser would send it. */
   origin?: string | null;
