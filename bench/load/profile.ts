@@ -10,6 +10,7 @@ interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   hitCount?: number;
+  children?: number[];
 }
 
 export interface CpuProfile {
@@ -25,6 +26,8 @@ export interface ProfileSummary {
   byArea: { area: string; percent: number }[];
   /** Functions with the most self time, in % of non-idle samples. */
   top: { fn: string; percent: number }[];
+  /** Functions of this repository (apps/, packages/) with the most time including callees. */
+  topInclusive: { fn: string; percent: number }[];
   /** Share of the wall time the process was busy (not idle), in %. */
   busyPercent: number;
 }
@@ -49,6 +52,34 @@ function shortUrl(url: string): string {
   return match?.[1] ?? url.replace(/^.*\//, "");
 }
 
+function keyOf({ functionName, url, columnNumber }: ProfileNode["callFrame"]): string {
+  // tsx runs TypeScript as transpiled one-line modules: a line number says nothing, a column
+  // tells apart the anonymous functions of one file.
+  const where = url ? ` ${shortUrl(url)}${functionName ? "" : ` col ${columnNumber}`}` : "";
+  return `${functionName || "(anonymous)"}${where}`;
+}
+
+/** Samples in each node's subtree, counted once per function even where it recurses. */
+function inclusiveHits(profile: CpuProfile): Map<string, number> {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const childIds = new Set(profile.nodes.flatMap((node) => node.children ?? []));
+  const totals = new Map<string, number>();
+  function walk(node: ProfileNode, onStack: Set<string>): number {
+    let hits = node.hitCount ?? 0;
+    const key = keyOf(node.callFrame);
+    const outermost = !onStack.has(key);
+    if (outermost) onStack.add(key);
+    for (const child of node.children ?? []) hits += walk(byId.get(child)!, onStack);
+    if (outermost) {
+      onStack.delete(key);
+      totals.set(key, (totals.get(key) ?? 0) + hits);
+    }
+    return hits;
+  }
+  for (const node of profile.nodes) if (!childIds.has(node.id)) walk(node, new Set());
+  return totals;
+}
+
 export function summarise(profile: CpuProfile, topCount = 15): ProfileSummary {
   const seconds = (profile.endTime - profile.startTime) / 1e6;
   let total = 0;
@@ -65,11 +96,7 @@ export function summarise(profile: CpuProfile, topCount = 15): ProfileSummary {
     }
     const area = areaOf(node.callFrame);
     byArea.set(area, (byArea.get(area) ?? 0) + hits);
-    // tsx runs TypeScript as transpiled one-line modules: a line number says nothing, a column
-    // tells apart the anonymous functions of one file.
-    const { functionName, url, columnNumber } = node.callFrame;
-    const where = url ? ` ${shortUrl(url)}${functionName ? "" : ` col ${columnNumber}`}` : "";
-    const key = `${functionName || "(anonymous)"}${where}`;
+    const key = keyOf(node.callFrame);
     byFunction.set(key, (byFunction.get(key) ?? 0) + hits);
   }
   const busy = total - idle;
@@ -81,6 +108,10 @@ export function summarise(profile: CpuProfile, topCount = 15): ProfileSummary {
     busyPercent: Math.round((1000 * busy) / Math.max(1, total)) / 10,
     byArea: sorted(byArea).map(([area, hits]) => ({ area, percent: percent(hits) })),
     top: sorted(byFunction)
+      .slice(0, topCount)
+      .map(([fn, hits]) => ({ fn, percent: percent(hits) })),
+    topInclusive: sorted(inclusiveHits(profile))
+      .filter(([fn]) => / (apps|packages)\//.test(fn))
       .slice(0, topCount)
       .map(([fn, hits]) => ({ fn, percent: percent(hits) })),
   };

@@ -113,6 +113,8 @@ function profileLines(name: string, phase: string, summary: ProfileSummary): str
     `- ${name}, ${phase} (${summary.seconds.toFixed(1)} s, busy ${summary.busyPercent} % of wall time): ` +
       summary.byArea.slice(0, 8).map(({ area, percent }) => `${area} ${percent} %`).join(", "),
     ...summary.top.slice(0, 10).map(({ fn, percent }) => `    ${percent.toFixed(1).padStart(5)} %  ${fn}`),
+    "    including callees (this repository's functions):",
+    ...summary.topInclusive.slice(0, 8).map(({ fn, percent }) => `    ${percent.toFixed(1).padStart(5)} %  ${fn}`),
   ];
 }
 
