@@ -63,14 +63,27 @@ describe("audio clock map", () => {
     expect(Math.abs(localAtContext(fit, 6) - trueLocal(6))).toBeLessThan(0.3);
   });
 
-  it("[AM5] a jump (context suspended and resumed) or time going backwards restarts the window", () => {
-    const { pairs } = device(0, 5, 0.5);
+  it("[AM5] a 10 ms audio clock jump (a render glitch) confirmed by three pairs restarts the window", () => {
+    const { pairs } = device(0, 5, 0.05);
     const map = new AudioClockMap();
     pairs(1, 20).forEach((p) => map.add(p));
-    const jumped = { contextTime: 3.1, localTimeMs: 50_000 };
-    expect(map.add(jumped)!.samples).toBe(1);
-    expect(map.add({ contextTime: 3.1, localTimeMs: 50_001 })!.samples).toBe(1);
-    expect(map.add({ contextTime: 2, localTimeMs: 50_002 })!.samples).toBe(1);
+    const glitched = pairs(3, 3).map((p) => ({ ...p, localTimeMs: p.localTimeMs + 10 }));
+    expect(map.add(glitched[0]!)!.samples).toBe(20);
+    expect(map.add(glitched[1]!)!.samples).toBe(20);
+    const after = map.add(glitched[2]!)!;
+    expect(after.samples).toBe(3);
+    expect(localAtContext(after, 3.2) - glitched[2]!.localTimeMs).toBeCloseTo(0, 1);
+  });
+
+  it("[AM6] a lone off-fit pair is dropped; time going backwards or invalid pairs restart or are ignored", () => {
+    const { pairs } = device(0, 6, 0.05);
+    const map = new AudioClockMap();
+    const good = pairs(1, 30);
+    good.slice(0, 20).forEach((p) => map.add(p));
+    map.add({ ...good[20]!, localTimeMs: good[20]!.localTimeMs + 40 });
+    expect(map.add(good[21]!)!.samples).toBe(21);
+    expect(map.add({ contextTime: 2.5, localTimeMs: 50_001 })!.samples).toBe(1);
+    expect(map.add({ contextTime: 2.5, localTimeMs: 50_002 })!.samples).toBe(1);
     expect(map.add({ contextTime: Number.NaN, localTimeMs: 1 })!.samples).toBe(1);
     expect(map.add({ contextTime: 0, localTimeMs: 1 })!.samples).toBe(1);
     map.reset();

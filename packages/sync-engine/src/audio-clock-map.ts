@@ -82,33 +82,51 @@ export function fitAudioClock(pairs: readonly AudioTimestamp[], options: AudioFi
  */
 export class AudioClockMap {
   private pairs: AudioTimestamp[] = [];
+  private suspects: AudioTimestamp[] = [];
   private current: AudioClockFit | null = null;
   private dirty = false;
 
   /**
    * @param maxPairs window length (at one pair per 10 ms, 30 s: a few ppm of rate, < 0.1 ms of offset).
-   * @param jumpMs a pair this far from the fit resets the window.
+   * @param jumpFloorMs a pair off the fit by more than max(this, 6 RMS) is suspect; see {@link add}.
    */
   constructor(
     private readonly maxPairs = 3_000,
-    private readonly jumpMs = 25,
+    private readonly jumpFloorMs = 1,
     private readonly options: AudioFitOptions = DEFAULT_AUDIO_FIT,
   ) {}
 
-  /** Adds a pair (ignoring invalid or repeated ones); returns the new fit. */
+  /**
+   * Adds a pair (ignoring invalid or repeated ones); returns the fit. A pair far off the fit is
+   * held back; {@link JUMP_CONFIRMATIONS} in a row mean the audio clock jumped against the local
+   * clock (a render glitch, the context suspended, the device changed) and the window restarts
+   * from them, so a stale window does not drag the mapping for its whole length.
+   */
   add(pair: AudioTimestamp): AudioClockFit | null {
     if (!Number.isFinite(pair.contextTime) || !Number.isFinite(pair.localTimeMs) || pair.contextTime <= 0) return this.fit();
-    const last = this.pairs[this.pairs.length - 1];
+    const last = this.suspects[this.suspects.length - 1] ?? this.pairs[this.pairs.length - 1];
     if (last && pair.contextTime <= last.contextTime) {
       if (pair.contextTime === last.contextTime) return this.fit();
-      this.pairs = [];
+      this.restart([]);
     }
     const fit = this.pairs.length >= 10 ? this.fit() : null;
-    if (fit && Math.abs(localAtContext(fit, pair.contextTime) - pair.localTimeMs) > this.jumpMs) this.pairs = [];
+    if (fit && Math.abs(localAtContext(fit, pair.contextTime) - pair.localTimeMs) > Math.max(this.jumpFloorMs, 6 * fit.rmsMs)) {
+      this.suspects.push(pair);
+      if (this.suspects.length >= JUMP_CONFIRMATIONS) this.restart(this.suspects);
+      return this.fit();
+    }
+    this.suspects = [];
     this.pairs.push(pair);
     if (this.pairs.length > this.maxPairs) this.pairs.shift();
     this.dirty = true;
     return this.fit();
+  }
+
+  private restart(pairs: AudioTimestamp[]): void {
+    this.pairs = [...pairs];
+    this.suspects = [];
+    this.current = null;
+    this.dirty = true;
   }
 
   /** The current fit (refitted lazily), null before the first pair. */
@@ -122,8 +140,9 @@ export class AudioClockMap {
 
   /** Forgets every pair. */
   reset(): void {
-    this.pairs = [];
-    this.current = null;
-    this.dirty = false;
+    this.restart([]);
   }
 }
+
+/** Consecutive off-fit pairs (10 ms apart) that confirm an audio clock jump. */
+export const JUMP_CONFIRMATIONS = 3;

@@ -16,10 +16,14 @@ describe("engine: connection", () => {
     expect(snap.connection.status).toBe("joined");
     expect(snap.isHost).toBe(true);
     expect(snap.participants).toEqual([{ userId: "u1", name: "Ann", isHost: true }]);
-    await h.clock.advance(1_000);
-    expect(socket.sentOf("time_ping")).toHaveLength(ENGINE_TIMING.burstCount);
-    await h.clock.advance(3_000);
+    await h.clock.advance(999);
+    // The burst (10 in 0.9 s) and the first half-second ping.
     expect(socket.sentOf("time_ping")).toHaveLength(ENGINE_TIMING.burstCount + 1);
+    await h.clock.advance(ENGINE_TIMING.warmUntilMs - 999);
+    const warm = socket.sentOf("time_ping").length;
+    expect(warm).toBe(ENGINE_TIMING.burstCount + ENGINE_TIMING.warmUntilMs / ENGINE_TIMING.warmPeriodMs);
+    await h.clock.advance(9_000);
+    expect(socket.sentOf("time_ping")).toHaveLength(warm + 3);
     // After the first pong, pings carry the best round trip.
     expect(socket.sentOf("time_ping").at(-1)?.rttMs).toBeCloseTo(10, 6);
     const stats = h.engine.getSnapshot().stats;

@@ -24,7 +24,14 @@ export const ENGINE_TIMING = {
   /** Pings right after joining, this far apart: in sync within about a second. */
   burstCount: 10,
   burstGapMs: 100,
-  /** Then one ping per period. */
+  /**
+   * Then one ping per `warmPeriodMs` until `warmUntilMs` after joining: the delay floors that the
+   * offset rests on tighten with every sample (with ±20 ms of jitter per leg, ~40/n ms), so the
+   * first half-minute buys precision with a few dozen tiny frames...
+   */
+  warmPeriodMs: 500,
+  warmUntilMs: 30_000,
+  /** ...and then one per period. */
   pingPeriodMs: 3_000,
   syncCheckPeriodMs: 2_000,
   controlPeriodMs: 250,
@@ -167,10 +174,16 @@ class Engine implements SyncEngine {
     this.room = nextRoom(this.room, message);
     this.link.markJoined();
     const { clock, link } = this;
-    for (let i = 0; i < ENGINE_TIMING.burstCount; i++) {
-      link.sessionTimer(clock.setTimeout(() => this.ping(), i * ENGINE_TIMING.burstGapMs));
-    }
-    link.sessionTimer(clock.setInterval(() => this.ping(), ENGINE_TIMING.pingPeriodMs));
+    const { burstCount, burstGapMs, warmPeriodMs, warmUntilMs, pingPeriodMs } = ENGINE_TIMING;
+    for (let i = 0; i < burstCount; i++) link.sessionTimer(clock.setTimeout(() => this.ping(), i * burstGapMs));
+    const stopWarm = clock.setInterval(() => this.ping(), warmPeriodMs);
+    link.sessionTimer(stopWarm);
+    link.sessionTimer(
+      clock.setTimeout(() => {
+        stopWarm();
+        link.sessionTimer(clock.setInterval(() => this.ping(), pingPeriodMs));
+      }, warmUntilMs),
+    );
     link.sessionTimer(clock.setInterval(() => this.syncCheck(), ENGINE_TIMING.syncCheckPeriodMs));
   }
 
