@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync } from "node:fs";
+import { rename, rm, writeFile } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 import { DEMO_TRACKS, generateDemoTracks } from "../../../../scripts/generate-demo-tracks.js";
 import type { Clock } from "../clock.js";
@@ -44,8 +45,8 @@ export class TrackLibrary {
     const id = randomUUID();
     const fileName = `${id}${probe.extension}`;
     const target = join(this.tracksDir, fileName);
-    writeFileSync(`${target}.tmp`, input.bytes, { flag: "wx" });
-    renameSync(`${target}.tmp`, target);
+    await writeFile(`${target}.tmp`, input.bytes, { flag: "wx" });
+    await rename(`${target}.tmp`, target);
     // The client's filename is only ever a fallback title (displayed escaped), never a path.
     const lastSegment = input.clientFileName.split(/[\\/]/).pop() ?? "";
     const fallbackTitle = cleanText(lastSegment.slice(0, lastSegment.length - extname(lastSegment).length)) ?? "Untitled";
@@ -62,7 +63,12 @@ export class TrackLibrary {
       isDemo: false,
       createdAt: new Date(this.clock.now()),
     };
-    await this.repos.tracks.create(track);
+    try {
+      await this.repos.tracks.create(track);
+    } catch (error) {
+      await rm(target, { force: true });
+      throw error;
+    }
     return track;
   }
 
