@@ -1,7 +1,9 @@
 /** Starts the real API on port 0 over a real database, and talks to it with fetch and a cookie jar. */
-import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe } from "vitest";
 import { DEMO_TRACKS, generateDemoTracks } from "../../../scripts/generate-demo-tracks.js";
 import { Writable } from "node:stream";
@@ -43,7 +45,9 @@ export interface TestApiOptions {
  * spend a second synthesising chords. Rendering is deterministic, so the copy is identical.
  */
 function provideDemoFiles(tracksDir: string): void {
-  const cache = join(tmpdir(), "sync-beats-demo-cache-v1");
+  // Keyed by the generator's source, so a change to the generator never reuses stale files.
+  const generator = readFileSync(fileURLToPath(new URL("../../../scripts/generate-demo-tracks.ts", import.meta.url)));
+  const cache = join(tmpdir(), `sync-beats-demo-cache-${createHash("sha256").update(generator).digest("hex").slice(0, 12)}`);
   generateDemoTracks(cache);
   mkdirSync(tracksDir, { recursive: true });
   for (const demo of DEMO_TRACKS) {
