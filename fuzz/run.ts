@@ -4,7 +4,7 @@
  * reason, and exits 1 (pin the seed as a named regression test, see STYLE.md).
  *
  *   npm run fuzz                 # everything
- *   npm run fuzz -- --only sync  # one suite (sync, sync-ws, api)
+ *   npm run fuzz -- --only sync  # suites whose name starts so (sync, sync-ws, api-sqlite, api-postgres)
  *   npm run fuzz -- --scale 0.1  # a tenth of the inputs
  *   npm run fuzz -- --seed 42    # other seeds (the default ones are the CI's)
  */
@@ -30,6 +30,7 @@ for (const suite of suites) {
     continue;
   }
   const target = Math.ceil(suite.targetInputs * scale);
+  await suite.setup?.();
   const suiteStart = performance.now();
   let runs = 0;
   let seeds = 0;
@@ -47,6 +48,7 @@ for (const suite of suites) {
       break;
     }
   }
+  await suite.teardown?.();
   const seconds = (performance.now() - suiteStart) / 1000;
   const inputs = suite.inputs() - before;
   rows.push([suite.name, String(seeds), String(runs), String(inputs), `${Math.round(inputs / seconds)}/s`, seconds.toFixed(1)]);

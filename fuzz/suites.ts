@@ -1,6 +1,7 @@
 import type fc from "fast-check";
 import { counters, LIMITS, sessionProperty } from "../apps/sync/test/hardening/fuzz-session.js";
 import { wsTransport } from "../apps/sync/test/hardening/ws-transport.js";
+import { restCounters, startRestFuzz } from "../apps/api/test/hardening/rest-fuzz.js";
 
 /** One fuzz property, run with consecutive seeds from `seed` until `targetInputs` inputs went in. */
 export interface FuzzSuite {
@@ -14,6 +15,28 @@ export interface FuzzSuite {
   figures(): string;
   /** Why the suite cannot run here (e.g. no database), or undefined. */
   skip?: string;
+  setup?(): Promise<void>;
+  teardown?(): Promise<void>;
+}
+
+function restSuite(backend: "sqlite" | "postgres", seed: number): FuzzSuite {
+  let fuzz: Awaited<ReturnType<typeof startRestFuzz>> | null = null;
+  return {
+    name: `api-${backend} (REST bodies, every route)`,
+    seed,
+    runsPerSeed: 100,
+    targetInputs: backend === "sqlite" ? 2_000 : 1_000,
+    skip: backend === "postgres" && !process.env.TEST_DATABASE_URL ? "TEST_DATABASE_URL is not set" : undefined,
+    async setup() {
+      fuzz = await startRestFuzz(backend);
+    },
+    async teardown() {
+      await fuzz?.close();
+    },
+    property: () => fuzz!.property(10) as fc.IAsyncProperty<unknown>,
+    inputs: () => restCounters.requests,
+    figures: () => [...restCounters.byStatus].sort().map(([status, n]) => `${status}×${n}`).join(" "),
+  };
 }
 
 function codes(map: Map<string, number>): string {
@@ -39,4 +62,6 @@ export const suites: FuzzSuite[] = [
     inputs: () => counters.frames,
     figures: () => "",
   },
+  restSuite("sqlite", 83_000),
+  restSuite("postgres", 84_000),
 ];
