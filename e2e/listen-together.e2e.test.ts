@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it as vitestIt } from "vitest";
 import {
   createRoom,
+  docScreenshot,
   isPlaying,
   joinByCode,
   readPlayer,
@@ -13,6 +14,7 @@ import {
 } from "./harness/app.js";
 import { launchChromium } from "./harness/browser.js";
 import { startStack, type Stack } from "./harness/stack.js";
+import { sineWav } from "./harness/wav.js";
 
 /*
  * Two people in two browser contexts (separate cookies, separate audio contexts) on real api,
@@ -80,12 +82,40 @@ afterAll(async () => {
 });
 
 describe("listening together in real Chromium", () => {
-  it("two users sign up, A creates a room and plays a demo track, B joins by code and plays within 2 s", async () => {
-    await Promise.all([
-      signUp(a, stack.webUrl, `alice_${suffix}`, "Alice"),
-      signUp(b, stack.webUrl, `bob_${suffix}`, "Bob"),
-    ]);
+  it("the library uploads a track with a progress bar and lists it", async () => {
+    await signUp(a, stack.webUrl, `alice_${suffix}`, "Alice");
+    await a.goto(`${stack.webUrl}/dashboard/library`);
+    const rows = a.locator('[data-testid="track-list"] li');
+    await rows.first().waitFor();
+    const before = await rows.count();
+    // Record every progress value the bar shows, to prove it is driven by upload events.
+    await a.evaluate(() => {
+      const seen: number[] = [];
+      (window as unknown as { __progress: number[] }).__progress = seen;
+      new MutationObserver(() => {
+        const bar = document.querySelector('[data-testid="upload-progress"] [role="progressbar"]');
+        const value = Number(bar?.getAttribute("aria-valuenow"));
+        if (bar && seen[seen.length - 1] !== value) seen.push(value);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
+    await a.setInputFiles('[data-testid="upload-input"]', {
+      name: "e2e-sine.wav",
+      mimeType: "audio/wav",
+      buffer: sineWav({ seconds: 20, frequency: 440 }),
+    });
+    await a.locator('[data-testid="upload-done"]').waitFor({ timeout: 20_000 });
+    await expect.poll(() => rows.count()).toBe(before + 1);
+    expect(await a.locator('[data-testid="track-list"]').textContent()).toContain("0:20");
+    const progress = await a.evaluate(() => (window as unknown as { __progress: number[] }).__progress);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.every((value, i) => i === 0 || value >= progress[i - 1]!)).toBe(true);
+    await screenshot(a, "00-library-after-upload");
+  });
 
+  it("two users sign up, A creates a room and plays a demo track, B joins by code and plays within 2 s", async () => {
+    await signUp(b, stack.webUrl, `bob_${suffix}`, "Bob");
+
+    await a.goto(`${stack.webUrl}/dashboard`);
     roomCode = await createRoom(a, "Friday <b>night</b> mix");
     await waitForPlayer(a, "A joined as host", (s) => s.connection === "joined" && s.isHost, SETTLE_TIMEOUT_MS);
     // The room name is user input: shown as text, never as markup.
@@ -98,6 +128,8 @@ describe("listening together in real Chromium", () => {
     await waitForPlayer(a, "A playing", isPlaying(firstTrackId), SETTLE_TIMEOUT_MS);
 
     await b.goto(`${stack.webUrl}/dashboard`);
+    await b.locator(`[data-testid="public-rooms"] li[data-room-code="${roomCode}"]`).waitFor();
+    await docScreenshot(b, "dashboard-phone");
     const joinStarted = Date.now();
     await joinByCode(b, stack.webUrl, roomCode);
     const joined = await waitForPlayer(b, "B playing after join", isPlaying(firstTrackId), SETTLE_TIMEOUT_MS);
@@ -203,6 +235,28 @@ describe("listening together in real Chromium", () => {
     await expectInSync("after reload");
   });
 
+  it("where autoplay is blocked, the room asks for one tap and then plays in sync", async () => {
+    const strict = await launchChromium({ autoplay: false });
+    try {
+      const c = await (await strict.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+      c.setDefaultTimeout(10_000);
+      recordConsole(c, "listen-c");
+      await signUp(c, stack.webUrl, `carol_${suffix}`, "Carol");
+      await c.goto(`${stack.webUrl}/dashboard/room/${roomCode}`);
+      const overlay = c.locator('[data-testid="unlock-audio"]');
+      await overlay.waitFor();
+      const { trackId } = (await readPlayer(a))!;
+      expect((await readPlayer(c))?.renderedMs).toBeNull();
+      await screenshot(c, "05-autoplay-blocked-overlay");
+      await overlay.click();
+      await waitForPlayer(c, "C playing after one tap", isPlaying(trackId!), SETTLE_TIMEOUT_MS);
+      expect(await overlay.count()).toBe(0);
+      await c.context().close();
+    } finally {
+      await strict.close();
+    }
+  });
+
   it("both reconnect and play on when the sync server restarts mid-song", async () => {
     const { trackId } = (await readPlayer(a))!;
     await stack.stopSync();
@@ -221,6 +275,8 @@ describe("listening together in real Chromium", () => {
     await b.click('[data-testid="debug-toggle"]');
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     await screenshot(a, "04-host-debug-panel");
+    await docScreenshot(a, "room-host-debug");
+    await docScreenshot(b, "room-guest-phone");
     await screenshot(b, "04-guest-debug-panel-375px");
   });
 });

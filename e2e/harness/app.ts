@@ -54,11 +54,24 @@ export async function waitForPlayer(
   timeoutMs: number,
 ): Promise<PlayerState> {
   const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
   let last: PlayerState | null = null;
+  let phase = "";
+  const transitions: string[] = [];
   for (;;) {
     last = await readPlayer(page).catch(() => null);
-    if (last && predicate(last)) return last;
-    if (Date.now() > deadline) throw new Error(`${what}: not reached in ${timeoutMs} ms; last state ${JSON.stringify(last)}`);
+    // Phase transitions with their times, for the log: where did the wait go?
+    const now = last
+      ? `${last.connection}/${last.trackId ?? "-"}/${last.loading ? "loading" : "loaded"}/${last.audio}/${last.renderedMs === null ? "silent" : "rendering"}`
+      : "no-engine";
+    if (now !== phase) transitions.push(`+${Date.now() - started}ms ${(phase = now)}`);
+    if (last && predicate(last)) {
+      if (process.env.E2E_TRACE === "1") console.log(`[e2e] ${what}: ${transitions.join(" → ")}`);
+      return last;
+    }
+    if (Date.now() > deadline) throw new Error(
+        `${what}: not reached in ${timeoutMs} ms; last state ${JSON.stringify(last)}; phases ${transitions.join(" → ")}`,
+      );
     await sleep(50);
   }
 }
@@ -115,4 +128,12 @@ export function recordConsole(page: Page, name: string): void {
     if (message.type() === "error" || message.type() === "warning") write(`[${message.type()}] ${message.text()}`);
   });
   page.on("pageerror", (error) => write(`[pageerror] ${error.stack ?? error.message}`));
+}
+
+/** A viewport-sized, CSS-pixel screenshot for the README (`test-artifacts/e2e/docs/`). */
+export async function docScreenshot(page: Page, name: string): Promise<void> {
+  const dir = join(ARTIFACTS_DIR, "docs");
+  mkdirSync(dir, { recursive: true });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(dir, `${name}.png`), scale: "css" });
 }

@@ -6,13 +6,21 @@ import { DriftChart } from "./drift-chart";
 
 const localNow = () => performance.now();
 
+/**
+ * The engine's offset is server time minus `performance.now()`, a huge number. Shown against this
+ * device's wall clock instead: 0 when both clocks agree.
+ */
+function wallClockOffset(serverOffsetMs: number | null): number | null {
+  return serverOffsetMs === null ? null : serverOffsetMs - (Date.now() - performance.now());
+}
+
 /** Clock-sync and drift figures from the engine, plus the 60 s drift chart. */
 export function DebugPanel({ snapshot }: { snapshot: SyncSnapshot }) {
   const { stats, track } = snapshot;
   const rows: Array<[string, string, string]> = [
     ["RTT", formatMs(stats.rttMs), "rtt"],
     ["One-way latency", formatMs(stats.oneWayLatencyMs), "latency"],
-    ["Server offset", formatSignedMs(stats.serverOffsetMs), "offset"],
+    ["Server offset", formatSignedMs(wallClockOffset(stats.serverOffsetMs)), "offset"],
     ["Clock skew", stats.skewPpm === null ? "—" : `${stats.skewPpm.toFixed(0)} ppm`, "skew"],
     ["Drift", formatSignedMs(stats.driftMs, 2), "drift"],
     ["Playback rate", stats.playbackRate.toFixed(4), "rate"],
