@@ -46,6 +46,11 @@ export interface PhaseResult {
   serverCpuPercent: number[];
   /** Server CPU time per frame the clients received. */
   serverCpuMicrosPerFrame: number;
+  /**
+   * Fan-out per second of server CPU time (all nodes): throughput with the machine's contention
+   * taken out, since a starved server delivers little per wall second but as much per CPU second.
+   */
+  fanOutPerCpuSecond: number;
   generatorCpuPercent: number;
   generatorLagP99Ms: number;
   /** From the sync server's /metrics (monitorEventLoopDelay over the phase), per process. */
@@ -190,6 +195,7 @@ async function runPhase(context: Context, phase: Exclude<Phase, "quiet">, second
     errors,
     serverCpuPercent: servers.map((_, index) => Math.round(cpuPercent(serverBefore[index]!, serverAfter[index]!))),
     serverCpuMicrosPerFrame: Math.round((serverCpuSeconds * 1e7) / Math.max(1, frames)) / 10,
+    fanOutPerCpuSecond: Math.round(sum((report) => report.receipts) / Math.max(0.001, serverCpuSeconds)),
     generatorCpuPercent: Math.round(generators.reduce((total, _, index) => total + cpuPercent(generatorBefore[index]!, generatorAfter[index]!), 0)),
     generatorLagP99Ms: Math.max(...reports.map((report) => report.generatorLagP99Ms)),
     eventLoopLag: lag,
