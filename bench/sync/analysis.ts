@@ -182,3 +182,19 @@ export function convergeTime(series: ErrorSeries, client: number, eventMs: numbe
   if (runStart !== null && endMs - runStart >= holdMs / 2) return runStart - eventMs;
   return null;
 }
+
+/**
+ * When the client first rendered the new content of a jump to `targetMs` (bench instant at which
+ * it played `targetMs`, extrapolated from its first record past the jump) minus `eventMs`:
+ * positive if it jumped late. Null if it never did within `searchMs`.
+ */
+export function jumpLatenessMs(track: RenderedTrack, eventMs: number, targetMs: number, searchMs: number): number | null {
+  for (let i = 0; i < track.atMs.length; i += 1) {
+    const at = track.atMs[i]!;
+    if (at < eventMs - searchMs) continue;
+    if (at > eventMs + searchMs) break;
+    const position = track.positionMs[i]!;
+    if (position >= targetMs - 500 && position <= targetMs + searchMs) return at - (position - targetMs) - eventMs;
+  }
+  return null;
+}

@@ -25,7 +25,15 @@ export interface EngineReport {
   readonly connectAtMs: number | null;
   readonly joinedAtMs: number | null;
   readonly stats: SyncStats | null;
-  readonly history: { atMs: number; hardSeeks: number; resyncs: number; rttMs: number | null; driftMs: number | null; playbackRate: number }[];
+  readonly history: {
+    atMs: number;
+    hardSeeks: number;
+    resyncs: number;
+    rttMs: number | null;
+    driftMs: number | null;
+    serverOffsetMs: number | null;
+    playbackRate: number;
+  }[];
   readonly errors: string[];
 }
 
@@ -120,6 +128,7 @@ async function setupEngine(setup: EngineSetup): Promise<void> {
       resyncs: stats.resyncs,
       rttMs: stats.rttMs,
       driftMs: stats.driftMs,
+      serverOffsetMs: stats.serverOffsetMs,
       playbackRate: stats.playbackRate,
     });
   }, 250);

@@ -11,6 +11,7 @@ import {
   convergeTime,
   errorSeries,
   interClientOffsets,
+  jumpLatenessMs,
   renderedTrack,
   summarize,
   type ErrorSeries,
@@ -60,8 +61,20 @@ export interface ClientResult {
   /** Median signed error (rendered minus timeline) in the statistics window; negative: behind. */
   readonly medianErrorMs: number;
   readonly silentSamples: number;
+  /**
+   * The engine's clock estimate minus the truth (median over the window, ms; positive: it
+   * believes the server is later, so it plays ahead). `medianErrorMs - clockErrorMs` is what the
+   * audio side (speaker mapping, scheduling, drift control) adds.
+   */
+  readonly clockErrorMs: number | null;
+  /** The engine's own drift reading (median over the window, ms): what it believes its error is. */
+  readonly engineDriftMs: number | null;
+  /** `(min up - min down) / 2` of the delays the proxy applied (ms): the asymmetry the traffic allowed to see. */
+  readonly observedAsymmetryMs: number;
   readonly convergeAfterJoinMs: number | null;
   readonly convergeAfterSeekMs: number | null;
+  /** When it started rendering the seek target, minus the seek's server instant (ms; + = late). */
+  readonly seekJumpMs: number | null;
   readonly hardSeeks: number | null;
   readonly resyncs: number | null;
   readonly engineRttMs: number | null;
@@ -79,8 +92,12 @@ export interface RunResult {
   readonly serverMinusBenchMs: number;
   readonly interClientMs: Summary;
   readonly interClientMissing: number;
-  /** Worst inter-client offset from the seek instant to `seekSettleMs` after it (a late jump shows here). */
-  readonly seekTransientMaxMs: number;
+  /**
+   * Spread of the clients' seek jump instants (max minus min of `seekJumpMs`, ms). Offsets inside
+   * the settle window are not used: across a jump, two clients 1 ms apart differ by the whole
+   * jump for that 1 ms, which says nothing about sync.
+   */
+  readonly seekJumpSpreadMs: number | null;
   readonly interClientLimitMs: number;
   readonly window: { readonly fromMs: number; readonly toMs: number; readonly playAtMs: number; readonly seekAtMs: number; readonly settledMs: number };
   readonly clients: readonly ClientResult[];
@@ -151,7 +168,6 @@ export async function runScenario(
     const beforeSeek = interClientOffsets(series, fromMs, seekAtMs);
     const afterSeek = interClientOffsets(series, settledMs, endMs);
     const inter = { offsetsMs: [...beforeSeek.offsetsMs, ...afterSeek.offsetsMs], missing: beforeSeek.missing + afterSeek.missing };
-    const transient = interClientOffsets(series, seekAtMs, settledMs).offsetsMs;
     const inWindow = (g: number) => series.gridMs[g]! >= fromMs && (series.gridMs[g]! < seekAtMs || series.gridMs[g]! >= settledMs);
     const limits = clients.map((_, i) => scenario.limitMs(i));
     const plot = plotSeries(series, playAtMs, 50);
@@ -163,6 +179,15 @@ export async function runScenario(
       const signed = Array.from(series.errorsMs[i]!).filter((e, g) => !Number.isNaN(e) && inWindow(g));
       const joinAt = report.connectAtMs === null ? null : report.connectAtMs + client.benchMinusPageMs;
       const threshold = CONVERGE_THRESHOLD_MS + limits[i]!;
+      // Local clock = page performance.now(); server = bench + serverMinusBench; bench = page real time + benchMinusPage.
+      const trueServerMinusLocal = host.serverMinusBenchMs + taps[i]!.realTimeOrigin + client.benchMinusPageMs;
+      const windowHistory = report.history.filter((h) => {
+        const at = h.atMs + client.benchMinusPageMs;
+        return at >= fromMs && (at < seekAtMs || at >= settledMs) && at <= endMs;
+      });
+      const clockErrors = windowHistory.flatMap((h) => (h.serverOffsetMs === null ? [] : [h.serverOffsetMs - trueServerMinusLocal]));
+      const drifts = windowHistory.flatMap((h) => (h.driftMs === null ? [] : [h.driftMs]));
+      const proxy = proxies[i]!;
       return {
         client: i,
         shiftMs: client.shiftMs,
@@ -176,12 +201,16 @@ export async function runScenario(
         absErrorMs: summarize(errors.values),
         medianErrorMs: quantile(signed, 0.5),
         silentSamples: errors.missing,
+        clockErrorMs: clockErrors.length ? quantile(clockErrors, 0.5) : null,
+        engineDriftMs: drifts.length ? quantile(drifts, 0.5) : null,
+        observedAsymmetryMs: (Math.min(...proxy.up.delaysMs) - Math.min(...proxy.down.delaysMs)) / 2,
         convergeAfterJoinMs: joinAt === null ? null : convergeTime(series, i, joinAt, seekAtMs, threshold, CONVERGE_HOLD_MS),
         convergeAfterSeekMs: convergeTime(series, i, seekAtMs, endMs, threshold, CONVERGE_HOLD_MS),
+        seekJumpMs: jumpLatenessMs(tracks[i]!, seekAtMs, seek.positionMs, options.seekSettleMs),
         hardSeeks: report.stats?.hardSeeks ?? null,
         resyncs: report.stats?.resyncs ?? null,
         engineRttMs: report.stats?.rttMs ?? null,
-        proxyDelayMs: { up: summarize(proxies[i]!.up.delaysMs), down: summarize(proxies[i]!.down.delaysMs) },
+        proxyDelayMs: { up: summarize(proxy.up.delaysMs), down: summarize(proxy.down.delaysMs) },
         engineErrors: report.errors.slice(0, 10),
         consoleErrors: client.consoleErrors.slice(0, 10),
       };
@@ -195,7 +224,7 @@ export async function runScenario(
       serverMinusBenchMs: host.serverMinusBenchMs,
       interClientMs: summarize(inter.offsetsMs),
       interClientMissing: inter.missing,
-      seekTransientMaxMs: transient.length ? Math.max(...transient) : Number.NaN,
+      seekJumpSpreadMs: spread(clientResults.map((c) => c.seekJumpMs)),
       interClientLimitMs: Math.max(...limits) - Math.min(...limits),
       window: { fromMs, toMs: endMs, playAtMs, seekAtMs, settledMs },
       clients: clientResults,
@@ -207,6 +236,13 @@ export async function runScenario(
     await Promise.all(clients.map((client) => client.context.close().catch(() => undefined)));
     await Promise.all(proxies.map((proxy) => proxy.close()));
   }
+}
+
+/** Max minus min, or null if any is missing. */
+function spread(values: readonly (number | null)[]): number | null {
+  if (values.some((v) => v === null)) return null;
+  const present = values as number[];
+  return Math.max(...present) - Math.min(...present);
 }
 
 /** p95 of a client's |error| list, for the table. */

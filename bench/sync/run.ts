@@ -116,8 +116,16 @@ try {
         : `target p95 <= 3 ms and max <= 10 ms: ${precise.interClientMs.p95 <= 3 && precise.interClientMs.max <= 10 ? "met" : "missed"}`;
     const glitches = precise.clients.reduce((sum, c) => sum + c.audioGlitches, 0);
     console.log(
-      `${precise.scenario}: ${target}; worst client p95 ${worstClientP95(precise).toFixed(2)} ms; seek transient max ${precise.seekTransientMaxMs.toFixed(1)} ms; audio glitches ${glitches}`,
+      `${precise.scenario}: ${target}; worst client p95 ${worstClientP95(precise).toFixed(2)} ms; seek jump spread ${precise.seekJumpSpreadMs?.toFixed(2) ?? "- (a client never jumped)"} ms; audio glitches ${glitches}`,
     );
+  }
+  console.log("\nper client (precise): |error| p95, median error = clock estimate error + audio side, silent 5 ms samples, hard re-seeks");
+  for (const { precise } of rows) {
+    const cells = precise.clients.map((c) => {
+      const audio = c.clockErrorMs === null ? null : c.medianErrorMs - c.clockErrorMs;
+      return `c${c.client} ${c.absErrorMs.p95.toFixed(1)} | ${c.medianErrorMs.toFixed(1)} = ${c.clockErrorMs?.toFixed(1) ?? "-"} + ${audio?.toFixed(1) ?? "-"} | ${c.silentSamples} | ${c.hardSeeks ?? "-"}`;
+    });
+    console.log(`${precise.scenario.padEnd(10)} ${cells.join("; ")}`);
   }
   console.log(`load at end: ${uptime()}`);
 

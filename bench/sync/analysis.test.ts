@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { convergeTime, errorSeries, interClientOffsets, jumpLatenessMs, positionAt, type RenderedTrack } from "./analysis.js";
+
+/** A client heard at bench times `t` playing `position(t)`, one record per 2.9 ms quantum. */
+function track(fromMs: number, toMs: number, position: (t: number) => number): RenderedTrack {
+  const times: number[] = [];
+  for (let t = fromMs; t < toMs; t += 128 / 44.1) times.push(t);
+  return {
+    atMs: Float64Array.from(times),
+    positionMs: Float64Array.from(times.map(position)),
+    segments: [],
+    stampCount: 0,
+    residualP99Ms: 0,
+  };
+}
+
+describe("analysis", () => {
+  const events = [
+    { atMs: 1000, positionMs: 0 },
+    { atMs: 3000, positionMs: 10_000 },
+  ];
+  const onTime = (lagMs: number) => (t: number) => (t < 3000 + lagMs ? t - 1000 - lagMs : 10_000 + t - 3000 - lagMs);
+
+  it("extrapolates between quanta and is silent outside the records", () => {
+    const client = track(1000, 2000, (t) => t - 1000);
+    expect(positionAt(client, 1500)).toBeCloseTo(500, 6);
+    expect(positionAt(client, 900)).toBeNull();
+    expect(positionAt(client, 2100)).toBeNull();
+  });
+
+  it("measures inter-client offsets and errors against the timeline", () => {
+    const series = errorSeries([track(1000, 5000, onTime(0)), track(1000, 5000, onTime(2))], events, 1000, 5000, 5);
+    const offsets = interClientOffsets(series, 1500, 2900).offsetsMs;
+    expect(Math.max(...offsets)).toBeCloseTo(2, 6);
+    expect(Math.min(...offsets)).toBeCloseTo(2, 6);
+  });
+
+  it("converges once the error stays under the threshold for the hold time", () => {
+    // Error shrinks linearly from 20 ms to 0 over the first second after the seek.
+    const client = track(1000, 6000, (t) => (t < 3000 ? t - 1000 : 10_000 + t - 3000 + Math.max(0, 20 - (t - 3000) / 50)));
+    const series = errorSeries([client], events, 1000, 6000, 5);
+    const converged = convergeTime(series, 0, 3000, 6000, 3, 2000);
+    expect(converged).not.toBeNull();
+    expect(converged!).toBeGreaterThan(845);
+    expect(converged!).toBeLessThan(860);
+  });
+
+  it("dates a seek jump by when the client played the seek target", () => {
+    const late = track(1000, 5000, onTime(2));
+    expect(jumpLatenessMs(late, 3000, 10_000, 1000)).toBeCloseTo(2, 6);
+    expect(jumpLatenessMs(track(1000, 5000, (t) => t - 1000), 3000, 10_000, 1000)).toBeNull();
+  });
+});
