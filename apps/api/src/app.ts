@@ -85,7 +85,14 @@ export function createApp({ db, config, logger, clock }: AppDeps): App {
   app.use(originGuard(config.webOrigins));
   app.use(express.json({ limit: "32kb" }));
 
-  app.get("/healthz", (_req, res) => {
+  app.get("/healthz", async (_req, res) => {
+    try {
+      await db.ping();
+    } catch (error) {
+      logger.warn({ err: error }, "health check: database unreachable");
+      res.status(503).json({ error: { code: "INTERNAL", message: "database unreachable" } });
+      return;
+    }
     res.json({ ok: true, db: db.dialect });
   });
   app.use(audioRoute({ repos: db.repos, library }));

@@ -204,13 +204,14 @@ describe("auth rate limiting and production cookies", () => {
     }
   });
 
-  it("[A13] an unexpected failure is a bare 500 INTERNAL: no stack, no SQL", async () => {
+  it("[A13] an unexpected failure is a bare 500 INTERNAL: no stack, no SQL; health says 503", async () => {
     const lines: string[] = [];
     const api = await startTestApi("sqlite", { seedDemoTracks: false, logLines: lines });
     try {
       const client = api.client();
       await client.signup(uniqueName("hank"));
       await api.server.db.close();
+      expect((await client.get("/healthz")).status).toBe(503);
       const response = await client.get("/auth/dashboard");
       expect(response.status).toBe(500);
       expect(await response.json()).toEqual({ error: { code: "INTERNAL", message: "internal server error" } });

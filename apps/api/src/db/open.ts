@@ -19,6 +19,8 @@ export type Dialect = "sqlite" | "postgres";
 export interface Database {
   dialect: Dialect;
   repos: Repositories;
+  /** A trivial round trip, for the health check. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       dialect: "postgres",
       // Why the cast is sound: see repositories/drizzle.ts.
       repos: createRepositories(db as unknown as Db, pgSchema as unknown as Schema),
+      ping: async () => {
+        await pool.query("SELECT 1");
+      },
       close: () => pool.end(),
     };
   }
@@ -54,6 +59,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   return {
     dialect: "sqlite",
     repos: createRepositories(db, sqliteSchema),
+    ping: async () => {
+      await client.execute("SELECT 1");
+    },
     close: async () => client.close(),
   };
 }
