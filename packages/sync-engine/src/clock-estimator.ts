@@ -56,20 +56,23 @@ export interface ClockFilterOptions {
   /** |skew| is clamped to this (crystals differ by ~100 ppm; beyond 300 ppm it is noise or a broken clock). */
   readonly maxSkew: number;
   /**
-   * The offset bounds come from the newest this-many samples only: older ones would carry any
-   * error of the fitted rate over a longer lever arm. The rate uses the whole window.
+   * The offset bounds come from the newest `offsetSamples` samples, or from every sample of the
+   * last `offsetSpanMs` if that is more: older ones would carry any error of the rate over a
+   * longer lever arm. The rate uses the whole window.
    */
   readonly offsetSamples: number;
+  readonly offsetSpanMs: number;
   /** Calibration of the rate's noise estimate, against which a fitted rate is shrunk. */
   readonly skewNoiseFactor: number;
 }
 
-/** Defaults tuned for pings every 3 s. */
+/** Defaults tuned for the engine's ping schedule (fast for a minute, then every 3 s). */
 export const DEFAULT_CLOCK_FILTER: ClockFilterOptions = {
-  minSkewSpanMs: 30_000,
+  minSkewSpanMs: 60_000,
   maxSkew: 300e-6,
   offsetSamples: 64,
-  skewNoiseFactor: 8,
+  offsetSpanMs: 60_000,
+  skewNoiseFactor: 16,
 };
 
 /**
@@ -118,7 +121,8 @@ export function estimateClock(
       skew = Math.max(-options.maxSkew, Math.min(options.maxSkew, shrunk));
     }
   }
-  const recent = valid.slice(-options.offsetSamples);
+  const newest = valid[valid.length - 1]!.t3;
+  const recent = valid.filter((s, i) => i >= valid.length - options.offsetSamples || s.t3 >= newest - options.offsetSpanMs);
   const x0 = recent.reduce((sum, s) => sum + (s.t0 + s.t3) / 2, 0) / recent.length;
   let upper = Infinity;
   let lower = -Infinity;
@@ -175,11 +179,12 @@ export class ClockEstimator {
   private current: ClockEstimate | null = null;
 
   /**
-   * @param maxSamples window length (200 pings at 3 s = 10 minutes: the rate's lever arm).
+   * @param maxSamples window length (the rate's lever arm: after the engine's faster first minute,
+   *   300 pings reach back about 10 minutes).
    * @param naive use the seed algorithm ({@link estimateClockNaive}) instead of the filter.
    */
   constructor(
-    private readonly maxSamples = 200,
+    private readonly maxSamples = 300,
     private readonly naive = false,
     private readonly options: ClockFilterOptions = DEFAULT_CLOCK_FILTER,
   ) {}
@@ -191,7 +196,7 @@ export class ClockEstimator {
    * server answers): the window restarts from them.
    */
   add(sample: ClockSample): ClockEstimate | null {
-    if (!this.naive && this.current && contradicts(this.current, sample)) {
+    if (!this.naive && contradicts(this.window, sample)) {
       this.suspects.push(sample);
       if (this.suspects.length < STEP_CONFIRMATIONS) return this.current;
       this.window = this.suspects;
@@ -221,13 +226,24 @@ export class ClockEstimator {
   }
 }
 
-/** A sample this far (ms) outside the bounds the estimate allows is evidence of a clock step. */
+/** A sample this far (ms) outside the bounds recent samples allow is evidence of a clock step... */
 export const STEP_TOLERANCE_MS = 5;
+/** ...plus what an unknown rate (up to this, per ms of age) could explain. */
+const STEP_RATE_ALLOWANCE = 300e-6;
+/** How many recent samples a new one is checked against. */
+const STEP_RECENT = 8;
 /** Consecutive contradicting samples that confirm a step. */
 export const STEP_CONFIRMATIONS = 3;
 
-function contradicts(est: ClockEstimate, s: ClockSample): boolean {
-  const upBound = s.t1 - s.t0; // offset at t0 can be at most this (up leg ≥ 0)
-  const downBound = s.t2 - s.t3; // offset at t3 is at least this (down leg ≥ 0)
-  return serverTimeAt(est, s.t0) - s.t0 > upBound + STEP_TOLERANCE_MS || serverTimeAt(est, s.t3) - s.t3 < downBound - STEP_TOLERANCE_MS;
+/**
+ * True when `s` cannot be reconciled with the recent samples: its up-leg bound lies below their
+ * down-leg bound, or the reverse, by more than delays (never negative) and a plausible rate allow.
+ */
+function contradicts(window: readonly ClockSample[], s: ClockSample): boolean {
+  const recent = window.slice(-STEP_RECENT);
+  if (recent.length < 3) return false;
+  const tolerance = STEP_TOLERANCE_MS + STEP_RATE_ALLOWANCE * (s.t3 - recent[0]!.t0);
+  const upper = Math.min(...recent.map((r) => r.t1 - r.t0));
+  const lower = Math.max(...recent.map((r) => r.t2 - r.t3));
+  return s.t1 - s.t0 < lower - tolerance || s.t2 - s.t3 > upper + tolerance;
 }

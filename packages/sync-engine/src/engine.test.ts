@@ -11,19 +11,21 @@ describe("engine: connection", () => {
     expect(h.engine.getSnapshot().connection).toEqual({ status: "connecting", attempt: 0 });
     expect(h.sockets.last().url).toBe("ws://sync.test");
     const socket = await h.join(true, 0);
+    const joinedAt = h.clock.now();
     expect(socket.sent[0]).toEqual({ type: "join", roomCode: "ABCD", protocolVersion: PROTOCOL_VERSION, ticket: "ticket-1" });
     const snap = h.engine.getSnapshot();
     expect(snap.connection.status).toBe("joined");
     expect(snap.isHost).toBe(true);
     expect(snap.participants).toEqual([{ userId: "u1", name: "Ann", isHost: true }]);
-    await h.clock.advance(999);
-    // The burst (10 in 0.9 s) and the first half-second ping.
-    expect(socket.sentOf("time_ping")).toHaveLength(ENGINE_TIMING.burstCount + 1);
-    await h.clock.advance(ENGINE_TIMING.warmUntilMs - 999);
-    const warm = socket.sentOf("time_ping").length;
-    expect(warm).toBe(ENGINE_TIMING.burstCount + ENGINE_TIMING.warmUntilMs / ENGINE_TIMING.warmPeriodMs);
-    await h.clock.advance(9_000);
-    expect(socket.sentOf("time_ping")).toHaveLength(warm + 3);
+    // 10 in the first second, then 5/s to 20 s, 1/s to 60 s, then one per 3 s.
+    const pingsBy = async (ms: number) => {
+      await h.clock.advance(ms - (h.clock.now() - joinedAt));
+      return socket.sentOf("time_ping").length;
+    };
+    expect(await pingsBy(999)).toBe(10);
+    expect(await pingsBy(19_999)).toBe(10 + 95);
+    expect(await pingsBy(59_999)).toBe(10 + 95 + 40);
+    expect(await pingsBy(68_999)).toBe(10 + 95 + 40 + 3);
     // After the first pong, pings carry the best round trip.
     expect(socket.sentOf("time_ping").at(-1)?.rttMs).toBeCloseTo(10, 6);
     const stats = h.engine.getSnapshot().stats;

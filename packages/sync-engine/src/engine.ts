@@ -22,17 +22,17 @@ import { createWebAudioOutput } from "./web-audio-output.js";
 /** Engine timing (ms). */
 export const ENGINE_TIMING = {
   /** Pings right after joining, this far apart: in sync within about a second. */
-  burstCount: 10,
-  burstGapMs: 100,
   /**
-   * Then one ping per `warmPeriodMs` until `warmUntilMs` after joining: the delay floors that the
-   * offset rests on tighten with every sample (with ±20 ms of jitter per leg, ~40/n ms), so the
-   * first half-minute buys precision with a few dozen tiny frames...
+   * Ping periods by time since joining: a burst (in sync within a second), then fast for the
+   * first minute (the delay floors the offset rests on tighten with every sample: with ±20 ms of
+   * jitter per leg, about 40/n ms), then every 3 s. Each entry holds until `untilMs`.
    */
-  warmPeriodMs: 500,
-  warmUntilMs: 30_000,
-  /** ...and then one per period. */
-  pingPeriodMs: 3_000,
+  pingSchedule: [
+    { untilMs: 1_000, periodMs: 100 },
+    { untilMs: 20_000, periodMs: 200 },
+    { untilMs: 60_000, periodMs: 1_000 },
+    { untilMs: Infinity, periodMs: 3_000 },
+  ],
   syncCheckPeriodMs: 2_000,
   controlPeriodMs: 250,
   /** Speaker timestamp pairs for the audio clock fit (cheap; more pairs, tighter fit). */
@@ -63,7 +63,7 @@ class Engine implements SyncEngine {
     this.clock = options.clock ?? createSystemClock();
     this.random = options.random ?? Math.random;
     this.log = options.logger ?? console;
-    this.estimator = new ClockEstimator(200, options.algorithm === "naive");
+    this.estimator = new ClockEstimator(300, options.algorithm === "naive");
     this.audioOutput = options.audio ?? null;
     this.offsetMs = options.outputLatencyOffsetMs ?? 0;
     this.link = new Connection({
@@ -174,16 +174,14 @@ class Engine implements SyncEngine {
     this.room = nextRoom(this.room, message);
     this.link.markJoined();
     const { clock, link } = this;
-    const { burstCount, burstGapMs, warmPeriodMs, warmUntilMs, pingPeriodMs } = ENGINE_TIMING;
-    for (let i = 0; i < burstCount; i++) link.sessionTimer(clock.setTimeout(() => this.ping(), i * burstGapMs));
-    const stopWarm = clock.setInterval(() => this.ping(), warmPeriodMs);
-    link.sessionTimer(stopWarm);
-    link.sessionTimer(
-      clock.setTimeout(() => {
-        stopWarm();
-        link.sessionTimer(clock.setInterval(() => this.ping(), pingPeriodMs));
-      }, warmUntilMs),
-    );
+    const joinedAt = clock.now();
+    const next = () => {
+      this.ping();
+      const elapsed = clock.now() - joinedAt;
+      const phase = ENGINE_TIMING.pingSchedule.find((p) => elapsed < p.untilMs - 1e-6);
+      link.sessionTimer(clock.setTimeout(next, phase?.periodMs ?? 3_000));
+    };
+    next();
     link.sessionTimer(clock.setInterval(() => this.syncCheck(), ENGINE_TIMING.syncCheckPeriodMs));
   }
 

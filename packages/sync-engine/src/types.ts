@@ -82,7 +82,8 @@ export interface AudioOutput {
   /**
    * Plays the loaded track `url` from `offsetMs` starting at context time `when` at `rate`.
    * Whatever played before stops at `when` (a seamless hand-over); a start still pending is
-   * replaced. The engine never passes a `when` in the past.
+   * replaced. A `when` already past (the caller stalled) starts as soon as possible at the
+   * position that belongs to that instant, and {@link renderedPositionMs} reports what really plays.
    */
   start(url: string, when: number, offsetMs: number, rate: number): void;
   /** Stops playback at context time `when` (now when omitted or past); cancels a pending start. */

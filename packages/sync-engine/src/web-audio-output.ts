@@ -1,5 +1,8 @@
 import type { AudioOutput, AudioState, AudioTimestamp, Disposer } from "./types.js";
 
+/** A start is never scheduled closer than this to `currentTime` (the render thread may be ahead). */
+const MIN_START_AHEAD_S = 0.01;
+
 /** Options of {@link createWebAudioOutput}. */
 export interface WebAudioOutputOptions {
   /** An existing context to use (e.g. one a page already made)... */
@@ -157,10 +160,16 @@ export function createWebAudioOutput(options: WebAudioOutputOptions = {}): Audio
       return { contextTime: context.currentTime - latency, localTimeMs: toLocal(performance.now()) };
     },
 
-    start(url, when, offsetMs, rate) {
+    start(url, requestedWhen, requestedOffsetMs, rate) {
       const ctx = ensureContext();
       const buffer = decoded.get(url);
       if (!buffer) return;
+      // A main thread that stalled past `when` (a busy page) would start late with the offset
+      // meant for `when`, and the bookkeeping would never know. Start a little ahead instead, with
+      // the offset that belongs to that instant, so what is recorded is what plays.
+      const earliest = ctx.currentTime + MIN_START_AHEAD_S;
+      const when = Math.max(requestedWhen, earliest);
+      const offsetMs = requestedOffsetMs + (when - requestedWhen) * 1000 * rate;
       cut(when);
       const offsetS = Math.max(0, offsetMs / 1000);
       if (offsetS >= buffer.duration) return;
@@ -168,7 +177,7 @@ export function createWebAudioOutput(options: WebAudioOutputOptions = {}): Audio
       node.buffer = buffer;
       node.playbackRate.value = rate;
       node.connect(output());
-      node.start(Math.max(when, ctx.currentTime), offsetS);
+      node.start(when, offsetS);
       const voice: Voice = { node, when, endMs: buffer.duration * 1000, stopAt: Infinity, segments: [{ c: when, pos: offsetMs, rate }] };
       node.onended = () => safely(() => node.disconnect());
       // Ended voices stay a while so positions just rendered can still be asked about.
