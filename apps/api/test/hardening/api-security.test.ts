@@ -326,6 +326,19 @@ describeEachBackend("API attacks", (backend) => {
       expect(((await roomState()).room as { host: { userId: string } }).host.userId).toBe(hostUser.id);
     });
 
+    it("[SEC-A25] NUL and control characters in names are refused with 400 on both databases (was B5: 500 on PostgreSQL)", async () => {
+      const before = await roomState();
+      for (const name of ["a\u0000b", "\u0000", "line\nbreak", "bell\u0007"]) {
+        const room = await host.post("/api/rooms", { name });
+        expect(room.status, JSON.stringify(name)).toBe(400);
+        expect(await errorCode(room)).toBe("VALIDATION_FAILED");
+        expect((await host.patch(`/api/rooms/${code}`, { name })).status).toBe(400);
+        const signup = await api.client().post("/auth/signup", { username: uniqueName("nul"), password: "correct horse", displayName: name });
+        expect(signup.status).toBe(400);
+      }
+      expect(await roomState()).toEqual(before);
+    });
+
     it("[SEC-A19] in track titles and artists from uploaded metadata: stored verbatim", async () => {
       const title = "'; DROP TABLE tracks; --";
       const response = await host.call("POST", "/api/tracks", {
