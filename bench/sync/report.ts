@@ -23,6 +23,7 @@ export interface ScenarioRow {
 const HEADER = [
   "scenario",
   "inter-client p50 / p95 / max (ms)",
+  "after seek p95 / max (ms)",
   "client error p95 (ms)",
   "converge join / seek",
   "hard re-seeks",
@@ -39,6 +40,7 @@ export function markdownTable(rows: readonly ScenarioRow[]): string {
     const cells = [
       precise.scenario,
       `${ms(precise.interClientMs.p50)} / ${ms(precise.interClientMs.p95)} / ${ms(precise.interClientMs.max)}`,
+      `${ms(precise.interClientAfterSeekMs.p95)} / ${ms(precise.interClientAfterSeekMs.max)}`,
       ms(worstClientP95(precise)),
       `${converge(c.map((x) => x.convergeAfterJoinMs))} / ${converge(c.map((x) => x.convergeAfterSeekMs))}`,
       String(c.reduce((sum, x) => sum + (x.hardSeeks ?? 0), 0)),

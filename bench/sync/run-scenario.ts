@@ -79,6 +79,8 @@ export interface ClientResult {
   readonly resyncs: number | null;
   readonly engineRttMs: number | null;
   readonly proxyDelayMs: { readonly up: Summary; readonly down: Summary };
+  /** The engine's stats every 250 ms: seconds since PLAY, its drift reading, its clock error, rate. */
+  readonly engineHistory: readonly { tS: number; driftMs: number | null; clockErrorMs: number | null; rate: number; hardSeeks: number }[];
   readonly engineErrors: readonly string[];
   readonly consoleErrors: readonly string[];
 }
@@ -92,6 +94,8 @@ export interface RunResult {
   readonly serverMinusBenchMs: number;
   readonly interClientMs: Summary;
   readonly interClientMissing: number;
+  /** The same over the post-seek window only (`seekAt + seekSettleMs` to the end): steady state. */
+  readonly interClientAfterSeekMs: Summary;
   /**
    * Spread of the clients' seek jump instants (max minus min of `seekJumpMs`, ms). Offsets inside
    * the settle window are not used: across a jump, two clients 1 ms apart differ by the whole
@@ -211,6 +215,13 @@ export async function runScenario(
         resyncs: report.stats?.resyncs ?? null,
         engineRttMs: report.stats?.rttMs ?? null,
         proxyDelayMs: { up: summarize(proxy.up.delaysMs), down: summarize(proxy.down.delaysMs) },
+        engineHistory: report.history.map((h) => ({
+          tS: Math.round(h.atMs + client.benchMinusPageMs - playAtMs) / 1000,
+          driftMs: h.driftMs,
+          clockErrorMs: h.serverOffsetMs === null ? null : Math.round((h.serverOffsetMs - trueServerMinusLocal) * 1000) / 1000,
+          rate: h.playbackRate,
+          hardSeeks: h.hardSeeks,
+        })),
         engineErrors: report.errors.slice(0, 10),
         consoleErrors: client.consoleErrors.slice(0, 10),
       };
@@ -224,6 +235,7 @@ export async function runScenario(
       serverMinusBenchMs: host.serverMinusBenchMs,
       interClientMs: summarize(inter.offsetsMs),
       interClientMissing: inter.missing,
+      interClientAfterSeekMs: summarize(afterSeek.offsetsMs),
       seekJumpSpreadMs: spread(clientResults.map((c) => c.seekJumpMs)),
       interClientLimitMs: Math.max(...limits) - Math.min(...limits),
       window: { fromMs, toMs: endMs, playAtMs, seekAtMs, settledMs },
