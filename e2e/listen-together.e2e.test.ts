@@ -226,6 +226,25 @@ describe("listening together in real Chromium", () => {
     await expectInSync("after track change");
   });
 
+  it("at the end of a track the host's page moves the room on to the next one", async () => {
+    const { trackId: before } = (await readPlayer(a))!;
+    const bar = a.locator('[data-testid="seek-bar"] .track');
+    const box = await bar.boundingBox();
+    if (!box) throw new Error("seek bar not visible");
+    // Drop the thumb past the right end: the track is over at once.
+    await a.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+    await a.mouse.down();
+    await a.mouse.move(box.x + box.width + 20, box.y + box.height / 2, { steps: 4 });
+    await a.mouse.up();
+    const advanced = await waitForPlayer(
+      b,
+      "B on the following track",
+      (s) => s.trackId !== null && s.trackId !== before && isPlaying(s.trackId)(s),
+      SETTLE_TIMEOUT_MS,
+    );
+    await waitForPlayer(a, "A on the following track", isPlaying(advanced.trackId!), SETTLE_TIMEOUT_MS);
+  });
+
   it("reloading B's page re-syncs it", async () => {
     const { trackId } = (await readPlayer(a))!;
     const started = Date.now();
@@ -238,10 +257,17 @@ describe("listening together in real Chromium", () => {
   it("where autoplay is blocked, the room asks for one tap and then plays in sync", async () => {
     const strict = await launchChromium({ autoplay: false });
     try {
-      const c = await (await strict.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+      const contextC = await strict.newContext({ viewport: { width: 390, height: 844 } });
+      // Sign up through the API, not the form: a click on the site would count as the user's
+      // activation and let Chromium start audio without the overlay.
+      const signup = await contextC.request.post(`${stack.apiUrl}/auth/signup`, {
+        data: { username: `carol_${suffix}`, password: "correct horse battery", displayName: "Carol" },
+        headers: { origin: stack.webUrl },
+      });
+      expect(signup.status()).toBe(201);
+      const c = await contextC.newPage();
       c.setDefaultTimeout(10_000);
       recordConsole(c, "listen-c");
-      await signUp(c, stack.webUrl, `carol_${suffix}`, "Carol");
       await c.goto(`${stack.webUrl}/dashboard/room/${roomCode}`);
       const overlay = c.locator('[data-testid="unlock-audio"]');
       await overlay.waitFor();
@@ -251,7 +277,7 @@ describe("listening together in real Chromium", () => {
       await overlay.click();
       await waitForPlayer(c, "C playing after one tap", isPlaying(trackId!), SETTLE_TIMEOUT_MS);
       expect(await overlay.count()).toBe(0);
-      await c.context().close();
+      await contextC.close();
     } finally {
       await strict.close();
     }

@@ -101,7 +101,7 @@ export function useSyncPlayback(roomCode: string, handlers: SyncPlaybackHandlers
     if (lastError) handlersRef.current.onError?.(lastError);
   }, [lastError]);
 
-  const getPositionMs = useCallback(() => engine?.getPositionMs() ?? snapshot.positionMs, [engine, snapshot]);
+  const getPositionMs = useCallback(() => engine?.getPositionMs() ?? 0, [engine]);
 
   return useMemo(
     () => ({

@@ -18,16 +18,9 @@ export default function DashboardPage() {
   return (
     <main className="page">
       <h1>Hi, {user.displayName}</h1>
+      {/* Phone order: join, public rooms, create, mine. Two columns on wider screens. */}
       <div className="grid two">
-        <CreateRoomForm />
         <JoinRoomForm />
-      </div>
-      <div className="grid two" style={{ marginTop: "1rem" }}>
-        <section className="card">
-          <h2>My rooms</h2>
-          {mine.error && <p className="error">{mine.error}</p>}
-          <RoomList rooms={mine.data?.rooms ?? null} empty="No rooms yet: create one above." testId="my-rooms" />
-        </section>
         <section className="card">
           <h2>Public rooms</h2>
           {publicRooms.error && <p className="error">{publicRooms.error}</p>}
@@ -36,6 +29,12 @@ export default function DashboardPage() {
             empty="No public rooms right now."
             testId="public-rooms"
           />
+        </section>
+        <CreateRoomForm />
+        <section className="card">
+          <h2>My rooms</h2>
+          {mine.error && <p className="error">{mine.error}</p>}
+          <RoomList rooms={mine.data?.rooms ?? null} empty="No rooms yet: create one." testId="my-rooms" />
         </section>
       </div>
     </main>

@@ -1,6 +1,8 @@
 import type { Participant } from "@sync-beats/protocol";
 
 export function ParticipantList({ participants, selfId }: { participants: readonly Participant[]; selfId: string | null }) {
+  // Host first; everyone else keeps the server's (join) order.
+  const ordered = [...participants.filter((p) => p.isHost), ...participants.filter((p) => !p.isHost)];
   return (
     <section className="card" aria-labelledby="participants-title">
       <h2 id="participants-title">
@@ -10,7 +12,7 @@ export function ParticipantList({ participants, selfId }: { participants: readon
         <p className="empty">Nobody connected yet.</p>
       ) : (
         <ul className="list" data-testid="participants">
-          {participants.map((participant) => (
+          {ordered.map((participant) => (
             <li key={participant.userId} data-user-id={participant.userId}>
               <span className="grow ellipsis">
                 {participant.name}

@@ -7,6 +7,7 @@ import { useCallback, useMemo, useState } from "react";
 import { useApi } from "@/lib/config-context";
 import { useSession } from "@/lib/session";
 import { nextTrack, toTrackInfo } from "@/lib/track-info";
+import { useAutoAdvance } from "@/lib/use-auto-advance";
 import { useResource } from "@/lib/use-resource";
 import { useSyncPlayback } from "@/lib/use-sync-playback";
 import { AudioUnlockOverlay } from "./audio-unlock-overlay";
@@ -62,6 +63,14 @@ export function RoomView({ code }: { code: string }) {
     }),
     [sync, upNext, pick],
   );
+
+  useAutoAdvance({
+    enabled: snapshot.isHost && !snapshot.isPaused && upNext !== null,
+    trackKey: snapshot.track ? (snapshot.track.trackId ?? snapshot.track.audioUrl) : null,
+    durationMs: snapshot.track?.duration ?? 0,
+    getPositionMs: sync.getPositionMs,
+    advance: transport.next,
+  });
 
   async function copyInvite() {
     try {
