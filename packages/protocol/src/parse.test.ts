@@ -25,6 +25,7 @@ describe("parseClientMessage", () => {
     ["a zero duration", '{"type":"PLAY","audioUrl":"/a.wav","duration":0}', "INVALID_MESSAGE"],
     ["a bad room code", '{"type":"join","roomCode":"a b","protocolVersion":1}', "INVALID_MESSAGE"],
     ["a non-finite t0", '{"type":"time_ping","t0":null}', "INVALID_MESSAGE"],
+    ["a control character in a name", '{"type":"join","roomCode":"ABCD","protocolVersion":1,"userId":"u","name":"a\\u0000b"}', "INVALID_MESSAGE"],
   ])("rejects %s with %s", (_label, frame, code) => {
     const result = parseClientMessage(frame);
     expect(result.ok).toBe(false);

@@ -32,8 +32,13 @@ export const UserId = z
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, "user id must be letters, digits, '-' or '_'");
 
-/** A display name: free text, shown escaped by clients. */
-export const DisplayName = z.string().trim().min(1).max(64);
+/** A display name: free text on one line (no control characters), shown escaped by clients. */
+export const DisplayName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .refine((value) => !/[\p{Cc}\p{Cs}]/u.test(value), { message: "must not contain control characters" });
 
 /** Only http(s) URLs or same-origin absolute paths may be played: never `javascript:` or `data:`. */
 export const AudioUrl = z
