@@ -1,0 +1,89 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { resolve } from "node:path";
+
+/** The repository root (scenarios spawn the apps' own entry points from it). */
+export const ROOT = resolve(import.meta.dirname, "..");
+
+export interface ScenarioResult {
+  name: string;
+  /** "pass", "fail", "degraded" (a documented limitation observed as documented) or "skipped". */
+  outcome: "pass" | "fail" | "degraded" | "skipped";
+  figures: Record<string, string | number>;
+  notes: string[];
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A server process started from its TypeScript entry, as `npm start` would, with its own env. */
+export class AppProcess {
+  private child: ChildProcess | null = null;
+  readonly output: string[] = [];
+
+  constructor(
+    private readonly entry: string,
+    private readonly env: Record<string, string>,
+    readonly healthUrl: string,
+  ) {}
+
+  async start(timeoutMs = 20_000): Promise<number> {
+    const startedAt = performance.now();
+    this.child = spawn(process.execPath, ["--import", "tsx", resolve(ROOT, this.entry)], {
+      cwd: ROOT,
+      env: { ...process.env, ...this.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    this.child.stdout!.on("data", (chunk: Buffer) => this.output.push(chunk.toString()));
+    this.child.stderr!.on("data", (chunk: Buffer) => this.output.push(chunk.toString()));
+    while (performance.now() - startedAt < timeoutMs) {
+      if (this.child.exitCode !== null) throw new Error(`${this.entry} exited with ${this.child.exitCode}: ${this.output.join("").slice(-2_000)}`);
+      const ok = await fetch(this.healthUrl).then((r) => r.ok, () => false);
+      if (ok) return performance.now() - startedAt;
+      await sleep(50);
+    }
+    throw new Error(`${this.entry} did not become healthy in ${timeoutMs} ms: ${this.output.join("").slice(-2_000)}`);
+  }
+
+  get alive(): boolean {
+    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** `kill -9`: no shutdown hooks, no goodbye frames. */
+  async kill9(): Promise<void> {
+    await this.stopWith("SIGKILL");
+  }
+
+  async stop(): Promise<void> {
+    await this.stopWith("SIGTERM");
+  }
+
+  private async stopWith(signal: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill(signal);
+    await exited;
+  }
+}
+
+/** Deterministic PRNG (mulberry32) so backoff jitter is the same on every run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
