@@ -76,14 +76,5 @@ export class AppProcess {
   }
 }
 
-/** Deterministic PRNG (mulberry32) so backoff jitter is the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded backoff jitter: the sync engine's test PRNG (mulberry32), reused rather than copied.
+export { seededRandom } from "../packages/sync-engine/test/random.js";
