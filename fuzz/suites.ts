@@ -28,6 +28,7 @@ function restSuite(backend: "sqlite" | "postgres", seed: number): FuzzSuite {
     targetInputs: backend === "sqlite" ? 2_000 : 1_000,
     skip: backend === "postgres" && !process.env.TEST_DATABASE_URL ? "TEST_DATABASE_URL is not set" : undefined,
     async setup() {
+      restCounters.byStatus.clear();
       fuzz = await startRestFuzz(backend);
     },
     async teardown() {
