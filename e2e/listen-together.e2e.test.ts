@@ -116,16 +116,19 @@ describe("listening together in real Chromium", () => {
     await signUp(b, stack.webUrl, `bob_${suffix}`, "Bob");
 
     await a.goto(`${stack.webUrl}/dashboard`);
-    roomCode = await createRoom(a, "Friday <b>night</b> mix");
+    roomCode = await createRoom(a, "Friday night mix <3");
     await waitForPlayer(a, "A joined as host", (s) => s.connection === "joined" && s.isHost, SETTLE_TIMEOUT_MS);
-    // The room name is user input: shown as text, never as markup.
-    expect(await a.textContent('[data-testid="room-name"]')).toBe("Friday <b>night</b> mix");
+    expect(await a.textContent('[data-testid="room-name"]')).toBe("Friday night mix <3");
 
     const firstPlay = a.locator('[data-testid="room-tracks"] li').filter({ hasText: "demo" }).first();
     firstTrackId = (await firstPlay.getAttribute("data-track-id")) ?? "";
     expect(firstTrackId).not.toBe("");
     await firstPlay.locator('[data-testid="play-track"]').click();
     await waitForPlayer(a, "A playing", isPlaying(firstTrackId), SETTLE_TIMEOUT_MS);
+
+    // A mistyped code lands on "Room not found", not on a room that never connects.
+    await b.goto(`${stack.webUrl}/dashboard/room/NOSUCH99`);
+    await b.locator('[data-testid="room-not-found"]').waitFor();
 
     await b.goto(`${stack.webUrl}/dashboard`);
     await b.locator(`[data-testid="public-rooms"] li[data-room-code="${roomCode}"]`).waitFor();
@@ -261,7 +264,7 @@ describe("listening together in real Chromium", () => {
       // Sign up through the API, not the form: a click on the site would count as the user's
       // activation and let Chromium start audio without the overlay.
       const signup = await contextC.request.post(`${stack.apiUrl}/auth/signup`, {
-        data: { username: `carol_${suffix}`, password: "correct horse battery", displayName: "Carol" },
+        data: { username: `carol_${suffix}`, password: "correct horse battery", displayName: "<i>Carol</i>" },
         headers: { origin: stack.webUrl },
       });
       expect(signup.status()).toBe(201);
@@ -277,6 +280,10 @@ describe("listening together in real Chromium", () => {
       await overlay.click();
       await waitForPlayer(c, "C playing after one tap", isPlaying(trackId!), SETTLE_TIMEOUT_MS);
       expect(await overlay.count()).toBe(0);
+      // Display names are user input: the host sees the literal text, not markup.
+      const carolRow = a.locator('[data-testid="participants"] li').filter({ hasText: "<i>Carol</i>" });
+      await carolRow.waitFor();
+      expect(await a.locator('[data-testid="participants"] i').count()).toBe(0);
       await contextC.close();
     } finally {
       await strict.close();

@@ -1,6 +1,6 @@
 "use client";
 
-import type { Track } from "@sync-beats/protocol";
+import type { RoomResponse, Track } from "@sync-beats/protocol";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
@@ -20,11 +20,31 @@ import { TrackPicker } from "./track-picker";
 
 const ROOM_REFRESH_MS = 10_000;
 
-export function RoomView({ code }: { code: string }) {
+/**
+ * Looks the room up while the room view (and its sync engine) starts in parallel; an unknown code
+ * replaces the view, which also stops its engine.
+ */
+export function RoomScreen({ code }: { code: string }) {
+  const api = useApi();
+  const room = useResource(() => api.room(code), ROOM_REFRESH_MS);
+  if (room.error !== null && room.data === null) {
+    return (
+      <main className="page narrow" data-testid="room-not-found">
+        <h1>Room not found</h1>
+        <p className="error" role="alert">
+          {room.error}
+        </p>
+        <Link href="/dashboard">Back to the dashboard</Link>
+      </main>
+    );
+  }
+  return <RoomView code={code} room={room.data} />;
+}
+
+function RoomView({ code, room }: { code: string; room: RoomResponse | null }) {
   const api = useApi();
   const router = useRouter();
   const { user } = useSession();
-  const room = useResource(() => api.room(code), ROOM_REFRESH_MS);
   const tracks = useResource(() => api.tracks());
   const [notice, setNotice] = useState<string | null>(null);
   const [debugOpen, setDebugOpen] = useState(false);
@@ -34,7 +54,7 @@ export function RoomView({ code }: { code: string }) {
     onError: (error) => setNotice(error.code === "NOT_HOST" ? "Only the host can control playback." : error.message),
   });
   const { snapshot } = sync;
-  const canControl = snapshot.isHost || (room.data?.room.guestsCanControl ?? false);
+  const canControl = snapshot.isHost || (room?.room.guestsCanControl ?? false);
   const library = tracks.data?.tracks ?? null;
   const currentTrackId = snapshot.track?.trackId;
   const upNext = useMemo(() => nextTrack(library ?? [], currentTrackId), [library, currentTrackId]);
@@ -89,13 +109,12 @@ export function RoomView({ code }: { code: string }) {
 
   const joined = snapshot.connection.status === "joined";
   const showUnlock = joined && snapshot.audio !== "running";
-  const notFound = room.error !== null && room.data === null;
 
   return (
     <main className="page" data-testid="room-page" data-room-code={code}>
       <div className="room-header">
         <div style={{ minWidth: 0 }}>
-          <h1 data-testid="room-name">{room.data?.room.name ?? (notFound ? "Room not found" : "Loading room…")}</h1>
+          <h1 data-testid="room-name">{room?.room.name ?? "Loading room…"}</h1>
           <div className="row muted small">
             <span>
               Code <span className="code" data-testid="room-code">{code}</span>
@@ -123,11 +142,6 @@ export function RoomView({ code }: { code: string }) {
         </div>
       </div>
 
-      {notFound && (
-        <p className="error" role="alert">
-          {room.error} <Link href="/dashboard">Back to the dashboard</Link>
-        </p>
-      )}
       {notice && (
         <p className="error" role="alert" data-testid="room-notice" onClick={() => setNotice(null)}>
           {notice}
