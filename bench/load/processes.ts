@@ -116,11 +116,13 @@ export async function startSyncProcess(options: { redisUrl: string | null; inspe
 }
 
 /** The bare `ws` broadcast server of the baseline. */
-export async function startBareProcess(): Promise<ServerProcess> {
+export async function startBareProcess(options: { inspect: boolean }): Promise<ServerProcess> {
   const port = await freePort();
+  const inspectPort = options.inspect ? await freePort() : null;
   const env = { ...process.env, PORT: String(port) };
-  const child = track(spawn(process.execPath, [...TSX, "bench/load/bare-ws-server.ts"], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] }));
-  const server = serverProcess(child, port, null);
+  const inspectArgs = inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [];
+  const child = track(spawn(process.execPath, [...inspectArgs, ...TSX, "bench/load/bare-ws-server.ts"], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] }));
+  const server = serverProcess(child, port, inspectPort);
   await waitUntil("bare ws server", child, async () => server.output().includes("listening"), server.output);
   return server;
 }

@@ -111,7 +111,11 @@ function healthLines(results: ScenarioResult[]): string[] {
       const errors = Object.entries(phase.errors).map(([key, count]) => `${key}×${count}`).join(", ") || "none";
       return `${name}: missing receipts ${phase.missingReceipts}, RESYNC ${phase.resyncs}, errors ${errors}, generators ${phase.generatorCpuPercent} % CPU (lag p99 ${phase.generatorLagP99Ms.toFixed(1)} ms), server CPU ${cores(phase.serverCpuPercent)}`;
     });
-    return `- ${label(result)}: connect ${number(result.connect.opened)} ok / ${result.connect.failed} failed in ${result.connect.seconds} s; ${parts.join("; ")}`;
+    const { connect } = result;
+    return (
+      `- ${label(result)}: connect ${number(connect.opened)} ok / ${connect.failed} failed in ${connect.seconds} s ` +
+      `(server CPU ${number(connect.serverCpuMicrosPerConnection)} µs per connect+join); ${parts.join("; ")}`
+    );
   });
 }
 
@@ -140,7 +144,10 @@ export function render(results: ScenarioResult[], options: BenchOptions, load: {
   lines.push("", "Health:", ...healthLines(results), "");
   const profiled = results.filter((result) => result.profiles.steady || result.profiles.saturate);
   if (profiled.length > 0) {
-    lines.push("CPU profile of the (first) sync process, self time:");
+    lines.push(
+      "CPU profile of the (first) server process, self time (wall-clock samples: on a starved machine, time spent",
+      "waiting for a CPU is charged to where the thread resumes, mostly syscalls such as writev):",
+    );
     for (const result of profiled) {
       if (result.profiles.steady) lines.push(...profileLines(label(result), "steady", result.profiles.steady));
       if (result.profiles.saturate) lines.push(...profileLines(label(result), "saturation", result.profiles.saturate));

@@ -24,7 +24,8 @@ import {
 } from "./processes.js";
 import { type ProfileSummary, startProfiler, summarise } from "./profile.js";
 
-const CONNECT_TIMEOUT_MS = 180_000;
+/** The connect phase may take this long per client (a starved machine connects slowly). */
+const CONNECT_MS_PER_CLIENT = 20;
 const STEP_TIMEOUT_MS = 45_000;
 
 type Latency = ReturnType<Histogram["summaryMs"]>;
@@ -66,7 +67,14 @@ export interface ScenarioResult {
   nodes: number;
   clients: number;
   rooms: number;
-  connect: { opened: number; failed: number; seconds: number; perSecond: number };
+  connect: {
+    opened: number;
+    failed: number;
+    seconds: number;
+    perSecond: number;
+    /** Server CPU time (all nodes) per connection opened and joined: contention-robust. */
+    serverCpuMicrosPerConnection: number;
+  };
   rssPerIdleConnectionKb: number;
   steady: PhaseResult;
   saturate: PhaseResult;
@@ -224,13 +232,15 @@ async function profilePhase(context: Context, phase: Exclude<Phase, "quiet">, op
 export async function runScenario(name: ScenarioName, options: BenchOptions, redisUrl: string | null, stamp: string): Promise<ScenarioResult> {
   const sync = name !== "baseline";
   const nodes = name === "cluster" ? 2 : 1;
-  const profile = sync && options.profile;
+  // The baseline is profiled too: the two profiles side by side show where the sync server's
+  // extra time per frame goes.
+  const profile = options.profile;
   const prefix = `L${randomBytes(3).toString("hex").toUpperCase().slice(0, 3)}`;
   const servers: ServerProcess[] = [];
   const generators: Generator[] = [];
   try {
     for (let node = 0; node < nodes; node++) {
-      servers.push(sync ? await startSyncProcess({ redisUrl: name === "cluster" ? redisUrl : null, inspect: profile }) : await startBareProcess());
+      servers.push(sync ? await startSyncProcess({ redisUrl: name === "cluster" ? redisUrl : null, inspect: profile }) : await startBareProcess({ inspect: profile }));
     }
     await sleep(1_000);
     const rssBefore = servers.map((server) => sampleProc(server.pid).rssKb);
@@ -251,7 +261,10 @@ export async function runScenario(name: ScenarioName, options: BenchOptions, red
       };
       generator.send({ type: "configure", config });
     });
-    const connected = await everyGenerator(generators, { type: "connect" }, "connected", CONNECT_TIMEOUT_MS);
+    const connectCpuBefore = servers.map((server) => sampleProc(server.pid).cpuSeconds);
+    const connectTimeoutMs = Math.max(120_000, options.clients * CONNECT_MS_PER_CLIENT);
+    const connected = await everyGenerator(generators, { type: "connect" }, "connected", connectTimeoutMs);
+    const connectCpuSeconds = servers.reduce((total, server, index) => total + sampleProc(server.pid).cpuSeconds - connectCpuBefore[index]!, 0);
     const opened = connected.reduce((total, reply) => total + reply.opened, 0);
     const connectSeconds = Math.max(...connected.map((reply) => reply.seconds));
     await sleep(2_000);
@@ -280,7 +293,13 @@ export async function runScenario(name: ScenarioName, options: BenchOptions, red
       nodes,
       clients: options.clients,
       rooms: options.rooms,
-      connect: { opened, failed: connected.reduce((total, reply) => total + reply.failed, 0), seconds: Math.round(connectSeconds * 100) / 100, perSecond: Math.round(opened / connectSeconds) },
+      connect: {
+        opened,
+        failed: connected.reduce((total, reply) => total + reply.failed, 0),
+        seconds: Math.round(connectSeconds * 100) / 100,
+        perSecond: Math.round(opened / connectSeconds),
+        serverCpuMicrosPerConnection: Math.round((connectCpuSeconds * 1e6) / Math.max(1, opened)),
+      },
       rssPerIdleConnectionKb: Math.round((10 * rssGrowthKb) / Math.max(1, opened)) / 10,
       steady,
       saturate,
