@@ -51,6 +51,8 @@ export class LiveStats {
   framesReceived = 0;
   /** Command receipts that arrived while this phase ran (its throughput). */
   receipts = 0;
+  /** Receipts of this phase's commands that came after the command's effect instant. */
+  lateReceipts = 0;
   framesSent = 0;
   pongs = 0;
   resyncs = 0;

@@ -84,6 +84,8 @@ function onSeek(client: Client, seekPositionMs: number, atServerMs: number): voi
   if (!command) return;
   const micros = Number(process.hrtime.bigint() - command.sentAt) / 1000;
   (client.crossNode ? command.stats.crossNode : command.stats.sameNode).record(micros);
+  // Arriving after the instant it takes effect, a command makes the client jump (audibly).
+  if (atServerMs < Date.now()) command.stats.lateReceipts++;
   if (!command.seen) {
     command.seen = true;
     addAnchor(room, { atServerMs, positionMs: seekPositionMs });
@@ -247,6 +249,7 @@ async function report(): Promise<PhaseStats> {
     missingReceipts,
     framesReceived: stats.framesReceived,
     receipts: stats.receipts,
+    lateReceipts: stats.lateReceipts,
     framesSent: stats.framesSent,
     pongs: stats.pongs,
     resyncs: stats.resyncs,

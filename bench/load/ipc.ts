@@ -46,6 +46,8 @@ export interface PhaseStats {
   framesReceived: number;
   /** Command receipts (fan-out frames) that arrived while the phase ran. */
   receipts: number;
+  /** Receipts that arrived after the command's `atServerMs`: the client had to jump. */
+  lateReceipts: number;
   framesSent: number;
   pongs: number;
   resyncs: number;

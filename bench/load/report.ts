@@ -109,7 +109,7 @@ function healthLines(results: ScenarioResult[]): string[] {
     const phases = { steady: result.steady, saturate: result.saturate };
     const parts = Object.entries(phases).map(([name, phase]) => {
       const errors = Object.entries(phase.errors).map(([key, count]) => `${key}×${count}`).join(", ") || "none";
-      return `${name}: missing receipts ${phase.missingReceipts}, RESYNC ${phase.resyncs}, errors ${errors}, generators ${phase.generatorCpuPercent} % CPU (lag p99 ${phase.generatorLagP99Ms.toFixed(1)} ms), server CPU ${cores(phase.serverCpuPercent)}`;
+      return `${name}: missing receipts ${phase.missingReceipts}, late (after the effect instant) ${phase.lateReceiptsPercent} %, RESYNC ${phase.resyncs}, errors ${errors}, generators ${phase.generatorCpuPercent} % CPU (lag p99 ${phase.generatorLagP99Ms.toFixed(1)} ms), server CPU ${cores(phase.serverCpuPercent)}`;
     });
     const { connect } = result;
     return (

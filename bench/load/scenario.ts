@@ -41,6 +41,8 @@ export interface PhaseResult {
   sameNode: Latency;
   crossNode: Latency;
   missingReceipts: number;
+  /** % of receipts that came after the command's effect instant (server lead too short). */
+  lateReceiptsPercent: number;
   resyncs: number;
   errors: Record<string, number>;
   /** Per server process, % of one core. */
@@ -199,6 +201,7 @@ async function runPhase(context: Context, phase: Exclude<Phase, "quiet">, second
     sameNode: merge(reports, (report) => [report.sameNode]).summaryMs(),
     crossNode: merge(reports, (report) => [report.crossNode]).summaryMs(),
     missingReceipts: sum((report) => report.missingReceipts),
+    lateReceiptsPercent: Math.round((1000 * sum((report) => report.lateReceipts)) / Math.max(1, sum((report) => report.sameNode.count + report.crossNode.count))) / 10,
     resyncs: sum((report) => report.resyncs),
     errors,
     serverCpuPercent: servers.map((_, index) => Math.round(cpuPercent(serverBefore[index]!, serverAfter[index]!))),
