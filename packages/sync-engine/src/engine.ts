@@ -1,7 +1,7 @@
 import { parseServerMessage, type ClientMessage, type ServerMessage } from "@sync-beats/protocol";
 import { ClockEstimator, serverTimeAt } from "./clock-estimator.js";
 import { Connection } from "./connection.js";
-import { Player } from "./player.js";
+import { MIN_SAMPLES_TO_START, Player } from "./player.js";
 import { buildSnapshot, INITIAL_SNAPSHOT, nextRoom } from "./snapshot.js";
 import { createSystemClock } from "./system-clock.js";
 import { applyTimelineMessage, EMPTY_TIMELINE, pruneTimeline, stateAt, type Timeline, type TimelineMessage } from "./timeline.js";
@@ -148,10 +148,9 @@ class Engine implements SyncEngine {
   private dispatch(message: ServerMessage, receivedAt: number): void {
     switch (message.type) {
       case "time_pong": {
-        const first = this.estimator.estimate() === null;
-        this.estimator.add({ t0: message.t0, t1: message.t1, t2: message.t2, t3: receivedAt });
-        // The first estimate unblocks anything that waited for the clock (a PLAY_SYNC on join).
-        if (first) this.player?.reconcile();
+        const samples = this.estimator.add({ t0: message.t0, t1: message.t1, t2: message.t2, t3: receivedAt })?.samples ?? 0;
+        // An estimate good enough to start on unblocks what waited for it (a PLAY_SYNC on join).
+        if (samples <= MIN_SAMPLES_TO_START) this.player?.reconcile();
         return this.emit();
       }
       case "joined":

@@ -49,16 +49,17 @@ describe("engine: playback on the audio clock", () => {
     expect(snap.track).toMatchObject(TRACK);
   });
 
-  it("[PB12] a PLAY_SYNC that arrives before the first pong starts as soon as the clock is known", async () => {
+  it("[PB12] a PLAY_SYNC that arrives before the first pongs starts as soon as the clock estimate has 5 samples", async () => {
     const h = harness();
     h.engine.connect();
     await h.clock.advance(100); // socket open and credentials take a moment
     const socket = await h.join(true, 0);
     const s0 = h.serverNow();
     h.deliver(socket, { type: "PLAY_SYNC", ...TRACK, positionMs: 1_000, atServerMs: s0, isPaused: false });
-    await h.clock.advance(30); // the first pong lands at +10 ms; the next control tick is 150 ms away
+    await h.clock.advance(405); // the fifth pong lands at +410 ms
+    expect(h.audio.starts).toHaveLength(0);
+    await h.clock.advance(10); // the next control tick is 85 ms away
     expect(h.audio.starts).toHaveLength(1);
-    // Started on a 4-pair audio fit and a one-ping clock; the fits then tighten.
     await h.clock.advance(100);
     expect(Math.abs(trueError(h, 1_000, s0))).toBeLessThan(1.5);
     expect(await maxErrorOver(h, 3_000, 1_000, s0)).toBeLessThan(1.5);
@@ -77,6 +78,16 @@ describe("engine: playback on the audio clock", () => {
     expect(await maxErrorOver(h, 3_000, 20_000, s0)).toBeLessThan(0.5);
     expect(h.audio.starts).toHaveLength(1);
     expect(h.engine.getSnapshot().stats.hardSeeks).toBe(0);
+  });
+
+  it("[PB14] while the clock estimate is young (first ~10 s), errors past 10 ms re-seek instead of slewing", async () => {
+    const h = harness();
+    const { socket, s0 } = await joinedAndPlaying(h);
+    const at = h.serverNow();
+    h.deliver(socket, { type: "RESYNC", correctPosMs: 20_000 + (at - s0) + 20, atServerMs: at, driftMs: -20 });
+    await h.clock.advance(300);
+    expect(h.engine.getSnapshot().stats.hardSeeks).toBe(1);
+    expect(Math.abs(trueError(h, 20_020, s0))).toBeLessThan(1);
   });
 
   it("[PB2] PLAY starts at its server instant, converted through the clock estimate", async () => {
@@ -145,7 +156,7 @@ describe("engine: playback on the audio clock", () => {
   it("[PB5] RESYNC: a small correction is slewed by rate, a large one re-seeks", async () => {
     const h = harness();
     const { socket, s0 } = await joinedAndPlaying(h);
-    await h.clock.advance(2_000);
+    await h.clock.advance(12_000); // a mature clock estimate (see PB14 for a young one)
     const at = h.serverNow();
     h.deliver(socket, { type: "RESYNC", correctPosMs: 20_000 + (at - s0) + 20, atServerMs: at, driftMs: -20 });
     await h.clock.advance(300);

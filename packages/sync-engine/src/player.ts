@@ -15,6 +15,15 @@ import type { AudioOutput, Clock, DriftPoint, SyncAlgorithm } from "./types.js";
 export const START_LEAD_S = 0.05;
 /** Transitions this close (context seconds) are scheduled on the audio clock in advance. */
 export const SCHEDULE_HORIZON_S = 1.5;
+/** The first start waits for this many clock samples (0.4 s of the burst): a one-ping start is ms off. */
+export const MIN_SAMPLES_TO_START = 5;
+/**
+ * While the clock estimate is young (fewer samples than this, about the first 10 s), its
+ * corrections can be several ms and slewing them at 0.5 % would take seconds: errors beyond
+ * {@link YOUNG_HARD_SEEK_MS} are re-seeked instead, right after the listener started hearing.
+ */
+export const YOUNG_ESTIMATE_SAMPLES = 60;
+export const YOUNG_HARD_SEEK_MS = 10;
 /** Drift measurements kept for the debug chart. */
 export const DRIFT_HISTORY_MS = 60_000;
 
@@ -109,8 +118,10 @@ export class Player {
   /** The conversion for this instant, or null while a clock is unknown or audio is not running. */
   bridge(): ClockBridge | null {
     const { audio, algorithm, clock } = this.deps;
-    if (audio.getState() !== "running") return null;
-    return makeClockBridge(algorithm, this.deps.clockEstimate(), this.map, audio, clock, this.offsetMs);
+    const estimate = this.deps.clockEstimate();
+    if (audio.getState() !== "running" || !estimate) return null;
+    if (algorithm === "precise" && estimate.samples < MIN_SAMPLES_TO_START) return null;
+    return makeClockBridge(algorithm, estimate, this.map, audio, clock, this.offsetMs);
   }
 
   /**
@@ -182,7 +193,13 @@ export class Player {
     const localNow = this.deps.clock.now();
     const dtS = this.lastControlMs === null ? 0 : (localNow - this.lastControlMs) / 1000;
     this.lastControlMs = localNow;
-    const options = this.deps.algorithm === "naive" ? NAIVE_DRIFT_CONTROL : DEFAULT_DRIFT_CONTROL;
+    const young = (this.deps.clockEstimate()?.samples ?? 0) < YOUNG_ESTIMATE_SAMPLES;
+    const options =
+      this.deps.algorithm === "naive"
+        ? NAIVE_DRIFT_CONTROL
+        : young
+          ? { ...DEFAULT_DRIFT_CONTROL, hardSeekMs: YOUNG_HARD_SEEK_MS }
+          : DEFAULT_DRIFT_CONTROL;
     const step = stepDriftController(this.drift, errorMs, dtS, this.deps.algorithm === "naive" ? 1 : bridge.baseRate, options);
     this.drift = step.state;
     this.driftMs = errorMs;
