@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { connect, createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { AppProcess, freePort, type ScenarioResult, sleep } from "./lib.js";
+import { AppProcess, cuttableProxy, freePort, type ScenarioResult, sleep } from "./lib.js";
 
 const WEB_ORIGIN = "http://localhost:3000";
 
@@ -81,31 +80,6 @@ export async function apiRestart(databaseUrl: string | undefined): Promise<Scena
     await db?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-/** A TCP proxy to PostgreSQL that the scenario can cut and restore, killing live connections. */
-function cuttableProxy(targetPort: number) {
-  const sockets = new Set<Socket>();
-  let server: Server | null = null;
-  return {
-    async open(port: number) {
-      server = createServer((client) => {
-        const upstream = connect(targetPort, "127.0.0.1");
-        for (const socket of [client, upstream]) {
-          sockets.add(socket);
-          socket.on("close", () => sockets.delete(socket));
-          socket.on("error", () => {});
-        }
-        client.pipe(upstream).pipe(client);
-      });
-      await new Promise<void>((r) => server!.listen(port, "127.0.0.1", r));
-    },
-    async cut() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
-      server = null;
-    },
-  };
 }
 
 /**

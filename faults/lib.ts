@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
+import { connect, createServer, type Server, type Socket } from "node:net";
 import { resolve } from "node:path";
 
 /** The repository root (scenarios spawn the apps' own entry points from it). */
@@ -74,6 +74,31 @@ export class AppProcess {
     child.kill(signal);
     await exited;
   }
+}
+
+/** A TCP proxy to a local service (PostgreSQL, Redis) that a scenario cuts and restores, killing live connections. */
+export function cuttableProxy(targetPort: number) {
+  const sockets = new Set<Socket>();
+  let server: Server | null = null;
+  return {
+    async open(port: number) {
+      server = createServer((client) => {
+        const upstream = connect(targetPort, "127.0.0.1");
+        for (const socket of [client, upstream]) {
+          sockets.add(socket);
+          socket.on("close", () => sockets.delete(socket));
+          socket.on("error", () => {});
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      await new Promise<void>((r) => server!.listen(port, "127.0.0.1", r));
+    },
+    async cut() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+      server = null;
+    },
+  };
 }
 
 // Seeded backoff jitter: the sync engine's test PRNG (mulberry32), reused rather than copied.
