@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { convergeTime, errorSeries, interClientOffsets, jumpLatenessMs, positionAt, type RenderedTrack } from "./analysis.js";
+import { convergeTime, errorSeries, interClientOffsets, jumpLatenessMs, positionAt, renderedTrack, type RenderedTrack } from "./analysis.js";
+import { encodeTimecode } from "./timecode.js";
 
 /** A client heard at bench times `t` playing `position(t)`, one record per 2.9 ms quantum. */
 function track(fromMs: number, toMs: number, position: (t: number) => number): RenderedTrack {
@@ -49,5 +50,16 @@ describe("analysis", () => {
     const late = track(1000, 5000, onTime(2));
     expect(jumpLatenessMs(late, 3000, 10_000, 1000)).toBeCloseTo(2, 6);
     expect(jumpLatenessMs(track(1000, 5000, (t) => t - 1000), 3000, 10_000, 1000)).toBeNull();
+  });
+
+  it("skips the one interpolated sample where a source starts between frames", () => {
+    const stamps: number[] = [];
+    for (let i = 0; i < 200; i += 1) stamps.push(0.1 + i * 0.01, 500 + (0.1 + i * 0.01) * 1000);
+    // Frames 0..255 play track frames 1000..; at frame 256 a re-seek starts at track frame 44100
+    // (1 s), its first sample half-way from zero.
+    const records = [0, encodeTimecode(1000), 128, encodeTimecode(1128), 256, encodeTimecode(44_100) / 2, 257, encodeTimecode(44_101)];
+    const track = renderedTrack({ realTimeOrigin: 0, shiftMs: 0, sampleRate: 44_100, records, stamps, baseLatency: 0, outputLatency: 0 }, 0)!;
+    expect(track.atMs).toHaveLength(3);
+    expect(track.positionMs[2]).toBeCloseTo(1000 + 1000 / 44_100, 6);
   });
 });

@@ -38,16 +38,21 @@ export function renderedTrack(tap: TapData, benchMinusPageMs: number): RenderedT
   }
   const segments = segmentedFit(xs, ys, 1000);
   if (segments.length === 0) return null;
-  const count = Math.floor(tap.records.length / 2);
-  const atMs = new Float64Array(count);
-  const positionMs = new Float64Array(count);
-  for (let i = 0; i < count; i += 1) {
+  const total = Math.floor(tap.records.length / 2);
+  const times: number[] = [];
+  const positions: number[] = [];
+  for (let i = 0; i < total; i += 1) {
     const frame = tap.records[2 * i]!;
     const value = tap.records[2 * i + 1]!;
+    // A one-sample segment is a source starting between frames (its first sample interpolates
+    // from zero, which decodes as 47.55 s): not a position, skip it.
+    if (!Number.isNaN(value) && i + 1 < total && tap.records[2 * i + 2] === frame + 1) continue;
     const contextTime = frame / tap.sampleRate;
-    atMs[i] = tap.realTimeOrigin + benchMinusPageMs + evalFit(segmentAt(segments, contextTime)!.fit, contextTime);
-    positionMs[i] = Number.isNaN(value) ? Number.NaN : decodeTimecodeMs(value);
+    times.push(tap.realTimeOrigin + benchMinusPageMs + evalFit(segmentAt(segments, contextTime)!.fit, contextTime));
+    positions.push(Number.isNaN(value) ? Number.NaN : decodeTimecodeMs(value));
   }
+  const atMs = Float64Array.from(times);
+  const positionMs = Float64Array.from(positions);
   return { atMs, positionMs, segments, stampCount: xs.length, residualP99Ms: Math.max(...segments.map((s) => s.fit.residualP99)) };
 }
 

@@ -45,6 +45,8 @@ export const CONVERGE_THRESHOLD_MS = 3;
 export const CONVERGE_HOLD_MS = 2000;
 const GRID_MS = 5;
 const SEEK_TO_MS = 30_000;
+/** Excluded before the seek instant as well (ms): covers clients that jump early by their clock error. */
+const SEEK_GUARD_MS = 50;
 
 export interface ClientResult {
   readonly client: number;
@@ -169,15 +171,17 @@ export async function runScenario(
     const series = errorSeries(tracks, events, playAtMs, endMs, GRID_MS);
     const fromMs = lastJoinMs + options.warmupMs;
     const settledMs = seekAtMs + options.seekSettleMs;
-    const beforeSeek = interClientOffsets(series, fromMs, seekAtMs);
+    // A client that jumps 0.2 ms early is 19 s "off" at a grid instant just before the seek.
+    const seekGuardMs = seekAtMs - SEEK_GUARD_MS;
+    const beforeSeek = interClientOffsets(series, fromMs, seekGuardMs);
     const afterSeek = interClientOffsets(series, settledMs, endMs);
     const inter = { offsetsMs: [...beforeSeek.offsetsMs, ...afterSeek.offsetsMs], missing: beforeSeek.missing + afterSeek.missing };
-    const inWindow = (g: number) => series.gridMs[g]! >= fromMs && (series.gridMs[g]! < seekAtMs || series.gridMs[g]! >= settledMs);
+    const inWindow = (g: number) => series.gridMs[g]! >= fromMs && (series.gridMs[g]! < seekGuardMs || series.gridMs[g]! >= settledMs);
     const limits = clients.map((_, i) => scenario.limitMs(i));
     const plot = plotSeries(series, playAtMs, 50);
     const clientResults = clients.map((client, i): ClientResult => {
       const report = reports[i]!;
-      const before = absErrors(series, i, fromMs, seekAtMs);
+      const before = absErrors(series, i, fromMs, seekGuardMs);
       const after = absErrors(series, i, settledMs, endMs);
       const errors = { values: [...before.values, ...after.values], missing: before.missing + after.missing };
       const signed = Array.from(series.errorsMs[i]!).filter((e, g) => !Number.isNaN(e) && inWindow(g));
@@ -187,7 +191,7 @@ export async function runScenario(
       const trueServerMinusLocal = host.serverMinusBenchMs + taps[i]!.realTimeOrigin + client.benchMinusPageMs;
       const windowHistory = report.history.filter((h) => {
         const at = h.atMs + client.benchMinusPageMs;
-        return at >= fromMs && (at < seekAtMs || at >= settledMs) && at <= endMs;
+        return at >= fromMs && (at < seekGuardMs || at >= settledMs) && at <= endMs;
       });
       const clockErrors = windowHistory.flatMap((h) => (h.serverOffsetMs === null ? [] : [h.serverOffsetMs - trueServerMinusLocal]));
       const drifts = windowHistory.flatMap((h) => (h.driftMs === null ? [] : [h.driftMs]));
@@ -208,7 +212,7 @@ export async function runScenario(
         clockErrorMs: clockErrors.length ? quantile(clockErrors, 0.5) : null,
         engineDriftMs: drifts.length ? quantile(drifts, 0.5) : null,
         observedAsymmetryMs: (Math.min(...proxy.up.delaysMs) - Math.min(...proxy.down.delaysMs)) / 2,
-        convergeAfterJoinMs: joinAt === null ? null : convergeTime(series, i, joinAt, seekAtMs, threshold, CONVERGE_HOLD_MS),
+        convergeAfterJoinMs: joinAt === null ? null : convergeTime(series, i, joinAt, seekGuardMs, threshold, CONVERGE_HOLD_MS),
         convergeAfterSeekMs: convergeTime(series, i, seekAtMs, endMs, threshold, CONVERGE_HOLD_MS),
         seekJumpMs: jumpLatenessMs(tracks[i]!, seekAtMs, seek.positionMs, options.seekSettleMs),
         hardSeeks: report.stats?.hardSeeks ?? null,
