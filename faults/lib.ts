@@ -36,7 +36,7 @@ export class AppProcess {
     readonly healthUrl: string,
   ) {}
 
-  async start(timeoutMs = 20_000): Promise<number> {
+  async start(timeoutMs = 60_000): Promise<number> {
     const startedAt = performance.now();
     this.child = spawn(process.execPath, ["--import", "tsx", resolve(ROOT, this.entry)], {
       cwd: ROOT,
