@@ -90,6 +90,18 @@ describe("engine: playback on the audio clock", () => {
     expect(Math.abs(trueError(h, 20_020, s0))).toBeLessThan(1);
   });
 
+  it("[PB15] young-estimate re-seeks are 3 s apart: a second jump soon after is slewed", async () => {
+    const h = harness();
+    const { socket, s0 } = await joinedAndPlaying(h);
+    for (const extra of [20, 40]) {
+      const at = h.serverNow();
+      h.deliver(socket, { type: "RESYNC", correctPosMs: 20_000 + (at - s0) + extra, atServerMs: at, driftMs: -20 });
+      await h.clock.advance(1_000);
+    }
+    expect(h.engine.getSnapshot().stats.hardSeeks).toBe(1);
+    expect(h.engine.getSnapshot().stats.playbackRate).toBeGreaterThan(1.003);
+  });
+
   it("[PB2] PLAY starts at its server instant, converted through the clock estimate", async () => {
     const h = harness({ server: { offsetMs: 1.7e12 + 123.456, skew: 50e-6 } });
     h.engine.connect();

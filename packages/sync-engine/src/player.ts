@@ -24,6 +24,8 @@ export const MIN_SAMPLES_TO_START = 5;
  */
 export const YOUNG_ESTIMATE_SAMPLES = 60;
 export const YOUNG_HARD_SEEK_MS = 10;
+/** Young-estimate re-seeks are at least this far apart (an estimate still moving is not chased). */
+export const YOUNG_SEEK_COOLDOWN_MS = 3_000;
 /** Drift measurements kept for the debug chart. */
 export const DRIFT_HISTORY_MS = 60_000;
 
@@ -70,6 +72,7 @@ export class Player {
   private history: DriftPoint[] = [];
   private readonly loads = new Map<string, "loading" | "ready" | "failed">();
   private offsetMs = 0;
+  private lastSeekMs = -Infinity;
 
   constructor(private readonly deps: PlayerDeps) {}
 
@@ -161,6 +164,7 @@ export class Player {
       if (this.issued?.kind === "stop" && this.issued.anchor === anchor) return;
       audio.stop(when);
       this.issued = { kind: "stop", anchor };
+      this.driftMs = null;
       return;
     }
     const url = anchor.track.audioUrl;
@@ -193,7 +197,8 @@ export class Player {
     const localNow = this.deps.clock.now();
     const dtS = this.lastControlMs === null ? 0 : (localNow - this.lastControlMs) / 1000;
     this.lastControlMs = localNow;
-    const young = (this.deps.clockEstimate()?.samples ?? 0) < YOUNG_ESTIMATE_SAMPLES;
+    const young =
+      (this.deps.clockEstimate()?.samples ?? 0) < YOUNG_ESTIMATE_SAMPLES && localNow - this.lastSeekMs >= YOUNG_SEEK_COOLDOWN_MS;
     const options =
       this.deps.algorithm === "naive"
         ? NAIVE_DRIFT_CONTROL
@@ -205,6 +210,7 @@ export class Player {
     this.driftMs = errorMs;
     this.history = [...this.history.filter((p) => p.atMs > localNow - DRIFT_HISTORY_MS), { atMs: localNow, driftMs: errorMs }];
     if (step.action.kind === "seek") {
+      this.lastSeekMs = localNow;
       const when = now + START_LEAD_S;
       this.rate = step.action.rate;
       this.deps.audio.start(state.track.audioUrl, when, positionFromAnchor(state.anchor, bridge.serverAt(when)), this.rate);
