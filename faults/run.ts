@@ -4,6 +4,7 @@
  */
 import type { ScenarioResult } from "./lib.js";
 import { apiRestart, databaseOutage } from "./api.js";
+import { networkDrop } from "./network-drop.js";
 import { redisOutage } from "./redis-down.js";
 import { syncKill9 } from "./sync-kill9.js";
 
@@ -16,12 +17,13 @@ const scenarios: (() => Promise<ScenarioResult>)[] = [
   TEST_DATABASE_URL ? () => apiRestart(TEST_DATABASE_URL) : skipped("API kill -9 and restart keeps sessions (postgres)", "TEST_DATABASE_URL is not set"),
   () => databaseOutage(TEST_DATABASE_URL),
   () => redisOutage(TEST_REDIS_URL),
+  () => networkDrop(),
 ];
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
 
 const results: ScenarioResult[] = [];
 for (const [index, scenario] of scenarios.entries()) {
-  if (only && !["sync", "sync", "api", "api", "db", "redis"][index]!.startsWith(only)) continue;
+  if (only && !["sync", "sync", "api", "api", "db", "redis", "drop"][index]!.startsWith(only)) continue;
   const result = await scenario();
   results.push(result);
   console.log(`${result.outcome === "fail" ? "✗" : result.outcome === "skipped" ? "-" : "✓"} ${result.name}: ${result.outcome}`);
