@@ -1,3 +1,4 @@
+import { availableParallelism, loadavg } from "node:os";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it as vitestIt } from "vitest";
 import {
@@ -22,8 +23,12 @@ import { sineWav } from "./harness/wav.js";
  * state the previous one left.
  */
 
-/** "B is playing within 2 s": the issue's functional requirement, measured from the command. */
-const PLAY_DEADLINE_MS = 2_000;
+/**
+ * "B is playing within 2 s": the issue's functional requirement, measured from the command. It
+ * assumes a machine that is not oversubscribed (at a load average of 30 on 2 cores it measured
+ * 2.1-2.9 s); E2E_PLAY_DEADLINE_MS overrides it for such runs.
+ */
+const PLAY_DEADLINE_MS = Number(process.env.E2E_PLAY_DEADLINE_MS ?? 2_000);
 /** Both pages read their rendered position against one wall clock; reads are ~10 ms quantised. */
 const SAME_INSTANT_TOLERANCE_MS = 80;
 const SETTLE_TIMEOUT_MS = 15_000;
@@ -138,7 +143,9 @@ describe("listening together in real Chromium", () => {
     const joined = await waitForPlayer(b, "B playing after join", isPlaying(firstTrackId), SETTLE_TIMEOUT_MS);
     const elapsed = Date.now() - joinStarted;
     console.log(`[e2e] B playing ${elapsed} ms after pressing Join (position ${joined.positionMs.toFixed(0)} ms)`);
-    expect(elapsed).toBeLessThanOrEqual(PLAY_DEADLINE_MS);
+    expect(elapsed, `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`).toBeLessThanOrEqual(
+      PLAY_DEADLINE_MS,
+    );
     expect(joined.isHost).toBe(false);
 
     await expectInSync("after join");
@@ -261,6 +268,33 @@ describe("listening together in real Chromium", () => {
     const strict = await launchChromium({ autoplay: false });
     try {
       const contextC = await strict.newContext({ viewport: { width: 390, height: 844 } });
+      // Headless Chromium's autoplay heuristics sometimes let audio start anyway (and Playwright's
+      // evaluate() counts as user activation), so give the page iOS's rule outright: an
+      // AudioContext runs only once resumed after a real click or tap on the page.
+      await contextC.addInitScript(() => {
+        let tapped = false;
+        const onTap = (event: Event) => {
+          if (event.isTrusted) tapped = true;
+        };
+        window.addEventListener("pointerdown", onTap, true);
+        window.addEventListener("click", onTap, true);
+        const Native = window.AudioContext;
+        window.AudioContext = class extends Native {
+          #allowed = false;
+          constructor(options?: AudioContextOptions) {
+            super(options);
+            // Whenever it starts running without a tap having allowed it, stop it again.
+            this.addEventListener("statechange", () => {
+              if (this.state === "running" && !this.#allowed) void super.suspend();
+            });
+            void super.suspend();
+          }
+          override resume(): Promise<void> {
+            if (tapped) this.#allowed = true;
+            return this.#allowed ? super.resume() : Promise.resolve();
+          }
+        };
+      });
       // Sign up through the API, not the form: a click on the site would count as the user's
       // activation and let Chromium start audio without the overlay.
       const signup = await contextC.request.post(`${stack.apiUrl}/auth/signup`, {
@@ -273,7 +307,9 @@ describe("listening together in real Chromium", () => {
       recordConsole(c, "listen-c");
       await c.goto(`${stack.webUrl}/dashboard/room/${roomCode}`);
       const overlay = c.locator('[data-testid="unlock-audio"]');
-      await overlay.waitFor();
+      await overlay.waitFor().catch(async (error: unknown) => {
+        throw new Error(`no overlay; C's player: ${JSON.stringify(await readPlayer(c))}`, { cause: error });
+      });
       const { trackId } = (await readPlayer(a))!;
       expect((await readPlayer(c))?.renderedMs).toBeNull();
       await screenshot(c, "05-autoplay-blocked-overlay");
