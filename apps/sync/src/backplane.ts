@@ -53,5 +53,7 @@ export interface Backplane {
   /** Removes a connection; returns those left, oldest first. */
   leave(roomCode: string, entryId: string): Promise<PresenceEntry[]>;
   presence(roomCode: string): Promise<PresenceEntry[]>;
+  /** Records `key` for `ttlMs`; false when it is already recorded (on any node). */
+  claimOnce(key: string, ttlMs: number): Promise<boolean>;
   close(): Promise<void>;
 }

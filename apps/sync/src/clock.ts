@@ -7,6 +7,11 @@ export type Disposer = () => void;
  */
 export interface Clock {
   now(): number;
+  /**
+   * The wall clock, for comparing with instants other machines stamped with theirs (ticket
+   * expiry). Not for the timeline: a VM's wall clock may step by seconds.
+   */
+  wallNow(): number;
   setTimeout(callback: () => void, delayMs: number): Disposer;
   setInterval(callback: () => void, periodMs: number): Disposer;
 }
@@ -17,6 +22,7 @@ export interface Clock {
  */
 export const systemClock: Clock = {
   now: () => performance.timeOrigin + performance.now(),
+  wallNow: () => Date.now(),
   setTimeout(callback, delayMs) {
     const handle = setTimeout(callback, delayMs);
     return () => clearTimeout(handle);

@@ -120,6 +120,15 @@ describe("ticket identity", () => {
     expect(replay.socket.closed?.code).toBe(CloseCode.UNAUTHORIZED);
   });
 
+  it("[SS29][B8] guests already in a host-less room hear host_changed when the host arrives", async () => {
+    const harness = ticketHarness();
+    const guest = await joinWith(harness, signTicket({ ...claims, userId: "bob", role: "guest", canControl: false }, secret, harness.clock.now()));
+    expect(guest.socket.last("joined").hostId).toBeNull();
+    const host = await joinWith(harness, signTicket(claims, secret, harness.clock.now()));
+    expect(guest.socket.last("host_changed")).toEqual({ type: "host_changed", hostId: "alice" });
+    expect(host.socket.last("joined")).toMatchObject({ isHost: true, hostId: "alice" });
+  });
+
   it("[SS28] with tickets, a guest alone in a room does not become host", async () => {
     const harness = ticketHarness();
     const guest = await joinWith(harness, signTicket({ ...claims, role: "guest", canControl: false }, secret, harness.clock.now()));

@@ -11,7 +11,7 @@ import type { Logger } from "pino";
 import type { ClientSocket } from "./client-socket.js";
 import type { Clock } from "./clock.js";
 import { ProtocolError } from "./errors.js";
-import type { IdentityVerifier } from "./identity.js";
+import type { Identity, IdentityVerifier } from "./identity.js";
 import { TokenBucket } from "./rate-limiter.js";
 import type { Member, Room } from "./room.js";
 import type { RoomRegistry } from "./room-registry.js";
@@ -35,7 +35,7 @@ export interface ConnectionDeps {
 /** Lifecycle of one socket; each phase holds only what is valid in it. */
 type ConnectionState =
   | { phase: "awaiting-join" }
-  | { phase: "joining"; room: Room }
+  | { phase: "joining" }
   | { phase: "joined"; room: Room; member: Member }
   | { phase: "closing" };
 
@@ -146,9 +146,17 @@ export class Connection {
         CloseCode.PROTOCOL_MISMATCH,
       );
     }
-    const identity = this.deps.verifyIdentity(message, this.deps.clock.now());
+    this.state = { phase: "joining" };
+    let identity: Identity;
+    try {
+      // The API stamped the ticket with its wall clock; the timeline clock is monotonic.
+      identity = await this.deps.verifyIdentity(message, this.deps.clock.wallNow());
+    } catch (error) {
+      if (this.state.phase === "joining") this.state = { phase: "awaiting-join" };
+      throw error;
+    }
+    if (this.state.phase !== "joining") return;
     const room = this.deps.registry.getOrCreate(message.roomCode);
-    this.state = { phase: "joining", room };
     const member = await room.join(this.socket, identity);
     if (this.state.phase !== "joining") {
       // The socket closed while the join was in flight.
@@ -167,7 +175,7 @@ export class Connection {
   private fail(error: unknown): void {
     const protocolError =
       error instanceof ProtocolError ? error : new ProtocolError("INTERNAL", "internal error");
-    const room = this.state.phase === "joined" || this.state.phase === "joining" ? this.state.room.code : undefined;
+    const room = this.state.phase === "joined" ? this.state.room.code : undefined;
     if (protocolError.code === "INTERNAL") this.deps.logger.error({ err: error, room }, "handler failed");
     else this.deps.logger.debug({ room, code: protocolError.code }, protocolError.message);
     this.sendError(protocolError.code, protocolError.message);

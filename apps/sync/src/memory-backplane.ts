@@ -1,4 +1,5 @@
 import type { Clock } from "./clock.js";
+import { localClaims } from "./identity.js";
 import { type Backplane, EMPTY_ROOM_STATE, type PresenceEntry, type RoomEnvelope, type SharedRoomState } from "./backplane.js";
 
 /**
@@ -9,6 +10,7 @@ export function createMemoryBackplane(clock: Clock): Backplane {
   const states = new Map<string, SharedRoomState>();
   const presences = new Map<string, PresenceEntry[]>();
   const listeners = new Map<string, Set<(envelope: RoomEnvelope) => void>>();
+  const claims = localClaims();
 
   function deliver(roomCode: string, envelope: Omit<RoomEnvelope, "sentAt">): void {
     const full = { ...envelope, sentAt: clock.now() };
@@ -58,6 +60,10 @@ export function createMemoryBackplane(clock: Clock): Backplane {
     },
     async presence(roomCode) {
       return presences.get(roomCode) ?? [];
+    },
+    claimOnce(key, ttlMs) {
+      const now = clock.now();
+      return claims(key, now + ttlMs, now);
     },
     async close() {
       listeners.clear();

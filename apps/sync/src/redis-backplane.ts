@@ -24,6 +24,7 @@ const keys = {
   presence: (room: string) => `sb:room:${room}:presence`,
   channel: (room: string) => `sb:room:${room}`,
   node: (nodeId: string) => `sb:node:${nodeId}`,
+  claim: (key: string) => `sb:claim:${key}`,
   sequence: "sb:presence-seq",
 };
 
@@ -161,6 +162,9 @@ export async function createRedisBackplane(url: string, clock: Clock, logger: Lo
       return livePresence(room);
     },
     presence: livePresence,
+    async claimOnce(key, ttlMs) {
+      return (await commands.set(keys.claim(key), "1", "PX", Math.max(1, Math.ceil(ttlMs)), "NX")) === "OK";
+    },
     async close() {
       stopRefresh();
       const pipeline = commands.pipeline();

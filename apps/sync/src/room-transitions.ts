@@ -9,13 +9,17 @@ import * as timeline from "./timeline.js";
  * on two nodes cannot overwrite each other.
  */
 
-/** The joiner becomes host when its ticket says so, or (dev identity) when the room has none. */
-export function hostOnJoin(identity: Identity, firstJoinerHosts: boolean): Transition {
+/**
+ * The joiner becomes host when its ticket says so, or (dev identity) when the room has none.
+ * `othersPresent`: someone is already in the room and must hear who the host is now.
+ */
+export function hostOnJoin(identity: Identity, firstJoinerHosts: boolean, othersPresent: boolean): Transition {
   return (state) => {
     const becomesHost = identity.claimsHost || (state.hostUserId === null && firstJoinerHosts);
     if (!becomesHost || state.hostUserId === identity.userId) return null;
-    const messages: ServerMessage[] =
-      state.hostUserId === null ? [] : [{ type: "host_changed", hostId: identity.userId }];
+    // Announced even when the room had no host, if guests are there to learn who it is.
+    const announce = state.hostUserId !== null || othersPresent;
+    const messages: ServerMessage[] = announce ? [{ type: "host_changed", hostId: identity.userId }] : [];
     return { state: { ...state, hostUserId: identity.userId }, messages };
   };
 }

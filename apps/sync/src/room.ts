@@ -92,7 +92,8 @@ export class Room {
     const member: Member = { id: `${this.backplane.nodeId}:${nextMemberNumber++}`, socket, identity, rttMs: null, pending: [] };
     this.members.set(member.id, member);
     const presence = await this.backplane.join(this.code, { id: member.id, userId: identity.userId, name: identity.name });
-    this.adopt(await this.backplane.transact(this.code, hostOnJoin(identity, this.config.firstJoinerHosts)));
+    const othersPresent = presence.some((entry) => entry.id !== member.id);
+    this.adopt(await this.backplane.transact(this.code, hostOnJoin(identity, this.config.firstJoinerHosts, othersPresent)));
     if (identity.userId === this.state.hostUserId) this.stopHostGrace();
     await this.publish(
       { type: "user_joined", userId: identity.userId, name: identity.name, totalClients: presence.length },

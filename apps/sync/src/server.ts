@@ -55,7 +55,9 @@ export async function startSyncServer(
   let connections = 0;
   const metrics = createMetrics({ connections: () => connections, rooms: () => registry.size });
   const registry = new RoomRegistry(clock, config.room, logger, backplane, metrics);
-  const verifyIdentity = config.ticketSecret ? ticketVerifier(config.ticketSecret) : devIdentityVerifier;
+  const verifyIdentity = config.ticketSecret
+    ? ticketVerifier(config.ticketSecret, (jti, untilMs, nowMs) => backplane.claimOnce(`ticket:${jti}`, untilMs - nowMs))
+    : devIdentityVerifier;
 
   const http = createServer((request: IncomingMessage, response: ServerResponse) => {
     if (request.method === "GET" && request.url === "/healthz") {

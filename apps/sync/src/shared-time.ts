@@ -25,6 +25,7 @@ export function bestOffset(samples: readonly TimeSample[]): number {
 export function offsetClock(base: Clock, offset: () => number): Clock {
   return {
     now: () => base.now() + offset(),
+    wallNow: () => base.wallNow(),
     setTimeout: (callback, delayMs) => base.setTimeout(callback, delayMs),
     setInterval: (callback, periodMs) => base.setInterval(callback, periodMs),
   };

@@ -16,6 +16,10 @@ export class FakeClock implements Clock {
     return this.current;
   }
 
+  wallNow(): number {
+    return this.current;
+  }
+
   setTimeout(callback: () => void, delayMs: number): Disposer {
     const timer: Timer = { at: this.current + delayMs, periodMs: null, callback };
     this.timers.add(timer);

@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pino from "pino";
+import { CloseCode, PROTOCOL_VERSION } from "@sync-beats/protocol";
+import { signTicket } from "@sync-beats/ticket";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Clock, systemClock } from "../src/clock.js";
 import type { SyncServerConfig } from "../src/config.js";
@@ -33,12 +35,12 @@ const running: Node[] = [];
 const clients: TestClient[] = [];
 
 /** A sync process on the shared Redis; `skewMs` shifts its own clock to model unsynchronised hosts. */
-async function startNode(skewMs = 0): Promise<Node> {
+async function startNode(skewMs = 0, ticketSecret: string | null = null): Promise<Node> {
   const logger = pino({ level: "silent" });
   const base: Clock = { ...systemClock, now: () => systemClock.now() + skewMs };
   const time = await startRedisTime(redisUrl!, base);
   const backplane = await createRedisBackplane(redisUrl!, time.clock, logger);
-  const server = await startSyncServer(config, logger, time.clock, backplane);
+  const server = await startSyncServer({ ...config, ticketSecret }, logger, time.clock, backplane);
   let stopped = false;
   const node: Node = {
     url: `ws://127.0.0.1:${server.port}`,
@@ -166,5 +168,21 @@ describe.skipIf(!redisUrl)("two sync processes over Redis", () => {
     expect(await second.next("host_changed")).toEqual({ type: "host_changed", hostId: "second" });
     second.send({ type: "PLAY", audioUrl: "/b.wav", duration: 10_000 });
     expect((await second.next("PLAY")).audioUrl).toBe("/b.wav");
+  });
+
+  it("[RB7][B2] a ticket joins once across all nodes", async () => {
+    const secret = "redis-suite-ticket-secret-0123456789";
+    const [a, b] = [await startNode(0, secret), await startNode(0, secret)];
+    const roomCode = freshRoom();
+    const ticket = signTicket({ userId: "u1", name: "U", roomCode, role: "guest", canControl: false }, secret);
+    const first = await TestClient.connect(a.url);
+    clients.push(first);
+    first.send({ type: "join", roomCode, protocolVersion: PROTOCOL_VERSION, ticket });
+    expect((await first.first("joined")).userId).toBe("u1");
+    const replay = await TestClient.connect(b.url);
+    clients.push(replay);
+    replay.send({ type: "join", roomCode, protocolVersion: PROTOCOL_VERSION, ticket });
+    expect((await replay.first("error")).message).toMatch(/already used/);
+    expect((await replay.closed).code).toBe(CloseCode.UNAUTHORIZED);
   });
 });

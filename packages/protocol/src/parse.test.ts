@@ -35,6 +35,11 @@ describe("parseClientMessage", () => {
     }
   });
 
+  it("[B1] a deeply nested type is UNKNOWN_TYPE, not a stack overflow", () => {
+    const deep = `{"type":${"[".repeat(5_000)}${"]".repeat(5_000)}}`;
+    expect(parseClientMessage(deep)).toEqual({ ok: false, code: "UNKNOWN_TYPE", message: "unknown message type: object" });
+  });
+
   it("accepts http(s) and same-origin audio URLs", () => {
     for (const audioUrl of ["/api/tracks/1/audio", "https://cdn.example/a.mp3", "http://localhost:5001/a.wav"]) {
       expect(parseClientMessage(JSON.stringify({ type: "PLAY", audioUrl, duration: 1000 })).ok).toBe(true);

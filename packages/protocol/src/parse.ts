@@ -30,7 +30,9 @@ export function validateClientMessage(value: unknown): ParseResult<ClientMessage
   }
   const type = (value as { type?: unknown }).type;
   if (typeof type !== "string" || !CLIENT_MESSAGE_TYPES.has(type)) {
-    return { ok: false, code: "UNKNOWN_TYPE", message: `unknown message type: ${String(type).slice(0, 40)}` };
+    // Never String() a non-string: a deeply nested array would overflow the stack.
+    const shown = typeof type === "string" ? JSON.stringify(type.slice(0, 40)) : typeof type;
+    return { ok: false, code: "UNKNOWN_TYPE", message: `unknown message type: ${shown}` };
   }
   const parsed = ClientMessage.safeParse(value);
   if (!parsed.success) {
