@@ -56,16 +56,24 @@ function translate(error: unknown): ApiError | null {
   if (error instanceof ApiError) return error;
   const e = error as LibraryError;
   if (e?.type === "entity.parse.failed") return new ApiError("VALIDATION_FAILED", "malformed JSON body");
-  if (e?.type === "entity.too.large" || e?.code === "LIMIT_FILE_SIZE") {
-    return new ApiError("PAYLOAD_TOO_LARGE", "request body too large");
-  }
-  if (typeof e?.code === "string" && e.code.startsWith("LIMIT_")) {
-    return new ApiError("VALIDATION_FAILED", "unexpected multipart form (send one file in field \"file\")");
-  }
+  if (e?.type === "entity.too.large") return new ApiError("PAYLOAD_TOO_LARGE", "request body too large");
   if (e?.type === "charset.unsupported" || e?.type === "encoding.unsupported") {
     return new ApiError("UNSUPPORTED_MEDIA_TYPE", "unsupported body encoding");
   }
   return null;
+}
+
+/**
+ * What the multipart parser (multer over busboy, memory storage) refused, as a client error.
+ * Memory storage cannot fail, so every error out of that step is the form's fault: multer's own
+ * (`LIMIT_*`, `MISSING_FIELD_NAME` for an empty field name: B7), busboy's parse errors ("Malformed
+ * part header" for a control character in a file name: B6; "Unexpected end of form") and the ones
+ * busboy throws before reading ("Multipart: Boundary not found"), which multer passes on bare.
+ */
+export function multipartError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if ((error as LibraryError)?.code === "LIMIT_FILE_SIZE") return new ApiError("PAYLOAD_TOO_LARGE", "file too large");
+  return new ApiError("VALIDATION_FAILED", 'malformed multipart form (send one file in field "file")');
 }
 
 /** The one error middleware: known errors keep their code, anything else is logged and hidden. */

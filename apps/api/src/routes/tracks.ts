@@ -5,7 +5,7 @@ import multer from "multer";
 import { TrackId } from "@sync-beats/protocol";
 import { z } from "zod";
 import { currentUser } from "../auth/session.js";
-import { ApiError, parseOr400 } from "../http/errors.js";
+import { ApiError, multipartError, parseOr400 } from "../http/errors.js";
 import type { Repositories, TrackRecord } from "../repositories/types.js";
 import type { TrackLibrary } from "../tracks/library.js";
 import { parseRange } from "../tracks/range.js";
@@ -36,10 +36,13 @@ const MULTIPART_SLACK_BYTES = 64 * 1024;
 export function trackRoutes({ repos, library, maxUploadBytes, publicUrl }: TrackRouteDeps): Router {
   const router = Router();
   const baseUrl = (req: Request) => publicUrl ?? `${req.protocol}://${req.get("host")}`;
-  const upload = multer({
+  const parseForm = multer({
     storage: multer.memoryStorage(),
     limits: { fileSize: maxUploadBytes, files: 1, fields: 4, parts: 5 },
   }).single("file");
+  const upload: RequestHandler = (req, res, next) => {
+    parseForm(req, res, (error?: unknown) => next(error === undefined ? undefined : multipartError(error)));
+  };
 
   const requireUser: RequestHandler = (req, _res, next) => {
     currentUser(req);
