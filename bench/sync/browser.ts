@@ -35,9 +35,11 @@ export interface ClientPage {
   readonly context: BrowserContext;
   readonly page: Page;
   /**
-   * Bench clock minus the page's real (unshifted) clock as the analysis uses it: 0, because the
-   * page (timeOrigin + performance.now()) and Node read the same kernel clocks; the `/time`
-   * round trips only check that (`measuredOffsetMs`, within about half their RTT).
+   * Bench clock minus the page's real (unshifted) clock as the analysis uses it. Pages and Node
+   * anchor `timeOrigin` to the wall clock when their process starts and run on the monotonic clock
+   * after that, so they agree unless the wall clock moved in between (seen here: a VM clock slewing
+   * by ~1 s within minutes). So: 0 while the measured offset is within the calibration's own
+   * uncertainty, else the measured offset (then good to about half the best round trip).
    */
   benchMinusPageMs: number;
   measuredOffsetMs: number;
@@ -84,12 +86,16 @@ export async function openClient(browser: Browser, server: PageServer, index: nu
   return client;
 }
 
-/** Measures the page's real clock against the bench clock (40 `/time` round trips). */
+/** Below this (ms), or half the best round trip if larger, a measured page offset is noise. */
+const CLOCKS_AGREE_MS = 1;
+
+/** Measures the page's real clock against the bench clock (60 WebSocket round trips). */
 export async function recalibrate(client: ClientPage): Promise<void> {
-  const samples = await callPage(client, "calibrate", 40);
+  const samples = await callPage(client, "calibrate", 60);
   const { offsetMs, rttMs } = offsetFromCalibration(samples);
   client.measuredOffsetMs = offsetMs;
   client.calibrationRttMs = rttMs;
+  client.benchMinusPageMs = Math.abs(offsetMs) <= Math.max(CLOCKS_AGREE_MS, rttMs / 2) ? 0 : offsetMs;
 }
 
 /** Renders `svg` (width x height) to a PNG file in a fresh page. */

@@ -7,6 +7,7 @@ import { createServer, type Server } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { WebSocketServer } from "ws";
 import { renderTimecodeWav } from "./timecode.js";
 import { listenLoopback, nowMs } from "./time.js";
 
@@ -62,6 +63,11 @@ export async function startPageServer(trackSeconds: number): Promise<PageServer>
     response.writeHead(404).end();
   });
   server.keepAliveTimeout = 60_000;
+  // Clock calibration over a WebSocket: the page sends anything, we answer with our clock at once.
+  const timeSockets = new WebSocketServer({ server, path: "/time-ws" });
+  timeSockets.on("connection", (socket) => {
+    socket.on("message", () => socket.send(String(nowMs())));
+  });
   const port = await listenLoopback(server);
   return {
     url: `http://127.0.0.1:${port}/`,
@@ -70,6 +76,8 @@ export async function startPageServer(trackSeconds: number): Promise<PageServer>
       `window.__BENCH_CONFIG__ = ${JSON.stringify({ shiftMs, workletSource: workletJs })};\n${initJs}`,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const client of timeSockets.clients) client.terminate();
+        timeSockets.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

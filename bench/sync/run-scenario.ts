@@ -54,6 +54,8 @@ export interface ClientResult {
   readonly network: ReturnType<Scenario["network"]>;
   readonly limitMs: number;
   readonly measuredPageClockOffsetMs: number;
+  /** What the analysis applied (0 while the clocks agree; see `ClientPage.benchMinusPageMs`). */
+  readonly appliedPageClockOffsetMs: number;
   readonly calibrationRttMs: number;
   readonly fitResidualP99Ms: number | null;
   /** Audio glitches seen as steps in the output timestamps (each starts a new fit segment). */
@@ -202,6 +204,7 @@ export async function runScenario(
         network: scenario.network(i),
         limitMs: limits[i]!,
         measuredPageClockOffsetMs: client.measuredOffsetMs,
+        appliedPageClockOffsetMs: client.benchMinusPageMs,
         calibrationRttMs: client.calibrationRttMs,
         fitResidualP99Ms: tracks[i]!.residualP99Ms,
         audioGlitches: tracks[i]!.segments.length - 1,
