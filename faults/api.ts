@@ -8,11 +8,10 @@ import { AppProcess, cuttableProxy, freePort, type ScenarioResult, sleep } from 
 const WEB_ORIGIN = "http://localhost:3000";
 
 /**
- * Open finding B9 (SECURITY.md): during a database outage the API answers 500 INTERNAL, not 503.
- * Set to true with the fix; until then the scenario checks the rest (stays up, typed JSON error,
- * recovery without a restart) and reports the status it saw.
+ * Finding B9 (SECURITY.md, fixed): during a database outage the API answers 503 UNAVAILABLE (it
+ * answered 500 INTERNAL before), so the scenario fails on any other status.
  */
-const REQUIRE_503 = false;
+const REQUIRE_503 = true;
 
 /** A logged-in browser tab: the session cookie from signup, replayed on every request. */
 async function signup(base: string): Promise<string> {

@@ -9,7 +9,8 @@ import { loadUser, sessionMiddleware } from "./auth/session.js";
 import type { Clock } from "./clock.js";
 import type { ApiConfig } from "./config.js";
 import type { Database } from "./db/open.js";
-import { ApiError, errorMiddleware, notFound } from "./http/errors.js";
+import { databaseUnavailable } from "./db/unavailable.js";
+import { ApiError, errorBody, errorMiddleware, notFound, RETRY_AFTER_SECONDS } from "./http/errors.js";
 import { originGuard } from "./http/origin-guard.js";
 import { authRoutes } from "./routes/auth.js";
 import { roomRoutes } from "./routes/rooms.js";
@@ -89,8 +90,8 @@ export function createApp({ db, config, logger, clock }: AppDeps): App {
     try {
       await db.ping();
     } catch (error) {
-      logger.warn({ err: error }, "health check: database unreachable");
-      res.status(503).json({ error: { code: "INTERNAL", message: "database unreachable" } });
+      logger.warn({ reason: databaseUnavailable(error) ?? String(error) }, "health check: database unreachable");
+      res.status(503).set("Retry-After", String(RETRY_AFTER_SECONDS)).json(errorBody("UNAVAILABLE", "database unreachable"));
       return;
     }
     res.json({ ok: true, db: db.dialect });

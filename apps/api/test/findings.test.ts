@@ -3,9 +3,11 @@
  * found"): each test names the SPEC rule it pins and the finding it closes.
  */
 import { existsSync, readdirSync } from "node:fs";
-import { TrackListResponse } from "@sync-beats/protocol";
+import { createServer, connect, type AddressInfo, type Server, type Socket } from "node:net";
+import { ApiErrorBody, TrackListResponse } from "@sync-beats/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeWav } from "../../../scripts/generate-demo-tracks.js";
+import { pgTestTarget, TEST_DATABASE_URL } from "./databases.js";
 import { errorCode, startTestApi, uniqueName, type Client, type TestApi } from "./harness.js";
 
 const wav = () =>
@@ -66,6 +68,99 @@ describe("findings", () => {
       // The same route still takes a well-formed upload.
       const ok = multipart([{ field: "file", fileName: "fine.wav", type: "audio/wav", body: wav() }]);
       expect((await send(ok.body, ok.contentType)).status).toBe(201);
+    });
+  });
+
+  describe("database outage (B9)", () => {
+    /** A TCP proxy in front of PostgreSQL that can be cut (live connections dropped, new ones refused) and restored. */
+    async function cuttableProxy(target: URL) {
+      const sockets = new Set<Socket>();
+      let server: Server | null = null;
+      let port = 0;
+      const open = async () => {
+        server = createServer((client) => {
+          const upstream = connect(Number(target.port || 5432), target.hostname);
+          for (const socket of [client, upstream]) {
+            sockets.add(socket);
+            socket.on("close", () => sockets.delete(socket));
+            socket.on("error", () => {});
+          }
+          client.pipe(upstream).pipe(client);
+        });
+        await new Promise<void>((resolve) => server!.listen(port, "127.0.0.1", resolve));
+        port = (server!.address() as AddressInfo).port;
+      };
+      await open();
+      return {
+        port,
+        open,
+        async cut() {
+          for (const socket of sockets) socket.destroy();
+          await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+          server = null;
+        },
+      };
+    }
+
+    /** Every answer while the database is away: 503 UNAVAILABLE with Retry-After, and a warning (no error, no stack). */
+    async function expectUnavailable(client: Client, logLines: string[]) {
+      logLines.length = 0;
+      for (const [method, path] of [["GET", "/auth/dashboard"], ["GET", "/api/rooms"], ["POST", "/api/rooms"], ["GET", "/healthz"]] as const) {
+        const response = await client.call(method, path, method === "POST" ? { json: { name: "outage" } } : {});
+        expect(response.status, `${method} ${path}`).toBe(503);
+        expect(response.headers.get("retry-after"), `${method} ${path}`).toMatch(/^\d+$/);
+        expect(ApiErrorBody.parse(await response.json()).error.code, `${method} ${path}`).toBe("UNAVAILABLE");
+      }
+      const entries = logLines.map((line) => JSON.parse(line) as { level: number; msg?: string; req?: unknown; err?: unknown });
+      expect(entries.filter((entry) => entry.level >= 50)).toEqual([]);
+      const warnings = entries.filter((entry) => entry.level === 40);
+      expect(warnings.length).toBeGreaterThanOrEqual(4);
+      expect(warnings.every((entry) => /database (unavailable|unreachable)/.test(entry.msg ?? "") && entry.err === undefined)).toBe(true);
+      // pino-http's access line for any 5xx carries its own synthetic "failed with status code" error; nothing else may.
+      expect(JSON.stringify(entries.filter((entry) => entry.req === undefined))).not.toMatch(/stack/);
+      expect(logLines.join("\n")).not.toMatch(/SELECT|select /);
+    }
+
+    it("[A15] (B9) SQLite: a closed database answers 503 UNAVAILABLE with Retry-After, logged as a warning", async () => {
+      const logLines: string[] = [];
+      const api = await startTestApi("sqlite", { seedDemoTracks: false, logLines });
+      try {
+        const client = api.client();
+        await client.signup(uniqueName("outage"));
+        await api.server.db.close();
+        await expectUnavailable(client, logLines);
+      } finally {
+        await api.dispose();
+      }
+    });
+
+    it.skipIf(!TEST_DATABASE_URL)("[A15] (B9) PostgreSQL cut off: 503 UNAVAILABLE with Retry-After, then the same session works again", async () => {
+      const database = await pgTestTarget();
+      if (database.target.kind !== "postgres") throw new Error("PostgreSQL expected");
+      const direct = new URL(database.target.url);
+      const proxy = await cuttableProxy(direct);
+      const viaProxy = new URL(direct);
+      viaProxy.host = `127.0.0.1:${proxy.port}`;
+      const logLines: string[] = [];
+      const api = await startTestApi("sqlite", { seedDemoTracks: false, logLines, env: { DATABASE_URL: viaProxy.toString() } });
+      try {
+        expect(api.server.db.dialect).toBe("postgres");
+        const client = api.client();
+        await client.signup(uniqueName("outage"));
+        await proxy.cut();
+        await expectUnavailable(client, logLines);
+        await proxy.open();
+        let status = 0;
+        for (let attempt = 0; attempt < 50 && status !== 200; attempt += 1) {
+          status = (await client.get("/auth/dashboard")).status;
+          if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect(status).toBe(200);
+      } finally {
+        await proxy.cut();
+        await api.dispose();
+        await database.dispose();
+      }
     });
   });
 });

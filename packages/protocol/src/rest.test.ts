@@ -63,6 +63,12 @@ describe("REST contract", () => {
     expect(info.trackId).toBe("demo-timecode");
   });
 
+  it("error bodies may say UNAVAILABLE (503, retry later) besides INTERNAL", () => {
+    const outage = { error: { code: "UNAVAILABLE", message: "the database is unreachable, retry later" } };
+    expect(ApiErrorBody.parse(outage)).toEqual(outage);
+    expect(ApiErrorBody.safeParse({ error: { code: "DOWN", message: "x" } }).success).toBe(false);
+  });
+
   it("ticket response carries Unix-ms expiry", () => {
     expect(TicketResponse.safeParse({ ticket: "a.b", expiresAt: 1_700_000_000_000 }).success).toBe(true);
     expect(TicketResponse.safeParse({ ticket: "a.b", expiresAt: "soon" }).success).toBe(false);

@@ -63,6 +63,8 @@ export const ApiErrorCode = z.enum([
   "RATE_LIMITED",
   /** 500: a bug on our side; details are in the server log only. */
   "INTERNAL",
+  /** 503: the database is unreachable for now; retry after the `Retry-After` header. */
+  "UNAVAILABLE",
 ]);
 export type ApiErrorCode = z.infer<typeof ApiErrorCode>;
 

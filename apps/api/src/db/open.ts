@@ -37,6 +37,10 @@ export function databaseTarget(databaseUrl: string | undefined, dataDir: string)
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === "postgres") {
     const pool = new pg.Pool({ connectionString: target.url, max: 10 });
+    // An idle client whose connection drops (server restart, network cut) is emitted here; the pool
+    // discards it, and without a listener the emit would crash the process. The next query
+    // reports the outage itself (503 UNAVAILABLE, B9).
+    pool.on("error", () => {});
     const db = drizzlePg(pool);
     await migratePg(db, { migrationsFolder: join(MIGRATIONS, "pg") });
     return {

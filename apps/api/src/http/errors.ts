@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { ApiErrorBody, ApiErrorCode, ApiIssue } from "@sync-beats/protocol";
 import type { Logger } from "pino";
 import { z } from "zod";
+import { databaseUnavailable } from "../db/unavailable.js";
 
 const STATUS: Record<ApiErrorCode, number> = {
   VALIDATION_FAILED: 400,
@@ -18,7 +19,11 @@ const STATUS: Record<ApiErrorCode, number> = {
   RANGE_NOT_SATISFIABLE: 416,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  UNAVAILABLE: 503,
 };
+
+/** What `Retry-After` tells a client while the database is unreachable (B9). */
+export const RETRY_AFTER_SECONDS = 5;
 
 /** A failure the client is meant to see; everything else becomes a logged 500 INTERNAL. */
 export class ApiError extends Error {
@@ -76,18 +81,29 @@ export function multipartError(error: unknown): ApiError {
   return new ApiError("VALIDATION_FAILED", 'malformed multipart form (send one file in field "file")');
 }
 
-/** The one error middleware: known errors keep their code, anything else is logged and hidden. */
+/**
+ * The one error middleware: known errors keep their code; a database out of reach is a 503 the
+ * client may retry, logged as a one-line warning (an outage is not a bug, and a stack per request
+ * would flood the log); anything else is logged and hidden.
+ */
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    const known = translate(error);
-    if (!known) {
-      logger.error({ err: error, method: req.method, url: req.originalUrl }, "unhandled error");
+    let apiError = translate(error);
+    if (!apiError) {
+      const unavailable = databaseUnavailable(error);
+      if (unavailable) {
+        logger.warn({ reason: unavailable, method: req.method, url: req.originalUrl }, "database unavailable");
+        apiError = new ApiError("UNAVAILABLE", "the service is unavailable for a moment, retry later");
+      } else {
+        logger.error({ err: error, method: req.method, url: req.originalUrl }, "unhandled error");
+        apiError = new ApiError("INTERNAL", "internal server error");
+      }
     }
-    const apiError = known ?? new ApiError("INTERNAL", "internal server error");
     if (res.headersSent) {
       res.destroy();
       return;
     }
+    if (apiError.code === "UNAVAILABLE") res.set("Retry-After", String(RETRY_AFTER_SECONDS));
     res.status(apiError.status).json(errorBody(apiError.code, apiError.message, apiError.issues));
   };
 }
