@@ -70,7 +70,9 @@ async function expectInSync(label: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack("listen"), launchChromium()]);
+  // One after the other, so afterAll can stop the servers even if the browser fails to launch.
+  stack = await startStack("listen");
+  browser = await launchChromium();
   contextA = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   // B is a phone-width window: the room page must work at 375 px.
   contextB = await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2 });

@@ -7,6 +7,7 @@ import { chromium, type Browser } from "playwright-core";
 export function launchChromium(options: { autoplay?: boolean } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    timeout: 60_000,
     args: [
       "--headless",
       "--no-sandbox",

@@ -100,16 +100,28 @@ export async function waitUntil(
     if (child && (child.exitCode !== null || child.signalCode !== null)) {
       throw new Error(`${what}: process exited early\n${options.process?.tail() ?? ""}`);
     }
-    if (await check().catch(() => false)) return;
+    if (await withTimeout(check(), 5_000).catch(() => false)) return;
     await sleep(150);
   }
   throw new Error(`${what}: not ready after ${options.timeoutMs} ms\n${options.process?.tail() ?? ""}`);
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`check took over ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** True when something accepts TCP connections on `port`. */
 export function portAcceptsConnections(port: number, host = "127.0.0.1"): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ port, host });
+    socket.setTimeout(2_000, () => {
+      socket.destroy();
+      resolve(false);
+    });
     socket.once("connect", () => {
       socket.destroy();
       resolve(true);
