@@ -139,11 +139,9 @@ const bodyFor = (route: Route): fc.Arbitrary<BodySpec> => {
           kind: fc.constant("upload" as const),
           file: fc.constantFrom("wav" as const, "random" as const, "html" as const),
           bytes: fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 64 }),
-          // Open finding B6 (SECURITY.md): a control character in the file name breaks busboy's part
-          // header and answers 500; kept out until multipart errors map to 400.
-          fileName: fc.oneof(fc.constantFrom("a.wav", "../../x.wav", "x.mp3", ".wav", "a b.wav"), text).map((s) => s.replace(/[\u0000-\u001f\u007f]/g, "")),
-          // Open finding B7 (SECURITY.md): an empty field name (multer MISSING_FIELD_NAME) answers 500; "" is left out until fixed.
-          field: fc.oneof({ weight: 4, arbitrary: fc.constant("file") }, fc.constantFrom("files", "title", "file[]")),
+          // Control characters and empty field names once answered 500 (B6, B7; fixed in 5214c2c, test [TU6]).
+          fileName: fc.oneof(fc.constantFrom("a.wav", "../../x.wav", "x.mp3", ".wav", "a b.wav", "a.wav\u0000.sh", "\u0005"), text),
+          field: fc.oneof({ weight: 4, arbitrary: fc.constant("file") }, fc.constantFrom("files", "", "title", "file[]")),
           type: fc.constantFrom("audio/wav", "audio/mpeg", "AUDIO/WAV", "text/html", "application/octet-stream", "audio/"),
         }),
       },
