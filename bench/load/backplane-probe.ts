@@ -19,7 +19,7 @@ const backplane = await createRedisBackplane(url, systemClock, pino({ level: "si
 const host = { userId: "u0", name: "u0", claimsHost: false, canControl: false };
 const codes = Array.from({ length: rooms }, (_, index) => `${prefix}${index.toString(36).toUpperCase().padStart(4, "0")}`);
 for (const code of codes) {
-  await backplane.transact(code, hostOnJoin(host, true));
+  await backplane.transact(code, hostOnJoin(host, true, false));
   const now = systemClock.now();
   await backplane.transact(code, applyControl(host, { type: "PLAY", audioUrl: "/a.wav", duration: 600_000 }, now, now + 200));
 }

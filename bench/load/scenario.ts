@@ -308,6 +308,13 @@ export async function runScenario(name: ScenarioName, options: BenchOptions, red
       saturate,
       profiles,
     };
+  } catch (error) {
+    // Say which process died and what it last printed, not just the symptom.
+    const dead = servers.filter((server) => !server.alive()).map((server) => `server ${server.pid} exited; its last output:\n${server.output()}`);
+    const lostGenerators = generators.filter((generator) => generator.child.exitCode !== null || generator.child.signalCode !== null);
+    const detail = [...dead, ...lostGenerators.map((generator) => `generator ${generator.child.pid} exited (${generator.child.exitCode ?? generator.child.signalCode})`)];
+    if (detail.length === 0) throw error;
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${detail.join("\n")}`);
   } finally {
     await Promise.all(
       generators.map(async (generator) => {
