@@ -1,6 +1,6 @@
 /**
  * The benchmark's own static server on 127.0.0.1: the page bundle (esbuild, from page.ts), the
- * timecode WAV and `/time` (the benchmark's clock, for calibrating each page's time base). The
+ * timecode WAV and `/time-ws` (the benchmark's clock, for calibrating each page's time base). The
  * init script (tap-init.ts with the worklet inlined) is built here too.
  */
 import { createServer, type Server } from "node:http";
@@ -55,7 +55,6 @@ export async function startPageServer(trackSeconds: number): Promise<PageServer>
       response.writeHead(200, { "content-type": type, "cache-control": "no-store", "content-length": Buffer.byteLength(body) });
       response.end(body);
     };
-    if (path === "/time") return send("application/json", JSON.stringify({ nowMs: nowMs() }));
     if (path === "/") return send("text/html; charset=utf-8", HTML);
     if (path === "/page.js") return send("text/javascript", pageJs);
     if (path === "/timecode.wav") return send("audio/wav", wav);

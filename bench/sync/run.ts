@@ -15,7 +15,7 @@ import { launchBrowser, svgToPng } from "./browser.js";
 import { checkTap, type TapCheckResult } from "./check-tap.js";
 import { startPageServer, type PageServer } from "./page-server.js";
 import { markdownTable, svgPlot, type ScenarioRow } from "./report.js";
-import { runScenario, worstClientP95, type RunOptions } from "./run-scenario.js";
+import { runScenario, worstClientP95, type RunOptions, type RunResult } from "./run-scenario.js";
 import { clockShiftMs, SCENARIOS } from "./scenarios.js";
 import { startSyncServer, type SyncServerProcess } from "./sync-server.js";
 
@@ -97,13 +97,29 @@ try {
     );
   }
 
+  // One run; a sync server that died (it is a shared tree: someone may stop it) is restarted first.
+  const attempt = async (scenario: (typeof scenarios)[number], algorithm: "precise" | "naive"): Promise<RunResult | null> => {
+    for (let tries = 0; tries < 2; tries += 1) {
+      const exited = sync!.exitedWith();
+      if (exited !== null) {
+        console.log(`  sync server exited (${exited}); restarting`);
+        sync = await startSyncServer();
+      }
+      try {
+        const run = await runScenario(browser!, pages!, sync!.port, scenario, algorithm, options);
+        console.log(`  ${scenario.name} ${algorithm.padEnd(7)}: p95 ${run.interClientMs.p95.toFixed(2)} ms, load ${run.loadAfter.map((l) => l.toFixed(1)).join(" ")}`);
+        return run;
+      } catch (error) {
+        console.log(`  ${scenario.name} ${algorithm}: failed (${String(error).slice(0, 200)})`);
+      }
+    }
+    return null;
+  };
   const rows: ScenarioRow[] = [];
   for (const scenario of scenarios) {
-    const precise = await runScenario(browser, pages, sync.port, scenario, "precise", options);
-    console.log(`  ${scenario.name} precise: p95 ${precise.interClientMs.p95.toFixed(2)} ms, load ${precise.loadAfter.map((l) => l.toFixed(1)).join(" ")}`);
-    const naive = naiveFor(scenario.name) ? await runScenario(browser, pages, sync.port, scenario, "naive", options) : null;
-    if (naive) console.log(`  ${scenario.name} naive:   p95 ${naive.interClientMs.p95.toFixed(2)} ms, load ${naive.loadAfter.map((l) => l.toFixed(1)).join(" ")}`);
-    rows.push({ precise, naive });
+    const precise = await attempt(scenario, "precise");
+    const naive = naiveFor(scenario.name) ? await attempt(scenario, "naive") : null;
+    if (precise) rows.push({ precise, naive });
   }
 
   const table = markdownTable(rows);

@@ -40,6 +40,8 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
 export interface SyncServerProcess {
   readonly port: number;
   readonly child: ChildProcess;
+  /** Null while it runs; else how it ended (code or signal). */
+  exitedWith(): string | null;
   stop(): Promise<void>;
 }
 
@@ -50,11 +52,18 @@ export async function startSyncServer(): Promise<SyncServerProcess> {
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", SYNC_DEV_IDENTITY: "1", LOG_LEVEL: "warn", NODE_ENV: "development" },
     stdio: ["ignore", "inherit", "inherit"],
   });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  let exitedWith: string | null = null;
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", (code, signal) => {
+      exitedWith = signal ?? `code ${code}`;
+      resolve();
+    }),
+  );
   await waitForPort(port, 30_000);
   return {
     port,
     child,
+    exitedWith: () => exitedWith,
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");
       await Promise.race([exited, sleep(3000)]);
@@ -94,9 +103,12 @@ export async function connectHost(port: number, roomCode: string): Promise<HostC
     if (message.type === "SEEK") events.push({ type: "SEEK", atServerMs: message.atServerMs, positionMs: message.seekPositionMs, receivedBenchMs: atMs });
     for (let i = waiters.length - 1; i >= 0; i -= 1) if (waiters[i]!(message, atMs)) waiters.splice(i, 1);
   });
+  let socketError: Error | null = null;
+  // Kept for the socket's whole life: an unhandled 'error' event would end the benchmark.
+  socket.on("error", (error) => (socketError = error));
   await new Promise<void>((resolve, reject) => {
     socket.once("open", () => resolve());
-    socket.once("error", reject);
+    socket.once("close", () => reject(socketError ?? new Error("host socket closed")));
   });
   const next = <T>(match: (message: ServerMessage, atMs: number) => T | null, timeoutMs = 5000): Promise<T> =>
     new Promise<T>((resolve, reject) => {
