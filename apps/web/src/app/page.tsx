@@ -1,8 +1,10 @@
 import Link from "next/link";
+import { SignedInRedirect } from "@/components/layout/signed-in-redirect";
 
 export default function HomePage() {
   return (
     <main className="page">
+      <SignedInRedirect />
       <section className="hero">
         <h1>
           Sync <span style={{ color: "var(--accent)" }}>Beats</span>
