@@ -10,10 +10,11 @@ import {
   recordConsole,
   renderedGapMs,
   screenshot,
+  sendRawControl,
   signUp,
   waitForPlayer,
 } from "./harness/app.js";
-import { launchChromium } from "./harness/browser.js";
+import { launchChromium, requireTapForAudio } from "./harness/browser.js";
 import { startStack, type Stack } from "./harness/stack.js";
 import { sineWav } from "./harness/wav.js";
 
@@ -163,26 +164,7 @@ describe("listening together in real Chromium", () => {
     for (let i = 0; i < (await playButtons.count()); i++) expect(await playButtons.nth(i).isDisabled()).toBe(true);
 
     // Bypass the UI: open a second socket with B's own session and send PAUSE.
-    const refusal = await b.evaluate(
-      async ({ apiUrl, syncPort, code }) => {
-        const ticketResponse = await fetch(`${apiUrl}/api/rooms/${code}/ticket`, { method: "POST", credentials: "include" });
-        const { ticket } = (await ticketResponse.json()) as { ticket: string };
-        return new Promise<string>((resolve) => {
-          const ws = new WebSocket(`ws://localhost:${syncPort}/`);
-          ws.onopen = () => ws.send(JSON.stringify({ type: "join", roomCode: code, protocolVersion: 1, ticket }));
-          ws.onmessage = (event) => {
-            const message = JSON.parse(String(event.data)) as { type: string; code?: string };
-            if (message.type === "joined") ws.send(JSON.stringify({ type: "PAUSE" }));
-            if (message.type === "error") {
-              ws.close();
-              resolve(message.code ?? "error");
-            }
-          };
-          setTimeout(() => resolve("no answer"), 5_000);
-        });
-      },
-      { apiUrl: stack.apiUrl, syncPort: stack.syncPort, code: roomCode },
-    );
+    const refusal = await sendRawControl(b, { apiUrl: stack.apiUrl, syncPort: stack.syncPort, roomCode }, { type: "PAUSE" });
     expect(refusal).toBe("NOT_HOST");
     const [stateA, stateB] = await Promise.all([readPlayer(a), readPlayer(b)]);
     expect(stateA?.isPaused).toBe(false);
@@ -270,33 +252,7 @@ describe("listening together in real Chromium", () => {
     const strict = await launchChromium({ autoplay: false });
     try {
       const contextC = await strict.newContext({ viewport: { width: 390, height: 844 } });
-      // Headless Chromium's autoplay heuristics sometimes let audio start anyway (and Playwright's
-      // evaluate() counts as user activation), so give the page iOS's rule outright: an
-      // AudioContext runs only once resumed after a real click or tap on the page.
-      await contextC.addInitScript(() => {
-        let tapped = false;
-        const onTap = (event: Event) => {
-          if (event.isTrusted) tapped = true;
-        };
-        window.addEventListener("pointerdown", onTap, true);
-        window.addEventListener("click", onTap, true);
-        const Native = window.AudioContext;
-        window.AudioContext = class extends Native {
-          #allowed = false;
-          constructor(options?: AudioContextOptions) {
-            super(options);
-            // Whenever it starts running without a tap having allowed it, stop it again.
-            this.addEventListener("statechange", () => {
-              if (this.state === "running" && !this.#allowed) void super.suspend();
-            });
-            void super.suspend();
-          }
-          override resume(): Promise<void> {
-            if (tapped) this.#allowed = true;
-            return this.#allowed ? super.resume() : Promise.resolve();
-          }
-        };
-      });
+      await requireTapForAudio(contextC);
       // Sign up through the API, not the form: a click on the site would count as the user's
       // activation and let Chromium start audio without the overlay.
       const signup = await contextC.request.post(`${stack.apiUrl}/auth/signup`, {

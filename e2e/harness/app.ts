@@ -137,3 +137,34 @@ export async function docScreenshot(page: Page, name: string): Promise<void> {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(dir, `${name}.png`), scale: "css" });
 }
+
+/**
+ * Bypasses the UI: from `page` (its session cookie), fetches a ticket, opens a second socket to the
+ * sync server, joins and sends `message`. Resolves with the error code the server answers, if any.
+ */
+export async function sendRawControl(
+  page: Page,
+  where: { apiUrl: string; syncPort: number; roomCode: string },
+  message: { type: string } & Record<string, unknown>,
+): Promise<string> {
+  return page.evaluate(
+    async ({ apiUrl, syncPort, code, frame }) => {
+      const ticketResponse = await fetch(`${apiUrl}/api/rooms/${code}/ticket`, { method: "POST", credentials: "include" });
+      const { ticket } = (await ticketResponse.json()) as { ticket: string };
+      return new Promise<string>((resolve) => {
+        const ws = new WebSocket(`ws://localhost:${syncPort}/`);
+        ws.onopen = () => ws.send(JSON.stringify({ type: "join", roomCode: code, protocolVersion: 1, ticket }));
+        ws.onmessage = (event) => {
+          const reply = JSON.parse(String(event.data)) as { type: string; code?: string };
+          if (reply.type === "joined") ws.send(JSON.stringify(frame));
+          if (reply.type === "error") {
+            ws.close();
+            resolve(reply.code ?? "error");
+          }
+        };
+        setTimeout(() => resolve("no answer"), 5_000);
+      });
+    },
+    { apiUrl: where.apiUrl, syncPort: where.syncPort, code: where.roomCode, frame: message },
+  );
+}

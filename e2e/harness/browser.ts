@@ -1,4 +1,4 @@
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type BrowserContext } from "playwright-core";
 
 /**
  * Debian's Chromium, headless, nothing phoning home. Autoplay is allowed unless `autoplay: false`,
@@ -19,5 +19,37 @@ export function launchChromium(options: { autoplay?: boolean } = {}): Promise<Br
       "--disable-sync",
       "--disable-quic",
     ],
+  });
+}
+
+/**
+ * Headless Chromium's autoplay heuristics sometimes let audio start anyway (and Playwright's
+ * evaluate() counts as user activation), so pages of `context` get iOS's rule outright: an
+ * AudioContext runs only once resumed after a real click or tap on the page.
+ */
+export async function requireTapForAudio(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    let tapped = false;
+    const onTap = (event: Event) => {
+      if (event.isTrusted) tapped = true;
+    };
+    window.addEventListener("pointerdown", onTap, true);
+    window.addEventListener("click", onTap, true);
+    const Native = window.AudioContext;
+    window.AudioContext = class extends Native {
+      #allowed = false;
+      constructor(options?: AudioContextOptions) {
+        super(options);
+        // Whenever it starts running without a tap having allowed it, stop it again.
+        this.addEventListener("statechange", () => {
+          if (this.state === "running" && !this.#allowed) void super.suspend();
+        });
+        void super.suspend();
+      }
+      override resume(): Promise<void> {
+        if (tapped) this.#allowed = true;
+        return this.#allowed ? super.resume() : Promise.resolve();
+      }
+    };
   });
 }
