@@ -1,7 +1,8 @@
 import cors from "cors";
-import express, { type Express } from "express";
+import express, { type Express, type Request } from "express";
 import { MemoryStore, rateLimit } from "express-rate-limit";
 import helmet from "helmet";
+import { LoginBody } from "@sync-beats/protocol";
 import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
 import { DatabaseSessionStore } from "./auth/session-store.js";
@@ -32,7 +33,10 @@ export interface App {
   dispose(): void;
 }
 
-function limiter(store: MemoryStore, max: number, windowMs: number, onlyFailures: boolean) {
+/** What a limiter counts by: the client address (the default), or a key read from the request. */
+type LimitKey = (req: Request) => string | undefined;
+
+function limiter(store: MemoryStore, max: number, windowMs: number, onlyFailures: boolean, key?: LimitKey) {
   return rateLimit({
     store,
     windowMs,
@@ -41,9 +45,21 @@ function limiter(store: MemoryStore, max: number, windowMs: number, onlyFailures
     legacyHeaders: false,
     // Only failed logins count, so a user who types their password right is never locked out.
     skipSuccessfulRequests: onlyFailures,
+    // A request without a key (a body the route refuses anyway) is left to the address limiter.
+    ...(key ? { keyGenerator: (req: Request) => key(req) ?? "", skip: (req: Request) => key(req) === undefined } : {}),
     handler: (_req, _res, next) => next(new ApiError("RATE_LIMITED", "too many attempts, try again later")),
   });
 }
+
+/**
+ * The account a login names, as the route will look it up (trimmed, lower-cased, at most 64
+ * characters), whether or not it exists: the per-account limit answers alike for both, so it
+ * reveals nothing about which usernames are taken.
+ */
+const loginAccount: LimitKey = (req) => {
+  const parsed = LoginBody.shape.username.safeParse((req.body as { username?: unknown } | undefined)?.username);
+  return parsed.success ? parsed.data : undefined;
+};
 
 /** Builds the Express app from its dependencies; no module state, so tests can build many. */
 export function createApp({ db, config, logger, clock }: AppDeps): App {
@@ -54,6 +70,7 @@ export function createApp({ db, config, logger, clock }: AppDeps): App {
   // Per-app stores (in memory, per process): a restart forgets counts, which is acceptable for
   // throttling password guessing on one node.
   const loginAttempts = new MemoryStore();
+  const accountAttempts = new MemoryStore();
   const signupAttempts = new MemoryStore();
   const sessionStore = new DatabaseSessionStore(db.repos.sessions, clock, config.sessionTtlMs);
   const library = new TrackLibrary(db.repos, config.tracksDir, clock);
@@ -103,7 +120,12 @@ export function createApp({ db, config, logger, clock }: AppDeps): App {
     authRoutes({
       repos: db.repos,
       clock,
-      loginLimiter: limiter(loginAttempts, config.loginRateLimit.max, config.loginRateLimit.windowMs, true),
+      // Per client address, then per account (B3): guesses spread over many addresses still hit
+      // the second, with the same 429 answer.
+      loginLimiters: [
+        limiter(loginAttempts, config.loginRateLimit.max, config.loginRateLimit.windowMs, true),
+        limiter(accountAttempts, config.loginAccountLimit.max, config.loginAccountLimit.windowMs, true, loginAccount),
+      ],
       signupLimiter: limiter(signupAttempts, config.signupRateLimit.max, config.signupRateLimit.windowMs, false),
       production: config.production,
     }),
@@ -126,6 +148,7 @@ export function createApp({ db, config, logger, clock }: AppDeps): App {
     library,
     dispose() {
       loginAttempts.shutdown();
+      accountAttempts.shutdown();
       signupAttempts.shutdown();
     },
   };

@@ -23,6 +23,7 @@ const Env = z.object({
   TRUST_PROXY: z.string().optional(),
   LOGIN_RATE_LIMIT_MAX: int(10),
   LOGIN_RATE_LIMIT_WINDOW_MS: int(15 * 60 * 1000),
+  LOGIN_ACCOUNT_LIMIT_MAX: int(10),
   SIGNUP_RATE_LIMIT_MAX: int(30),
   SEED_DEMO_TRACKS: z.enum(["0", "1"]).default("1"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -49,6 +50,8 @@ export interface ApiConfig {
   /** Express `trust proxy` (needed behind a reverse proxy for rate limiting by client IP). */
   trustProxy: boolean | number | string;
   loginRateLimit: { max: number; windowMs: number };
+  /** Failed logins per username (any client) per window: guesses spread over addresses (B3). */
+  loginAccountLimit: { max: number; windowMs: number };
   signupRateLimit: { max: number; windowMs: number };
   seedDemoTracks: boolean;
   logLevel: string;
@@ -102,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     syncPublicUrl: parsed.SYNC_PUBLIC_URL ?? null,
     trustProxy: parseTrustProxy(parsed.TRUST_PROXY),
     loginRateLimit: { max: parsed.LOGIN_RATE_LIMIT_MAX, windowMs: parsed.LOGIN_RATE_LIMIT_WINDOW_MS },
+    loginAccountLimit: { max: parsed.LOGIN_ACCOUNT_LIMIT_MAX, windowMs: parsed.LOGIN_RATE_LIMIT_WINDOW_MS },
     signupRateLimit: { max: parsed.SIGNUP_RATE_LIMIT_MAX, windowMs: parsed.LOGIN_RATE_LIMIT_WINDOW_MS },
     seedDemoTracks: parsed.SEED_DEMO_TRACKS === "1",
     logLevel: parsed.LOG_LEVEL,

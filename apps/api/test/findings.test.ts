@@ -163,4 +163,61 @@ describe("findings", () => {
       }
     });
   });
+
+  describe("per-account login limit (B3)", () => {
+    const limited = { error: { code: "RATE_LIMITED", message: "too many attempts, try again later" } };
+
+    it("[A16] (B3) failed logins are limited per username across clients, alike for unknown users; successes do not count", async () => {
+      // The per-address limit is out of the way, as for guesses spread over many addresses.
+      const api = await startTestApi("sqlite", { seedDemoTracks: false, env: { LOGIN_RATE_LIMIT_MAX: "1000", LOGIN_ACCOUNT_LIMIT_MAX: "3" } });
+      try {
+        const victim = uniqueName("victim");
+        const bystander = uniqueName("bystander");
+        await api.client().signup(victim, "the right password");
+        await api.client().signup(bystander, "the right password");
+        const login = (username: string, password: string) => api.client().post("/auth/login", { username, password });
+
+        // Successful logins never count.
+        for (let i = 0; i < 5; i += 1) expect((await login(victim, "the right password")).status).toBe(200);
+        // Three failures, from three "clients", in any letter case or padding, count against one account.
+        for (const name of [victim, victim.toUpperCase(), ` ${victim} `]) expect((await login(name, "a wrong guess")).status).toBe(401);
+        const blocked = await login(victim, "the right password");
+        expect(blocked.status).toBe(429);
+        expect(await blocked.json()).toEqual(limited);
+        expect(blocked.headers.get("retry-after")).toMatch(/^\d+$/);
+
+        // An unknown username is limited the same way, with the same answer: no enumeration.
+        const ghost = uniqueName("ghost");
+        for (let i = 0; i < 3; i += 1) expect((await login(ghost, "a wrong guess")).status).toBe(401);
+        const ghostBlocked = await login(ghost, "a wrong guess");
+        expect(ghostBlocked.status).toBe(429);
+        expect(await ghostBlocked.json()).toEqual(limited);
+        expect(ghostBlocked.headers.get("retry-after")).toMatch(/^\d+$/);
+
+        // Other accounts are untouched; a malformed body is still a 400, not counted against anyone.
+        expect((await login(bystander, "the right password")).status).toBe(200);
+        expect((await api.client().post("/auth/login", { username: 42, password: "x" })).status).toBe(400);
+      } finally {
+        await api.dispose();
+      }
+    });
+
+    it("[A16] (B3) the per-account limit answers exactly like the per-address one", async () => {
+      const byAddress = await startTestApi("sqlite", { seedDemoTracks: false, env: { LOGIN_RATE_LIMIT_MAX: "1", LOGIN_ACCOUNT_LIMIT_MAX: "1000" } });
+      const byAccount = await startTestApi("sqlite", { seedDemoTracks: false, env: { LOGIN_RATE_LIMIT_MAX: "1000", LOGIN_ACCOUNT_LIMIT_MAX: "1" } });
+      try {
+        const answers = [];
+        for (const api of [byAddress, byAccount]) {
+          await api.client().post("/auth/login", { username: "someone", password: "a wrong guess" });
+          const response = await api.client().post("/auth/login", { username: "someone", password: "a wrong guess" });
+          answers.push({ status: response.status, body: await response.json(), retryAfter: response.headers.get("retry-after") !== null });
+        }
+        expect(answers[0]).toEqual({ status: 429, body: limited, retryAfter: true });
+        expect(answers[1]).toEqual(answers[0]);
+      } finally {
+        await byAddress.dispose();
+        await byAccount.dispose();
+      }
+    });
+  });
 });

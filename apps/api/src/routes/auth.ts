@@ -11,13 +11,14 @@ import { userView } from "../views.js";
 export interface AuthRouteDeps {
   repos: Repositories;
   clock: Clock;
-  loginLimiter: RequestHandler;
+  /** Run in order before a login is checked (per address, then per account). */
+  loginLimiters: RequestHandler[];
   signupLimiter: RequestHandler;
   production: boolean;
 }
 
 /** `/auth/*`: signup, login, current user, logout. */
-export function authRoutes({ repos, clock, loginLimiter, signupLimiter, production }: AuthRouteDeps): Router {
+export function authRoutes({ repos, clock, loginLimiters, signupLimiter, production }: AuthRouteDeps): Router {
   const router = Router();
 
   router.post("/signup", signupLimiter, async (req, res) => {
@@ -34,7 +35,7 @@ export function authRoutes({ repos, clock, loginLimiter, signupLimiter, producti
     res.status(201).json({ user: userView(user) });
   });
 
-  router.post("/login", loginLimiter, async (req, res) => {
+  router.post("/login", ...loginLimiters, async (req, res) => {
     const body = parseOr400(LoginBody, req.body, "login");
     // A name no signup could have produced (control characters: PostgreSQL refuses NUL) is
     // simply unknown, with the same work and answer as any other unknown name.
