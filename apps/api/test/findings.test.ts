@@ -220,4 +220,34 @@ describe("findings", () => {
       }
     });
   });
+
+  describe("cross-site GET logout (B4)", () => {
+    let api: TestApi;
+    beforeAll(async () => {
+      api = await startTestApi("sqlite", { seedDemoTracks: false });
+    });
+    afterAll(() => api.dispose());
+
+    it("[A17] (B4) GET /auth/logout from another site is refused and the session lives on; POST and same-site GET still log out", async () => {
+      const client = api.client();
+      await client.signup(uniqueName("navigated"));
+      const refused = await client.get("/auth/logout", { headers: { "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate" } });
+      expect(refused.status).toBe(403);
+      expect(await errorCode(refused)).toBe("BAD_ORIGIN");
+      expect(client.lastSetCookie.some((c) => c.startsWith("sb.sid=;"))).toBe(false);
+      expect((await client.get("/auth/dashboard")).status).toBe(200);
+
+      for (const site of ["same-site", "same-origin", "none", null]) {
+        const user = api.client();
+        await user.signup(uniqueName("leaving"));
+        const out = await user.get("/auth/logout", site === null ? {} : { headers: { "sec-fetch-site": site } });
+        expect(out.status, String(site)).toBe(200);
+        expect((await user.get("/auth/dashboard")).status, String(site)).toBe(401);
+      }
+      const poster = api.client();
+      await poster.signup(uniqueName("poster"));
+      expect((await poster.post("/auth/logout", undefined, { headers: { "sec-fetch-site": "same-site" } })).status).toBe(200);
+      expect((await poster.get("/auth/dashboard")).status).toBe(401);
+    });
+  });
 });

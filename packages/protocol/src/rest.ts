@@ -12,7 +12,7 @@ import { DisplayName, RoomCode, UserId } from "./primitives.js";
  *   POST /auth/signup              SignupBody      -> 201 UserResponse (and logs in)
  *   POST /auth/login               LoginBody       -> 200 UserResponse
  *   GET  /auth/dashboard                           -> 200 UserResponse | 401
- *   POST /auth/logout (GET too)                    -> 200 OkResponse
+ *   POST /auth/logout (GET too, not cross-site)    -> 200 OkResponse
  *   GET  /api/rooms                                -> 200 RoomListResponse (public rooms, anyone)
  *   GET  /api/rooms/mine                           -> 200 RoomListResponse (rooms I host or am in)
  *   POST /api/rooms                CreateRoomBody  -> 201 RoomResponse

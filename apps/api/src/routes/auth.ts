@@ -54,6 +54,12 @@ export function authRoutes({ repos, clock, loginLimiters, signupLimiter, product
   // GET is in the spec; POST is what clients should use.
   router.all("/logout", async (req, res, next) => {
     if (req.method !== "GET" && req.method !== "POST") return next();
+    // A link or redirect on another site would log the user out (B4): Lax cookies ride along on
+    // top-level GET navigations, and browsers send no Origin with them, so the origin guard cannot
+    // see it. Fetch metadata can. A request without the header (curl, old browsers) still works.
+    if (req.method === "GET" && req.get("sec-fetch-site") === "cross-site") {
+      throw new ApiError("BAD_ORIGIN", "log out from the app (POST /auth/logout)");
+    }
     await logOut(req);
     res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: "lax", secure: production, path: "/" });
     res.json({ ok: true });
