@@ -53,6 +53,8 @@ export interface Backplane {
   /** Removes a connection; returns those left, oldest first. */
   leave(roomCode: string, entryId: string): Promise<PresenceEntry[]>;
   presence(roomCode: string): Promise<PresenceEntry[]>;
+  /** False while the backplane cannot be reached: `/healthz` answers 503 so balancers route elsewhere. */
+  isHealthy(): boolean;
   /** Records `key` for `ttlMs`; false when it is already recorded (on any node). */
   claimOnce(key: string, ttlMs: number): Promise<boolean>;
   close(): Promise<void>;

@@ -157,7 +157,13 @@ export class Connection {
     }
     if (this.state.phase !== "joining") return;
     const room = this.deps.registry.getOrCreate(message.roomCode);
-    const member = await room.join(this.socket, identity);
+    let member: Member;
+    try {
+      member = await room.join(this.socket, identity);
+    } catch (error) {
+      if (this.state.phase === "joining") this.state = { phase: "awaiting-join" };
+      throw error;
+    }
     if (this.state.phase !== "joining") {
       // The socket closed while the join was in flight.
       this.leaveQuietly(room, member);
@@ -177,6 +183,7 @@ export class Connection {
       error instanceof ProtocolError ? error : new ProtocolError("INTERNAL", "internal error");
     const room = this.state.phase === "joined" ? this.state.room.code : undefined;
     if (protocolError.code === "INTERNAL") this.deps.logger.error({ err: error, room }, "handler failed");
+    else if (protocolError.code === "UNAVAILABLE") this.deps.logger.warn({ room }, protocolError.message);
     else this.deps.logger.debug({ room, code: protocolError.code }, protocolError.message);
     this.sendError(protocolError.code, protocolError.message);
     if (protocolError.closeWith !== undefined) {

@@ -14,3 +14,16 @@ export class ProtocolError extends Error {
     this.name = "ProtocolError";
   }
 }
+
+/**
+ * Runs a backplane operation; a failure that is not a protocol refusal (Redis unreachable, a
+ * connection reset) becomes a retryable `UNAVAILABLE` instead of an `INTERNAL` error.
+ */
+export async function viaBackplane<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (error instanceof ProtocolError) throw error;
+    throw new ProtocolError("UNAVAILABLE", "the room service is briefly unavailable; retry shortly");
+  }
+}

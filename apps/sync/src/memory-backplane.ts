@@ -19,6 +19,7 @@ export function createMemoryBackplane(clock: Clock): Backplane {
 
   return {
     nodeId: "local",
+    isHealthy: () => true,
     async load(roomCode) {
       return states.get(roomCode) ?? EMPTY_ROOM_STATE;
     },

@@ -120,6 +120,7 @@ export async function createRedisBackplane(url: string, clock: Clock, logger: Lo
 
   return {
     nodeId,
+    isHealthy: () => [commands, transactions, subscriber].every((connection) => connection.status === "ready"),
     async load(room) {
       const raw = await commands.get(keys.state(room));
       return raw ? (JSON.parse(raw) as SharedRoomState) : EMPTY_ROOM_STATE;

@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import { type Backplane, EMPTY_ROOM_STATE, type PresenceEntry, type RoomEnvelope, type SharedRoomState } from "./backplane.js";
 import type { ClientSocket } from "./client-socket.js";
 import type { Clock, Disposer } from "./clock.js";
-import { ProtocolError } from "./errors.js";
+import { ProtocolError, viaBackplane } from "./errors.js";
 import type { Identity } from "./identity.js";
 import { applyControl, hostOnJoin, promoteSuccessor } from "./room-transitions.js";
 import * as timeline from "./timeline.js";
@@ -88,17 +88,19 @@ export class Room {
   }
 
   async join(socket: ClientSocket, identity: Identity): Promise<Member> {
-    await this.subscription;
+    await viaBackplane(() => this.subscription);
     const member: Member = { id: `${this.backplane.nodeId}:${nextMemberNumber++}`, socket, identity, rttMs: null, pending: [] };
     this.members.set(member.id, member);
-    const presence = await this.backplane.join(this.code, { id: member.id, userId: identity.userId, name: identity.name });
-    const othersPresent = presence.some((entry) => entry.id !== member.id);
-    this.adopt(await this.backplane.transact(this.code, hostOnJoin(identity, this.config.firstJoinerHosts, othersPresent)));
-    if (identity.userId === this.state.hostUserId) this.stopHostGrace();
-    await this.publish(
-      { type: "user_joined", userId: identity.userId, name: identity.name, totalClients: presence.length },
-      member.id,
-    );
+    let presence: PresenceEntry[];
+    try {
+      presence = await viaBackplane(() => this.announceJoin(member));
+    } catch (error) {
+      // Leave no ghost behind: it would buffer every broadcast and keep the room alive forever.
+      this.members.delete(member.id);
+      this.backplane.leave(this.code, member.id).catch(() => undefined);
+      if (this.members.size === 0) this.events.onEmpty(this);
+      throw error;
+    }
 
     // No await from here on: the connection counts as joined before the client can answer `joined`.
     const now = this.clock.now();
@@ -127,6 +129,20 @@ export class Room {
     return member;
   }
 
+  /** Presence, host claim and `user_joined`: everything the other nodes must hear of a join. */
+  private async announceJoin(member: Member): Promise<PresenceEntry[]> {
+    const { identity } = member;
+    const presence = await this.backplane.join(this.code, { id: member.id, userId: identity.userId, name: identity.name });
+    const othersPresent = presence.some((entry) => entry.id !== member.id);
+    this.adopt(await this.backplane.transact(this.code, hostOnJoin(identity, this.config.firstJoinerHosts, othersPresent)));
+    if (identity.userId === this.state.hostUserId) this.stopHostGrace();
+    await this.publish(
+      { type: "user_joined", userId: identity.userId, name: identity.name, totalClients: presence.length },
+      member.id,
+    );
+    return presence;
+  }
+
   async leave(member: Member): Promise<void> {
     if (!this.members.delete(member.id)) return;
     const presence = await this.backplane.leave(this.code, member.id);
@@ -139,7 +155,8 @@ export class Room {
   /** Applies a host command at a future server instant every client can reach in time. */
   async control(member: Member, command: ControlMessage): Promise<void> {
     const now = this.clock.now();
-    this.adopt(await this.backplane.transact(this.code, applyControl(member.identity, command, now, now + this.leadMs())));
+    const transition = applyControl(member.identity, command, now, now + this.leadMs());
+    this.adopt(await viaBackplane(() => this.backplane.transact(this.code, transition)));
   }
 
   /** Answers a clock probe; `t1` is when the frame arrived, `t2` is stamped as late as possible. */

@@ -61,8 +61,10 @@ export async function startSyncServer(
 
   const http = createServer((request: IncomingMessage, response: ServerResponse) => {
     if (request.method === "GET" && request.url === "/healthz") {
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end(JSON.stringify({ status: "ok", node: backplane.nodeId, rooms: registry.size, connections }));
+      const healthy = backplane.isHealthy();
+      response.writeHead(healthy ? 200 : 503, { "content-type": "application/json" });
+      const status = healthy ? "ok" : "backplane-unavailable";
+      response.end(JSON.stringify({ status, node: backplane.nodeId, rooms: registry.size, connections }));
       return;
     }
     if (request.method === "GET" && request.url === "/metrics") {

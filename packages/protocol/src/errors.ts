@@ -14,6 +14,8 @@ export const ErrorCode = z.enum([
   "UNAUTHORIZED",
   "PROTOCOL_MISMATCH",
   "RATE_LIMITED",
+  /** A dependency (the Redis backplane) is unreachable: retry shortly. */
+  "UNAVAILABLE",
   "INTERNAL",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
