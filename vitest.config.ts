@@ -8,6 +8,7 @@ export default defineConfig({
       "apps/*/test/**/*.test.ts",
       "scripts/**/*.test.ts",
       "tests/**/*.test.ts",
+      "bench/sync/*.test.ts",
     ],
     exclude: ["**/node_modules/**", "**/.next/**"],
     testTimeout: 20_000,
