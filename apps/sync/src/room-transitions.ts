@@ -43,11 +43,15 @@ function requireTimeline(state: SharedRoomState): timeline.Timeline {
 }
 
 /**
- * A host command aimed at `aimAt` (now + lead). Everything announced carries the server instant
+ * A host command aimed at now + `leadMs`. Everything announced carries the server instant
  * it takes effect, so every client applies it at the same moment.
  */
-export function applyControl(identity: Identity, command: ControlMessage, nowMs: number, aimAt: number): Transition {
+export function applyControl(identity: Identity, command: ControlMessage, now: () => number, leadMs: number): Transition {
   return (state) => {
+    // Read the clock here, not when the command arrived: with Redis the transition may run after
+    // waiting for other commits, and a start instant already past would make every client jump.
+    const nowMs = now();
+    const aimAt = nowMs + leadMs;
     if (identity.userId !== state.hostUserId && !identity.canControl) {
       throw new ProtocolError("NOT_HOST", `only the host may send ${command.type}`);
     }

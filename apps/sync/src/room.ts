@@ -154,8 +154,7 @@ export class Room {
 
   /** Applies a host command at a future server instant every client can reach in time. */
   async control(member: Member, command: ControlMessage): Promise<void> {
-    const now = this.clock.now();
-    const transition = applyControl(member.identity, command, now, now + this.leadMs());
+    const transition = applyControl(member.identity, command, () => this.clock.now(), this.leadMs());
     this.adopt(await viaBackplane(() => this.backplane.transact(this.code, transition)));
   }
 
