@@ -8,6 +8,7 @@ import type { ClientSocket } from "./client-socket.js";
 import { type Clock, systemClock } from "./clock.js";
 import type { SyncServerConfig } from "./config.js";
 import { Connection } from "./connection.js";
+import { viaBackplane } from "./errors.js";
 import { devIdentityVerifier, ticketVerifier } from "./identity.js";
 import { createMemoryBackplane } from "./memory-backplane.js";
 import { createMetrics } from "./metrics.js";
@@ -56,7 +57,9 @@ export async function startSyncServer(
   const metrics = createMetrics({ connections: () => connections, rooms: () => registry.size });
   const registry = new RoomRegistry(clock, config.room, logger, backplane, metrics);
   const verifyIdentity = config.ticketSecret
-    ? ticketVerifier(config.ticketSecret, (jti, untilMs, nowMs) => backplane.claimOnce(`ticket:${jti}`, untilMs - nowMs))
+    ? ticketVerifier(config.ticketSecret, (jti, untilMs, nowMs) =>
+        viaBackplane(() => backplane.claimOnce(`ticket:${jti}`, untilMs - nowMs)),
+      )
     : devIdentityVerifier;
 
   const http = createServer((request: IncomingMessage, response: ServerResponse) => {
