@@ -20,8 +20,7 @@ const host = { userId: "u0", name: "u0", claimsHost: false, canControl: false };
 const codes = Array.from({ length: rooms }, (_, index) => `${prefix}${index.toString(36).toUpperCase().padStart(4, "0")}`);
 for (const code of codes) {
   await backplane.transact(code, hostOnJoin(host, true, false));
-  const now = systemClock.now();
-  await backplane.transact(code, applyControl(host, { type: "PLAY", audioUrl: "/a.wav", duration: 600_000 }, now, now + 200));
+  await backplane.transact(code, applyControl(host, { type: "PLAY", audioUrl: "/a.wav", duration: 600_000 }, systemClock.now, 200));
 }
 const latency = new Histogram();
 let committed = 0;
@@ -31,8 +30,7 @@ await Promise.all(
   codes.map(async (code, index) => {
     for (let seq = 1; performance.now() < deadline; seq++) {
       const started = performance.now();
-      const now = systemClock.now();
-      await backplane.transact(code, applyControl(host, { type: "SEEK", seekPositionMs: 10_000 + seq + index }, now, now + 200));
+      await backplane.transact(code, applyControl(host, { type: "SEEK", seekPositionMs: 10_000 + seq + index }, systemClock.now, 200));
       latency.record((performance.now() - started) * 1000);
       committed++;
     }
