@@ -11,7 +11,7 @@ import type { Logger } from "pino";
 import type { ClientSocket } from "./client-socket.js";
 import type { Clock } from "./clock.js";
 import { ProtocolError } from "./errors.js";
-import type { Identity, IdentityVerifier } from "./identity.js";
+import type { IdentityVerifier } from "./identity.js";
 import { TokenBucket } from "./rate-limiter.js";
 import type { Member, Room } from "./room.js";
 import type { RoomRegistry } from "./room-registry.js";
@@ -147,30 +147,32 @@ export class Connection {
       );
     }
     this.state = { phase: "joining" };
-    let identity: Identity;
+    let joined: { room: Room; member: Member } | null;
     try {
-      // The API stamped the ticket with its wall clock; the timeline clock is monotonic.
-      identity = await this.deps.verifyIdentity(message, this.deps.clock.wallNow());
+      joined = await this.enterRoom(message);
     } catch (error) {
+      // A refused or failed join may be retried on the same connection.
       if (this.state.phase === "joining") this.state = { phase: "awaiting-join" };
       throw error;
     }
-    if (this.state.phase !== "joining") return;
-    const room = this.deps.registry.getOrCreate(message.roomCode);
-    let member: Member;
-    try {
-      member = await room.join(this.socket, identity);
-    } catch (error) {
-      if (this.state.phase === "joining") this.state = { phase: "awaiting-join" };
-      throw error;
-    }
+    if (!joined) return;
+    const { room, member } = joined;
     if (this.state.phase !== "joining") {
       // The socket closed while the join was in flight.
       this.leaveQuietly(room, member);
       return;
     }
     this.state = { phase: "joined", room, member };
-    this.deps.logger.info({ room: room.code, userId: identity.userId }, "joined");
+    this.deps.logger.info({ room: room.code, userId: member.identity.userId }, "joined");
+  }
+
+  /** Verifies the identity, then joins; null when the socket closed during verification. */
+  private async enterRoom(message: ClientMessageOf<"join">): Promise<{ room: Room; member: Member } | null> {
+    // The API stamped the ticket with its wall clock; the timeline clock is monotonic.
+    const identity = await this.deps.verifyIdentity(message, this.deps.clock.wallNow());
+    if (this.state.phase !== "joining") return null;
+    const room = this.deps.registry.getOrCreate(message.roomCode);
+    return { room, member: await room.join(this.socket, identity) };
   }
 
   private control(message: Parameters<Room["control"]>[1]): Promise<void> {
