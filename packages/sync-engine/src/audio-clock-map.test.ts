@@ -72,6 +72,7 @@ describe("audio clock map", () => {
     expect(map.add(glitched[1]!)!.samples).toBe(20);
     const after = map.add(glitched[2]!)!;
     expect(after.samples).toBe(3);
+    expect(map.jumps).toBe(1);
     expect(localAtContext(after, 3.2) - glitched[2]!.localTimeMs).toBeCloseTo(0, 1);
   });
 

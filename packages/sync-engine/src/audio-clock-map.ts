@@ -85,6 +85,8 @@ export class AudioClockMap {
   private suspects: AudioTimestamp[] = [];
   private current: AudioClockFit | null = null;
   private dirty = false;
+  /** Audio clock jumps detected so far (the window restarted on them). */
+  jumps = 0;
 
   /**
    * @param maxPairs window length (at one pair per 10 ms, 30 s: a few ppm of rate, < 0.1 ms of offset).
@@ -107,12 +109,16 @@ export class AudioClockMap {
     const last = this.suspects[this.suspects.length - 1] ?? this.pairs[this.pairs.length - 1];
     if (last && pair.contextTime <= last.contextTime) {
       if (pair.contextTime === last.contextTime) return this.fit();
+      this.jumps++;
       this.restart([]);
     }
     const fit = this.pairs.length >= 10 ? this.fit() : null;
     if (fit && Math.abs(localAtContext(fit, pair.contextTime) - pair.localTimeMs) > Math.max(this.jumpFloorMs, 6 * fit.rmsMs)) {
       this.suspects.push(pair);
-      if (this.suspects.length >= JUMP_CONFIRMATIONS) this.restart(this.suspects);
+      if (this.suspects.length >= JUMP_CONFIRMATIONS) {
+        this.jumps++;
+        this.restart(this.suspects);
+      }
       return this.fit();
     }
     this.suspects = [];

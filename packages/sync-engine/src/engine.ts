@@ -21,7 +21,6 @@ import { createWebAudioOutput } from "./web-audio-output.js";
 
 /** Engine timing (ms). */
 export const ENGINE_TIMING = {
-  /** Pings right after joining, this far apart: in sync within about a second. */
   /**
    * Ping periods by time since joining: a burst (in sync within a second), then fast for the
    * first minute (the delay floors the offset rests on tighten with every sample: with ±20 ms of

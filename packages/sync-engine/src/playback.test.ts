@@ -102,6 +102,19 @@ describe("engine: playback on the audio clock", () => {
     expect(h.engine.getSnapshot().stats.playbackRate).toBeGreaterThan(1.003);
   });
 
+  it("[PB16] an audio device stall long after joining is re-seeked at once, not slewed for seconds", async () => {
+    const h = harness();
+    const { s0 } = await joinedAndPlaying(h);
+    await h.clock.advance(20_000); // the clock estimate is settled: 50 ms would be the threshold
+    expect(Math.abs(trueError(h, 20_000, s0))).toBeLessThan(1);
+    h.audio.stall(40);
+    await h.clock.advance(1_000);
+    expect(h.engine.getSnapshot().stats.hardSeeks).toBe(1);
+    expect(Math.abs(trueError(h, 20_000, s0))).toBeLessThan(2); // the restarted speaker fit is young
+    await h.clock.advance(3_000);
+    expect(Math.abs(trueError(h, 20_000, s0))).toBeLessThan(1);
+  });
+
   it("[PB2] PLAY starts at its server instant, converted through the clock estimate", async () => {
     const h = harness({ server: { offsetMs: 1.7e12 + 123.456, skew: 50e-6 } });
     h.engine.connect();

@@ -26,6 +26,11 @@ export const YOUNG_ESTIMATE_SAMPLES = 60;
 export const YOUNG_HARD_SEEK_MS = 10;
 /** Young-estimate re-seeks are at least this far apart (an estimate still moving is not chased). */
 export const YOUNG_SEEK_COOLDOWN_MS = 3_000;
+/**
+ * After an audio clock jump (a device stall shifts what is heard by tens of ms at once) the
+ * young-estimate threshold applies this long: re-seek at once rather than slew for seconds.
+ */
+export const AFTER_AUDIO_JUMP_MS = 3_000;
 /** Drift measurements kept for the debug chart. */
 export const DRIFT_HISTORY_MS = 60_000;
 
@@ -73,6 +78,7 @@ export class Player {
   private readonly loads = new Map<string, "loading" | "ready" | "failed">();
   private offsetMs = 0;
   private lastSeekMs = -Infinity;
+  private lastAudioJumpMs = -Infinity;
 
   constructor(private readonly deps: PlayerDeps) {}
 
@@ -91,7 +97,10 @@ export class Player {
   /** Records one speaker timestamp pair (call every ~10 ms while the context runs). */
   sampleAudioClock(): void {
     const pair = this.deps.audio.getState() === "running" ? this.deps.audio.outputTimestamp() : null;
-    if (pair) this.map.add(pair);
+    if (!pair) return;
+    const jumpsBefore = this.map.jumps;
+    this.map.add(pair);
+    if (this.map.jumps !== jumpsBefore) this.lastAudioJumpMs = this.deps.clock.now();
   }
 
   /** Starts loading `url` (idempotent); reconciles when it is decoded. */
@@ -197,8 +206,9 @@ export class Player {
     const localNow = this.deps.clock.now();
     const dtS = this.lastControlMs === null ? 0 : (localNow - this.lastControlMs) / 1000;
     this.lastControlMs = localNow;
-    const young =
-      (this.deps.clockEstimate()?.samples ?? 0) < YOUNG_ESTIMATE_SAMPLES && localNow - this.lastSeekMs >= YOUNG_SEEK_COOLDOWN_MS;
+    const unsettled =
+      (this.deps.clockEstimate()?.samples ?? 0) < YOUNG_ESTIMATE_SAMPLES || localNow - this.lastAudioJumpMs < AFTER_AUDIO_JUMP_MS;
+    const young = unsettled && localNow - this.lastSeekMs >= YOUNG_SEEK_COOLDOWN_MS;
     const options =
       this.deps.algorithm === "naive"
         ? NAIVE_DRIFT_CONTROL

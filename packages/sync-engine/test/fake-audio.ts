@@ -51,6 +51,7 @@ export class FakeAudioOutput implements AudioOutput {
   private readonly latency: number;
   private readonly jitter: number;
   private readonly random: () => number;
+  private readonly stalls: Array<{ readonly fromMs: number; readonly ms: number }> = [];
 
   constructor(private readonly clock: Clock, private readonly options: FakeAudioOptions = {}) {
     this.origin = clock.now() - (options.startedAgoMs ?? 1_000);
@@ -63,7 +64,13 @@ export class FakeAudioOutput implements AudioOutput {
 
   /** Context time the render thread has reached at local `localMs`. */
   contextOf(localMs: number): number {
-    return (Math.max(0, localMs - this.origin) * (1 + this.ppm * 1e-6)) / 1000;
+    const stalledMs = this.stalls.reduce((sum, s) => sum + Math.min(Math.max(0, localMs - s.fromMs), s.ms), 0);
+    return (Math.max(0, localMs - this.origin - stalledMs) * (1 + this.ppm * 1e-6)) / 1000;
+  }
+
+  /** The render thread stops for `ms` from now (a starved audio device): everything later is heard `ms` late. */
+  stall(ms: number): void {
+    this.stalls.push({ fromMs: this.clock.now(), ms });
   }
 
   getState(): AudioState {
@@ -161,7 +168,7 @@ export class FakeAudioOutput implements AudioOutput {
     this.clicks.push(when);
   }
 
-  /** The local instant at which context time `c` is heard. */
+  /** The local instant at which context time `c` is heard (before any {@link stall}). */
   heardLocalOf(c: number): number {
     return this.origin + (c * 1000) / (1 + this.ppm * 1e-6) + this.latency;
   }
