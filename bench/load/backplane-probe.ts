@@ -1,7 +1,7 @@
 /**
  * Probe: how many host commands per second one sync process's Redis backplane can commit, with
- * nothing else on its event loop. Every room's transaction runs on one queue (WATCH is per
- * connection), so this is a per-node ceiling whatever the number of rooms.
+ * nothing else on its event loop. Rooms commit in parallel (a version-checked script on the
+ * pipelined connection); commits to one room from one node queue behind each other.
  * Run: npx tsx bench/load/backplane-probe.ts [rooms] [seconds]
  */
 import pino from "pino";

@@ -33,19 +33,49 @@ function nodeOf(entryId: string): string {
 }
 
 /**
- * Rooms shared by every sync process on one Redis: state in a key updated with optimistic
- * transactions (WATCH/MULTI, so two hosts on two nodes never overwrite each other), broadcasts
+ * Sets a room's state and publishes its envelope only if the stored version is still the one the
+ * transition was computed from: a compare-and-set in one script, so commits need no WATCH
+ * connection of their own and pipeline with everything else. Returns 1, or 0 on a conflict.
+ */
+const COMMIT_ROOM_STATE = `
+local raw = redis.call("GET", KEYS[1])
+local version = 0
+if raw then version = cjson.decode(raw).version end
+if version ~= tonumber(ARGV[1]) then return 0 end
+redis.call("SET", KEYS[1], ARGV[2], "EX", ARGV[4])
+redis.call("PUBLISH", KEYS[2], ARGV[3])
+return 1
+`;
+
+type RoomCommitRedis = Redis & {
+  commitRoomState(
+    stateKey: string,
+    channel: string,
+    expectedVersion: number,
+    state: string,
+    envelope: string,
+    ttlSeconds: number,
+  ): Promise<number>;
+};
+
+/** Registers the commit script (EVALSHA, falling back to EVAL once per connection). */
+function withRoomCommit(redis: Redis): RoomCommitRedis {
+  redis.defineCommand("commitRoomState", { numberOfKeys: 2, lua: COMMIT_ROOM_STATE });
+  return redis as RoomCommitRedis;
+}
+
+/**
+ * Rooms shared by every sync process on one Redis: state in a key updated by a version-checked
+ * script (so two hosts on two nodes never overwrite each other), broadcasts
  * over pub/sub (serialised once at the origin), presence in a sorted set ordered by join, with
  * entries of dead nodes (liveness key expired) pruned on read.
  */
 export async function createRedisBackplane(url: string, clock: Clock, logger: Logger): Promise<Backplane> {
   const nodeId = randomUUID().slice(0, 8);
   const options = { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true };
-  const commands = new Redis(url, options);
-  // WATCH state is per connection: transactions get their own, one at a time.
-  const transactions = new Redis(url, { ...options, enableAutoPipelining: false });
+  const commands = withRoomCommit(new Redis(url, options));
   const subscriber = new Redis(url, options);
-  await Promise.all([commands.connect(), transactions.connect(), subscriber.connect()]);
+  await Promise.all([commands.connect(), subscriber.connect()]);
 
   const listeners = new Map<string, Set<(envelope: RoomEnvelope) => void>>();
   const ownEntries = new Map<string, { room: string; member: string }>();
@@ -67,43 +97,41 @@ export async function createRedisBackplane(url: string, clock: Clock, logger: Lo
     refreshLiveness().catch((error: unknown) => logger.warn({ err: error }, "node liveness refresh failed"));
   }, NODE_REFRESH_MS);
 
-  let transactionQueue: Promise<unknown> = Promise.resolve();
+  // Per room, commits from this node run one after another (they would only conflict with each
+  // other); rooms commit in parallel, all over the one auto-pipelined connection.
+  const roomQueues = new Map<string, Promise<unknown>>();
 
-  async function attempt(room: string, transition: Transition): Promise<SharedRoomState | "conflict"> {
-    await transactions.watch(keys.state(room));
-    const raw = await transactions.get(keys.state(room));
-    const current = raw ? (JSON.parse(raw) as SharedRoomState) : EMPTY_ROOM_STATE;
-    let result: ReturnType<Transition>;
-    try {
-      result = transition(current);
-    } catch (error) {
-      await transactions.unwatch();
-      throw error;
-    }
-    if (!result) {
-      await transactions.unwatch();
-      return current;
-    }
+  async function attempt(room: string, current: SharedRoomState, transition: Transition): Promise<SharedRoomState | "conflict"> {
+    const result = transition(current);
+    if (!result) return current;
     const next: SharedRoomState = { ...result.state, version: current.version + 1 };
     const envelope: RoomEnvelope = {
       state: next,
       frames: result.messages.map((message) => JSON.stringify(message)),
       sentAt: clock.now(),
     };
-    const outcome = await transactions
-      .multi()
-      .set(keys.state(room), JSON.stringify(next), "EX", ROOM_TTL_SECONDS)
-      .publish(keys.channel(room), JSON.stringify(envelope))
-      .exec();
-    return outcome === null ? "conflict" : next;
+    const committed = await commands.commitRoomState(
+      keys.state(room),
+      keys.channel(room),
+      current.version,
+      JSON.stringify(next),
+      JSON.stringify(envelope),
+      ROOM_TTL_SECONDS,
+    );
+    return committed === 1 ? next : "conflict";
   }
 
   async function transact(room: string, transition: Transition): Promise<SharedRoomState> {
     for (let tries = 0; tries < MAX_TRANSACTION_ATTEMPTS; tries++) {
-      const outcome = await attempt(room, transition);
+      const outcome = await attempt(room, await loadState(room), transition);
       if (outcome !== "conflict") return outcome;
     }
     throw new ProtocolError("INTERNAL", "room is too busy; try again");
+  }
+
+  async function loadState(room: string): Promise<SharedRoomState> {
+    const raw = await commands.get(keys.state(room));
+    return raw ? (JSON.parse(raw) as SharedRoomState) : EMPTY_ROOM_STATE;
   }
 
   async function livePresence(room: string): Promise<PresenceEntry[]> {
@@ -120,14 +148,15 @@ export async function createRedisBackplane(url: string, clock: Clock, logger: Lo
 
   return {
     nodeId,
-    isHealthy: () => [commands, transactions, subscriber].every((connection) => connection.status === "ready"),
-    async load(room) {
-      const raw = await commands.get(keys.state(room));
-      return raw ? (JSON.parse(raw) as SharedRoomState) : EMPTY_ROOM_STATE;
-    },
+    isHealthy: () => [commands, subscriber].every((connection) => connection.status === "ready"),
+    load: loadState,
     transact(room, transition) {
-      const run = transactionQueue.then(() => transact(room, transition));
-      transactionQueue = run.catch(() => undefined);
+      const run = (roomQueues.get(room) ?? Promise.resolve()).then(() => transact(room, transition));
+      const settled = run.catch(() => undefined);
+      roomQueues.set(room, settled);
+      void settled.then(() => {
+        if (roomQueues.get(room) === settled) roomQueues.delete(room);
+      });
       return run;
     },
     async publish(room, envelope) {
@@ -174,7 +203,7 @@ export async function createRedisBackplane(url: string, clock: Clock, logger: Lo
       await pipeline.exec();
       ownEntries.clear();
       listeners.clear();
-      await Promise.all([commands.quit(), transactions.quit(), subscriber.quit()]);
+      await Promise.all([commands.quit(), subscriber.quit()]);
     },
   };
 }

@@ -4,6 +4,7 @@ import { CloseCode, PROTOCOL_VERSION } from "@sync-beats/protocol";
 import { signTicket } from "@sync-beats/ticket";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Clock, systemClock } from "../src/clock.js";
+import type { Transition } from "../src/backplane.js";
 import type { SyncServerConfig } from "../src/config.js";
 import { createRedisBackplane } from "../src/redis-backplane.js";
 import { type RunningSyncServer, startSyncServer } from "../src/server.js";
@@ -184,5 +185,27 @@ describe.skipIf(!redisUrl)("two sync processes over Redis", () => {
     replay.send({ type: "join", roomCode, protocolVersion: PROTOCOL_VERSION, ticket });
     expect((await replay.first("error")).message).toMatch(/already used/);
     expect((await replay.closed).code).toBe(CloseCode.UNAUTHORIZED);
+  });
+
+  it("[RB8] racing commits from two backplanes on one room each apply exactly once, published in version order", async () => {
+    const logger = pino({ level: "silent" });
+    const [a, b] = await Promise.all([createRedisBackplane(redisUrl!, systemClock, logger), createRedisBackplane(redisUrl!, systemClock, logger)]);
+    try {
+      const room = freshRoom();
+      const seen: number[] = [];
+      await a.subscribe(room, (envelope) => seen.push(envelope.state!.version));
+      const increment: Transition = (state) => ({
+        state: { ...state, hostUserId: String(Number(state.hostUserId ?? 0) + 1) },
+        messages: [],
+      });
+      await Promise.all(Array.from({ length: 60 }, (_, index) => (index % 2 ? a : b).transact(room, increment)));
+      const final = await b.load(room);
+      expect(final.hostUserId).toBe("60");
+      expect(final.version).toBe(60);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(seen).toEqual(Array.from({ length: 60 }, (_, index) => index + 1));
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
   });
 });
