@@ -17,9 +17,15 @@ export function createMetrics(sources: { connections(): number; rooms(): number 
   });
   const resyncs = new Counter({ name: "sync_resync_total", help: "RESYNC messages sent", registers: [registry] });
 
+  // Label children resolved once per type: `inc({ type })` hashes the labels on every message.
+  const messagesInByType = new Map<string, { inc(): void }>();
   return {
     registry,
-    onMessage: (type: string) => messagesIn.inc({ type }),
+    onMessage: (type: string) => {
+      let child = messagesInByType.get(type);
+      if (!child) messagesInByType.set(type, (child = messagesIn.labels(type)));
+      child.inc();
+    },
     onResync: () => resyncs.inc(),
     onFanOut: (fanOut: number, latencyMs: number) => {
       framesOut.inc(fanOut);
