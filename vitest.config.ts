@@ -9,6 +9,7 @@ export default defineConfig({
       "scripts/**/*.test.ts",
       "tests/**/*.test.ts",
       "bench/sync/*.test.ts",
+      "bench/soak/*.test.ts",
     ],
     exclude: ["**/node_modules/**", "**/.next/**"],
     testTimeout: 20_000,

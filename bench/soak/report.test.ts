@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { parseOptions } from "./options.js";
+import { svgPlot } from "./plot.js";
+import { type FleetFigures, markdownTable, type Sample, summarise } from "./report.js";
+import type { ServerMetrics } from "./server-metrics.js";
+
+const MB = 1024 * 1024;
+
+function metrics(overrides: Partial<ServerMetrics>): ServerMetrics {
+  return {
+    rssBytes: 100 * MB,
+    heapUsedBytes: 20 * MB,
+    heapTotalBytes: 40 * MB,
+    externalBytes: MB,
+    lagP50Ms: 0.1,
+    lagP99Ms: 1,
+    lagMaxMs: 2,
+    resyncTotal: 0,
+    connections: 10,
+    rooms: 1,
+    activeHandles: 12,
+    openFds: 30,
+    ...overrides,
+  };
+}
+
+/** An idle sample, then one soak sample a minute for 10 minutes whose RSS grows by `leakMbPerMin`. */
+function run(leakMbPerMin: number): Sample[] {
+  const sample = (tMs: number, phase: Sample["phase"], rssMb: number, server: ServerMetrics | null): Sample => ({
+    tMs,
+    phase,
+    procRssBytes: rssMb * MB,
+    server,
+    healthy: true,
+    joined: 10,
+    commandsDropped: 0,
+    pongsDropped: 0,
+    resyncs: 0,
+  });
+  const soak = Array.from({ length: 11 }, (_, minute) =>
+    sample(60_000 * (minute + 1), "soak", 120 + leakMbPerMin * minute + (minute % 2), metrics({ lagP99Ms: minute === 5 ? 30 : 1 + minute / 10, resyncTotal: minute })),
+  );
+  soak[3] = { ...soak[3]!, server: null };
+  return [sample(0, "idle", 90, metrics({})), ...soak, sample(12 * 60_000, "closed", 125, metrics({ resyncTotal: 10 }))];
+}
+
+const fleet: FleetFigures = {
+  connect: { opened: 10, failed: 0, seconds: 0.4 },
+  counters: { commandsSent: 50, commandsSkipped: 1, commandsRefused: 0, pingsSent: 2_000, syncChecksSent: 3_000, framesReceived: 6_000, resyncs: 2, churnLeaves: 4, rejoins: 4, invalidFrames: 0 },
+  commands: { expected: 500, delivered: 497, dropped: 3, excused: 0, refused: 0, duplicates: 0, unexpected: 0 },
+  pongs: { expected: 2_000, delivered: 2_000, dropped: 0, excused: 0, refused: 0, duplicates: 0, unexpected: 0 },
+  latencyMs: { count: 497, p50: 0.8, p99: 4.2, max: 9 },
+  errors: { RATE_LIMITED: 2 },
+  unexpectedCloses: {},
+};
+
+describe("summarise", () => {
+  it("fits the growth after the warm-up and tells a leak from a flat run", () => {
+    const leaking = summarise(run(2), 60_000, 120_000);
+    expect(leaking.rssGrowth!.perMinute).toBeCloseTo(2, 0);
+    expect(leaking.rssGrowth!.trend).toBe("rising");
+    expect(summarise(run(0), 60_000, 120_000).rssGrowth!.trend).toBe("flat");
+  });
+
+  it("reads memory at the idle, first, last and closed samples", () => {
+    const summary = summarise(run(1), 60_000, 0);
+    expect(summary.rssMb).toEqual({ idle: 90, soakStart: 120, soakEnd: 130, afterClose: 125 });
+    expect(summary.heapUsedMb).toEqual({ soakStart: 20, soakEnd: 20 });
+    expect(summary.minutes).toBe(10);
+  });
+
+  it("takes lag over the soak's intervals and counts the samples without metrics", () => {
+    const summary = summarise(run(0), 60_000, 0);
+    expect(summary.lagMs.worstP99).toBe(30);
+    expect(summary.lagMs.max).toBe(2);
+    expect(summary.lagMs.p99).toBe(1.6);
+    expect(summary.metricsMissed).toBe(1);
+    expect(summary.serverResyncs).toBe(10);
+  });
+});
+
+describe("markdownTable", () => {
+  it("shows the run's figures, drops in bold", () => {
+    const table = markdownTable(parseOptions(["--clients", "10", "--rooms", "1"]), summarise(run(0), 60_000, 0), fleet);
+    expect(table).toContain("| server RSS: idle → soak start → end → clients gone | 90 → 120 → 120 → 125 MB |");
+    expect(table).toContain("500 expected, 497 delivered, **3 dropped**");
+    expect(table).toContain("| error frames | 2 (RATE_LIMITED ×2) |");
+    expect(table).toContain("| RESYNC (server count / clients received) | 10 / 2 (3,000 sync_checks) |");
+    expect(table).toMatch(/RSS growth after warm-up \(±2 SE\) \| [+-]\d+\.\d+ ± \d+\.\d+ MB\/min \(flat within noise\)/);
+  });
+});
+
+describe("svgPlot", () => {
+  it("draws three panels and marks the intervals with a drop", () => {
+    const samples = run(0);
+    samples[6] = { ...samples[6]!, commandsDropped: 1 };
+    for (let index = 7; index < samples.length; index++) samples[index] = { ...samples[index]!, commandsDropped: 1 };
+    const { svg, width, height } = svgPlot(samples, summarise(samples, 60_000, 120_000), 60_000, 120_000);
+    expect(width).toBe(1100);
+    expect(height).toBe(750);
+    expect(svg.match(/<rect [^>]*stroke="#ccc"/g)).toHaveLength(3);
+    expect(svg.match(/stroke="#d62728"\/>/g)).toHaveLength(1);
+    expect(svg).toContain("RSS trend after warm-up");
+  });
+});
