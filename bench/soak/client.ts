@@ -22,6 +22,8 @@ export class SoakClient {
   /** What this client would render, from the frames it received since it last joined. */
   model = new PlaybackModel();
   rttMs: number | undefined;
+  /** Whether the latest pong's server position disagreed with this client's timeline. */
+  diverged = false;
   /** `performance.now()` when the latest `joined` arrived. */
   joinedAtMs = 0;
   private ws: WebSocket | null = null;
@@ -39,6 +41,7 @@ export class SoakClient {
   connect(timeoutMs: number): Promise<boolean> {
     this.state = "joining";
     this.model = new PlaybackModel();
+    this.diverged = false;
     const ws = new WebSocket(this.url, { perMessageDeflate: false });
     this.ws = ws;
     return new Promise((resolve) => {

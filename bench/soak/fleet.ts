@@ -20,7 +20,13 @@ const CONNECT_CONCURRENCY = 50;
 const RECONNECT_DELAY_MS = [1_000, 3_000] as const;
 /** A broadcast or pong not there this long after its send is dropped. */
 const SETTLE_AFTER_MS = 10_000;
-const KEPT_RESYNC_RECORDS = 20;
+const KEPT_DRIFT_RECORDS = 20;
+/**
+ * A pong's `playbackPosition` and the client's rendered position at the same server instant `t2`
+ * are the same arithmetic on the same anchors: beyond float rounding they differ only when the
+ * client missed or misread a timeline change.
+ */
+const AGREEMENT_MS = 1;
 
 export interface FleetConfig {
   url: string;
@@ -40,9 +46,11 @@ interface RoomRun {
   lastCommand: { ledgerKey: string; senderId: number } | null;
 }
 
-export interface ResyncRecord {
+/** A RESYNC, or a pong whose server position disagreed with the client's timeline. */
+export interface DriftRecord {
   room: string;
   client: number;
+  /** Client minus server position; NaN when one side had no track. */
   driftMs: number;
   /** How long the client had been joined: a RESYNC right after a join points at the join. */
   sinceJoinMs: number;
@@ -57,6 +65,10 @@ export interface FleetCounters {
   syncChecksSent: number;
   framesReceived: number;
   resyncs: number;
+  /** Times a client's timeline came to disagree with the server's (seen in a pong). */
+  divergences: number;
+  /** Pongs whose `playbackPosition` disagreed with the client's timeline. */
+  divergentPongs: number;
   churnLeaves: number;
   rejoins: number;
   invalidFrames: number;
@@ -78,6 +90,8 @@ export class Fleet {
     syncChecksSent: 0,
     framesReceived: 0,
     resyncs: 0,
+    divergences: 0,
+    divergentPongs: 0,
     churnLeaves: 0,
     rejoins: 0,
     invalidFrames: 0,
@@ -86,7 +100,9 @@ export class Fleet {
   readonly errors: Record<string, number> = {};
   /** Connections that ended without the benchmark ending them, by close code. */
   readonly unexpectedCloses: Record<string, number> = {};
-  readonly resyncRecords: ResyncRecord[] = [];
+  readonly resyncRecords: DriftRecord[] = [];
+  /** The first pong of each disagreement. */
+  readonly divergenceRecords: DriftRecord[] = [];
   readonly invalidFrameReasons: string[] = [];
   private readonly rooms: RoomRun[];
   private readonly clients: SoakClient[] = [];
@@ -236,6 +252,10 @@ export class Fleet {
     });
   }
 
+  private record(records: DriftRecord[], room: RoomRun, client: SoakClient, driftMs: number): void {
+    if (records.length < KEPT_DRIFT_RECORDS) records.push({ room: room.code, client: client.id, driftMs, sinceJoinMs: performance.now() - client.joinedAtMs });
+  }
+
   private onFrame(client: SoakClient, message: ServerMessage): void {
     this.counters.framesReceived++;
     client.model.apply(message);
@@ -253,13 +273,20 @@ export class Fleet {
         this.clock.observe(message.t0, message.t1, message.t2, t3);
         client.rttMs = Math.max(0, t3 - message.t0 - (message.t2 - message.t1));
         this.pongs.deliver(`${client.id} ${message.t0}`, client.id, performance.now());
+        const rendered = client.model.positionAt(message.t2);
+        const server = message.playbackPosition;
+        const agrees = rendered === server || (rendered !== null && server !== null && Math.abs(rendered - server) <= AGREEMENT_MS);
+        if (!agrees) this.counters.divergentPongs++;
+        if (!agrees && !client.diverged) {
+          this.counters.divergences++;
+          this.record(this.divergenceRecords, own, client, rendered === null || server === null ? Number.NaN : rendered - server);
+        }
+        client.diverged = !agrees;
         break;
       }
       case "RESYNC":
         this.counters.resyncs++;
-        if (this.resyncRecords.length < KEPT_RESYNC_RECORDS) {
-          this.resyncRecords.push({ room: own.code, client: client.id, driftMs: message.driftMs, sinceJoinMs: performance.now() - client.joinedAtMs });
-        }
+        this.record(this.resyncRecords, own, client, message.driftMs);
         break;
       case "error":
         this.errors[message.code] = (this.errors[message.code] ?? 0) + 1;

@@ -107,12 +107,13 @@ export function svgPlot(samples: readonly Sample[], summary: SoakSummary, soakSt
   const clientsFrame: Frame = { x: 0, y: 2 * PANEL_HEIGHT, width: WIDTH, height: PANEL_HEIGHT, tMaxMs, yMax: joinedMax };
   const last = samples.at(-1);
   parts.push(
-    ...axes(clientsFrame, `Clients joined; dropped broadcasts ${last?.commandsDropped ?? 0}, dropped pongs ${last?.pongsDropped ?? 0}, RESYNC ${last?.resyncs ?? 0} (red ticks: a drop or RESYNC in that interval)`, "clients"),
+    ...axes(clientsFrame, `Clients joined; dropped broadcasts ${last?.commandsDropped ?? 0}, dropped pongs ${last?.pongsDropped ?? 0}, RESYNC ${last?.resyncs ?? 0}, timeline disagreements ${last?.divergences ?? 0} (red: any of these in the interval)`, "clients"),
   );
   samples.forEach((sample, index) => {
     const previous = samples[index - 1];
     if (!previous) return;
-    const bad = sample.commandsDropped + sample.pongsDropped + sample.resyncs - (previous.commandsDropped + previous.pongsDropped + previous.resyncs);
+    const trouble = (of: Sample) => of.commandsDropped + of.pongsDropped + of.resyncs + of.divergences;
+    const bad = trouble(sample) - trouble(previous);
     if (bad > 0) parts.push(`<line x1="${px(clientsFrame, sample.tMs)}" x2="${px(clientsFrame, sample.tMs)}" y1="${clientsFrame.y + 30}" y2="${clientsFrame.y + PANEL_HEIGHT - 30}" stroke="#d62728"/>`);
   });
   parts.push(...lines(clientsFrame, [{ label: "joined", color: "#9467bd", points: at((sample) => sample.joined) }]));

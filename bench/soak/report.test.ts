@@ -36,6 +36,7 @@ function run(leakMbPerMin: number): Sample[] {
     commandsDropped: 0,
     pongsDropped: 0,
     resyncs: 0,
+    divergences: 0,
   });
   const soak = Array.from({ length: 11 }, (_, minute) =>
     sample(60_000 * (minute + 1), "soak", 120 + leakMbPerMin * minute + (minute % 2), metrics({ lagP99Ms: minute === 5 ? 30 : 1 + minute / 10, resyncTotal: minute })),
@@ -46,7 +47,7 @@ function run(leakMbPerMin: number): Sample[] {
 
 const fleet: FleetFigures = {
   connect: { opened: 10, failed: 0, seconds: 0.4 },
-  counters: { commandsSent: 50, commandsSkipped: 1, commandsRefused: 0, pingsSent: 2_000, syncChecksSent: 3_000, framesReceived: 6_000, resyncs: 2, churnLeaves: 4, rejoins: 4, invalidFrames: 0 },
+  counters: { commandsSent: 50, commandsSkipped: 1, commandsRefused: 0, pingsSent: 2_000, syncChecksSent: 3_000, framesReceived: 6_000, resyncs: 2, divergences: 1, divergentPongs: 3, churnLeaves: 4, rejoins: 4, invalidFrames: 0 },
   commands: { expected: 500, delivered: 497, dropped: 3, excused: 0, refused: 0, duplicates: 0, unexpected: 0 },
   pongs: { expected: 2_000, delivered: 2_000, dropped: 0, excused: 0, refused: 0, duplicates: 0, unexpected: 0 },
   latencyMs: { count: 497, p50: 0.8, p99: 4.2, max: 9 },
@@ -85,6 +86,7 @@ describe("markdownTable", () => {
     expect(table).toContain("| server RSS: idle → soak start → end → clients gone | 90 → 120 → 120 → 125 MB |");
     expect(table).toContain("500 expected, 497 delivered, **3 dropped**");
     expect(table).toContain("| error frames | 2 (RATE_LIMITED ×2) |");
+    expect(table).toContain("| timeline disagreements (a pong's server position ≠ the client's) | 1 (in 3 of 2,000 pongs) |");
     expect(table).toContain("| RESYNC (server count / clients received) | 10 / 2 (3,000 sync_checks) |");
     expect(table).toMatch(/RSS growth after warm-up \(±2 SE\) \| [+-]\d+\.\d+ ± \d+\.\d+ MB\/min \(flat within noise\)/);
   });
@@ -93,13 +95,13 @@ describe("markdownTable", () => {
 describe("svgPlot", () => {
   it("draws three panels and marks the intervals with a drop", () => {
     const samples = run(0);
-    samples[6] = { ...samples[6]!, commandsDropped: 1 };
-    for (let index = 7; index < samples.length; index++) samples[index] = { ...samples[index]!, commandsDropped: 1 };
+    for (let index = 6; index < samples.length; index++) samples[index] = { ...samples[index]!, commandsDropped: 1 };
+    for (let index = 9; index < samples.length; index++) samples[index] = { ...samples[index]!, commandsDropped: 1, divergences: 2 };
     const { svg, width, height } = svgPlot(samples, summarise(samples, 60_000, 120_000), 60_000, 120_000);
     expect(width).toBe(1100);
     expect(height).toBe(750);
     expect(svg.match(/<rect [^>]*stroke="#ccc"/g)).toHaveLength(3);
-    expect(svg.match(/stroke="#d62728"\/>/g)).toHaveLength(1);
+    expect(svg.match(/stroke="#d62728"\/>/g)).toHaveLength(2);
     expect(svg).toContain("RSS trend after warm-up");
   });
 });

@@ -21,6 +21,7 @@ export interface Sample {
   commandsDropped: number;
   pongsDropped: number;
   resyncs: number;
+  divergences: number;
 }
 
 export interface FleetFigures {
@@ -118,6 +119,7 @@ export function markdownTable(options: SoakOptions, summary: SoakSummary, fleet:
     ["command broadcasts (one per member)", deliveries(fleet.commands)],
     ["command → receipt p50 / p99 / max", `${fleet.latencyMs.p50} / ${fleet.latencyMs.p99} / ${fleet.latencyMs.max} ms`],
     ["time_pong per time_ping", deliveries(fleet.pongs)],
+    ["timeline disagreements (a pong's server position ≠ the client's)", `${count(fleet.counters.divergences)} (in ${count(fleet.counters.divergentPongs)} of ${count(fleet.pongs.delivered)} pongs)`],
     ["RESYNC (server count / clients received)", `${count(summary.serverResyncs)} / ${count(fleet.counters.resyncs)} (${count(fleet.counters.syncChecksSent)} sync_checks)`],
     ["error frames", tally(fleet.errors)],
     ["unexpected disconnects", tally(fleet.unexpectedCloses)],

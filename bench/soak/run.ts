@@ -64,6 +64,7 @@ async function sample(phase: Phase): Promise<Sample> {
     commandsDropped: fleet.commands.counts.dropped,
     pongsDropped: fleet.pongs.counts.dropped,
     resyncs: fleet.counters.resyncs,
+    divergences: fleet.counters.divergences,
   };
   samples.push(taken);
   return taken;
@@ -84,7 +85,8 @@ for (let next = performance.now(); next < soakEndsAt; ) {
     const lag = taken.server ? `${taken.server.lagP99Ms.toFixed(2)} ms` : "–";
     console.log(
       `  ${((taken.tMs - soakStartMs) / 60_000).toFixed(1)} min: ${taken.joined} joined, RSS ${(taken.procRssBytes / 2 ** 20).toFixed(1)} MB, ` +
-        `loop lag p99 ${lag}, dropped ${taken.commandsDropped} broadcasts / ${taken.pongsDropped} pongs, RESYNC ${taken.resyncs}`,
+        `loop lag p99 ${lag}, dropped ${taken.commandsDropped} broadcasts / ${taken.pongsDropped} pongs, RESYNC ${taken.resyncs}, ` +
+        `timeline disagreements ${taken.divergences}`,
     );
   }
   next += options.sampleSeconds * 1000;
@@ -116,7 +118,10 @@ const benchLagP99Ms = Math.max(0, benchLoop.percentile(99) / 1e6 - 10);
 console.log(`\n${table}\n`);
 console.log(`Measured ${startedAt.toISOString()}; ${loadAtStart} at the start, ${loadAtEnd} at the end; the benchmark's own event loop lag p99 ${benchLagP99Ms.toFixed(1)} ms.`);
 for (const drop of [...fleet.commands.drops, ...fleet.pongs.drops].slice(0, 5)) console.log(`  dropped: ${drop.key} → clients ${drop.missing.join(", ")}`);
-for (const resync of fleet.resyncRecords.slice(0, 5)) console.log(`  RESYNC: room ${resync.room} client ${resync.client}, drift ${resync.driftMs.toFixed(0)} ms, ${(resync.sinceJoinMs / 1000).toFixed(1)} s after its join`);
+const drifts = [...fleet.resyncRecords.map((record) => ({ kind: "RESYNC", record })), ...fleet.divergenceRecords.map((record) => ({ kind: "disagreement", record }))];
+for (const { kind, record } of drifts.slice(0, 8)) {
+  console.log(`  ${kind}: room ${record.room} client ${record.client}, client − server ${record.driftMs.toFixed(0)} ms, ${(record.sinceJoinMs / 1000).toFixed(1)} s after its join`);
+}
 for (const reason of fleet.invalidFrameReasons) console.log(`  invalid frame from the server: ${reason}`);
 if (serverLog.trim()) console.log(`server log (warn and above, last 4 KB):\n${serverLog}`);
 
@@ -125,7 +130,7 @@ const stamp = startedAt.toISOString().replace(/[:.]/g, "-");
 const jsonPath = join(outDir, `soak-${stamp}.json`);
 const pngPath = join(outDir, `soak-${stamp}.png`);
 const machine = { cpus: cpus().length, node: process.version, loadAtStart, loadAtEnd, benchLagP99Ms };
-const records = { drops: { commands: fleet.commands.drops, pongs: fleet.pongs.drops }, resyncs: fleet.resyncRecords, invalidFrames: fleet.invalidFrameReasons };
+const records = { drops: { commands: fleet.commands.drops, pongs: fleet.pongs.drops }, resyncs: fleet.resyncRecords, disagreements: fleet.divergenceRecords, invalidFrames: fleet.invalidFrameReasons };
 writeFileSync(jsonPath, JSON.stringify({ startedAt, argv: process.argv.slice(2), options, machine, summary, fleet: fleetFigures, records, serverLog, table, samples }, null, 1));
 console.log(`wrote ${jsonPath}`);
 try {
