@@ -9,6 +9,7 @@ import { pool } from "../load/generator-state.js";
 import { Histogram } from "../load/histogram.js";
 import { type ClientHandlers, SoakClient } from "./client.js";
 import { commandFor, receiptKey } from "./commands.js";
+import { type DriftRecord, newCounters } from "./counters.js";
 import { DeliveryLedger } from "./delivery-ledger.js";
 import { ServerClock } from "./server-clock.js";
 
@@ -46,34 +47,6 @@ interface RoomRun {
   lastCommand: { ledgerKey: string; senderId: number } | null;
 }
 
-/** A RESYNC, or a pong whose server position disagreed with the client's timeline. */
-export interface DriftRecord {
-  room: string;
-  client: number;
-  /** Client minus server position; NaN when one side had no track. */
-  driftMs: number;
-  /** How long the client had been joined: a RESYNC right after a join points at the join. */
-  sinceJoinMs: number;
-}
-
-export interface FleetCounters {
-  commandsSent: number;
-  /** Command turns with the host offline (it was churning): nothing sent. */
-  commandsSkipped: number;
-  commandsRefused: number;
-  pingsSent: number;
-  syncChecksSent: number;
-  framesReceived: number;
-  resyncs: number;
-  /** Times a client's timeline came to disagree with the server's (seen in a pong). */
-  divergences: number;
-  /** Pongs whose `playbackPosition` disagreed with the client's timeline. */
-  divergentPongs: number;
-  churnLeaves: number;
-  rejoins: number;
-  invalidFrames: number;
-}
-
 const uniform = ([low, high]: readonly [number, number]) => low + Math.random() * (high - low);
 
 export class Fleet {
@@ -82,20 +55,7 @@ export class Fleet {
   /** Host command sent → each member's receipt, µs. */
   readonly latency = new Histogram();
   readonly clock = new ServerClock();
-  readonly counters: FleetCounters = {
-    commandsSent: 0,
-    commandsSkipped: 0,
-    commandsRefused: 0,
-    pingsSent: 0,
-    syncChecksSent: 0,
-    framesReceived: 0,
-    resyncs: 0,
-    divergences: 0,
-    divergentPongs: 0,
-    churnLeaves: 0,
-    rejoins: 0,
-    invalidFrames: 0,
-  };
+  readonly counters = newCounters();
   /** `error` frames received, by code. */
   readonly errors: Record<string, number> = {};
   /** Connections that ended without the benchmark ending them, by close code. */

@@ -1,6 +1,6 @@
 /** Turns the soak's samples and the fleet's counts into summary figures and the Markdown table. */
 import type { DeliveryCounts } from "./delivery-ledger.js";
-import type { FleetCounters } from "./fleet.js";
+import type { FleetCounters } from "./counters.js";
 import type { SoakOptions } from "./options.js";
 import type { ServerMetrics } from "./server-metrics.js";
 import { type Growth, growthAfter, quantile } from "./trend.js";
