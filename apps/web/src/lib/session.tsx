@@ -13,11 +13,6 @@ interface Session {
 
 const SessionContext = createContext<Session | null>(null);
 
-/** Only same-site paths are followed after login (no open redirects). */
-export function safeNextPath(value: string | null | undefined): string {
-  return value && value.startsWith("/") && !value.startsWith("//") ? value : "/dashboard";
-}
-
 /** Loads the current user; sends visitors without a session to /login and back afterwards. */
 export function SessionGate({ children }: { children: ReactNode }) {
   const api = useApi();

@@ -6,7 +6,7 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { FormError } from "@/components/form-error";
 import { useApi } from "@/lib/config-context";
-import { safeNextPath } from "@/lib/session";
+import { safeNextPath } from "@/lib/next-path";
 import { useSubmit } from "@/lib/use-submit";
 
 interface FieldProps {
