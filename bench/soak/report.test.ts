@@ -24,6 +24,8 @@ function metrics(overrides: Partial<ServerMetrics>): ServerMetrics {
   };
 }
 
+const minute = (tMs: number) => Math.round(tMs / 60_000);
+
 /** An idle sample, then one soak sample a minute for 10 minutes whose RSS grows by `leakMbPerMin`. */
 function run(leakMbPerMin: number): Sample[] {
   const sample = (tMs: number, phase: Sample["phase"], rssMb: number, server: ServerMetrics | null): Sample => ({
@@ -37,6 +39,7 @@ function run(leakMbPerMin: number): Sample[] {
     pongsDropped: 0,
     resyncs: 0,
     divergences: 0,
+    cpuPressurePercent: minute(tMs) * 2,
   });
   const soak = Array.from({ length: 11 }, (_, minute) =>
     sample(60_000 * (minute + 1), "soak", 120 + leakMbPerMin * minute + (minute % 2), metrics({ lagP99Ms: minute === 5 ? 30 : 1 + minute / 10, resyncTotal: minute })),
@@ -61,6 +64,13 @@ describe("summarise", () => {
     expect(leaking.rssGrowth!.perMinute).toBeCloseTo(2, 0);
     expect(leaking.rssGrowth!.trend).toBe("rising");
     expect(summarise(run(0), 60_000, 120_000).rssGrowth!.trend).toBe("flat");
+  });
+
+  it("tells a one-off step after the warm-up from growth: the last half is flat", () => {
+    const samples = run(0).map((sample) => (sample.phase === "soak" && sample.tMs >= 5 * 60_000 ? { ...sample, procRssBytes: sample.procRssBytes + 8 * MB } : sample));
+    const summary = summarise(samples, 60_000, 120_000);
+    expect(summary.rssGrowth!.trend).toBe("rising");
+    expect(summary.rssGrowthLastHalf!.trend).toBe("flat");
   });
 
   it("reads memory at the idle, first, last and closed samples", () => {
@@ -88,7 +98,8 @@ describe("markdownTable", () => {
     expect(table).toContain("| error frames | 2 (RATE_LIMITED ×2) |");
     expect(table).toContain("| timeline disagreements (a pong's server position ≠ the client's) | 1 (in 3 of 2,000 pongs) |");
     expect(table).toContain("| RESYNC (server count / clients received) | 10 / 2 (3,000 sync_checks) |");
-    expect(table).toMatch(/RSS growth after warm-up \(±2 SE\) \| [+-]\d+\.\d+ ± \d+\.\d+ MB\/min \(flat within noise\)/);
+    expect(table).toMatch(/RSS growth after warm-up; over the last half \(±2 SE\) \| [+-]\d+\.\d+ ± \d+\.\d+ MB\/min \(flat within noise\); [+-]/);
+    expect(table).toContain("| 12 / 22 % |");
   });
 });
 

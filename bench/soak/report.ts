@@ -22,6 +22,8 @@ export interface Sample {
   pongsDropped: number;
   resyncs: number;
   divergences: number;
+  /** Share of the last 10 s during which some task waited for a CPU (Linux PSI), %; null where unavailable. */
+  cpuPressurePercent: number | null;
 }
 
 export interface FleetFigures {
@@ -37,9 +39,13 @@ export interface FleetFigures {
 export interface SoakSummary {
   rssMb: { idle: number; soakStart: number; soakEnd: number; afterClose: number };
   heapUsedMb: { soakStart: number; soakEnd: number };
-  /** MB per minute after the warm-up. */
+  /** MB per minute after the warm-up, and over the soak's last half (a one-off step is not a trend). */
   rssGrowth: Growth | null;
+  rssGrowthLastHalf: Growth | null;
   heapUsedGrowth: Growth | null;
+  heapUsedGrowthLastHalf: Growth | null;
+  /** The machine's CPU pressure over the soak's samples: how much other work competed. */
+  cpuPressurePercent: { median: number; max: number } | null;
   /** Over the soak's sampling intervals: the median interval's p50 and p99, the worst interval's p99, the largest max. */
   lagMs: { p50: number; p99: number; worstP99: number; max: number };
   handles: { soakStart: number; soakEnd: number };
@@ -61,6 +67,11 @@ export function summarise(samples: readonly Sample[], soakStartMs: number, warmu
   const series = (pick: (sample: Sample) => number) => soak.map((sample) => ({ x: sample.tMs, y: pick(sample) }));
   const lags = soak.flatMap((sample) => (sample.server ? [sample.server] : []));
   const lastOf = (phase: Phase) => samples.filter((sample) => sample.phase === phase).at(-1);
+  const fitFrom = soakStartMs + warmupMs;
+  const lastHalfFrom = (fitFrom + (last?.tMs ?? fitFrom)) / 2;
+  const rss = series((sample) => sample.procRssBytes / MB);
+  const heapUsed = series((sample) => metric(sample, (m) => m.heapUsedBytes) / MB);
+  const pressure = soak.flatMap((sample) => (sample.cpuPressurePercent === null ? [] : [sample.cpuPressurePercent]));
   return {
     rssMb: {
       idle: round((lastOf("idle")?.procRssBytes ?? Number.NaN) / MB),
@@ -69,8 +80,11 @@ export function summarise(samples: readonly Sample[], soakStartMs: number, warmu
       afterClose: round((lastOf("closed")?.procRssBytes ?? Number.NaN) / MB),
     },
     heapUsedMb: { soakStart: round(metric(first, (m) => m.heapUsedBytes) / MB), soakEnd: round(metric(last, (m) => m.heapUsedBytes) / MB) },
-    rssGrowth: growthAfter(series((sample) => sample.procRssBytes / MB), soakStartMs + warmupMs),
-    heapUsedGrowth: growthAfter(series((sample) => metric(sample, (m) => m.heapUsedBytes) / MB), soakStartMs + warmupMs),
+    rssGrowth: growthAfter(rss, fitFrom),
+    rssGrowthLastHalf: growthAfter(rss, lastHalfFrom),
+    heapUsedGrowth: growthAfter(heapUsed, fitFrom),
+    heapUsedGrowthLastHalf: growthAfter(heapUsed, lastHalfFrom),
+    cpuPressurePercent: pressure.length === 0 ? null : { median: round(quantile(pressure, 0.5)), max: round(Math.max(...pressure)) },
     lagMs: {
       p50: round(quantile(lags.map((m) => m.lagP50Ms), 0.5), 2),
       p99: round(quantile(lags.map((m) => m.lagP99Ms), 0.5), 2),
@@ -110,9 +124,9 @@ export function markdownTable(options: SoakOptions, summary: SoakSummary, fleet:
     ["clients / rooms / soak", `${count(options.clients)} / ${count(options.rooms)} / ${summary.minutes} min (warm-up ${options.warmupMinutes} min), churn ${options.churnPercentPerMinute} %/min`],
     ["connect + join", `${count(fleet.connect.opened)} ok, ${fleet.connect.failed} failed in ${fleet.connect.seconds.toFixed(1)} s`],
     ["server RSS: idle → soak start → end → clients gone", `${rssMb.idle} → ${rssMb.soakStart} → ${rssMb.soakEnd} → ${rssMb.afterClose} MB`],
-    ["RSS growth after warm-up (±2 SE)", growth(summary.rssGrowth)],
+    ["RSS growth after warm-up; over the last half (±2 SE)", `${growth(summary.rssGrowth)}; ${growth(summary.rssGrowthLastHalf)}`],
     ["heap used: soak start → end", `${heapUsedMb.soakStart} → ${heapUsedMb.soakEnd} MB`],
-    ["heap used growth after warm-up (±2 SE)", growth(summary.heapUsedGrowth)],
+    ["heap used growth after warm-up; over the last half (±2 SE)", `${growth(summary.heapUsedGrowth)}; ${growth(summary.heapUsedGrowthLastHalf)}`],
     ["active handles: soak start → end", `${count(handles.soakStart)} → ${count(handles.soakEnd)}`],
     ["event-loop lag p50 / p99 (median interval) / worst p99 / max", `${lagMs.p50} / ${lagMs.p99} / ${lagMs.worstP99} / ${lagMs.max} ms`],
     ["host commands", `${count(fleet.counters.commandsSent)} sent, ${fleet.counters.commandsRefused} refused, ${fleet.counters.commandsSkipped} turns skipped (host away)`],
@@ -125,6 +139,7 @@ export function markdownTable(options: SoakOptions, summary: SoakSummary, fleet:
     ["unexpected disconnects", tally(fleet.unexpectedCloses)],
     ["churn: leaves / rejoins", `${count(fleet.counters.churnLeaves)} / ${count(fleet.counters.rejoins)}`],
     ["samples without /metrics / unhealthy", `${summary.metricsMissed} / ${summary.unhealthySamples}`],
+    ["machine CPU pressure (PSI: share of time a task waited for a CPU) median / max", summary.cpuPressurePercent ? `${summary.cpuPressurePercent.median} / ${summary.cpuPressurePercent.max} %` : "–"],
   ];
   return ["| figure | value |", "|---|---|", ...rows.map(([figure, value]) => `| ${figure} | ${value} |`)].join("\n");
 }

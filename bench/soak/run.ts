@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { httpText, killChildren, REPO_ROOT, sampleProc, type ServerProcess, sleep, startSyncProcess } from "../load/processes.js";
+import { cpuPressureAvg10, httpText, killChildren, REPO_ROOT, sampleProc, type ServerProcess, sleep, startSyncProcess } from "../load/processes.js";
 import { launchBrowser, svgToPng } from "../sync/browser.js";
 import { Fleet } from "./fleet.js";
 import { parseOptions } from "./options.js";
@@ -65,6 +65,7 @@ async function sample(phase: Phase): Promise<Sample> {
     pongsDropped: fleet.pongs.counts.dropped,
     resyncs: fleet.counters.resyncs,
     divergences: fleet.counters.divergences,
+    cpuPressurePercent: cpuPressureAvg10(),
   };
   samples.push(taken);
   return taken;
