@@ -8,6 +8,7 @@ import { useApi } from "@/lib/config-context";
 import { useSession } from "@/lib/session";
 import { nextTrack, toTrackInfo } from "@/lib/track-info";
 import { useAutoAdvance } from "@/lib/use-auto-advance";
+import { useDocumentTitle } from "@/lib/use-document-title";
 import { useResource } from "@/lib/use-resource";
 import { useSyncPlayback } from "@/lib/use-sync-playback";
 import { AudioUnlockOverlay } from "./audio-unlock-overlay";
@@ -55,6 +56,7 @@ function RoomView({ code, room }: { code: string; room: RoomResponse | null }) {
   });
   const { snapshot } = sync;
   const canControl = snapshot.isHost || (room?.room.guestsCanControl ?? false);
+  useDocumentTitle(room ? `${room.room.name} · Sync Beats` : null);
   const library = tracks.data?.tracks ?? null;
   const currentTrackId = snapshot.track?.trackId;
   const upNext = useMemo(() => nextTrack(library ?? [], currentTrackId), [library, currentTrackId]);
