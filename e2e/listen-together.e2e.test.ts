@@ -14,7 +14,7 @@ import {
   signUp,
   waitForPlayer,
 } from "./harness/app.js";
-import { launchChromium, requireTapForAudio } from "./harness/browser.js";
+import { enableDebugHook, launchChromium, requireTapForAudio } from "./harness/browser.js";
 import { startStack, type Stack } from "./harness/stack.js";
 import { sineWav } from "./harness/wav.js";
 
@@ -77,6 +77,7 @@ beforeAll(async () => {
   contextA = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   // B is a phone-width window: the room page must work at 375 px.
   contextB = await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2 });
+  for (const context of [contextA, contextB]) await enableDebugHook(context);
   a = await contextA.newPage();
   b = await contextB.newPage();
   for (const page of [a, b]) page.setDefaultTimeout(10_000);
@@ -253,6 +254,7 @@ describe("listening together in real Chromium", () => {
     try {
       const contextC = await strict.newContext({ viewport: { width: 390, height: 844 } });
       await requireTapForAudio(contextC);
+      await enableDebugHook(contextC);
       // Sign up through the API, not the form: a click on the site would count as the user's
       // activation and let Chromium start audio without the overlay.
       const signup = await contextC.request.post(`${stack.apiUrl}/auth/signup`, {

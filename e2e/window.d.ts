@@ -1,4 +1,4 @@
-// The room page's read-only debug hook (apps/web/src/lib/use-sync-playback.ts), as tests see it.
+// The room page's read-only debug hook (apps/web/src/lib/debug-hook.ts), as tests see it.
 import type { SyncSnapshot } from "@sync-beats/sync-engine";
 
 declare global {

@@ -53,3 +53,17 @@ export async function requireTapForAudio(context: BrowserContext): Promise<void>
     };
   });
 }
+
+/**
+ * Production builds put the room's read-only engine hook (`window.__syncBeats`, which the
+ * harness's `readPlayer` reads) on the page only on a device that opted in; pages of `context` do.
+ */
+export async function enableDebugHook(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    try {
+      window.localStorage.setItem("sync-beats:debug-hook", "1");
+    } catch {
+      // about:blank and error pages have no storage; the app's pages do.
+    }
+  });
+}

@@ -10,6 +10,7 @@ import {
 } from "@sync-beats/sync-engine";
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { useConfig } from "./config-context";
+import { exposeDebugHook } from "./debug-hook";
 import { IDLE_SNAPSHOT } from "./idle-snapshot";
 import { readOutputLatencyOffset } from "./latency-offset-store";
 import { localizeAudioUrl } from "./track-info";
@@ -32,20 +33,6 @@ export type SyncPlayback = { snapshot: SyncSnapshot } & Pick<
   | "setOutputLatencyOffsetMs"
   | "playCalibrationClick"
 >;
-
-/** Read-only hooks for end-to-end tests and curious users (`window.__syncBeats` in devtools). */
-export interface SyncBeatsDebugHook {
-  getSnapshot(): SyncSnapshot;
-  getPositionMs(): number;
-  /** The track position the audio device renders right now, or null when silent. */
-  renderedPositionMs(): number | null;
-}
-
-declare global {
-  interface Window {
-    __syncBeats?: SyncBeatsDebugHook;
-  }
-}
 
 const noop = () => undefined;
 const subscribeNothing = () => noop;
@@ -76,18 +63,17 @@ export function useSyncPlayback(roomCode: string, handlers: SyncPlaybackHandlers
       audio,
       outputLatencyOffsetMs: readOutputLatencyOffset(),
     });
-    const debugHook: SyncBeatsDebugHook = {
+    const hideDebugHook = exposeDebugHook({
       getSnapshot: () => created.getSnapshot(),
       getPositionMs: () => created.getPositionMs(),
       renderedPositionMs: () => audio.renderedPositionMs(audio.currentTime()),
-    };
-    window.__syncBeats = debugHook;
+    });
     setEngine(created);
     created.connect();
     return () => {
       created.disconnect();
       audio.dispose();
-      if (window.__syncBeats === debugHook) delete window.__syncBeats;
+      hideDebugHook();
       setEngine(null);
     };
   }, [api, apiUrl, syncUrl, roomCode]);
