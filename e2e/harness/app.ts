@@ -6,6 +6,8 @@ import { ARTIFACTS_DIR } from "./paths.js";
 /** What the room page's `window.__syncBeats` hook reports, flattened for assertions. */
 export interface PlayerState {
   connection: string;
+  /** When the current connection joined (engine clock, ms), null while not joined: a rejoin changes it. */
+  joinedSinceMs: number | null;
   isHost: boolean;
   trackId: string | null;
   isPaused: boolean;
@@ -29,6 +31,7 @@ export async function readPlayer(page: Page): Promise<PlayerState | null> {
     const s = hook.getSnapshot();
     return {
       connection: s.connection.status,
+      joinedSinceMs: s.connection.status === "joined" ? s.connection.sinceMs : null,
       isHost: s.isHost,
       trackId: s.track?.trackId ?? null,
       isPaused: s.isPaused,

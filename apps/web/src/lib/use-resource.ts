@@ -7,6 +7,8 @@ export interface Resource<T> {
   data: T | null;
   error: string | null;
   reload(): void;
+  /** Shows `value` at once (e.g. what a save answered) until the next load. */
+  replace(value: T): void;
 }
 
 /**
@@ -44,5 +46,9 @@ export function useResource<T>(load: () => Promise<T>, refreshMs?: number): Reso
   }, [refreshMs]);
 
   const reload = useCallback(() => setTick((n) => n + 1), []);
-  return { data, error, reload };
+  const replace = useCallback((value: T) => {
+    setData(value);
+    setError(null);
+  }, []);
+  return { data, error, reload, replace };
 }

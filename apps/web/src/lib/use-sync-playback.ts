@@ -32,7 +32,13 @@ export type SyncPlayback = { snapshot: SyncSnapshot } & Pick<
   | "unlockAudio"
   | "setOutputLatencyOffsetMs"
   | "playCalibrationClick"
->;
+> & {
+  /**
+   * Leaves and joins again with a fresh ticket (the engine keeps its clock estimate and timeline),
+   * e.g. after the room's settings changed what this user's ticket grants.
+   */
+  reconnect(): void;
+};
 
 const noop = () => undefined;
 const subscribeNothing = () => noop;
@@ -88,6 +94,10 @@ export function useSyncPlayback(roomCode: string, handlers: SyncPlaybackHandlers
   }, [lastError]);
 
   const getPositionMs = useCallback(() => engine?.getPositionMs() ?? 0, [engine]);
+  const reconnect = useCallback(() => {
+    engine?.disconnect();
+    engine?.connect();
+  }, [engine]);
 
   return useMemo(
     () => ({
@@ -102,7 +112,8 @@ export function useSyncPlayback(roomCode: string, handlers: SyncPlaybackHandlers
       unlockAudio: () => engine?.unlockAudio() ?? Promise.resolve(),
       setOutputLatencyOffsetMs: (ms) => engine?.setOutputLatencyOffsetMs(ms),
       playCalibrationClick: () => engine?.playCalibrationClick(),
+      reconnect,
     }),
-    [engine, snapshot, getPositionMs],
+    [engine, snapshot, getPositionMs, reconnect],
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import type { RoomResponse, Track } from "@sync-beats/protocol";
+import type { RoomResponse, Track, UpdateRoomBody } from "@sync-beats/protocol";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
@@ -9,6 +9,7 @@ import { useSession } from "@/lib/session";
 import { nextTrack, toTrackInfo } from "@/lib/track-info";
 import { useAutoAdvance } from "@/lib/use-auto-advance";
 import { useDocumentTitle } from "@/lib/use-document-title";
+import { useRejoinOnGrantChange } from "@/lib/use-rejoin-on-grant-change";
 import { useResource } from "@/lib/use-resource";
 import { useSyncPlayback } from "@/lib/use-sync-playback";
 import { AudioUnlockOverlay } from "./audio-unlock-overlay";
@@ -17,9 +18,11 @@ import { DebugPanel } from "./debug-panel";
 import { LatencySettings } from "./latency-settings";
 import { NowPlaying } from "./now-playing";
 import { ParticipantList } from "./participant-list";
+import { RoomSettings } from "./room-settings";
 import { TrackPicker } from "./track-picker";
 
-const ROOM_REFRESH_MS = 10_000;
+/** Also how soon a guest's page learns that the host changed what guests may do. */
+const ROOM_REFRESH_MS = 5_000;
 
 /**
  * Looks the room up while the room view (and its sync engine) starts in parallel; an unknown code
@@ -39,10 +42,19 @@ export function RoomScreen({ code }: { code: string }) {
       </main>
     );
   }
-  return <RoomView code={code} room={room.data} />;
+  const saveSettings = async (patch: UpdateRoomBody) => room.replace(await api.updateRoom(code, patch));
+  return <RoomView code={code} room={room.data} saveSettings={saveSettings} />;
 }
 
-function RoomView({ code, room }: { code: string; room: RoomResponse | null }) {
+function RoomView({
+  code,
+  room,
+  saveSettings,
+}: {
+  code: string;
+  room: RoomResponse | null;
+  saveSettings: (patch: UpdateRoomBody) => Promise<void>;
+}) {
   const api = useApi();
   const router = useRouter();
   const { user } = useSession();
@@ -55,7 +67,9 @@ function RoomView({ code, room }: { code: string; room: RoomResponse | null }) {
     onError: (error) => setNotice(error.code === "NOT_HOST" ? "Only the host can control playback." : error.message),
   });
   const { snapshot } = sync;
+  const isRoomOwner = room?.viewer?.isHost ?? false;
   const canControl = snapshot.isHost || (room?.room.guestsCanControl ?? false);
+  useRejoinOnGrantChange(room?.room.guestsCanControl, snapshot.isHost || isRoomOwner, sync.reconnect);
   useDocumentTitle(room ? `${room.room.name} · Sync Beats` : null);
   const library = tracks.data?.tracks ?? null;
   const currentTrackId = snapshot.track?.trackId;
@@ -164,6 +178,7 @@ function RoomView({ code, room }: { code: string; room: RoomResponse | null }) {
         </div>
         <div className="stack">
           <ParticipantList participants={snapshot.participants} selfId={snapshot.room?.userId ?? user.id} />
+          {room && isRoomOwner && <RoomSettings room={room.room} save={saveSettings} />}
           <LatencySettings
             onChange={sync.setOutputLatencyOffsetMs}
             onCalibrationClick={sync.playCalibrationClick}
