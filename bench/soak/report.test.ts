@@ -100,6 +100,7 @@ describe("markdownTable", () => {
     expect(table).toContain("| RESYNC (server count / clients received) | 10 / 2 (3,000 sync_checks) |");
     expect(table).toMatch(/RSS growth after warm-up; over the last half \(±2 SE\) \| [+-]\d+\.\d+ ± \d+\.\d+ MB\/min \(flat within noise\); [+-]/);
     expect(table).toContain("| 12 / 22 % |");
+    expect(table).toMatch(/\| heap after GC \(per-minute low of heap used\): growth after warm-up; over the last half \| [+-]\d+\.\d+ ± /);
   });
 });
 

@@ -3,7 +3,7 @@ import type { DeliveryCounts } from "./delivery-ledger.js";
 import type { FleetCounters } from "./counters.js";
 import type { SoakOptions } from "./options.js";
 import type { ServerMetrics } from "./server-metrics.js";
-import { type Growth, growthAfter, quantile } from "./trend.js";
+import { type Growth, growthAfter, lowWaterMarks, quantile } from "./trend.js";
 
 export type Phase = "idle" | "soak" | "drained" | "closed";
 
@@ -42,8 +42,9 @@ export interface SoakSummary {
   /** MB per minute after the warm-up, and over the soak's last half (a one-off step is not a trend). */
   rssGrowth: Growth | null;
   rssGrowthLastHalf: Growth | null;
-  heapUsedGrowth: Growth | null;
-  heapUsedGrowthLastHalf: Growth | null;
+  /** Of the heap's per-minute low-water mark: what survives collection. */
+  heapFloorGrowth: Growth | null;
+  heapFloorGrowthLastHalf: Growth | null;
   /** The machine's CPU pressure over the soak's samples: how much other work competed. */
   cpuPressurePercent: { median: number; max: number } | null;
   /** Over the soak's sampling intervals: the median interval's p50 and p99, the worst interval's p99, the largest max. */
@@ -70,7 +71,7 @@ export function summarise(samples: readonly Sample[], soakStartMs: number, warmu
   const fitFrom = soakStartMs + warmupMs;
   const lastHalfFrom = (fitFrom + (last?.tMs ?? fitFrom)) / 2;
   const rss = series((sample) => sample.procRssBytes / MB);
-  const heapUsed = series((sample) => metric(sample, (m) => m.heapUsedBytes) / MB);
+  const heapFloor = lowWaterMarks(series((sample) => metric(sample, (m) => m.heapUsedBytes) / MB), 60_000);
   const pressure = soak.flatMap((sample) => (sample.cpuPressurePercent === null ? [] : [sample.cpuPressurePercent]));
   return {
     rssMb: {
@@ -82,8 +83,8 @@ export function summarise(samples: readonly Sample[], soakStartMs: number, warmu
     heapUsedMb: { soakStart: round(metric(first, (m) => m.heapUsedBytes) / MB), soakEnd: round(metric(last, (m) => m.heapUsedBytes) / MB) },
     rssGrowth: growthAfter(rss, fitFrom),
     rssGrowthLastHalf: growthAfter(rss, lastHalfFrom),
-    heapUsedGrowth: growthAfter(heapUsed, fitFrom),
-    heapUsedGrowthLastHalf: growthAfter(heapUsed, lastHalfFrom),
+    heapFloorGrowth: growthAfter(heapFloor, fitFrom),
+    heapFloorGrowthLastHalf: growthAfter(heapFloor, lastHalfFrom),
     cpuPressurePercent: pressure.length === 0 ? null : { median: round(quantile(pressure, 0.5)), max: round(Math.max(...pressure)) },
     lagMs: {
       p50: round(quantile(lags.map((m) => m.lagP50Ms), 0.5), 2),
@@ -126,7 +127,7 @@ export function markdownTable(options: SoakOptions, summary: SoakSummary, fleet:
     ["server RSS: idle → soak start → end → clients gone", `${rssMb.idle} → ${rssMb.soakStart} → ${rssMb.soakEnd} → ${rssMb.afterClose} MB`],
     ["RSS growth after warm-up; over the last half (±2 SE)", `${growth(summary.rssGrowth)}; ${growth(summary.rssGrowthLastHalf)}`],
     ["heap used: soak start → end", `${heapUsedMb.soakStart} → ${heapUsedMb.soakEnd} MB`],
-    ["heap used growth after warm-up; over the last half (±2 SE)", `${growth(summary.heapUsedGrowth)}; ${growth(summary.heapUsedGrowthLastHalf)}`],
+    ["heap after GC (per-minute low of heap used): growth after warm-up; over the last half", `${growth(summary.heapFloorGrowth)}; ${growth(summary.heapFloorGrowthLastHalf)}`],
     ["active handles: soak start → end", `${count(handles.soakStart)} → ${count(handles.soakEnd)}`],
     ["event-loop lag p50 / p99 (median interval) / worst p99 / max", `${lagMs.p50} / ${lagMs.p99} / ${lagMs.worstP99} / ${lagMs.max} ms`],
     ["host commands", `${count(fleet.counters.commandsSent)} sent, ${fleet.counters.commandsRefused} refused, ${fleet.counters.commandsSkipped} turns skipped (host away)`],

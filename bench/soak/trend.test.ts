@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { growthAfter, linearFit, quantile } from "./trend.js";
+import { growthAfter, linearFit, lowWaterMarks, quantile } from "./trend.js";
 
 /** A deterministic pseudo-random sequence in [-1, 1) (a fixed LCG: the test needs no Math.random). */
 function noise(seed: number): () => number {
@@ -61,6 +61,28 @@ describe("growthAfter", () => {
       { x: 2 * minute, y: expect.closeTo(12) },
       { x: 4 * minute, y: expect.closeTo(14) },
     ]);
+  });
+});
+
+describe("lowWaterMarks", () => {
+  it("keeps each window's lowest finite point", () => {
+    const points = [
+      { x: 0, y: 30 },
+      { x: 20, y: 10 },
+      { x: 40, y: Number.NaN },
+      { x: 60, y: 50 },
+      { x: 90, y: 45 },
+      { x: 130, y: 70 },
+    ];
+    expect(lowWaterMarks(points, 60)).toEqual([{ x: 20, y: 10 }, { x: 90, y: 45 }, { x: 130, y: 70 }]);
+  });
+
+  it("sees a leak under a sawtooth far larger than it", () => {
+    // 20 MB of garbage collected every 30 s over 0.5 MB/min of growth.
+    const points = Array.from({ length: 240 }, (_, i) => ({ x: i * 5_000, y: 20 + (i * 5_000 * 0.5) / 60_000 + ((i % 6) / 5) * 20 }));
+    const growth = growthAfter(lowWaterMarks(points, 60_000), 0)!;
+    expect(growth.perMinute).toBeCloseTo(0.5, 1);
+    expect(growth.trend).toBe("rising");
   });
 });
 

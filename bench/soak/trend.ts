@@ -66,6 +66,22 @@ export function growthAfter(points: readonly Point[], fromMs: number): Growth | 
   };
 }
 
+/**
+ * The lowest point in each window of `windowMs` (from the first point's x): for a heap, what
+ * survives collection. Its trend shows a leak that the used heap's sawtooth hides in noise.
+ */
+export function lowWaterMarks(points: readonly Point[], windowMs: number): Point[] {
+  const lows = new Map<number, Point>();
+  const origin = points[0]?.x ?? 0;
+  for (const point of points) {
+    if (!Number.isFinite(point.y)) continue;
+    const window = Math.floor((point.x - origin) / windowMs);
+    const low = lows.get(window);
+    if (!low || point.y < low.y) lows.set(window, point);
+  }
+  return [...lows.values()];
+}
+
 /** The `fraction` quantile (nearest rank) of the finite values; NaN when there are none. */
 export function quantile(values: readonly number[], fraction: number): number {
   const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
