@@ -2,13 +2,16 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createRoom,
+  holdRawSocket,
   isPlaying,
   joinByCode,
   readPlayer,
   recordConsole,
   screenshot,
+  sendOnHeldSocket,
   sendRawControl,
   signUp,
+  waitForHeldFrame,
   waitForPlayer,
   type PlayerState,
 } from "./harness/app.js";
@@ -18,7 +21,8 @@ import { startStack, type Stack } from "./harness/stack.js";
 /*
  * The host's "Guests can control playback" switch on the room page, end to end: the API stores
  * it, the guest's page picks it up and rejoins, and the sync server (which reads the grant from
- * the join ticket) lets the guest's commands through, then refuses them again once it is off.
+ * the join ticket) lets the guest's commands through; switched off, the host's page tells the sync
+ * server, which refuses them at once, also on a socket the guest kept open with the old grant.
  */
 
 const SETTLE_TIMEOUT_MS = 15_000;
@@ -94,11 +98,15 @@ describe("guests can control playback, switched by the host in real Chromium", (
     await guest.click('[data-testid="resume"]');
     await waitForPlayer(host, "host resumed by the guest", playingAny, SETTLE_TIMEOUT_MS);
     await screenshot(host, "guest-control-on");
+    await holdRawSocket(guest, { apiUrl: stack.apiUrl, syncPort: stack.syncPort, roomCode });
   });
 
-  it("switched off: the guest's page rejoins without it, and a forged PAUSE on a new socket is refused", async () => {
+  it("[B13] switched off: refused at once on a socket the guest kept open with the old grant; the page rejoins without it", async () => {
     const before = (await readPlayer(guest))!;
     await host.locator('[data-testid="guests-can-control"]').uncheck();
+    await waitForHeldFrame(guest, { type: "room_settings", guestsCanControl: false }, SETTLE_TIMEOUT_MS);
+    expect(await sendOnHeldSocket(guest, { type: "PAUSE" })).toBe("NOT_HOST");
+    expect((await readPlayer(host))?.isPaused).toBe(false);
     await expect.poll(() => guest.isDisabled('[data-testid="pause"]'), { timeout: GRANT_SEEN_TIMEOUT_MS }).toBe(true);
     await waitForPlayer(guest, "guest rejoined as a listener", rejoinedAndPlaying(before), SETTLE_TIMEOUT_MS);
     const refusal = await sendRawControl(guest, { apiUrl: stack.apiUrl, syncPort: stack.syncPort, roomCode }, { type: "PAUSE" });

@@ -145,6 +145,60 @@ export async function docScreenshot(page: Page, name: string): Promise<void> {
  * Bypasses the UI: from `page` (its session cookie), fetches a ticket, opens a second socket to the
  * sync server, joins and sends `message`. Resolves with the error code the server answers, if any.
  */
+/**
+ * Opens a socket of the page's user with a ticket issued now and keeps it open without ever
+ * rejoining (what a hostile client would do to keep a grant); resolves once joined.
+ */
+export async function holdRawSocket(page: Page, where: { apiUrl: string; syncPort: number; roomCode: string }): Promise<void> {
+  await page.evaluate(
+    async ({ apiUrl, syncPort, code }) => {
+      const ticketResponse = await fetch(`${apiUrl}/api/rooms/${code}/ticket`, { method: "POST", credentials: "include" });
+      const { ticket } = (await ticketResponse.json()) as { ticket: string };
+      const ws = new WebSocket(`ws://localhost:${syncPort}/`);
+      const held = window as unknown as { __heldSocket?: WebSocket; __heldReplies?: { type: string; code?: string }[] };
+      held.__heldSocket = ws;
+      held.__heldReplies = [];
+      await new Promise<void>((resolve, reject) => {
+        ws.onopen = () => ws.send(JSON.stringify({ type: "join", roomCode: code, protocolVersion: 1, ticket }));
+        ws.onmessage = (event) => {
+          const reply = JSON.parse(String(event.data)) as { type: string; code?: string };
+          held.__heldReplies!.push(reply);
+          if (reply.type === "joined") resolve();
+          if (reply.type === "error") reject(new Error(`held socket refused: ${reply.code}`));
+        };
+      });
+    },
+    { apiUrl: where.apiUrl, syncPort: where.syncPort, code: where.roomCode },
+  );
+}
+
+/** Sends `frame` on the socket {@link holdRawSocket} opened: the error code, or `accepted` when its broadcast came back. */
+export async function sendOnHeldSocket(page: Page, frame: { type: string } & Record<string, unknown>): Promise<string> {
+  return page.evaluate(async (message) => {
+    const held = window as unknown as { __heldSocket: WebSocket; __heldReplies: { type: string; code?: string }[] };
+    const seen = held.__heldReplies.length;
+    held.__heldSocket.send(JSON.stringify(message));
+    for (let waited = 0; waited < 5_000; waited += 50) {
+      const reply = held.__heldReplies.slice(seen).find((r) => r.type === "error" || r.type === message.type);
+      if (reply) return reply.type === "error" ? (reply.code ?? "error") : "accepted";
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return "no answer";
+  }, frame);
+}
+
+/** Waits until the socket {@link holdRawSocket} opened has received a frame matching `expected`. */
+export async function waitForHeldFrame(page: Page, expected: Record<string, unknown>, timeoutMs: number): Promise<void> {
+  await page.waitForFunction(
+    (want) => {
+      const replies = (window as unknown as { __heldReplies: Record<string, unknown>[] }).__heldReplies;
+      return replies.some((reply) => Object.entries(want).every(([key, value]) => reply[key] === value));
+    },
+    expected,
+    { timeout: timeoutMs },
+  );
+}
+
 export async function sendRawControl(
   page: Page,
   where: { apiUrl: string; syncPort: number; roomCode: string },

@@ -6,6 +6,11 @@ export interface SharedRoomState {
   version: number;
   hostUserId: string | null;
   timeline: Timeline | null;
+  /**
+   * False once the host revoked guest control (`room_settings`): then no guest controls, whatever
+   * its ticket says. Absent (states written before the setting existed) counts as true.
+   */
+  guestsCanControl?: boolean;
 }
 
 export const EMPTY_ROOM_STATE: SharedRoomState = { version: 0, hostUserId: null, timeline: null };

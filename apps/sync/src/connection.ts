@@ -57,6 +57,7 @@ export class Connection {
     TRACK_CHANGE: (message) => this.control(message),
     time_ping: (message, receivedAt) => this.joined().room.timePong(this.joined().member, message.t0, receivedAt, message.rttMs),
     sync_check: (message) => this.joined().room.syncCheck(this.joined().member, message),
+    room_settings: (message) => this.joined().room.settings(this.joined().member, message.guestsCanControl),
   };
 
   constructor(

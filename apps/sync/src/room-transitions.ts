@@ -37,6 +37,20 @@ export function promoteSuccessor(presence: PresenceEntry[]): Transition {
   };
 }
 
+/** May `identity` control playback in `state`: the host always, a guest when its ticket and the host allow it. */
+function mayControl(identity: Identity, state: SharedRoomState): boolean {
+  return identity.userId === state.hostUserId || (identity.canControl && state.guestsCanControl !== false);
+}
+
+/** Host only: allows or revokes control by guests (who also need a ticket that grants it). */
+export function applyRoomSettings(identity: Identity, guestsCanControl: boolean): Transition {
+  return (state) => {
+    if (identity.userId !== state.hostUserId) throw new ProtocolError("NOT_HOST", "only the host may change room settings");
+    if ((state.guestsCanControl ?? true) === guestsCanControl) return null;
+    return { state: { ...state, guestsCanControl }, messages: [{ type: "room_settings", guestsCanControl }] };
+  };
+}
+
 function requireTimeline(state: SharedRoomState): timeline.Timeline {
   if (!state.timeline) throw new ProtocolError("NO_TRACK", "no track is loaded in this room");
   return state.timeline;
@@ -52,7 +66,7 @@ export function applyControl(identity: Identity, command: ControlMessage, now: (
     // waiting for other commits, and a start instant already past would make every client jump.
     const nowMs = now();
     const aimAt = nowMs + leadMs;
-    if (identity.userId !== state.hostUserId && !identity.canControl) {
+    if (!mayControl(identity, state)) {
       throw new ProtocolError("NOT_HOST", `only the host may send ${command.type}`);
     }
     const { next, message } = nextTimeline(state, command, nowMs, aimAt);

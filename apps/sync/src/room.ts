@@ -6,7 +6,7 @@ import type { ClientSocket } from "./client-socket.js";
 import type { Clock, Disposer } from "./clock.js";
 import { ProtocolError, viaBackplane } from "./errors.js";
 import type { Identity } from "./identity.js";
-import { applyControl, hostOnJoin, promoteSuccessor } from "./room-transitions.js";
+import { applyControl, applyRoomSettings, hostOnJoin, promoteSuccessor } from "./room-transitions.js";
 import * as timeline from "./timeline.js";
 
 export interface RoomConfig {
@@ -155,6 +155,12 @@ export class Room {
   /** Applies a host command at a future server instant every client can reach in time. */
   async control(member: Member, command: ControlMessage): Promise<void> {
     const transition = applyControl(member.identity, command, () => this.clock.now(), this.leadMs());
+    this.adopt(await viaBackplane(() => this.backplane.transact(this.code, transition)));
+  }
+
+  /** The host allows or revokes guest control for everyone connected, on every node. */
+  async settings(member: Member, guestsCanControl: boolean): Promise<void> {
+    const transition = applyRoomSettings(member.identity, guestsCanControl);
     this.adopt(await viaBackplane(() => this.backplane.transact(this.code, transition)));
   }
 

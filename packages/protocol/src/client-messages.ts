@@ -60,6 +60,16 @@ export const SyncCheck = z.object({
   clientTimeMs: ServerInstantMs,
 });
 
+/**
+ * Host only: whether guests whose join ticket lets them control may do so now. The API's room
+ * setting decides what tickets say; this lets the host revoke it at once for guests already
+ * connected (it can only narrow what tickets grant, never widen it).
+ */
+export const RoomSettingsMessage = z.object({
+  type: z.literal("room_settings"),
+  guestsCanControl: z.boolean(),
+});
+
 /** Every message a client may send. */
 export const ClientMessage = z.discriminatedUnion("type", [
   JoinMessage,
@@ -70,6 +80,7 @@ export const ClientMessage = z.discriminatedUnion("type", [
   TrackChangeCommand,
   TimePing,
   SyncCheck,
+  RoomSettingsMessage,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage["type"];

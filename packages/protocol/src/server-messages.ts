@@ -47,6 +47,12 @@ export const HostChangedMessage = z.object({
   hostId: UserId,
 });
 
+/** The host changed whether guests may control playback (see the client's `room_settings`). */
+export const RoomSettingsBroadcast = z.object({
+  type: z.literal("room_settings"),
+  guestsCanControl: z.boolean(),
+});
+
 /** Track `positionMs` is heard at server instant `startServerMs` (normally 0 at a future instant). */
 export const PlayBroadcast = TrackInfo.extend({
   type: z.literal("PLAY"),
@@ -117,6 +123,7 @@ export const ServerMessage = z.discriminatedUnion("type", [
   UserJoinedMessage,
   UserLeftMessage,
   HostChangedMessage,
+  RoomSettingsBroadcast,
   PlayBroadcast,
   PauseBroadcast,
   ResumeBroadcast,

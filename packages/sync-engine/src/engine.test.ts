@@ -47,6 +47,17 @@ describe("engine: connection", () => {
     expect(h.engine.getSnapshot().participants).toHaveLength(1);
   });
 
+  it("[EN10] the host's guest-control setting goes to the server; the room's announced setting shows in the snapshot", async () => {
+    const h = harness();
+    h.engine.connect();
+    const socket = await h.join(true, 0);
+    h.engine.setGuestsCanControl(false);
+    expect(socket.sentOf("room_settings")).toEqual([{ type: "room_settings", guestsCanControl: false }]);
+    expect(h.engine.getSnapshot().room?.guestsCanControl).toBeUndefined();
+    socket.receive({ type: "room_settings", guestsCanControl: false });
+    expect(h.engine.getSnapshot().room?.guestsCanControl).toBe(false);
+  });
+
   it("[EN3] reconnects with full-jitter exponential backoff, fresh credentials, and re-joins", async () => {
     const h = harness({ random: () => 0.5 });
     h.engine.connect();

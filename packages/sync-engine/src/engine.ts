@@ -157,6 +157,7 @@ class Engine implements SyncEngine {
       case "user_joined":
       case "user_left":
       case "host_changed":
+      case "room_settings":
         this.room = nextRoom(this.room, message);
         return this.emit();
       case "error":
@@ -227,6 +228,10 @@ class Engine implements SyncEngine {
 
   seek(positionMs: number): void {
     this.send({ type: "SEEK", seekPositionMs: Math.max(0, positionMs) });
+  }
+
+  setGuestsCanControl(allowed: boolean): void {
+    this.send({ type: "room_settings", guestsCanControl: allowed });
   }
 
   trackChange(track: TrackInput): void {

@@ -4,7 +4,7 @@ import type { PlayerStats } from "./player.js";
 import { stateAt, type Timeline } from "./timeline.js";
 import type { AudioState, ConnectionState, EngineError, RoomInfo, SyncSnapshot } from "./types.js";
 
-type RoomMessage = Extract<ServerMessage, { type: "joined" | "user_joined" | "user_left" | "host_changed" }>;
+type RoomMessage = Extract<ServerMessage, { type: "joined" | "user_joined" | "user_left" | "host_changed" | "room_settings" }>;
 
 /** The room after one membership message (pure). */
 export function nextRoom(room: RoomInfo | null, message: RoomMessage): RoomInfo | null {
@@ -27,6 +27,8 @@ export function nextRoom(room: RoomInfo | null, message: RoomMessage): RoomInfo 
         hostId: message.hostId,
         participants: room.participants.map((p) => ({ ...p, isHost: p.userId === message.hostId })),
       };
+    case "room_settings":
+      return { ...room, guestsCanControl: message.guestsCanControl };
   }
 }
 

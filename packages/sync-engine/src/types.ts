@@ -116,6 +116,8 @@ export interface RoomInfo {
   readonly userId: string;
   readonly hostId: string | null;
   readonly participants: readonly Participant[];
+  /** Whether the host lets guests control, once announced (`room_settings`); undefined before. */
+  readonly guestsCanControl?: boolean;
 }
 
 /** One drift measurement for the debug chart. */
@@ -245,6 +247,11 @@ export interface SyncEngine {
   seek(positionMs: number): void;
   /** Host: switch to `track` from its start. */
   trackChange(track: TrackInput): void;
+  /**
+   * Host: tells the sync server whether guests may control (revoking takes effect at once for
+   * guests already connected; granting still needs each guest's ticket to allow it).
+   */
+  setGuestsCanControl(allowed: boolean): void;
   /** Unlocks audio; call synchronously inside a click/tap handler. */
   unlockAudio(): Promise<void>;
   /** Sets the per-device output latency offset (ms, positive: speaker late); applied at once. */

@@ -67,6 +67,7 @@ export const validMessage: fc.Arbitrary<Record<string, Json>> = fc.oneof(
     { requiredKeys: ["type", "t0"] },
   ),
   fc.record({ type: fc.constant("sync_check"), clientPosMs: position, clientTimeMs: fc.double({ min: 0, max: 2e12, noNaN: true }) }),
+  fc.record({ type: fc.constant("room_settings"), guestsCanControl: fc.boolean() }),
 ) as fc.Arbitrary<Record<string, Json>>;
 
 /** Values that break naive code: wrong types, extremes, deep nesting, prototype-looking objects. */
@@ -92,7 +93,7 @@ function setOwn(target: Record<string, Json>, key: string, value: Json): Record<
   return copy;
 }
 
-const TYPES = ["join", "PLAY", "PAUSE", "RESUME", "SEEK", "TRACK_CHANGE", "time_ping", "sync_check"];
+const TYPES = ["join", "PLAY", "PAUSE", "RESUME", "SEEK", "TRACK_CHANGE", "time_ping", "sync_check", "room_settings"];
 
 type Mutation =
   | { op: "delete"; index: number }

@@ -83,6 +83,8 @@ function clamp(value: number, min: number, max: number): number {
 export interface ModelRoom {
   host: string | null;
   timeline: ModelTimeline | null;
+  /** Dev identity grants no guest control, so this only decides whether a change is announced. */
+  guestsCanControl: boolean;
   /** Connection ids of members, in join order. */
   members: number[];
 }
@@ -198,6 +200,10 @@ export class SyncModel {
         const aim = now + this.lead(room);
         const roomCode = connection.room!;
         switch (message.type) {
+          case "room_settings":
+            if (room.guestsCanControl === message.guestsCanControl) return { kind: "nothing" };
+            room.guestsCanControl = message.guestsCanControl;
+            return { kind: "broadcast", room: roomCode, message };
           case "PLAY": {
             const { type: _type, positionMs = 0, ...track } = message;
             room.timeline = ModelTimeline.start(track, positionMs, aim);
@@ -235,7 +241,7 @@ export class SyncModel {
   /** Dev identity, first joiner hosts a host-less room. */
   join(connection: ModelConnection, roomCode: string, userId: string, now: number): Expectation {
     let room = this.rooms.get(roomCode);
-    if (!room) this.rooms.set(roomCode, (room = { host: null, timeline: null, members: [] }));
+    if (!room) this.rooms.set(roomCode, (room = { host: null, timeline: null, guestsCanControl: true, members: [] }));
     room.members.push(connection.id);
     connection.phase = "joined";
     connection.room = roomCode;

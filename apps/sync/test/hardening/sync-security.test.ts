@@ -182,6 +182,35 @@ describe("host-only control", () => {
     expect(await roomView(harness)).toEqual(before);
   });
 
+  it("[SEC-S16][B13] revoking guest control reaches a guest already connected with a granting ticket; only the host may revoke", async () => {
+    const { harness, host } = await playingRoom();
+    const trusted = await joinWith(harness, signTicket({ ...guestClaims, userId: "carol", name: "Carol", canControl: true }, secret, harness.clock.now()));
+    await trusted.send({ type: "PAUSE" });
+    expect(trusted.socket.ofType("error")).toEqual([]);
+    expect(host.socket.ofType("PAUSE")).toHaveLength(1);
+
+    await trusted.send({ type: "room_settings", guestsCanControl: false });
+    expect(trusted.socket.last("error").code).toBe("NOT_HOST");
+    await host.send({ type: "room_settings", guestsCanControl: false });
+    expect(trusted.socket.last("room_settings")).toEqual({ type: "room_settings", guestsCanControl: false });
+    trusted.socket.clear();
+    await trusted.send({ type: "RESUME" });
+    expect(trusted.socket.received.map((m) => m.type === "error" && m.code)).toEqual(["NOT_HOST"]);
+
+    await host.send({ type: "room_settings", guestsCanControl: true });
+    await trusted.send({ type: "RESUME" });
+    expect(trusted.socket.ofType("RESUME")).toHaveLength(1);
+  });
+
+  it("[SEC-S17][B13] allowing guest control never widens a ticket: a guest whose ticket does not grant it stays refused", async () => {
+    const { host, guest } = await playingRoom();
+    await host.send({ type: "room_settings", guestsCanControl: false });
+    await host.send({ type: "room_settings", guestsCanControl: true });
+    guest.socket.clear();
+    await guest.send({ type: "PAUSE" });
+    expect(guest.socket.received.map((m) => m.type === "error" && m.code)).toEqual(["NOT_HOST"]);
+  });
+
   it("[SEC-S9] a guest cannot take the host role over the socket (no such message: UNKNOWN_TYPE)", async () => {
     const { harness, guest } = await playingRoom();
     for (const type of ["host_changed", "HOST_TRANSFER", "transfer_host", "joined"]) {

@@ -3,10 +3,10 @@
 import { useEffect, useRef } from "react";
 
 /**
- * The sync server learns whether a guest may control playback from the guest's join ticket, so a
- * change of the room's "guests can control" setting takes effect for a guest only when it joins
- * again. A guest's page rejoins (with a fresh ticket) as soon as the room it polls shows the
- * change; someone who controls as host anyway keeps the connection.
+ * The sync server learns whether a guest may control playback from the guest's join ticket (the
+ * host can only narrow that, see `useGuestControlOnServer`), so a grant takes effect for a guest
+ * when it joins again. A guest's page rejoins (with a fresh ticket) as soon as the room it polls
+ * shows the change; someone who controls as host anyway keeps the connection.
  */
 export function useRejoinOnGrantChange(guestsCanControl: boolean | undefined, controlsAsHost: boolean, rejoin: () => void): void {
   const joinedWith = useRef(guestsCanControl);

@@ -29,6 +29,7 @@ export type SyncPlayback = { snapshot: SyncSnapshot } & Pick<
   | "resume"
   | "seek"
   | "trackChange"
+  | "setGuestsCanControl"
   | "unlockAudio"
   | "setOutputLatencyOffsetMs"
   | "playCalibrationClick"
@@ -108,6 +109,7 @@ export function useSyncPlayback(roomCode: string, handlers: SyncPlaybackHandlers
       resume: () => engine?.resume(),
       seek: (positionMs) => engine?.seek(positionMs),
       trackChange: (track) => engine?.trackChange(track),
+      setGuestsCanControl: (allowed) => engine?.setGuestsCanControl(allowed),
       // Must run synchronously inside the tap: no awaits before this call.
       unlockAudio: () => engine?.unlockAudio() ?? Promise.resolve(),
       setOutputLatencyOffsetMs: (ms) => engine?.setOutputLatencyOffsetMs(ms),

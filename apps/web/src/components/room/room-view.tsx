@@ -11,6 +11,7 @@ import { useAutoAdvance } from "@/lib/use-auto-advance";
 import { useDocumentTitle } from "@/lib/use-document-title";
 import { useRejoinOnGrantChange } from "@/lib/use-rejoin-on-grant-change";
 import { useResource } from "@/lib/use-resource";
+import { useGuestControlOnServer } from "@/lib/use-guest-control-on-server";
 import { useSyncPlayback } from "@/lib/use-sync-playback";
 import { AudioUnlockOverlay } from "./audio-unlock-overlay";
 import { ConnectionStatus } from "./connection-status";
@@ -70,6 +71,8 @@ function RoomView({
   const isRoomOwner = room?.viewer?.isHost ?? false;
   const canControl = snapshot.isHost || (room?.room.guestsCanControl ?? false);
   useRejoinOnGrantChange(room?.room.guestsCanControl, snapshot.isHost || isRoomOwner, sync.reconnect);
+  const joinedAt = snapshot.connection.status === "joined" ? snapshot.connection.sinceMs : null;
+  useGuestControlOnServer(room?.room.guestsCanControl, snapshot.isHost ? joinedAt : null, sync.setGuestsCanControl);
   useDocumentTitle(room ? `${room.room.name} · Sync Beats` : null);
   const library = tracks.data?.tracks ?? null;
   const currentTrackId = snapshot.track?.trackId;
