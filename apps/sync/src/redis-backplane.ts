@@ -18,6 +18,12 @@ const ROOM_TTL_SECONDS = 24 * 60 * 60;
 const NODE_TTL_MS = 10_000;
 const NODE_REFRESH_MS = 3_000;
 const MAX_TRANSACTION_ATTEMPTS = 20;
+/** Conflicts retried at once before retries wait a random moment (see `transact`). */
+const CONFLICTS_BEFORE_BACKOFF = 3;
+
+function parseState(raw: string): SharedRoomState {
+  return raw ? (JSON.parse(raw) as SharedRoomState) : EMPTY_ROOM_STATE;
+}
 
 const keys = {
   state: (room: string) => `sb:room:${room}:state`,
@@ -35,16 +41,17 @@ function nodeOf(entryId: string): string {
 /**
  * Sets a room's state and publishes its envelope only if the stored version is still the one the
  * transition was computed from: a compare-and-set in one script, so commits need no WATCH
- * connection of their own and pipeline with everything else. Returns 1, or 0 on a conflict.
+ * connection of their own and pipeline with everything else. Returns [1], or on a conflict
+ * [0, the state as stored now ("" when none)] so the retry needs no extra read.
  */
 const COMMIT_ROOM_STATE = `
 local raw = redis.call("GET", KEYS[1])
 local version = 0
 if raw then version = cjson.decode(raw).version end
-if version ~= tonumber(ARGV[1]) then return 0 end
+if version ~= tonumber(ARGV[1]) then return {0, raw or ""} end
 redis.call("SET", KEYS[1], ARGV[2], "EX", ARGV[4])
 redis.call("PUBLISH", KEYS[2], ARGV[3])
-return 1
+return {1}
 `;
 
 type RoomCommitRedis = Redis & {
@@ -55,7 +62,7 @@ type RoomCommitRedis = Redis & {
     state: string,
     envelope: string,
     ttlSeconds: number,
-  ): Promise<number>;
+  ): Promise<[1] | [0, string]>;
 };
 
 /** Registers the commit script (EVALSHA, falling back to EVAL once per connection). */
@@ -101,16 +108,21 @@ export async function createRedisBackplane(url: string, clock: Clock, logger: Lo
   // other); rooms commit in parallel, all over the one auto-pipelined connection.
   const roomQueues = new Map<string, Promise<unknown>>();
 
-  async function attempt(room: string, current: SharedRoomState, transition: Transition): Promise<SharedRoomState | "conflict"> {
+  /** Commits `transition` from `current`; on a conflict, returns the state that beat it. */
+  async function attempt(
+    room: string,
+    current: SharedRoomState,
+    transition: Transition,
+  ): Promise<{ committed: SharedRoomState } | { conflict: SharedRoomState }> {
     const result = transition(current);
-    if (!result) return current;
+    if (!result) return { committed: current };
     const next: SharedRoomState = { ...result.state, version: current.version + 1 };
     const envelope: RoomEnvelope = {
       state: next,
       frames: result.messages.map((message) => JSON.stringify(message)),
       sentAt: clock.now(),
     };
-    const committed = await commands.commitRoomState(
+    const [committed, stored] = await commands.commitRoomState(
       keys.state(room),
       keys.channel(room),
       current.version,
@@ -118,20 +130,27 @@ export async function createRedisBackplane(url: string, clock: Clock, logger: Lo
       JSON.stringify(envelope),
       ROOM_TTL_SECONDS,
     );
-    return committed === 1 ? next : "conflict";
+    return committed === 1 ? { committed: next } : { conflict: parseState(stored ?? "") };
   }
 
   async function transact(room: string, transition: Transition): Promise<SharedRoomState> {
+    let current = await loadState(room);
     for (let tries = 0; tries < MAX_TRANSACTION_ATTEMPTS; tries++) {
-      const outcome = await attempt(room, await loadState(room), transition);
-      if (outcome !== "conflict") return outcome;
+      const outcome = await attempt(room, current, transition);
+      if ("committed" in outcome) return outcome.committed;
+      current = outcome.conflict;
+      // Retrying at once from the winner's state wins almost always; against a node committing
+      // to this room back to back, a random pause breaks the lockstep.
+      if (tries >= CONFLICTS_BEFORE_BACKOFF) {
+        await new Promise<void>((resolve) => clock.setTimeout(resolve, Math.random() * Math.min(50, 2 ** tries)));
+        current = await loadState(room);
+      }
     }
     throw new ProtocolError("INTERNAL", "room is too busy; try again");
   }
 
   async function loadState(room: string): Promise<SharedRoomState> {
-    const raw = await commands.get(keys.state(room));
-    return raw ? (JSON.parse(raw) as SharedRoomState) : EMPTY_ROOM_STATE;
+    return parseState((await commands.get(keys.state(room))) ?? "");
   }
 
   async function livePresence(room: string): Promise<PresenceEntry[]> {
