@@ -13,8 +13,11 @@ export class ProtocolError extends Error {
     // 12–15 % of the CPU in an overloaded load run, where every late sync_check was refused.
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
-    super(message);
-    Error.stackTraceLimit = stackTraceLimit;
+    try {
+      super(message);
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
     this.name = "ProtocolError";
     this.code = code;
     this.closeWith = closeWith;

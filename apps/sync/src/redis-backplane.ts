@@ -21,8 +21,11 @@ const MAX_TRANSACTION_ATTEMPTS = 20;
 /** Conflicts retried at once before retries wait a random moment (see `transact`). */
 const CONFLICTS_BEFORE_BACKOFF = 3;
 
+/** A stored state without its commit id (which only the commit script reads). */
 function parseState(raw: string): SharedRoomState {
-  return raw ? (JSON.parse(raw) as SharedRoomState) : EMPTY_ROOM_STATE;
+  if (!raw) return EMPTY_ROOM_STATE;
+  const { commitId: _commitId, ...state } = JSON.parse(raw) as SharedRoomState & { commitId?: string };
+  return state;
 }
 
 const keys = {
@@ -42,12 +45,18 @@ function nodeOf(entryId: string): string {
  * Sets a room's state and publishes its envelope only if the stored version is still the one the
  * transition was computed from: a compare-and-set in one script, so commits need no WATCH
  * connection of their own and pipeline with everything else. Returns [1], or on a conflict
- * [0, the state as stored now ("" when none)] so the retry needs no extra read.
+ * [0, the state as stored now ("" when none)] so the retry needs no extra read. The stored state
+ * carries its commit's id: a commit resent after a lost reply (ioredis resends on reconnect)
+ * finds itself already applied and answers [1] instead of being applied twice.
  */
 const COMMIT_ROOM_STATE = `
 local raw = redis.call("GET", KEYS[1])
 local version = 0
-if raw then version = cjson.decode(raw).version end
+if raw then
+  local stored = cjson.decode(raw)
+  if stored.commitId == ARGV[5] then return {1} end
+  version = stored.version
+end
 if version ~= tonumber(ARGV[1]) then return {0, raw or ""} end
 redis.call("SET", KEYS[1], ARGV[2], "EX", ARGV[4])
 redis.call("PUBLISH", KEYS[2], ARGV[3])
@@ -62,11 +71,12 @@ type RoomCommitRedis = Redis & {
     state: string,
     envelope: string,
     ttlSeconds: number,
+    commitId: string,
   ): Promise<[1] | [0, string]>;
 };
 
 /** Registers the commit script (EVALSHA, falling back to EVAL once per connection). */
-function withRoomCommit(redis: Redis): RoomCommitRedis {
+export function withRoomCommit(redis: Redis): RoomCommitRedis {
   redis.defineCommand("commitRoomState", { numberOfKeys: 2, lua: COMMIT_ROOM_STATE });
   return redis as RoomCommitRedis;
 }
@@ -113,6 +123,7 @@ export async function createRedisBackplane(url: string, clock: Clock, logger: Lo
     room: string,
     current: SharedRoomState,
     transition: Transition,
+    commitId: string,
   ): Promise<{ committed: SharedRoomState } | { conflict: SharedRoomState }> {
     const result = transition(current);
     if (!result) return { committed: current };
@@ -126,17 +137,19 @@ export async function createRedisBackplane(url: string, clock: Clock, logger: Lo
       keys.state(room),
       keys.channel(room),
       current.version,
-      JSON.stringify(next),
+      JSON.stringify({ ...next, commitId }),
       JSON.stringify(envelope),
       ROOM_TTL_SECONDS,
+      commitId,
     );
     return committed === 1 ? { committed: next } : { conflict: parseState(stored ?? "") };
   }
 
   async function transact(room: string, transition: Transition): Promise<SharedRoomState> {
     let current = await loadState(room);
+    const commitId = randomUUID();
     for (let tries = 0; tries < MAX_TRANSACTION_ATTEMPTS; tries++) {
-      const outcome = await attempt(room, current, transition);
+      const outcome = await attempt(room, current, transition, commitId);
       if ("committed" in outcome) return outcome.committed;
       current = outcome.conflict;
       // Retrying at once from the winner's state wins almost always; against a node committing

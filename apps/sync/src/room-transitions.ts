@@ -42,10 +42,14 @@ function mayControl(identity: Identity, state: SharedRoomState): boolean {
   return identity.userId === state.hostUserId || (identity.canControl && state.guestsCanControl !== false);
 }
 
-/** Host only: allows or revokes control by guests (who also need a ticket that grants it). */
+/**
+ * Host only: allows or revokes control by guests (who also need a ticket that grants it). Only the
+ * room's owner (host by ticket) may allow it again: a guest promoted to host may only revoke.
+ */
 export function applyRoomSettings(identity: Identity, guestsCanControl: boolean): Transition {
   return (state) => {
     if (identity.userId !== state.hostUserId) throw new ProtocolError("NOT_HOST", "only the host may change room settings");
+    if (guestsCanControl && !identity.claimsHost) throw new ProtocolError("NOT_HOST", "only the room's owner may let guests control");
     if ((state.guestsCanControl ?? true) === guestsCanControl) return null;
     return { state: { ...state, guestsCanControl }, messages: [{ type: "room_settings", guestsCanControl }] };
   };

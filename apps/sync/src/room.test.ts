@@ -29,6 +29,26 @@ describe("join", () => {
     expect(sync.positionMs).toBe(7_250);
   });
 
+  it("[SS32] a client joining while commands are pending is told them: it agrees with the room at every later instant", async () => {
+    const { clock, advance, joinAs } = createHarness();
+    const host = await joinAs("alice");
+    await host.send({ type: "PLAY", ...track });
+    await advance(5_000);
+    await host.send({ type: "SEEK", seekPositionMs: 50_000 });
+    await host.send({ type: "PAUSE" });
+    const seekAt = host.socket.last("SEEK").atServerMs;
+    expect(seekAt).toBeGreaterThan(clock.now());
+    const late = await joinAs("carol");
+    expect(late.socket.last("PLAY_SYNC")).toMatchObject({ isPaused: false, atServerMs: clock.now() });
+    expect(late.socket.ofType("SEEK")).toEqual([{ type: "SEEK", seekPositionMs: 50_000, atServerMs: seekAt, isPaused: true }]);
+    await host.send({ type: "RESUME" });
+    await host.send({ type: "TRACK_CHANGE", trackData: { ...track, audioUrl: "/api/tracks/2/audio" } });
+    const latest = await joinAs("erin");
+    const change = host.socket.last("TRACK_CHANGE").startServerMs;
+    expect(latest.socket.last("PLAY_SYNC")).toMatchObject({ audioUrl: "/api/tracks/2/audio", isPaused: true, positionMs: 0 });
+    expect(latest.socket.ofType("SEEK")).toEqual([{ type: "SEEK", seekPositionMs: 0, atServerMs: change, isPaused: false }]);
+  });
+
   it("[SS3] no PLAY_SYNC when nothing is loaded or the track ended; paused tracks sync paused", async () => {
     const { clock, advance, joinAs } = createHarness();
     const host = await joinAs("alice");

@@ -123,6 +123,16 @@ export class Room {
         atServerMs: now,
         isPaused: timeline.isPausedAt(current, now),
       });
+      // Commands announced before this member joined but not yet in force would otherwise never
+      // reach it: each is sent as the SEEK it amounts to (position and play state at its instant).
+      for (const segment of timeline.pendingSegments(current, now)) {
+        this.sendTo(member, {
+          type: "SEEK",
+          seekPositionMs: segment.anchorPositionMs,
+          atServerMs: segment.anchorServerMs,
+          isPaused: !segment.playing,
+        });
+      }
     }
     for (const frame of member.pending ?? []) member.socket.send(frame);
     member.pending = null;

@@ -53,6 +53,15 @@ export function isTrackActive(timeline: Timeline | null, serverMs: number): bool
   return isPausedAt(timeline, serverMs) || positionAt(timeline, serverMs) < timeline.track.duration;
 }
 
+/**
+ * Segments still to take effect after `serverMs` (commands already announced, not yet in force),
+ * the last one per instant: what a client joining now must be told besides the state at now.
+ */
+export function pendingSegments(timeline: Timeline, serverMs: number): Segment[] {
+  const pending = timeline.segments.filter((segment) => segment.anchorServerMs > serverMs);
+  return pending.filter((segment, index) => pending[index + 1]?.anchorServerMs !== segment.anchorServerMs);
+}
+
 /** The instant a command aimed at `atServerMs` takes effect: never before one already pending, so commands apply in arrival order. */
 export function effectiveInstant(timeline: Timeline | null, atServerMs: number): number {
   if (!timeline) return atServerMs;

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
 import pino from "pino";
 import { CloseCode, PROTOCOL_VERSION } from "@sync-beats/protocol";
 import { signTicket } from "@sync-beats/ticket";
@@ -6,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { type Clock, systemClock } from "../src/clock.js";
 import type { Transition } from "../src/backplane.js";
 import type { SyncServerConfig } from "../src/config.js";
-import { createRedisBackplane } from "../src/redis-backplane.js";
+import { createRedisBackplane, withRoomCommit } from "../src/redis-backplane.js";
 import { type RunningSyncServer, startSyncServer } from "../src/server.js";
 import { startRedisTime } from "../src/shared-time.js";
 import { testRoomConfig } from "./harness.js";
@@ -206,6 +207,30 @@ describe.skipIf(!redisUrl)("two sync processes over Redis", () => {
       expect(seen).toEqual(Array.from({ length: 60 }, (_, index) => index + 1));
     } finally {
       await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it("[RB9] a commit resent after a lost reply (same commit id) is not applied or published twice", async () => {
+    const room = freshRoom();
+    const stateKey = `sb:room:${room}:state`;
+    const channel = `sb:room:${room}`;
+    const redis = withRoomCommit(new Redis(redisUrl!));
+    const listener = new Redis(redisUrl!);
+    try {
+      const published: string[] = [];
+      listener.on("message", (_channel: string, payload: string) => published.push(payload));
+      await listener.subscribe(channel);
+      const state = JSON.stringify({ version: 1, hostUserId: "h", timeline: null, commitId: "commit-1" });
+      expect(await redis.commitRoomState(stateKey, channel, 0, state, "{}", 60, "commit-1")).toEqual([1]);
+      expect(await redis.commitRoomState(stateKey, channel, 0, state, "{}", 60, "commit-1")).toEqual([1]);
+      expect(await redis.commitRoomState(stateKey, channel, 0, state, "{}", 60, "commit-2")).toEqual([0, state]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(published).toEqual(["{}"]);
+      expect(JSON.parse((await redis.get(stateKey))!).version).toBe(1);
+    } finally {
+      await redis.del(stateKey);
+      listener.disconnect();
+      redis.disconnect();
     }
   });
 });

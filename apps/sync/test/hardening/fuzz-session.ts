@@ -123,7 +123,7 @@ export function createFuzzServer(transport: FuzzTransport = memoryTransport(), l
         result[from]! += 1;
         break;
       case "joined":
-        result[from]! += expected.playSync ? 2 : 1;
+        result[from]! += 1 + expected.catchUp.length;
         for (const index of room!.members) if (index !== from) result[index]! += 1;
         break;
       case "broadcast":
@@ -177,7 +177,7 @@ export function createFuzzServer(transport: FuzzTransport = memoryTransport(), l
             { userId: expected.userId, roomCode: expected.room, isHost: expected.isHost, hostId: expected.hostId },
             "joined",
           );
-          expectNear(got.slice(1), expected.playSync ? [expected.playSync] : [], "PLAY_SYNC after joined");
+          expectNear(got.slice(1), expected.catchUp, "PLAY_SYNC and pending SEEKs after joined");
           const peers = new Set(model.rooms.get(expected.room)!.members);
           for (const index of peers) {
             if (index === from) continue;

@@ -71,6 +71,14 @@ export class ModelTimeline {
     return Math.max(aim, this.steps[this.steps.length - 1]!.at);
   }
 
+  /** Steps announced but not in force at `t`, as the SEEKs a joiner is told (the last per instant). */
+  pendingSeeks(t: number): ServerMessage[] {
+    const pending = this.steps.filter((step) => step.at > t);
+    return pending
+      .filter((step, index) => pending[index + 1]?.at !== step.at)
+      .map((step) => ({ type: "SEEK", seekPositionMs: step.pos, atServerMs: step.at, isPaused: !step.playing }));
+  }
+
   with(at: number, pos: number, playing: boolean): ModelTimeline {
     return new ModelTimeline(this.track, [...this.steps, { at, pos: clamp(pos, 0, this.track.duration), playing }]);
   }
@@ -83,7 +91,7 @@ function clamp(value: number, min: number, max: number): number {
 export interface ModelRoom {
   host: string | null;
   timeline: ModelTimeline | null;
-  /** Dev identity grants no guest control, so this only decides whether a change is announced. */
+  /** Dev identity grants no guest control, so this only decides whether a revocation is announced. */
   guestsCanControl: boolean;
   /** Connection ids of members, in join order. */
   members: number[];
@@ -103,7 +111,7 @@ interface ModelConnection {
 /** What one frame must produce on the sender's socket, and what the room must broadcast. */
 export type Expectation =
   | { kind: "error"; code: ErrorCode; close?: number }
-  | { kind: "joined"; room: string; userId: string; isHost: boolean; hostId: string | null; playSync: ServerMessage | null }
+  | { kind: "joined"; room: string; userId: string; isHost: boolean; hostId: string | null; catchUp: ServerMessage[] }
   | { kind: "broadcast"; room: string; message: ServerMessage }
   | { kind: "pong"; t0: number; t1: number; playbackPosition: number | null }
   | { kind: "resync"; message: ServerMessage }
@@ -201,6 +209,8 @@ export class SyncModel {
         const roomCode = connection.room!;
         switch (message.type) {
           case "room_settings":
+            // Dev identity: no host is the owner by ticket, so a host may only revoke.
+            if (message.guestsCanControl) return { kind: "error", code: "NOT_HOST" };
             if (room.guestsCanControl === message.guestsCanControl) return { kind: "nothing" };
             room.guestsCanControl = message.guestsCanControl;
             return { kind: "broadcast", room: roomCode, message };
@@ -248,11 +258,12 @@ export class SyncModel {
     connection.userId = userId;
     if (room.host === null) room.host = userId;
     const line = room.timeline;
-    const playSync: ServerMessage | null =
+    // The state at the join instant, then every command announced but not yet in force.
+    const catchUp: ServerMessage[] =
       line && line.active(now)
-        ? { type: "PLAY_SYNC", ...line.track, positionMs: line.position(now), atServerMs: now, isPaused: line.paused(now) }
-        : null;
-    return { kind: "joined", room: roomCode, userId, isHost: room.host === userId, hostId: room.host, playSync };
+        ? [{ type: "PLAY_SYNC", ...line.track, positionMs: line.position(now), atServerMs: now, isPaused: line.paused(now) }, ...line.pendingSeeks(now)]
+        : [];
+    return { kind: "joined", room: roomCode, userId, isHost: room.host === userId, hostId: room.host, catchUp };
   }
 
   /** The configured floor, or the slowest member's round trip × 1.5 + 50 ms, capped. */

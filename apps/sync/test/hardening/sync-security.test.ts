@@ -211,6 +211,19 @@ describe("host-only control", () => {
     expect(guest.socket.received.map((m) => m.type === "error" && m.code)).toEqual(["NOT_HOST"]);
   });
 
+  it("[SEC-S18][B13] a guest promoted to host may revoke guest control but not allow it again", async () => {
+    const harness = createHarness({ verifyIdentity: ticketVerifier(secret), config: { firstJoinerHosts: false, hostGraceMs: 1_000 } });
+    const host = await joinWith(harness, signTicket(hostClaims, secret, harness.clock.now()));
+    const heir = await joinWith(harness, signTicket({ ...guestClaims, canControl: true }, secret, harness.clock.now()));
+    await host.close();
+    await harness.advance(1_500);
+    expect(heir.socket.last("host_changed")).toEqual({ type: "host_changed", hostId: "bob" });
+    await heir.send({ type: "room_settings", guestsCanControl: false });
+    expect(heir.socket.last("room_settings")).toEqual({ type: "room_settings", guestsCanControl: false });
+    await heir.send({ type: "room_settings", guestsCanControl: true });
+    expect(heir.socket.last("error").code).toBe("NOT_HOST");
+  });
+
   it("[SEC-S9] a guest cannot take the host role over the socket (no such message: UNKNOWN_TYPE)", async () => {
     const { harness, guest } = await playingRoom();
     for (const type of ["host_changed", "HOST_TRANSFER", "transfer_host", "joined"]) {
