@@ -21,12 +21,15 @@ export function useResource<T>(load: () => Promise<T>, refreshMs?: number): Reso
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
+  // Bumped by `replace`: a load already in flight when a save answered must not undo it.
+  const generation = useRef(0);
 
   useEffect(() => {
     let cancelled = false;
+    const startedIn = generation.current;
     loadRef.current().then(
       (value) => {
-        if (cancelled) return;
+        if (cancelled || startedIn !== generation.current) return;
         setData(value);
         setError(null);
       },
@@ -47,6 +50,7 @@ export function useResource<T>(load: () => Promise<T>, refreshMs?: number): Reso
 
   const reload = useCallback(() => setTick((n) => n + 1), []);
   const replace = useCallback((value: T) => {
+    generation.current += 1;
     setData(value);
     setError(null);
   }, []);
