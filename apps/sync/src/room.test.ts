@@ -8,7 +8,13 @@ describe("join", () => {
   it("[SS1] replies joined; the first joiner hosts; others hear user_joined", async () => {
     const { joinAs } = createHarness();
     const host = await joinAs("alice");
-    expect(host.socket.last("joined")).toMatchObject({ isHost: true, hostId: "alice", roomCode: "ROOM42", protocolVersion: PROTOCOL_VERSION });
+    expect(host.socket.last("joined")).toMatchObject({
+      isHost: true,
+      hostId: "alice",
+      roomCode: "ROOM42",
+      protocolVersion: PROTOCOL_VERSION,
+      guestsCanControl: true,
+    });
     const guest = await joinAs("bob");
     expect(guest.socket.last("joined")).toMatchObject({ isHost: false, hostId: "alice" });
     expect(guest.socket.last("joined").participants.map((p) => p.userId)).toEqual(["alice", "bob"]);

@@ -113,6 +113,7 @@ export class Room {
       protocolVersion: PROTOCOL_VERSION,
       serverTime: now,
       participants: participantsOf(presence, this.state.hostUserId),
+      guestsCanControl: this.state.guestsCanControl ?? true,
     });
     const current = this.state.timeline;
     if (current && timeline.isTrackActive(current, now)) {

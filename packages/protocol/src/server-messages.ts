@@ -19,6 +19,8 @@ export const JoinedMessage = z.object({
   protocolVersion: z.number().int(),
   serverTime: ServerInstantMs,
   participants: z.array(Participant),
+  /** False once the host revoked guest control (see the client's `room_settings`). */
+  guestsCanControl: z.boolean().optional(),
 });
 
 /** Sent to a joiner when the room has a track: where the timeline is at `atServerMs`. */

@@ -56,6 +56,8 @@ describe("engine: connection", () => {
     expect(h.engine.getSnapshot().room?.guestsCanControl).toBeUndefined();
     socket.receive({ type: "room_settings", guestsCanControl: false });
     expect(h.engine.getSnapshot().room?.guestsCanControl).toBe(false);
+    socket.receive({ type: "room_settings", guestsCanControl: true });
+    expect(h.engine.getSnapshot().room?.guestsCanControl).toBe(true);
   });
 
   it("[EN3] reconnects with full-jitter exponential backoff, fresh credentials, and re-joins", async () => {

@@ -9,8 +9,8 @@ type RoomMessage = Extract<ServerMessage, { type: "joined" | "user_joined" | "us
 /** The room after one membership message (pure). */
 export function nextRoom(room: RoomInfo | null, message: RoomMessage): RoomInfo | null {
   if (message.type === "joined") {
-    const { roomCode, userId, hostId, participants } = message;
-    return { roomCode, userId, hostId, participants };
+    const { roomCode, userId, hostId, participants, guestsCanControl } = message;
+    return { roomCode, userId, hostId, participants, ...(guestsCanControl === undefined ? {} : { guestsCanControl }) };
   }
   if (!room) return room;
   switch (message.type) {

@@ -116,7 +116,7 @@ export interface RoomInfo {
   readonly userId: string;
   readonly hostId: string | null;
   readonly participants: readonly Participant[];
-  /** Whether the host lets guests control, once announced (`room_settings`); undefined before. */
+  /** Whether the host lets guests control (from `joined`, then `room_settings`); undefined if the server did not say. */
   readonly guestsCanControl?: boolean;
 }
 

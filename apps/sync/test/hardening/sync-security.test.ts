@@ -196,6 +196,8 @@ describe("host-only control", () => {
     trusted.socket.clear();
     await trusted.send({ type: "RESUME" });
     expect(trusted.socket.received.map((m) => m.type === "error" && m.code)).toEqual(["NOT_HOST"]);
+    const late = await joinWith(harness, signTicket({ ...guestClaims, userId: "dan", name: "Dan" }, secret, harness.clock.now()));
+    expect(late.socket.last("joined").guestsCanControl).toBe(false);
 
     await host.send({ type: "room_settings", guestsCanControl: true });
     await trusted.send({ type: "RESUME" });

@@ -72,7 +72,12 @@ function RoomView({
   const canControl = snapshot.isHost || (room?.room.guestsCanControl ?? false);
   useRejoinOnGrantChange(room?.room.guestsCanControl, snapshot.isHost || isRoomOwner, sync.reconnect);
   const joinedAt = snapshot.connection.status === "joined" ? snapshot.connection.sinceMs : null;
-  useGuestControlOnServer(room?.room.guestsCanControl, snapshot.isHost ? joinedAt : null, sync.setGuestsCanControl);
+  useGuestControlOnServer(
+    room?.room.guestsCanControl,
+    snapshot.room?.guestsCanControl,
+    isRoomOwner && snapshot.isHost ? joinedAt : null,
+    sync.setGuestsCanControl,
+  );
   useDocumentTitle(room ? `${room.room.name} · Sync Beats` : null);
   const library = tracks.data?.tracks ?? null;
   const currentTrackId = snapshot.track?.trackId;
