@@ -60,6 +60,7 @@ export class Fleet {
   readonly errors: Record<string, number> = {};
   /** Connections that ended without the benchmark ending them, by close code. */
   readonly unexpectedCloses: Record<string, number> = {};
+  private readonly catchingUp = new Set<SoakClient>();
   readonly resyncRecords: DriftRecord[] = [];
   /** The first pong of each disagreement. */
   readonly divergenceRecords: DriftRecord[] = [];
@@ -220,9 +221,14 @@ export class Fleet {
     this.counters.framesReceived++;
     client.model.apply(message);
     const own = this.roomOf.get(client)!;
+    // Right after `joined`, PLAY_SYNC and a SEEK per command still pending catch the joiner up:
+    // those SEEKs repeat commands sent before it joined, not broadcasts it was due.
+    if (this.catchingUp.has(client) && (message.type === "PLAY_SYNC" || message.type === "SEEK")) return;
+    this.catchingUp.delete(client);
     switch (message.type) {
       case "joined":
         own.hostUserId = message.hostId;
+        this.catchingUp.add(client);
         this.routine(client);
         break;
       case "host_changed":
