@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { convergeTime, errorSeries, interClientOffsets, jumpLatenessMs, positionAt, renderedTrack, type RenderedTrack } from "./analysis.js";
-import { encodeTimecode } from "./timecode.js";
+import { encodeTimecodeSample } from "../../scripts/generate-demo-tracks.js";
 
 /** A client heard at bench times `t` playing `position(t)`, one record per 2.9 ms quantum. */
 function track(fromMs: number, toMs: number, position: (t: number) => number): RenderedTrack {
@@ -57,7 +57,7 @@ describe("analysis", () => {
     for (let i = 0; i < 200; i += 1) stamps.push(0.1 + i * 0.01, 500 + (0.1 + i * 0.01) * 1000);
     // Frames 0..255 play track frames 1000..; at frame 256 a re-seek starts at track frame 44100
     // (1 s), its first sample half-way from zero.
-    const records = [0, encodeTimecode(1000), 128, encodeTimecode(1128), 256, encodeTimecode(44_100) / 2, 257, encodeTimecode(44_101)];
+    const records = [0, encodeTimecodeSample(1000), 128, encodeTimecodeSample(1128), 256, encodeTimecodeSample(44_100) / 2, 257, encodeTimecodeSample(44_101)];
     const track = renderedTrack({ realTimeOrigin: 0, shiftMs: 0, sampleRate: 44_100, records, stamps, baseLatency: 0, outputLatency: 0 }, 0)!;
     expect(track.atMs).toHaveLength(3);
     expect(track.positionMs[2]).toBeCloseTo(1000 + 1000 / 44_100, 6);
