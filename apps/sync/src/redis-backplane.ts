@@ -22,7 +22,7 @@ const MAX_TRANSACTION_ATTEMPTS = 20;
 const CONFLICTS_BEFORE_BACKOFF = 3;
 
 /** A stored state without its commit id (which only the commit script reads). */
-function parseState(raw: string): SharedRoomState {
+function parseState(raw: string | null | undefined): SharedRoomState {
   if (!raw) return EMPTY_ROOM_STATE;
   const { commitId: _commitId, ...state } = JSON.parse(raw) as SharedRoomState & { commitId?: string };
   return state;
@@ -142,7 +142,7 @@ export async function createRedisBackplane(url: string, clock: Clock, logger: Lo
       ROOM_TTL_SECONDS,
       commitId,
     );
-    return committed === 1 ? { committed: next } : { conflict: parseState(stored ?? "") };
+    return committed === 1 ? { committed: next } : { conflict: parseState(stored) };
   }
 
   async function transact(room: string, transition: Transition): Promise<SharedRoomState> {
@@ -163,7 +163,7 @@ export async function createRedisBackplane(url: string, clock: Clock, logger: Lo
   }
 
   async function loadState(room: string): Promise<SharedRoomState> {
-    return parseState((await commands.get(keys.state(room))) ?? "");
+    return parseState(await commands.get(keys.state(room)));
   }
 
   async function livePresence(room: string): Promise<PresenceEntry[]> {

@@ -37,21 +37,26 @@ export function promoteSuccessor(presence: PresenceEntry[]): Transition {
   };
 }
 
+/** Whether the host lets guests control (states written before the setting existed: yes). */
+export function guestsCanControl(state: SharedRoomState): boolean {
+  return state.guestsCanControl ?? true;
+}
+
 /** May `identity` control playback in `state`: the host always, a guest when its ticket and the host allow it. */
 function mayControl(identity: Identity, state: SharedRoomState): boolean {
-  return identity.userId === state.hostUserId || (identity.canControl && state.guestsCanControl !== false);
+  return identity.userId === state.hostUserId || (identity.canControl && guestsCanControl(state));
 }
 
 /**
  * Host only: allows or revokes control by guests (who also need a ticket that grants it). Only the
  * room's owner (host by ticket) may allow it again: a guest promoted to host may only revoke.
  */
-export function applyRoomSettings(identity: Identity, guestsCanControl: boolean): Transition {
+export function applyRoomSettings(identity: Identity, allowed: boolean): Transition {
   return (state) => {
     if (identity.userId !== state.hostUserId) throw new ProtocolError("NOT_HOST", "only the host may change room settings");
-    if (guestsCanControl && !identity.claimsHost) throw new ProtocolError("NOT_HOST", "only the room's owner may let guests control");
-    if ((state.guestsCanControl ?? true) === guestsCanControl) return null;
-    return { state: { ...state, guestsCanControl }, messages: [{ type: "room_settings", guestsCanControl }] };
+    if (allowed && !identity.claimsHost) throw new ProtocolError("NOT_HOST", "only the room's owner may let guests control");
+    if (guestsCanControl(state) === allowed) return null;
+    return { state: { ...state, guestsCanControl: allowed }, messages: [{ type: "room_settings", guestsCanControl: allowed }] };
   };
 }
 

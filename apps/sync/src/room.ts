@@ -1,12 +1,19 @@
 import type { ClientMessageOf, ControlMessage, Participant, ServerMessage } from "@sync-beats/protocol";
 import { PROTOCOL_VERSION } from "@sync-beats/protocol";
 import type { Logger } from "pino";
-import { type Backplane, EMPTY_ROOM_STATE, type PresenceEntry, type RoomEnvelope, type SharedRoomState } from "./backplane.js";
+import {
+  type Backplane,
+  EMPTY_ROOM_STATE,
+  type PresenceEntry,
+  type RoomEnvelope,
+  type SharedRoomState,
+  type Transition,
+} from "./backplane.js";
 import type { ClientSocket } from "./client-socket.js";
 import type { Clock, Disposer } from "./clock.js";
 import { ProtocolError, viaBackplane } from "./errors.js";
 import type { Identity } from "./identity.js";
-import { applyControl, applyRoomSettings, hostOnJoin, promoteSuccessor } from "./room-transitions.js";
+import { applyControl, applyRoomSettings, guestsCanControl, hostOnJoin, promoteSuccessor } from "./room-transitions.js";
 import * as timeline from "./timeline.js";
 
 export interface RoomConfig {
@@ -113,7 +120,7 @@ export class Room {
       protocolVersion: PROTOCOL_VERSION,
       serverTime: now,
       participants: participantsOf(presence, this.state.hostUserId),
-      guestsCanControl: this.state.guestsCanControl ?? true,
+      guestsCanControl: guestsCanControl(this.state),
     });
     const current = this.state.timeline;
     if (current && timeline.isTrackActive(current, now)) {
@@ -164,14 +171,17 @@ export class Room {
   }
 
   /** Applies a host command at a future server instant every client can reach in time. */
-  async control(member: Member, command: ControlMessage): Promise<void> {
-    const transition = applyControl(member.identity, command, () => this.clock.now(), this.leadMs());
-    this.adopt(await viaBackplane(() => this.backplane.transact(this.code, transition)));
+  control(member: Member, command: ControlMessage): Promise<void> {
+    return this.commit(applyControl(member.identity, command, () => this.clock.now(), this.leadMs()));
   }
 
   /** The host allows or revokes guest control for everyone connected, on every node. */
-  async settings(member: Member, guestsCanControl: boolean): Promise<void> {
-    const transition = applyRoomSettings(member.identity, guestsCanControl);
+  settings(member: Member, allowed: boolean): Promise<void> {
+    return this.commit(applyRoomSettings(member.identity, allowed));
+  }
+
+  /** Runs a member's change through the backplane (an outage answers UNAVAILABLE) and adopts the result. */
+  private async commit(transition: Transition): Promise<void> {
     this.adopt(await viaBackplane(() => this.backplane.transact(this.code, transition)));
   }
 
