@@ -142,10 +142,6 @@ export async function docScreenshot(page: Page, name: string): Promise<void> {
 }
 
 /**
- * Bypasses the UI: from `page` (its session cookie), fetches a ticket, opens a second socket to the
- * sync server, joins and sends `message`. Resolves with the error code the server answers, if any.
- */
-/**
  * Opens a socket of the page's user with a ticket issued now and keeps it open without ever
  * rejoining (what a hostile client would do to keep a grant); resolves once joined.
  */
@@ -156,6 +152,7 @@ export async function holdRawSocket(page: Page, where: { apiUrl: string; syncPor
       const { ticket } = (await ticketResponse.json()) as { ticket: string };
       const ws = new WebSocket(`ws://localhost:${syncPort}/`);
       const held = window as unknown as { __heldSocket?: WebSocket; __heldReplies?: { type: string; code?: string }[] };
+      held.__heldSocket?.close();
       held.__heldSocket = ws;
       held.__heldReplies = [];
       await new Promise<void>((resolve, reject) => {
@@ -199,29 +196,17 @@ export async function waitForHeldFrame(page: Page, expected: Record<string, unkn
   );
 }
 
+/**
+ * Bypasses the UI: from `page` (its session cookie), fetches a ticket, opens a second socket to the
+ * sync server, joins and sends `message`. Resolves with the error code the server answers, if any.
+ */
 export async function sendRawControl(
   page: Page,
   where: { apiUrl: string; syncPort: number; roomCode: string },
   message: { type: string } & Record<string, unknown>,
 ): Promise<string> {
-  return page.evaluate(
-    async ({ apiUrl, syncPort, code, frame }) => {
-      const ticketResponse = await fetch(`${apiUrl}/api/rooms/${code}/ticket`, { method: "POST", credentials: "include" });
-      const { ticket } = (await ticketResponse.json()) as { ticket: string };
-      return new Promise<string>((resolve) => {
-        const ws = new WebSocket(`ws://localhost:${syncPort}/`);
-        ws.onopen = () => ws.send(JSON.stringify({ type: "join", roomCode: code, protocolVersion: 1, ticket }));
-        ws.onmessage = (event) => {
-          const reply = JSON.parse(String(event.data)) as { type: string; code?: string };
-          if (reply.type === "joined") ws.send(JSON.stringify(frame));
-          if (reply.type === "error") {
-            ws.close();
-            resolve(reply.code ?? "error");
-          }
-        };
-        setTimeout(() => resolve("no answer"), 5_000);
-      });
-    },
-    { apiUrl: where.apiUrl, syncPort: where.syncPort, code: where.roomCode, frame: message },
-  );
+  await holdRawSocket(page, where);
+  const answer = await sendOnHeldSocket(page, message);
+  await page.evaluate(() => (window as unknown as { __heldSocket: WebSocket }).__heldSocket.close());
+  return answer;
 }
