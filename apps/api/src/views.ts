@@ -12,7 +12,7 @@ export function roomView(room: RoomView): Room {
     name: room.name,
     isPublic: room.isPublic,
     guestsCanControl: room.guestsCanControl,
-    host: { userId: room.hostUserId, displayName: room.hostDisplayName },
+    owner: { userId: room.ownerUserId, displayName: room.ownerDisplayName },
     participantCount: room.participantCount,
     createdAt: room.createdAt.toISOString(),
   };
@@ -20,15 +20,15 @@ export function roomView(room: RoomView): Room {
 
 export function viewerOf(room: RoomView, userId: string | undefined, isParticipant: boolean): RoomViewer | null {
   if (userId === undefined) return null;
-  const isHost = room.hostUserId === userId;
-  return { isParticipant, isHost, canControl: isHost || room.guestsCanControl };
+  const isOwner = room.ownerUserId === userId;
+  return { isParticipant, isOwner, canControl: isOwner || room.guestsCanControl };
 }
 
 export function participantView(room: RoomView, p: ParticipantView): RoomParticipant {
   return {
     userId: p.userId,
     displayName: p.displayName,
-    role: p.userId === room.hostUserId ? "host" : "guest",
+    role: p.userId === room.ownerUserId ? "owner" : "listener",
     joinedAt: p.joinedAt.toISOString(),
   };
 }

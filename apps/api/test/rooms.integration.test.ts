@@ -8,10 +8,10 @@ describeEachBackend("rooms", (backend) => {
   let api: TestApi;
   // A hand-driven clock (starting at the real time, so cookie expiry still makes sense).
   const clock = { t: Math.floor(Date.now()), now: () => clock.t };
-  let host: Client;
-  let guest: Client;
-  let hostId: string;
-  let guestId: string;
+  let owner: Client;
+  let listener: Client;
+  let ownerId: string;
+  let listenerId: string;
 
   beforeAll(async () => {
     api = await startTestApi(backend, {
@@ -19,10 +19,10 @@ describeEachBackend("rooms", (backend) => {
       clock,
       env: { SYNC_SECRET: "rooms-test-secret-0123456789", SYNC_PUBLIC_URL: "ws://localhost:6001" },
     });
-    host = api.client();
-    guest = api.client();
-    hostId = (await host.signup(uniqueName("host"), undefined, "Hosty")).id;
-    guestId = (await guest.signup(uniqueName("guest"), undefined, "Guesty")).id;
+    owner = api.client();
+    listener = api.client();
+    ownerId = (await owner.signup(uniqueName("owner"), undefined, "Olive")).id;
+    listenerId = (await listener.signup(uniqueName("listener"), undefined, "Liam")).id;
   });
   afterAll(() => api.dispose());
 
@@ -41,23 +41,23 @@ describeEachBackend("rooms", (backend) => {
     expect((await anonymous.get("/api/rooms")).status).toBe(200);
   });
 
-  it("[RM2] a new room gets an unambiguous 6-character code, with the creator as host and participant", async () => {
-    const { room, viewer } = await createRoom(host, { name: "  Friday night " });
+  it("[RM2] a new room gets an unambiguous 6-character code, with the creator as owner and participant", async () => {
+    const { room, viewer } = await createRoom(owner, { name: "  Friday night " });
     expect(room.code).toMatch(new RegExp(`^[${ROOM_CODE_ALPHABET}]{6}$`));
     expect(room).toMatchObject({ name: "Friday night", isPublic: true, guestsCanControl: false, participantCount: 1 });
-    expect(room.host).toEqual({ userId: hostId, displayName: "Hosty" });
-    expect(viewer).toEqual({ isParticipant: true, isHost: true, canControl: true });
-    expect((await host.post("/api/rooms", { name: "a\u0000b" })).status).toBe(400);
-    const invalid = await host.post("/api/rooms", { name: "", isPublic: "yes" });
+    expect(room.owner).toEqual({ userId: ownerId, displayName: "Olive" });
+    expect(viewer).toEqual({ isParticipant: true, isOwner: true, canControl: true });
+    expect((await owner.post("/api/rooms", { name: "a\u0000b" })).status).toBe(400);
+    const invalid = await owner.post("/api/rooms", { name: "", isPublic: "yes" });
     expect(invalid.status).toBe(400);
     expect(await errorCode(invalid)).toBe("VALIDATION_FAILED");
   });
 
   it("[RM3] the public list shows public rooms newest first with live counts; private rooms only by code", async () => {
-    const older = (await createRoom(host, { name: "older" })).room;
-    const secret = (await createRoom(host, { name: "secret", isPublic: false })).room;
-    const newer = (await createRoom(host, { name: "newer" })).room;
-    await guest.post(`/api/rooms/${older.code}/join`);
+    const older = (await createRoom(owner, { name: "older" })).room;
+    const secret = (await createRoom(owner, { name: "secret", isPublic: false })).room;
+    const newer = (await createRoom(owner, { name: "newer" })).room;
+    await listener.post(`/api/rooms/${older.code}/join`);
     const { rooms } = RoomListResponse.parse(await (await api.client().get("/api/rooms")).json());
     const codes = rooms.map((r) => r.code);
     expect(codes.indexOf(newer.code)).toBeLessThan(codes.indexOf(older.code));
@@ -76,73 +76,73 @@ describeEachBackend("rooms", (backend) => {
     expect(missing.status).toBe(404);
     expect(await errorCode(missing)).toBe("NOT_FOUND");
     expect((await api.client().get("/api/rooms/no!")).status).toBe(400);
-    expect((await host.post("/api/rooms/ZZZZZZ/join")).status).toBe(404);
-    expect((await host.post("/api/rooms/ZZZZZZ/ticket")).status).toBe(404);
+    expect((await owner.post("/api/rooms/ZZZZZZ/join")).status).toBe(404);
+    expect((await owner.post("/api/rooms/ZZZZZZ/ticket")).status).toBe(404);
   });
 
   it("[RM5] join and leave change presence and counts; both are idempotent and need a session", async () => {
-    const { room } = await createRoom(host, { name: "presence" });
-    const joined = RoomResponse.parse(await (await guest.post(`/api/rooms/${room.code}/join`)).json());
-    expect(joined.viewer).toEqual({ isParticipant: true, isHost: false, canControl: false });
+    const { room } = await createRoom(owner, { name: "presence" });
+    const joined = RoomResponse.parse(await (await listener.post(`/api/rooms/${room.code}/join`)).json());
+    expect(joined.viewer).toEqual({ isParticipant: true, isOwner: false, canControl: false });
     expect(joined.room.participantCount).toBe(2);
-    await guest.post(`/api/rooms/${room.code}/join`);
-    const left = await guest.post(`/api/rooms/${room.code}/leave`);
+    await listener.post(`/api/rooms/${room.code}/join`);
+    const left = await listener.post(`/api/rooms/${room.code}/leave`);
     expect(await left.json()).toEqual({ ok: true });
-    expect((await guest.post(`/api/rooms/${room.code}/leave`)).status).toBe(200);
-    const after = RoomResponse.parse(await (await guest.get(`/api/rooms/${room.code}`)).json());
+    expect((await listener.post(`/api/rooms/${room.code}/leave`)).status).toBe(200);
+    const after = RoomResponse.parse(await (await listener.get(`/api/rooms/${room.code}`)).json());
     expect(after.room.participantCount).toBe(1);
     expect(after.viewer?.isParticipant).toBe(false);
     expect((await api.client().post(`/api/rooms/${room.code}/join`)).status).toBe(401);
     expect((await api.client().post(`/api/rooms/${room.code}/leave`)).status).toBe(401);
   });
 
-  it("[RM6] participants list the host first, then guests in join order", async () => {
-    const { room } = await createRoom(host, { name: "people" });
+  it("[RM6] participants list the owner first, then listeners in join order", async () => {
+    const { room } = await createRoom(owner, { name: "people" });
     clock.t += 1000;
-    await guest.post(`/api/rooms/${room.code}/join`);
+    await listener.post(`/api/rooms/${room.code}/join`);
     const { participants } = ParticipantListResponse.parse(await (await api.client().get(`/api/rooms/${room.code}/participants`)).json());
     expect(participants.map((p) => [p.userId, p.role, p.displayName])).toEqual([
-      [hostId, "host", "Hosty"],
-      [guestId, "guest", "Guesty"],
+      [ownerId, "owner", "Olive"],
+      [listenerId, "listener", "Liam"],
     ]);
     expect((await api.client().get("/api/rooms/ZZZZZZ/participants")).status).toBe(404);
   });
 
-  it("[RM7] only the host may change settings; guestsCanControl shows in the guest's view", async () => {
-    const { room } = await createRoom(host, { name: "settings" });
-    await guest.post(`/api/rooms/${room.code}/join`);
-    const refused = await guest.patch(`/api/rooms/${room.code}`, { guestsCanControl: true });
+  it("[RM7] only the owner may change settings; guestsCanControl shows in the listener's view", async () => {
+    const { room } = await createRoom(owner, { name: "settings" });
+    await listener.post(`/api/rooms/${room.code}/join`);
+    const refused = await listener.patch(`/api/rooms/${room.code}`, { guestsCanControl: true });
     expect(refused.status).toBe(403);
-    expect(await errorCode(refused)).toBe("NOT_HOST");
-    expect((await host.patch(`/api/rooms/${room.code}`, {})).status).toBe(400);
-    expect((await host.patch(`/api/rooms/${room.code}`, { hostUserId: guestId })).status).toBe(400);
-    const changed = RoomResponse.parse(await (await host.patch(`/api/rooms/${room.code}`, { guestsCanControl: true, name: "renamed", isPublic: false })).json());
+    expect(await errorCode(refused)).toBe("NOT_OWNER");
+    expect((await owner.patch(`/api/rooms/${room.code}`, {})).status).toBe(400);
+    expect((await owner.patch(`/api/rooms/${room.code}`, { ownerUserId: listenerId })).status).toBe(400);
+    const changed = RoomResponse.parse(await (await owner.patch(`/api/rooms/${room.code}`, { guestsCanControl: true, name: "renamed", isPublic: false })).json());
     expect(changed.room).toMatchObject({ guestsCanControl: true, name: "renamed", isPublic: false });
-    const guestView = RoomResponse.parse(await (await guest.get(`/api/rooms/${room.code}`)).json());
-    expect(guestView.viewer).toEqual({ isParticipant: true, isHost: false, canControl: true });
+    const listenerView = RoomResponse.parse(await (await listener.get(`/api/rooms/${room.code}`)).json());
+    expect(listenerView.viewer).toEqual({ isParticipant: true, isOwner: false, canControl: true });
     expect((await api.client().patch(`/api/rooms/${room.code}`, { name: "x" })).status).toBe(401);
   });
 
-  it("[RM8] host transfer: host only, to a current participant, after which the old host is a guest", async () => {
-    const { room } = await createRoom(host, { name: "handover" });
-    const notIn = await host.post(`/api/rooms/${room.code}/host`, { userId: guestId });
+  it("[RM8] owner transfer: owner only, to a current participant, after which the old owner is a listener", async () => {
+    const { room } = await createRoom(owner, { name: "handover" });
+    const notIn = await owner.post(`/api/rooms/${room.code}/host`, { userId: listenerId });
     expect(notIn.status).toBe(409);
     expect(await errorCode(notIn)).toBe("NOT_PARTICIPANT");
-    await guest.post(`/api/rooms/${room.code}/join`);
-    expect((await guest.post(`/api/rooms/${room.code}/host`, { userId: guestId })).status).toBe(403);
-    expect((await host.post(`/api/rooms/${room.code}/host`, { userId: "bad id!" })).status).toBe(400);
-    const moved = RoomResponse.parse(await (await host.post(`/api/rooms/${room.code}/host`, { userId: guestId })).json());
-    expect(moved.room.host.userId).toBe(guestId);
-    expect(moved.viewer).toEqual({ isParticipant: true, isHost: false, canControl: false });
-    expect((await host.patch(`/api/rooms/${room.code}`, { name: "mine again" })).status).toBe(403);
-    expect((await guest.patch(`/api/rooms/${room.code}`, { name: "new host's" })).status).toBe(200);
+    await listener.post(`/api/rooms/${room.code}/join`);
+    expect((await listener.post(`/api/rooms/${room.code}/host`, { userId: listenerId })).status).toBe(403);
+    expect((await owner.post(`/api/rooms/${room.code}/host`, { userId: "bad id!" })).status).toBe(400);
+    const moved = RoomResponse.parse(await (await owner.post(`/api/rooms/${room.code}/host`, { userId: listenerId })).json());
+    expect(moved.room.owner.userId).toBe(listenerId);
+    expect(moved.viewer).toEqual({ isParticipant: true, isOwner: false, canControl: false });
+    expect((await owner.patch(`/api/rooms/${room.code}`, { name: "mine again" })).status).toBe(403);
+    expect((await listener.patch(`/api/rooms/${room.code}`, { name: "new owner's" })).status).toBe(200);
   });
 
-  it("[RM9] /mine lists rooms I host or am in, and needs a session", async () => {
+  it("[RM9] /mine lists rooms I own or am in, and needs a session", async () => {
     const newcomer = api.client();
     await newcomer.signup(uniqueName("newcomer"));
     const own = (await createRoom(newcomer, { name: "own", isPublic: false })).room;
-    const visited = (await createRoom(host, { name: "visited" })).room;
+    const visited = (await createRoom(owner, { name: "visited" })).room;
     await newcomer.post(`/api/rooms/${visited.code}/join`);
     const mine = RoomListResponse.parse(await (await newcomer.get("/api/rooms/mine")).json());
     expect(mine.rooms.map((r) => r.code)).toEqual([visited.code, own.code]);
@@ -150,29 +150,29 @@ describeEachBackend("rooms", (backend) => {
   });
 
   it("[RM10] a ticket carries identity, role and control right, expires in 60 s, and joins the caller", async () => {
-    const { room } = await createRoom(host, { name: "tickets" });
-    const response = await host.post(`/api/rooms/${room.code}/ticket`);
+    const { room } = await createRoom(owner, { name: "tickets" });
+    const response = await owner.post(`/api/rooms/${room.code}/ticket`);
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
     const body = TicketResponse.parse(await response.json());
     expect(body.expiresAt).toBe(clock.t + DEFAULT_TICKET_TTL_MS);
     expect(body.syncUrl).toBe("ws://localhost:6001");
     const verified = verifyTicket(body.ticket, api.config.syncSecret, { roomCode: room.code, nowMs: clock.t });
-    expect(verified).toMatchObject({ ok: true, claims: { userId: hostId, name: "Hosty", roomCode: room.code, role: "host", canControl: true } });
+    expect(verified).toMatchObject({ ok: true, claims: { userId: ownerId, name: "Olive", roomCode: room.code, role: "host", canControl: true } });
 
-    const guestTicket = TicketResponse.parse(await (await guest.post(`/api/rooms/${room.code}/ticket`)).json());
-    const guestClaims = verifyTicket(guestTicket.ticket, api.config.syncSecret, { roomCode: room.code, nowMs: clock.t });
-    expect(guestClaims).toMatchObject({ ok: true, claims: { userId: guestId, role: "guest", canControl: false } });
-    expect(await api.server.db.repos.participants.isLive(room.code, guestId)).toBe(true);
+    const listenerTicket = TicketResponse.parse(await (await listener.post(`/api/rooms/${room.code}/ticket`)).json());
+    const listenerClaims = verifyTicket(listenerTicket.ticket, api.config.syncSecret, { roomCode: room.code, nowMs: clock.t });
+    expect(listenerClaims).toMatchObject({ ok: true, claims: { userId: listenerId, role: "guest", canControl: false } });
+    expect(await api.server.db.repos.participants.isLive(room.code, listenerId)).toBe(true);
 
     expect(verifyTicket(body.ticket, api.config.syncSecret, { roomCode: "OTHER1", nowMs: clock.t })).toEqual({ ok: false, reason: "wrong-room" });
     expect(verifyTicket(body.ticket, api.config.syncSecret, { roomCode: room.code, nowMs: body.expiresAt })).toEqual({ ok: false, reason: "expired" });
     expect(verifyTicket(body.ticket, "some-other-secret-entirely", { roomCode: room.code, nowMs: clock.t })).toEqual({ ok: false, reason: "bad-signature" });
   });
 
-  it("[RM11] guests can control once the host allows it; tickets need a session", async () => {
-    const { room } = await createRoom(host, { name: "open mic", guestsCanControl: true });
-    const ticket = TicketResponse.parse(await (await guest.post(`/api/rooms/${room.code}/ticket`)).json());
+  it("[RM11] listeners can control once the owner allows it; tickets need a session", async () => {
+    const { room } = await createRoom(owner, { name: "open mic", guestsCanControl: true });
+    const ticket = TicketResponse.parse(await (await listener.post(`/api/rooms/${room.code}/ticket`)).json());
     expect(verifyTicket(ticket.ticket, api.config.syncSecret, { roomCode: room.code, nowMs: clock.t })).toMatchObject({
       ok: true,
       claims: { role: "guest", canControl: true },

@@ -37,7 +37,7 @@ describe("REST contract", () => {
 
   it("refuses empty or unknown room updates", () => {
     expect(UpdateRoomBody.safeParse({}).success).toBe(false);
-    expect(UpdateRoomBody.safeParse({ hostUserId: "x" }).success).toBe(false);
+    expect(UpdateRoomBody.safeParse({ ownerUserId: "x" }).success).toBe(false);
     expect(UpdateRoomBody.safeParse({ guestsCanControl: true }).success).toBe(true);
   });
 

@@ -8,20 +8,24 @@ import { DisplayName, RoomCode, UserId } from "./primitives.js";
  * bodies export `z.infer` types (what a client receives). Timestamps are ISO-8601 strings, except
  * `expiresAt` on a ticket, which is Unix milliseconds like the ticket's own `exp`.
  *
+ * Vocabulary: the room's **owner** owns the room record (settings, transfer); a **listener** is
+ * any other participant. Who is **host** (controls playback now) is the sync server's live state,
+ * not a REST field.
+ *
  * Routes (cookie session; the browser must send `credentials: "include"`):
  *   POST /auth/signup              SignupBody      -> 201 UserResponse (and logs in)
  *   POST /auth/login               LoginBody       -> 200 UserResponse
  *   GET  /auth/dashboard                           -> 200 UserResponse | 401
  *   POST /auth/logout (GET too, not cross-site)    -> 200 OkResponse
  *   GET  /api/rooms                                -> 200 RoomListResponse (public rooms, anyone)
- *   GET  /api/rooms/mine                           -> 200 RoomListResponse (rooms I host or am in)
+ *   GET  /api/rooms/mine                           -> 200 RoomListResponse (rooms I own or am in)
  *   POST /api/rooms                CreateRoomBody  -> 201 RoomResponse
  *   GET  /api/rooms/:code                          -> 200 RoomResponse (anyone who knows the code)
- *   PATCH /api/rooms/:code         UpdateRoomBody  -> 200 RoomResponse (host only)
+ *   PATCH /api/rooms/:code         UpdateRoomBody  -> 200 RoomResponse (owner only)
  *   POST /api/rooms/:code/join                     -> 200 RoomResponse
  *   POST /api/rooms/:code/leave                    -> 200 OkResponse
  *   GET  /api/rooms/:code/participants             -> 200 ParticipantListResponse
- *   POST /api/rooms/:code/host     TransferHostBody -> 200 RoomResponse (host only)
+ *   POST /api/rooms/:code/host     TransferHostBody -> 200 RoomResponse (owner only; moves ownership)
  *   POST /api/rooms/:code/ticket                   -> 200 TicketResponse (joins if needed)
  *   GET  /api/tracks                               -> 200 TrackListResponse (demo + my uploads)
  *   POST /api/tracks    multipart field "file"     -> 201 TrackResponse
@@ -43,8 +47,8 @@ export const ApiErrorCode = z.enum([
   "INVALID_CREDENTIALS",
   /** 403: the request's `Origin` is not the web app's (CSRF guard). */
   "BAD_ORIGIN",
-  /** 403: only the room's host may do this. */
-  "NOT_HOST",
+  /** 403: only the room's owner may do this. */
+  "NOT_OWNER",
   /** 404: no such room, track or route. */
   "NOT_FOUND",
   /** 409: the username is already registered. */
@@ -149,7 +153,7 @@ export const Room = z.object({
   name: RoomName,
   isPublic: z.boolean(),
   guestsCanControl: z.boolean(),
-  host: z.object({ userId: UserId, displayName: DisplayName }),
+  owner: z.object({ userId: UserId, displayName: DisplayName }),
   participantCount: z.number().int().min(0),
   createdAt: Timestamp,
 });
@@ -158,7 +162,7 @@ export type Room = z.infer<typeof Room>;
 /** The caller's relation to a room (`null` in {@link RoomResponse} when not logged in). */
 export const RoomViewer = z.object({
   isParticipant: z.boolean(),
-  isHost: z.boolean(),
+  isOwner: z.boolean(),
   canControl: z.boolean(),
 });
 export type RoomViewer = z.infer<typeof RoomViewer>;
@@ -171,7 +175,7 @@ export type RoomResponse = z.infer<typeof RoomResponse>;
 export const RoomListResponse = z.object({ rooms: z.array(Room) });
 export type RoomListResponse = z.infer<typeof RoomListResponse>;
 
-/** `POST /api/rooms`. The creator becomes host and first participant. */
+/** `POST /api/rooms`. The creator becomes owner and first participant. */
 export const CreateRoomBody = z.object({
   name: RoomName,
   isPublic: z.boolean().default(true),
@@ -179,7 +183,7 @@ export const CreateRoomBody = z.object({
 });
 export type CreateRoomBody = z.input<typeof CreateRoomBody>;
 
-/** `PATCH /api/rooms/:code` (host only): at least one field. */
+/** `PATCH /api/rooms/:code` (owner only): at least one field. */
 export const UpdateRoomBody = z
   .object({
     name: RoomName.optional(),
@@ -190,7 +194,7 @@ export const UpdateRoomBody = z
   .refine((body) => Object.keys(body).length > 0, { message: "nothing to update" });
 export type UpdateRoomBody = z.input<typeof UpdateRoomBody>;
 
-/** `POST /api/rooms/:code/host` (host only): hand host to a current participant. */
+/** `POST /api/rooms/:code/host` (owner only): hand the room's ownership to a current participant. */
 export const TransferHostBody = z.object({ userId: UserId });
 export type TransferHostBody = z.input<typeof TransferHostBody>;
 
@@ -198,12 +202,12 @@ export type TransferHostBody = z.input<typeof TransferHostBody>;
 export const RoomParticipant = z.object({
   userId: UserId,
   displayName: DisplayName,
-  role: z.enum(["host", "guest"]),
+  role: z.enum(["owner", "listener"]),
   joinedAt: Timestamp,
 });
 export type RoomParticipant = z.infer<typeof RoomParticipant>;
 
-/** `GET /api/rooms/:code/participants`: host first, then by join time. */
+/** `GET /api/rooms/:code/participants`: owner first, then by join time. */
 export const ParticipantListResponse = z.object({ participants: z.array(RoomParticipant) });
 export type ParticipantListResponse = z.infer<typeof ParticipantListResponse>;
 

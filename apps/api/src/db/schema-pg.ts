@@ -30,7 +30,7 @@ export const rooms = pgTable(
     name: text("name").notNull(),
     isPublic: boolean("is_public").notNull(),
     guestsCanControl: boolean("guests_can_control").notNull(),
-    hostUserId: text("host_user_id")
+    ownerUserId: text("owner_user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     createdAt: createdAt(),

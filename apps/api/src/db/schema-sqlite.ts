@@ -33,7 +33,7 @@ export const rooms = sqliteTable(
     name: text("name").notNull(),
     isPublic: integer("is_public", { mode: "boolean" }).notNull(),
     guestsCanControl: integer("guests_can_control", { mode: "boolean" }).notNull(),
-    hostUserId: text("host_user_id")
+    ownerUserId: text("owner_user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     createdAt: createdAt(),

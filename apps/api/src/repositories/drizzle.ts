@@ -80,7 +80,7 @@ function sessionRepository(db: Db, { sessions }: Schema): SessionRepository {
 }
 
 function roomRepository(db: Db, { rooms, users, participants }: Schema): RoomRepository {
-  /** Rooms with host name and live count. Grouping by both primary keys is valid SQL on both. */
+  /** Rooms with their owner's name and live count. Grouping by both primary keys is valid SQL on both. */
   const selectViews = () =>
     db
       .select({
@@ -88,13 +88,13 @@ function roomRepository(db: Db, { rooms, users, participants }: Schema): RoomRep
         name: rooms.name,
         isPublic: rooms.isPublic,
         guestsCanControl: rooms.guestsCanControl,
-        hostUserId: rooms.hostUserId,
+        ownerUserId: rooms.ownerUserId,
         createdAt: rooms.createdAt,
-        hostDisplayName: users.displayName,
+        ownerDisplayName: users.displayName,
         participantCount: count(participants.userId),
       })
       .from(rooms)
-      .innerJoin(users, eq(users.id, rooms.hostUserId))
+      .innerJoin(users, eq(users.id, rooms.ownerUserId))
       .leftJoin(participants, and(eq(participants.roomCode, rooms.code), isNull(participants.leftAt)))
       .groupBy(rooms.code, users.id)
       .$dynamic();
@@ -104,7 +104,7 @@ function roomRepository(db: Db, { rooms, users, participants }: Schema): RoomRep
       return db.transaction(async (tx) => {
         const inserted = await tx.insert(rooms).values(room).onConflictDoNothing().returning({ code: rooms.code });
         if (inserted.length !== 1) return false;
-        await tx.insert(participants).values({ roomCode: room.code, userId: room.hostUserId, joinedAt: room.createdAt });
+        await tx.insert(participants).values({ roomCode: room.code, userId: room.ownerUserId, joinedAt: room.createdAt });
         return true;
       });
     },
@@ -121,7 +121,7 @@ function roomRepository(db: Db, { rooms, users, participants }: Schema): RoomRep
         .from(participants)
         .where(and(eq(participants.userId, userId), isNull(participants.leftAt)));
       const rows: RoomView[] = await selectViews()
-        .where(or(eq(rooms.hostUserId, userId), inArray(rooms.code, liveIn)))
+        .where(or(eq(rooms.ownerUserId, userId), inArray(rooms.code, liveIn)))
         .orderBy(desc(rooms.createdAt), asc(rooms.code))
         .limit(limit);
       return rows;
@@ -130,11 +130,11 @@ function roomRepository(db: Db, { rooms, users, participants }: Schema): RoomRep
       if (Object.keys(patch).length === 0) return;
       await db.update(rooms).set(patch).where(eq(rooms.code, code));
     },
-    async transferHost(code, fromUserId, toUserId) {
+    async transferOwnership(code, fromUserId, toUserId) {
       const updated = await db
         .update(rooms)
-        .set({ hostUserId: toUserId })
-        .where(and(eq(rooms.code, code), eq(rooms.hostUserId, fromUserId)))
+        .set({ ownerUserId: toUserId })
+        .where(and(eq(rooms.code, code), eq(rooms.ownerUserId, fromUserId)))
         .returning({ code: rooms.code });
       return updated.length === 1;
     },

@@ -44,32 +44,32 @@ export interface RoomRecord {
   name: string;
   isPublic: boolean;
   guestsCanControl: boolean;
-  hostUserId: string;
+  ownerUserId: string;
   createdAt: Date;
 }
 
-/** A room joined with what lists show: the host's name and the live participant count. */
+/** A room joined with what lists show: the owner's name and the live participant count. */
 export interface RoomView extends RoomRecord {
-  hostDisplayName: string;
+  ownerDisplayName: string;
   participantCount: number;
 }
 
 export type RoomPatch = Partial<Pick<RoomRecord, "name" | "isPublic" | "guestsCanControl">>;
 
 export interface RoomRepository {
-  /** Inserts the room and its host as first participant; `false` when the code is taken. */
+  /** Inserts the room and its owner as first participant; `false` when the code is taken. */
   create(room: RoomRecord): Promise<boolean>;
   find(code: string): Promise<RoomView | null>;
   /** Public rooms, newest first. */
   listPublic(limit: number): Promise<RoomView[]>;
-  /** Rooms the user hosts or currently participates in, newest first. */
+  /** Rooms the user owns or currently participates in, newest first. */
   listForUser(userId: string, limit: number): Promise<RoomView[]>;
   update(code: string, patch: RoomPatch): Promise<void>;
   /**
-   * Hands host from `fromUserId` to `toUserId` if `fromUserId` is still host (compare-and-set, so
+   * Hands the room from `fromUserId` to `toUserId` if `fromUserId` still owns it (compare-and-set, so
    * two racing transfers cannot both win). Returns whether it happened.
    */
-  transferHost(code: string, fromUserId: string, toUserId: string): Promise<boolean>;
+  transferOwnership(code: string, fromUserId: string, toUserId: string): Promise<boolean>;
 }
 
 export interface ParticipantView {

@@ -38,8 +38,8 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl }: RoomRout
     return { room: roomView(room), viewer: viewerOf(room, userId, isParticipant) };
   }
 
-  function requireHost(room: RoomView, userId: string): void {
-    if (room.hostUserId !== userId) throw new ApiError("NOT_HOST", "only the host can do this");
+  function requireOwner(room: RoomView, userId: string): void {
+    if (room.ownerUserId !== userId) throw new ApiError("NOT_OWNER", "only the room's owner can do this");
   }
 
   router.get("/", async (req, res) => {
@@ -59,7 +59,7 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl }: RoomRout
     // 31^6 codes: a clash is rare, several in a row means something else is wrong.
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const code = generateRoomCode();
-      if (await repos.rooms.create({ code, ...body, hostUserId: user.id, createdAt: now() })) {
+      if (await repos.rooms.create({ code, ...body, ownerUserId: user.id, createdAt: now() })) {
         res.status(201).json(await roomResponse(code, user.id));
         return;
       }
@@ -75,7 +75,7 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl }: RoomRout
   router.patch("/:code", async (req, res) => {
     const user = currentUser(req);
     const room = await loadRoom(req);
-    requireHost(room, user.id);
+    requireOwner(room, user.id);
     const patch = parseOr400(UpdateRoomBody, req.body, "room update");
     await repos.rooms.update(room.code, patch);
     res.json(await roomResponse(room.code, user.id));
@@ -91,7 +91,7 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl }: RoomRout
   router.post("/:code/leave", async (req, res) => {
     const user = currentUser(req);
     const room = await loadRoom(req);
-    // Leaving is idempotent; the host stays host (hand it over first to give it up).
+    // Leaving is idempotent; the owner stays owner (hand the room over first to give it up).
     await repos.participants.leave(room.code, user.id, now());
     res.json({ ok: true });
   });
@@ -100,21 +100,21 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl }: RoomRout
     const room = await loadRoom(req);
     const live = await repos.participants.listLive(room.code);
     const participants = live.map((p) => participantView(room, p));
-    participants.sort((a, b) => Number(b.role === "host") - Number(a.role === "host"));
+    participants.sort((a, b) => Number(b.role === "owner") - Number(a.role === "owner"));
     res.json({ participants });
   });
 
   router.post("/:code/host", async (req, res) => {
     const user = currentUser(req);
     const room = await loadRoom(req);
-    requireHost(room, user.id);
+    requireOwner(room, user.id);
     const { userId } = parseOr400(TransferHostBody, req.body, "host transfer");
     if (userId !== user.id) {
       if (!(await repos.participants.isLive(room.code, userId))) {
-        throw new ApiError("NOT_PARTICIPANT", "the new host must be in the room");
+        throw new ApiError("NOT_PARTICIPANT", "the new owner must be in the room");
       }
-      if (!(await repos.rooms.transferHost(room.code, user.id, userId))) {
-        throw new ApiError("CONFLICT", "host changed meanwhile");
+      if (!(await repos.rooms.transferOwnership(room.code, user.id, userId))) {
+        throw new ApiError("CONFLICT", "the owner changed meanwhile");
       }
     }
     res.json(await roomResponse(room.code, user.id));
@@ -124,11 +124,12 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl }: RoomRout
     const user = currentUser(req);
     const room = await loadRoom(req);
     await repos.participants.join(room.code, user.id, now());
-    const isHost = room.hostUserId === user.id;
+    // The ticket's claims are still spelled host/guest; the room's owner is the ticket's host.
+    const isOwner = room.ownerUserId === user.id;
     const issuedAt = clock.now();
     const exp = Math.floor(issuedAt) + DEFAULT_TICKET_TTL_MS;
     const ticket = signTicket(
-      { userId: user.id, name: user.displayName, roomCode: room.code, role: isHost ? "host" : "guest", canControl: isHost || room.guestsCanControl, exp },
+      { userId: user.id, name: user.displayName, roomCode: room.code, role: isOwner ? "host" : "guest", canControl: isOwner || room.guestsCanControl, exp },
       syncSecret,
       issuedAt,
     );

@@ -238,13 +238,13 @@ describeEachBackend("API attacks", (backend) => {
   });
 
   describe("room authority", () => {
-    it("[SEC-A13] a guest cannot transfer host to anyone, themselves included", async () => {
+    it("[SEC-A13] a guest cannot transfer the room to anyone, themselves included", async () => {
       for (const userId of [guestUser.id, hostUser.id, "nobody"]) {
         const response = await guest.post(`/api/rooms/${code}/host`, { userId });
         expect(response.status).toBe(403);
-        expect(await errorCode(response)).toBe("NOT_HOST");
+        expect(await errorCode(response)).toBe("NOT_OWNER");
       }
-      expect(((await roomState()).room as { host: { userId: string } }).host.userId).toBe(hostUser.id);
+      expect(((await roomState()).room as { owner: { userId: string } }).owner.userId).toBe(hostUser.id);
     });
 
     it("[SEC-A14] a guest cannot toggle guestsCanControl, rename or hide the room; extra fields are refused", async () => {
@@ -253,7 +253,7 @@ describeEachBackend("API attacks", (backend) => {
         const response = await guest.patch(`/api/rooms/${code}`, patch);
         expect(response.status).toBe(403);
       }
-      const sneaky = await host.patch(`/api/rooms/${code}`, { hostUserId: guestUser.id, code: "AAAAAA" });
+      const sneaky = await host.patch(`/api/rooms/${code}`, { ownerUserId: guestUser.id, code: "AAAAAA" });
       expect(sneaky.status).toBe(400);
       expect(await roomState()).toEqual(before);
     });
@@ -270,7 +270,7 @@ describeEachBackend("API attacks", (backend) => {
 
     it("[SEC-A16] prototype-pollution keys in JSON bodies change nothing and pollute nothing", async () => {
       const before = await roomState();
-      const poison = '{"__proto__":{"isHost":true,"hostUserId":"x","polluted":1},"constructor":{"prototype":{"polluted":1}}';
+      const poison = '{"__proto__":{"isOwner":true,"ownerUserId":"x","polluted":1},"constructor":{"prototype":{"polluted":1}}';
       for (const [method, path, body] of [
         ["PATCH", `/api/rooms/${code}`, `${poison},"guestsCanControl":true}`],
         ["POST", `/api/rooms/${code}/host`, `${poison},"userId":"${guestUser.id}"}`],
@@ -323,7 +323,7 @@ describeEachBackend("API attacks", (backend) => {
           expect(await errorCode(response)).toMatch(/^[A-Z_]+$/);
         }
       }
-      expect(((await roomState()).room as { host: { userId: string } }).host.userId).toBe(hostUser.id);
+      expect(((await roomState()).room as { owner: { userId: string } }).owner.userId).toBe(hostUser.id);
     });
 
     it("[SEC-A25] NUL and control characters in names are refused with 400 on both databases (was B5: 500 on PostgreSQL)", async () => {

@@ -33,7 +33,7 @@ const STATUS: Record<string, number> = {
   UNAUTHENTICATED: 401,
   INVALID_CREDENTIALS: 401,
   BAD_ORIGIN: 403,
-  NOT_HOST: 403,
+  NOT_OWNER: 403,
   NOT_FOUND: 404,
   USERNAME_TAKEN: 409,
   NOT_PARTICIPANT: 409,
@@ -121,7 +121,7 @@ const mutatedJson = (valid: fc.Arbitrary<Json>) =>
               body = { ...body };
               delete body[keys[index % keys.length]!];
             } else if (op === "set" && keys.length > 0) body = withOwn(body, keys[index % keys.length]!, odd);
-            else if (op === "proto") body = withOwn(body, ["__proto__", "constructor", "prototype"][index % 3]!, { polluted: true, isHost: true });
+            else if (op === "proto") body = withOwn(body, ["__proto__", "constructor", "prototype"][index % 3]!, { polluted: true, isOwner: true });
             else body = withOwn(body, key, odd);
           }
           return body as Json;

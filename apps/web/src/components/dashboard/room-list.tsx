@@ -14,7 +14,7 @@ export function RoomList({ rooms, empty, testId }: { rooms: readonly Room[] | nu
               <Link href={`/dashboard/room/${room.code}`}>{room.name}</Link>
             </div>
             <div className="muted small ellipsis">
-              <span className="code">{room.code}</span> · hosted by {room.host.displayName}
+              <span className="code">{room.code}</span> · hosted by {room.owner.displayName}
               {room.isPublic ? "" : " · private"}
             </div>
           </div>

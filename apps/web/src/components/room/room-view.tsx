@@ -68,7 +68,7 @@ function RoomView({
     onError: (error) => setNotice(error.code === "NOT_HOST" ? "Only the host can control playback." : error.message),
   });
   const { snapshot } = sync;
-  const isRoomOwner = room?.viewer?.isHost ?? false;
+  const isRoomOwner = room?.viewer?.isOwner ?? false;
   const canControl = snapshot.isHost || (room?.room.guestsCanControl ?? false);
   useRejoinOnGrantChange(room?.room.guestsCanControl, snapshot.isHost || isRoomOwner, sync.reconnect);
   const joinedAt = snapshot.connection.status === "joined" ? snapshot.connection.sinceMs : null;
