@@ -166,7 +166,7 @@ describe("listening together in real Chromium", () => {
 
     // Bypass the UI: open a second socket with B's own session and send PAUSE.
     const refusal = await sendRawControl(b, { apiUrl: stack.apiUrl, syncPort: stack.syncPort, roomCode }, { type: "PAUSE" });
-    expect(refusal).toBe("NOT_HOST");
+    expect(refusal).toEqual({ type: "command_refused", code: "NOT_HOST" });
     const [stateA, stateB] = await Promise.all([readPlayer(a), readPlayer(b)]);
     expect(stateA?.isPaused).toBe(false);
     expect(stateB?.isPaused).toBe(false);

@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { resolve } from "node:path";
+import { PROTOCOL_VERSIONS } from "@sync-beats/protocol";
+import { signTicket } from "@sync-beats/ticket";
 
 /** The repository root (scenarios spawn the apps' own entry points from it). */
 export const ROOT = resolve(import.meta.dirname, "..");
@@ -103,3 +105,13 @@ export function cuttableProxy(targetPort: number) {
 
 // Seeded backoff jitter: the sync engine's test PRNG (mulberry32), reused rather than copied.
 export { seededRandom } from "../packages/sync-engine/test/random.js";
+
+/**
+ * A join frame with a ticket as the API would sign it for `userId` in `room`, whose owner is
+ * `ownerId` (the owner becomes host when the room has none).
+ */
+export function ticketJoin(secret: string, room: string, userId: string, ownerId: string): string {
+  const facts = { name: room, ownerId, listenersCanControl: false, version: 1 };
+  const ticket = signTicket({ userId, name: userId, roomCode: room, room: facts }, secret);
+  return JSON.stringify({ type: "join", roomCode: room, versions: PROTOCOL_VERSIONS, ticket });
+}

@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { connect, createServer, type Socket } from "node:net";
-import { PROTOCOL_VERSION, parseServerMessage, type ServerMessage } from "@sync-beats/protocol";
-import { signTicket } from "@sync-beats/ticket";
+import { parseServerMessage, type ServerMessage } from "@sync-beats/protocol";
 import { WebSocket } from "ws";
-import { AppProcess, freePort, type ScenarioResult, seededRandom, sleep } from "./lib.js";
+import { AppProcess, freePort, type ScenarioResult, seededRandom, sleep, ticketJoin } from "./lib.js";
 
 const SECRET = "faults-drop-secret-0123456789abcdef";
 
@@ -73,8 +72,7 @@ export async function networkDrop(dropMs = Number(process.env.FAULT_DROP_MS ?? 3
     }, 2_000);
     ws.on("pong", () => (lastPong = performance.now()));
     ws.on("open", () => {
-      const ticket = signTicket({ userId: who, name: who, roomCode: room, role: who === "host" ? "host" : "guest", canControl: who === "host" }, SECRET);
-      ws.send(JSON.stringify({ type: "join", roomCode: room, protocolVersion: PROTOCOL_VERSION, ticket }));
+      ws.send(ticketJoin(SECRET, room, who, "host"));
     });
     ws.on("message", (data) => {
       const parsed = parseServerMessage(data.toString());
@@ -100,7 +98,7 @@ export async function networkDrop(dropMs = Number(process.env.FAULT_DROP_MS ?? 3
     join("host", port);
     join("guest", proxyPort);
     if (!(await until(() => received.host.some((m) => m.type === "joined") && received.guest.some((m) => m.type === "joined"), 5_000))) throw new Error("no join");
-    sockets[0]!.send(JSON.stringify({ type: "PLAY", audioUrl: "/x.wav", duration: 600_000 }));
+    sockets[0]!.send(JSON.stringify({ type: "PLAY", id: "play", audioUrl: "/x.wav", duration: 600_000 }));
     if (!(await until(() => received.guest.some((m) => m.type === "PLAY"), 5_000))) throw new Error("no PLAY");
     const play = received.host.find((m) => m.type === "PLAY") as Extract<ServerMessage, { type: "PLAY" }>;
 

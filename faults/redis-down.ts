@@ -1,13 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { PROTOCOL_VERSION, parseServerMessage, type ServerMessage } from "@sync-beats/protocol";
-import { signTicket } from "@sync-beats/ticket";
+import { parseServerMessage, type ServerMessage } from "@sync-beats/protocol";
 import { WebSocket } from "ws";
-import { AppProcess, cuttableProxy, freePort, type ScenarioResult, sleep } from "./lib.js";
+import { AppProcess, cuttableProxy, freePort, type ScenarioResult, sleep, ticketJoin } from "./lib.js";
 
 const SECRET = "faults-redis-secret-0123456789abcdef";
 
 /** A ticket-holding socket that records what the server sends. */
-async function open(port: number, room: string, userId: string, role: "host" | "guest") {
+async function open(port: number, room: string, userId: string) {
   const ws = new WebSocket(`ws://127.0.0.1:${port}`);
   const received: ServerMessage[] = [];
   let closed: number | null = null;
@@ -18,8 +17,7 @@ async function open(port: number, room: string, userId: string, role: "host" | "
   ws.on("close", (code) => (closed = code));
   ws.on("error", () => {});
   await new Promise((r) => ws.once("open", r));
-  const ticket = signTicket({ userId, name: userId, roomCode: room, role, canControl: role === "host" }, SECRET);
-  ws.send(JSON.stringify({ type: "join", roomCode: room, protocolVersion: PROTOCOL_VERSION, ticket }));
+  ws.send(ticketJoin(SECRET, room, userId, "alice"));
   return {
     ws,
     received,
@@ -63,11 +61,11 @@ export async function redisOutage(redisUrl: string | undefined, outageMs = 3_000
   try {
     await proxy.open(proxyPort);
     await node.start();
-    const host = await open(port, room, "alice", "host");
-    const guest = await open(port, room, "bob", "guest");
+    const host = await open(port, room, "alice");
+    const guest = await open(port, room, "bob");
     sockets.push(host.ws, guest.ws);
     if (!(await guest.next("joined", 0))) throw new Error("guest did not join");
-    host.ws.send(JSON.stringify({ type: "PLAY", audioUrl: "/x.wav", duration: 600_000 }));
+    host.ws.send(JSON.stringify({ type: "PLAY", id: "play", audioUrl: "/x.wav", duration: 600_000 }));
     if (!(await guest.next("PLAY", 0))) throw new Error("no PLAY before the outage");
 
     await proxy.cut();
@@ -78,11 +76,11 @@ export async function redisOutage(redisUrl: string | undefined, outageMs = 3_000
     figures["time_ping during outage"] = (await host.next("time_pong", mark, 1_000)) ? "answered" : "no answer";
     mark = host.received.length;
     const guestMark = guest.received.length;
-    host.ws.send(JSON.stringify({ type: "SEEK", seekPositionMs: 60_000 }));
-    const seekAnswer = await Promise.race([host.next("SEEK", mark, 2_000), host.next("error", mark, 2_000)]);
-    figures["host SEEK during outage"] = seekAnswer ? (seekAnswer.type === "error" ? `error ${seekAnswer.code}` : "broadcast") : "no answer in 2 s";
+    host.ws.send(JSON.stringify({ type: "SEEK", id: "outage-seek", seekPositionMs: 60_000 }));
+    const seekAnswer = await Promise.race([host.next("SEEK", mark, 2_000), host.next("command_refused", mark, 2_000)]);
+    figures["host SEEK during outage"] = seekAnswer ? (seekAnswer.type === "command_refused" ? `refused ${seekAnswer.code}` : "broadcast") : "no answer in 2 s";
     figures["guest saw that SEEK"] = String(guest.received.slice(guestMark).some((m) => m.type === "SEEK"));
-    const joiner = await open(port, room, "carol", "guest");
+    const joiner = await open(port, room, "carol");
     sockets.push(joiner.ws);
     const joinAnswer = await Promise.race([joiner.next("joined", 0, 2_000), joiner.next("error", 0, 2_000)]);
     figures["new join during outage"] = joinAnswer ? (joinAnswer.type === "error" ? `error ${joinAnswer.code}` : "joined") : "no answer in 2 s";
@@ -96,11 +94,11 @@ export async function redisOutage(redisUrl: string | undefined, outageMs = 3_000
     let recoveredMs: number | null = null;
     for (let attempt = 0; attempt < 100 && recoveredMs === null; attempt++) {
       const from = guest.received.length;
-      host.ws.send(JSON.stringify({ type: "SEEK", seekPositionMs: 1_000 * attempt }));
+      host.ws.send(JSON.stringify({ type: "SEEK", id: `retry-${attempt}`, seekPositionMs: 1_000 * attempt }));
       if (await guest.next("SEEK", from, 200)) recoveredMs = performance.now() - backAt;
     }
     figures["commands work again after (ms)"] = recoveredMs === null ? "never (20 s)" : Math.round(recoveredMs);
-    const late = await open(port, room, "dave", "guest");
+    const late = await open(port, room, "dave");
     sockets.push(late.ws);
     const sync = await late.next("PLAY_SYNC", 0, 3_000);
     figures["late joiner gets PLAY_SYNC after recovery"] = String(sync !== null);

@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { PROTOCOL_VERSION, parseServerMessage, type ServerMessage } from "@sync-beats/protocol";
-import { signTicket } from "@sync-beats/ticket";
+import { parseServerMessage, type ServerMessage } from "@sync-beats/protocol";
 import { WebSocket } from "ws";
-import { AppProcess, freePort, type ScenarioResult, seededRandom, sleep } from "./lib.js";
+import { AppProcess, freePort, type ScenarioResult, seededRandom, sleep, ticketJoin } from "./lib.js";
 
 /**
  * kill -9 the sync server mid-song with three clients connected; a supervisor restarts it at once;
@@ -20,7 +19,6 @@ const MAX_POSITION_ERROR_MS = 20;
 
 interface Member {
   userId: string;
-  role: "host" | "guest";
   ws: WebSocket | null;
   received: ServerMessage[];
   attempts: number;
@@ -43,7 +41,6 @@ export async function syncKill9(redisUrl: string | undefined): Promise<ScenarioR
   const random = seededRandom(8_300);
   const members: Member[] = ["alice", "bob", "carol"].map((userId, index) => ({
     userId,
-    role: index === 0 ? "host" : "guest",
     ws: null,
     received: [],
     attempts: 0,
@@ -58,8 +55,7 @@ export async function syncKill9(redisUrl: string | undefined): Promise<ScenarioR
     const ws = new WebSocket(`ws://127.0.0.1:${target}`);
     member.ws = ws;
     ws.on("open", () => {
-      const ticket = signTicket({ userId: member.userId, name: member.userId, roomCode: room, role: member.role, canControl: member.role === "host" }, SECRET);
-      ws.send(JSON.stringify({ type: "join", roomCode: room, protocolVersion: PROTOCOL_VERSION, ticket }));
+      ws.send(ticketJoin(SECRET, room, member.userId, members[0]!.userId));
     });
     ws.on("message", (data) => {
       const parsed = parseServerMessage(data.toString());
@@ -92,7 +88,7 @@ export async function syncKill9(redisUrl: string | undefined): Promise<ScenarioR
       return check();
     };
     if (!(await until(() => members.every((m) => m.received.some((x) => x.type === "joined")), 5_000))) throw new Error("clients did not join");
-    members[0]!.ws!.send(JSON.stringify({ type: "PLAY", audioUrl: "/api/tracks/demo-timecode/audio", duration: 180_000 }));
+    members[0]!.ws!.send(JSON.stringify({ type: "PLAY", id: "play", audioUrl: "/api/tracks/demo-timecode/audio", duration: 180_000 }));
     if (!(await until(() => members.every((m) => m.received.some((x) => x.type === "PLAY")), 5_000))) throw new Error("no PLAY broadcast");
     const play = members[0]!.received.find((x) => x.type === "PLAY") as Extract<ServerMessage, { type: "PLAY" }>;
     await sleep(2_000);
@@ -110,7 +106,7 @@ export async function syncKill9(redisUrl: string | undefined): Promise<ScenarioR
     const rejoin = members.map((m) => (m.rejoinedAt === null ? Infinity : m.rejoinedAt - killedAt));
     figures["rejoined after kill, worst (ms)"] = Math.round(Math.max(...rejoin));
     figures["reconnect attempts, worst"] = Math.max(...members.map((m) => m.attempts));
-    figures["host kept"] = String(members[0]!.joined?.isHost === true);
+    figures["host kept"] = String(members[0]!.joined?.role === "host");
     if (standby) figures["killed node restart (ms)"] = Math.round(await restarted);
     if (redisUrl) {
       const errors = members.map((m) => (m.playSync ? Math.abs(m.playSync.positionMs - (m.playSync.atServerMs - play.startServerMs)) : Infinity));

@@ -6,7 +6,7 @@
  */
 import pino from "pino";
 import { createRedisBackplane } from "../../apps/sync/src/redis-backplane.js";
-import { applyControl, hostOnJoin } from "../../apps/sync/src/room-transitions.js";
+import { admit, applyControl } from "../../apps/sync/src/room-transitions.js";
 import { systemClock } from "../../apps/sync/src/clock.js";
 import { Histogram } from "./histogram.js";
 import { deleteRoomKeys } from "./processes.js";
@@ -16,11 +16,12 @@ const rooms = Number(process.argv[2] ?? 500);
 const seconds = Number(process.argv[3] ?? 5);
 const prefix = `LP${Math.random().toString(36).slice(2, 5).toUpperCase()}`;
 const backplane = await createRedisBackplane(url, systemClock, pino({ level: "silent" }));
-const host = { userId: "u0", name: "u0", claimsHost: false, canControl: false };
+const host = { userId: "u0", name: "u0", room: null };
+const ignoreInstant = () => undefined;
 const codes = Array.from({ length: rooms }, (_, index) => `${prefix}${index.toString(36).toUpperCase().padStart(4, "0")}`);
 for (const code of codes) {
-  await backplane.transact(code, hostOnJoin(host, true, false));
-  await backplane.transact(code, applyControl(host, { type: "PLAY", audioUrl: "/a.wav", duration: 600_000 }, systemClock.now, 200));
+  await backplane.transact(code, admit(host, true, []));
+  await backplane.transact(code, applyControl(host, { type: "PLAY", id: "p", audioUrl: "/a.wav", duration: 600_000 }, systemClock.now, 200, ignoreInstant));
 }
 const latency = new Histogram();
 let committed = 0;
@@ -30,7 +31,7 @@ await Promise.all(
   codes.map(async (code, index) => {
     for (let seq = 1; performance.now() < deadline; seq++) {
       const started = performance.now();
-      await backplane.transact(code, applyControl(host, { type: "SEEK", seekPositionMs: 10_000 + seq + index }, systemClock.now, 200));
+      await backplane.transact(code, applyControl(host, { type: "SEEK", id: `s${seq}`, seekPositionMs: 10_000 + seq + index }, systemClock.now, 200, ignoreInstant));
       latency.record((performance.now() - started) * 1000);
       committed++;
     }

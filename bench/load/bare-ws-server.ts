@@ -20,9 +20,11 @@ wss.on("connection", (ws) => {
       ws.send(JSON.stringify({ type: "time_pong", t0: message.t0, t1: now, t2: now, serverTime: now, playbackPosition: null }));
     } else if (message.type === "PLAY" || message.type === "SEEK") {
       const at = Date.now() + 200;
-      const { type, ...rest } = message;
+      const { type, id, ...rest } = message;
       const frame = JSON.stringify(type === "PLAY" ? { type, ...rest, startServerMs: at, positionMs: 0 } : { type, ...rest, atServerMs: at, isPaused: false });
       for (const member of room ?? []) member.send(frame);
+      // Protocol v2 answers the sender too, so the baseline does the same per command.
+      ws.send(JSON.stringify({ type: "command_accepted", id, atServerMs: at }));
     }
   });
   ws.on("close", () => room?.delete(ws));

@@ -25,7 +25,6 @@ export interface Client {
   room: RoomRun;
   isHost: boolean;
   crossNode: boolean;
-  rttMs: number | undefined;
   onJoined: (() => void) | null;
 }
 

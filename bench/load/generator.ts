@@ -56,7 +56,7 @@ function sendCommand(room: RoomRun): void {
   current.commands.push(command);
   current.commandsSent++;
   room.outstanding++;
-  transmit(host, { type: "SEEK", seekPositionMs: id });
+  transmit(host, { type: "SEEK", id: `c${id}`, seekPositionMs: id });
 }
 
 /** Saturation: keep `saturationWindow` commands in flight per room, at most the per-host rate. */
@@ -106,7 +106,6 @@ function onFrame(client: Client, text: string): void {
       break;
     case "time_pong":
       current.pongs++;
-      client.rttMs = performance.now() - (message.t0 as number);
       break;
     case "joined":
       client.onJoined?.();
@@ -121,6 +120,7 @@ function onFrame(client: Client, text: string): void {
       current.resyncs++;
       break;
     case "error":
+    case "command_refused":
       current.error(String(message.code));
       break;
     default:
@@ -131,7 +131,7 @@ function onFrame(client: Client, text: string): void {
 function openClient(room: RoomRun, index: number): Promise<boolean> {
   const node = room.plan.nodes[index] ?? 0;
   const ws = new WebSocket(config.urls[node]!, { perMessageDeflate: false });
-  const client: Client = { ws, room, isHost: index === 0, crossNode: node !== room.plan.nodes[0], rttMs: undefined, onJoined: null };
+  const client: Client = { ws, room, isHost: index === 0, crossNode: node !== room.plan.nodes[0], onJoined: null };
   room.clients.push(client);
   return new Promise((resolve) => {
     const timeout = setTimeout(() => finish(false), JOIN_TIMEOUT_MS);
@@ -141,7 +141,7 @@ function openClient(room: RoomRun, index: number): Promise<boolean> {
       resolve(ok);
     }
     client.onJoined = () => finish(true);
-    ws.on("open", () => ws.send(JSON.stringify({ type: "join", roomCode: room.plan.code, protocolVersion: 1, userId: `u${index}` })));
+    ws.on("open", () => ws.send(JSON.stringify({ type: "join", roomCode: room.plan.code, versions: { min: 2, max: 2 }, userId: `u${index}` })));
     ws.on("message", (data: Buffer) => onFrame(client, data.toString()));
     ws.on("error", () => {
       current.error("socket-error");
@@ -179,13 +179,13 @@ async function play(): Promise<void> {
             resolve(true);
           };
           const host = room.clients[0];
-          if (host) transmit(host, { type: "PLAY", ...TRACK });
+          if (host) transmit(host, { type: "PLAY", id: "play", ...TRACK });
         }),
     ),
   );
   for (const room of rooms) {
     for (const client of room.clients) {
-      every(config.pingEveryMs, () => transmit(client, { type: "time_ping", t0: performance.now(), rttMs: client.rttMs }));
+      every(config.pingEveryMs, () => transmit(client, { type: "time_ping", t0: performance.now() }));
       every(config.syncCheckEveryMs, () => {
         const now = Date.now();
         transmit(client, { type: "sync_check", clientPosMs: Math.round(positionAt(room, now)), clientTimeMs: now });

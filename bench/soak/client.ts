@@ -3,7 +3,7 @@
  * while joined, and hands every validated frame to the fleet. It can leave (cleanly or by
  * dropping the TCP connection) and join again under the same user id.
  */
-import { type ClientMessage, parseServerMessage, PROTOCOL_VERSION, type ServerMessage } from "@sync-beats/protocol";
+import { type ClientMessage, parseServerMessage, PROTOCOL_VERSIONS, type ServerMessage } from "@sync-beats/protocol";
 import WebSocket from "ws";
 import { PlaybackModel } from "./playback-model.js";
 
@@ -21,7 +21,6 @@ export class SoakClient {
   state: ClientState = "offline";
   /** What this client would render, from the frames it received since it last joined. */
   model = new PlaybackModel();
-  rttMs: number | undefined;
   /** Whether the latest pong's server position disagreed with this client's timeline. */
   diverged = false;
   /** `performance.now()` when the latest `joined` arrived. */
@@ -49,7 +48,7 @@ export class SoakClient {
         ws.terminate();
         resolve(false);
       }, timeoutMs);
-      ws.on("open", () => ws.send(JSON.stringify({ type: "join", roomCode: this.roomCode, protocolVersion: PROTOCOL_VERSION, userId: this.userId })));
+      ws.on("open", () => ws.send(JSON.stringify({ type: "join", roomCode: this.roomCode, versions: PROTOCOL_VERSIONS, userId: this.userId })));
       ws.on("message", (data: Buffer) => {
         if (this.ws !== ws || this.state === "leaving") return;
         const parsed = parseServerMessage(data.toString());

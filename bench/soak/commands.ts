@@ -13,16 +13,17 @@ const CYCLE = ["PLAY", "SEEK", "PAUSE", "SEEK", "RESUME", "TRACK_CHANGE"] as con
 export function commandFor(roomCode: string, seq: number): ControlMessage {
   const track = { audioUrl: `/soak/${roomCode}-${seq}.wav`, duration: TRACK_DURATION_MS, title: `soak ${seq}` };
   const type = CYCLE[seq % CYCLE.length]!;
+  const id = `${roomCode}-${seq}`;
   switch (type) {
     case "PLAY":
-      return { type, ...track };
+      return { type, id, ...track };
     case "TRACK_CHANGE":
-      return { type, trackData: track };
+      return { type, id, trackData: track };
     case "SEEK":
-      return { type, seekPositionMs: 5_000 + (seq % 97) * 1_000 };
+      return { type, id, seekPositionMs: 5_000 + (seq % 97) * 1_000 };
     case "PAUSE":
     case "RESUME":
-      return { type };
+      return { type, id };
   }
 }
 

@@ -201,7 +201,7 @@ export class Fleet {
     client.every(PING_EVERY_MS, () => {
       if (!this.sending) return;
       const t0 = this.clock.localMs();
-      if (!client.send({ type: "time_ping", t0, rttMs: client.rttMs })) return;
+      if (!client.send({ type: "time_ping", t0 })) return;
       this.pongs.expect(`${client.id} ${t0}`, [client.id], performance.now());
       this.counters.pingsSent++;
     });
@@ -237,7 +237,6 @@ export class Fleet {
       case "time_pong": {
         const t3 = this.clock.localMs();
         this.clock.observe(message.t0, message.t1, message.t2, t3);
-        client.rttMs = Math.max(0, t3 - message.t0 - (message.t2 - message.t1));
         this.pongs.deliver(`${client.id} ${message.t0}`, client.id, performance.now());
         const rendered = client.model.positionAt(message.t2);
         const server = message.playbackPosition;
@@ -256,10 +255,15 @@ export class Fleet {
         break;
       case "error":
         this.errors[message.code] = (this.errors[message.code] ?? 0) + 1;
+        break;
+      case "command_refused":
+        this.errors[message.code] = (this.errors[message.code] ?? 0) + 1;
         if (own.lastCommand?.senderId === client.id && this.commands.isWaiting(own.lastCommand.ledgerKey, client.id)) {
           this.commands.refuse(own.lastCommand.ledgerKey);
           this.counters.commandsRefused++;
         }
+        break;
+      case "command_accepted":
         break;
       default: {
         const key = receiptKey(message);

@@ -8,7 +8,7 @@ import { createConnection, createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { WebSocket } from "ws";
-import { PROTOCOL_VERSION, type ServerMessage } from "@sync-beats/protocol";
+import { PROTOCOL_VERSIONS, type ServerMessage } from "@sync-beats/protocol";
 import { quantile } from "./fit.js";
 import { listenLoopback, nowMs, sleep } from "./time.js";
 
@@ -124,8 +124,8 @@ export async function connectHost(port: number, roomCode: string): Promise<HostC
   const send = (message: object) => socket.send(JSON.stringify(message));
 
   const joined = next((message) => (message.type === "joined" ? message : null));
-  send({ type: "join", roomCode, protocolVersion: PROTOCOL_VERSION, userId: "bench-host", name: "bench host" });
-  if (!(await joined).isHost) throw new Error("bench host did not get the host role");
+  send({ type: "join", roomCode, versions: PROTOCOL_VERSIONS, userId: "bench-host", name: "bench host" });
+  if ((await joined).role !== "host") throw new Error("bench host did not get the host role");
 
   const offsets: { rtt: number; offset: number }[] = [];
   for (let i = 0; i < 20; i += 1) {
@@ -146,13 +146,13 @@ export async function connectHost(port: number, roomCode: string): Promise<HostC
     async play(audioUrl, durationMs) {
       const count = events.length;
       const broadcast = next(() => (events.length > count && events.at(-1)!.type === "PLAY" ? events.at(-1)! : null));
-      send({ type: "PLAY", audioUrl, duration: durationMs, title: "timecode" });
+      send({ type: "PLAY", id: `play-${count}`, audioUrl, duration: durationMs, title: "timecode" });
       return broadcast;
     },
     async seek(positionMs) {
       const count = events.length;
       const broadcast = next(() => (events.length > count && events.at(-1)!.type === "SEEK" ? events.at(-1)! : null));
-      send({ type: "SEEK", seekPositionMs: positionMs });
+      send({ type: "SEEK", id: `seek-${count}`, seekPositionMs: positionMs });
       return broadcast;
     },
     close: () => socket.close(),

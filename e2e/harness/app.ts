@@ -1,3 +1,4 @@
+import { PROTOCOL_VERSIONS } from "@sync-beats/protocol";
 import type { Page } from "playwright-core";
 import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -9,6 +10,12 @@ export interface PlayerState {
   /** When the current connection joined (engine clock, ms), null while not joined: a rejoin changes it. */
   joinedSinceMs: number | null;
   isHost: boolean;
+  /** The page may control playback now (host, or listeners allowed): what enables its controls. */
+  canControl: boolean;
+  /** The live room's setting, from `joined` / `room_updated`; null before joining. */
+  listenersCanControl: boolean | null;
+  /** The code of the latest refused command, null when none was refused. */
+  lastRefusalCode: string | null;
   trackId: string | null;
   isPaused: boolean;
   audio: string;
@@ -33,6 +40,9 @@ export async function readPlayer(page: Page): Promise<PlayerState | null> {
       connection: s.connection.status,
       joinedSinceMs: s.connection.status === "joined" ? s.connection.sinceMs : null,
       isHost: s.isHost,
+      canControl: s.canControl,
+      listenersCanControl: s.room?.facts.listenersCanControl ?? null,
+      lastRefusalCode: s.commands.lastRefusal?.code ?? null,
       trackId: s.track?.trackId ?? null,
       isPaused: s.isPaused,
       audio: s.audio,
@@ -147,7 +157,7 @@ export async function docScreenshot(page: Page, name: string): Promise<void> {
  */
 export async function holdRawSocket(page: Page, where: { apiUrl: string; syncPort: number; roomCode: string }): Promise<void> {
   await page.evaluate(
-    async ({ apiUrl, syncPort, code }) => {
+    async ({ apiUrl, syncPort, code, versions }) => {
       const ticketResponse = await fetch(`${apiUrl}/api/rooms/${code}/ticket`, { method: "POST", credentials: "include" });
       const { ticket } = (await ticketResponse.json()) as { ticket: string };
       const ws = new WebSocket(`ws://localhost:${syncPort}/`);
@@ -156,7 +166,7 @@ export async function holdRawSocket(page: Page, where: { apiUrl: string; syncPor
       held.__heldSocket = ws;
       held.__heldReplies = [];
       await new Promise<void>((resolve, reject) => {
-        ws.onopen = () => ws.send(JSON.stringify({ type: "join", roomCode: code, protocolVersion: 1, ticket }));
+        ws.onopen = () => ws.send(JSON.stringify({ type: "join", roomCode: code, versions, ticket }));
         ws.onmessage = (event) => {
           const reply = JSON.parse(String(event.data)) as { type: string; code?: string };
           held.__heldReplies!.push(reply);
@@ -165,31 +175,49 @@ export async function holdRawSocket(page: Page, where: { apiUrl: string; syncPor
         };
       });
     },
-    { apiUrl: where.apiUrl, syncPort: where.syncPort, code: where.roomCode },
+    { apiUrl: where.apiUrl, syncPort: where.syncPort, code: where.roomCode, versions: { ...PROTOCOL_VERSIONS } },
   );
 }
 
-/** Sends `frame` on the socket {@link holdRawSocket} opened: the error code, or `accepted` when its broadcast came back. */
-export async function sendOnHeldSocket(page: Page, frame: { type: string } & Record<string, unknown>): Promise<string> {
+/** The sync server's answer to a raw frame: its command answer, an `error`, or nothing within 5 s. */
+export type RawAnswer =
+  | { type: "command_accepted" }
+  | { type: "command_refused" | "error"; code: string }
+  | { type: "no answer" };
+
+let rawCommands = 0;
+
+/**
+ * Sends `frame` on the socket {@link holdRawSocket} opened, with a fresh command `id` unless it
+ * has one, and resolves with the server's answer to that id (or an `error` frame).
+ */
+export async function sendOnHeldSocket(page: Page, frame: { type: string } & Record<string, unknown>): Promise<RawAnswer> {
+  const message = { id: `e2e-raw-${++rawCommands}`, ...frame };
   return page.evaluate(async (message) => {
-    const held = window as unknown as { __heldSocket: WebSocket; __heldReplies: { type: string; code?: string }[] };
+    type Reply = { type: string; id?: string; code?: string };
+    const held = window as unknown as { __heldSocket: WebSocket; __heldReplies: Reply[] };
     const seen = held.__heldReplies.length;
     held.__heldSocket.send(JSON.stringify(message));
     for (let waited = 0; waited < 5_000; waited += 50) {
-      const reply = held.__heldReplies.slice(seen).find((r) => r.type === "error" || r.type === message.type);
-      if (reply) return reply.type === "error" ? (reply.code ?? "error") : "accepted";
+      const reply = held.__heldReplies.slice(seen).find((r) => r.type === "error" || r.id === message.id);
+      if (reply?.type === "command_accepted") return { type: "command_accepted" } as const;
+      if (reply) return { type: reply.type === "error" ? "error" : "command_refused", code: reply.code ?? "" } as const;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    return "no answer";
-  }, frame);
+    return { type: "no answer" } as const;
+  }, message);
 }
 
-/** Waits until the socket {@link holdRawSocket} opened has received a frame matching `expected`. */
+/** Waits until the socket {@link holdRawSocket} opened has received a frame containing `expected` (nested objects: partly). */
 export async function waitForHeldFrame(page: Page, expected: Record<string, unknown>, timeoutMs: number): Promise<void> {
   await page.waitForFunction(
     (want) => {
-      const replies = (window as unknown as { __heldReplies: Record<string, unknown>[] }).__heldReplies;
-      return replies.some((reply) => Object.entries(want).every(([key, value]) => reply[key] === value));
+      const contains = (value: unknown, part: unknown): boolean =>
+        part !== null && typeof part === "object"
+          ? value !== null && typeof value === "object" && Object.entries(part).every(([key, inner]) => contains((value as Record<string, unknown>)[key], inner))
+          : value === part;
+      const replies = (window as unknown as { __heldReplies: unknown[] }).__heldReplies;
+      return replies.some((reply) => contains(reply, want));
     },
     expected,
     { timeout: timeoutMs },
@@ -198,13 +226,13 @@ export async function waitForHeldFrame(page: Page, expected: Record<string, unkn
 
 /**
  * Bypasses the UI: from `page` (its session cookie), fetches a ticket, opens a second socket to the
- * sync server, joins and sends `message`. Resolves with the error code the server answers, if any.
+ * sync server, joins and sends `message` (a command gets a fresh id). Resolves with the server's answer.
  */
 export async function sendRawControl(
   page: Page,
   where: { apiUrl: string; syncPort: number; roomCode: string },
   message: { type: string } & Record<string, unknown>,
-): Promise<string> {
+): Promise<RawAnswer> {
   await holdRawSocket(page, where);
   const answer = await sendOnHeldSocket(page, message);
   await page.evaluate(() => (window as unknown as { __heldSocket: WebSocket }).__heldSocket.close());

@@ -62,6 +62,7 @@ async function tryStartStack(label: string): Promise<Stack> {
     ...shared,
     PORT: String(apiPort),
     WEB_ORIGIN: webUrl,
+    SYNC_INTERNAL_URL: `http://127.0.0.1:${syncPort}`,
     NODE_ENV: "test",
   });
   const syncEnv = { ...shared, PORT: String(syncPort), NODE_ENV: "test" };

@@ -14,6 +14,7 @@ import { databaseUnavailable } from "./db/unavailable.js";
 import { ApiError, errorBody, errorMiddleware, notFound, RETRY_AFTER_SECONDS } from "./http/errors.js";
 import { originGuard } from "./http/origin-guard.js";
 import { authRoutes } from "./routes/auth.js";
+import { createLiveRooms } from "./live-rooms.js";
 import { roomRoutes } from "./routes/rooms.js";
 import { audioRoute, trackRoutes } from "./routes/tracks.js";
 import { TrackLibrary } from "./tracks/library.js";
@@ -133,7 +134,13 @@ export function createApp({ db, config, logger, clock }: AppDeps): App {
   app.use(
     "/api/rooms",
     ...withSession,
-    roomRoutes({ repos: db.repos, clock, syncSecret: config.syncSecret, syncPublicUrl: config.syncPublicUrl }),
+    roomRoutes({
+      repos: db.repos,
+      clock,
+      syncSecret: config.syncSecret,
+      syncPublicUrl: config.syncPublicUrl,
+      liveRooms: createLiveRooms({ baseUrl: config.syncInternalUrl, secret: config.syncSecret, logger }),
+    }),
   );
   app.use(
     "/api/tracks",

@@ -20,6 +20,7 @@ const Env = z.object({
   MAX_UPLOAD_BYTES: int(50 * 1024 * 1024),
   PUBLIC_URL: z.url().optional(),
   SYNC_PUBLIC_URL: z.string().optional(),
+  SYNC_INTERNAL_URL: z.url().default("http://127.0.0.1:6001"),
   TRUST_PROXY: z.string().optional(),
   LOGIN_RATE_LIMIT_MAX: int(10),
   LOGIN_RATE_LIMIT_WINDOW_MS: int(15 * 60 * 1000),
@@ -47,6 +48,8 @@ export interface ApiConfig {
   publicUrl: string | null;
   /** Returned with tickets when set, so clients need not guess the sync server's address. */
   syncPublicUrl: string | null;
+  /** Where this API reaches the sync server's signed `/internal` endpoints (any node, with Redis). */
+  syncInternalUrl: string;
   /** Express `trust proxy` (needed behind a reverse proxy for rate limiting by client IP). */
   trustProxy: boolean | number | string;
   loginRateLimit: { max: number; windowMs: number };
@@ -103,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     maxUploadBytes: parsed.MAX_UPLOAD_BYTES,
     publicUrl: parsed.PUBLIC_URL?.replace(/\/$/, "") ?? null,
     syncPublicUrl: parsed.SYNC_PUBLIC_URL ?? null,
+    syncInternalUrl: parsed.SYNC_INTERNAL_URL,
     trustProxy: parseTrustProxy(parsed.TRUST_PROXY),
     loginRateLimit: { max: parsed.LOGIN_RATE_LIMIT_MAX, windowMs: parsed.LOGIN_RATE_LIMIT_WINDOW_MS },
     loginAccountLimit: { max: parsed.LOGIN_ACCOUNT_LIMIT_MAX, windowMs: parsed.LOGIN_RATE_LIMIT_WINDOW_MS },

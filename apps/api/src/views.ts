@@ -1,5 +1,5 @@
 /** Records to REST bodies (the shapes of @sync-beats/protocol's rest.ts). */
-import type { Room, RoomParticipant, RoomViewer, Track, User } from "@sync-beats/protocol";
+import type { Room, RoomParticipant, RoomViewer, Track, User, VersionedRoomFacts } from "@sync-beats/protocol";
 import type { ParticipantView, RoomView, TrackRecord, UserRecord } from "./repositories/types.js";
 
 export function userView(user: UserRecord): User {
@@ -16,6 +16,11 @@ export function roomView(room: RoomView): Room {
     participantCount: room.participantCount,
     createdAt: room.createdAt.toISOString(),
   };
+}
+
+/** The facts a live room follows, as this database holds them now. */
+export function liveFactsOf(room: RoomView): VersionedRoomFacts {
+  return { name: room.name, ownerId: room.ownerUserId, listenersCanControl: room.guestsCanControl, version: room.factsVersion };
 }
 
 export function viewerOf(room: RoomView, userId: string | undefined, isParticipant: boolean): RoomViewer | null {

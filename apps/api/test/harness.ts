@@ -77,6 +77,8 @@ export async function startTestApi(backend: Backend, options: TestApiOptions = {
     LOG_LEVEL: "silent",
     WEB_ORIGIN,
     SEED_DEMO_TRACKS: seed ? "1" : "0",
+    // No sync server in these suites (tests/ runs both): a port nothing listens on, not a dev server's.
+    SYNC_INTERNAL_URL: "http://127.0.0.1:1",
     ...(target.target.kind === "postgres" ? { DATABASE_URL: target.target.url } : {}),
     ...options.env,
   };
@@ -164,6 +166,9 @@ export class Client {
   }
   patch(path: string, json?: unknown, options?: CallOptions) {
     return this.call("PATCH", path, { ...options, json });
+  }
+  delete(path: string, options?: CallOptions) {
+    return this.call("DELETE", path, options);
   }
 
   /** Signs up (which logs in) and returns the user. */

@@ -54,12 +54,12 @@ describeEachBackend("migrations", (backend) => {
   });
   afterAll(() => target.dispose());
 
-  it("[R11] 0001_room_owner renames host_user_id to owner_user_id and keeps rooms and participants", async () => {
+  it("[R11] 0001_room_owner renames host_user_id to owner_user_id and keeps rooms and participants; 0002 gives old rooms facts version 0", async () => {
     const db = await openDatabase(target.target);
     try {
-      expect(await db.repos.rooms.find("ABCDEF")).toMatchObject({ ownerUserId: "u1", ownerDisplayName: "Olive", participantCount: 2 });
+      expect(await db.repos.rooms.find("ABCDEF")).toMatchObject({ ownerUserId: "u1", ownerDisplayName: "Olive", participantCount: 2, factsVersion: 0 });
       expect((await db.repos.participants.listLive("ABCDEF")).map((p) => p.userId)).toEqual(["u1", "u2"]);
-      expect(await db.repos.rooms.transferOwnership("ABCDEF", "u1", "u2")).toBe(true);
+      expect(await db.repos.rooms.transferOwnership("ABCDEF", "u1", "u2", 1)).toBe(true);
     } finally {
       await db.close();
     }

@@ -125,13 +125,13 @@ describeEachBackend("rooms", (backend) => {
 
   it("[RM8] owner transfer: owner only, to a current participant, after which the old owner is a listener", async () => {
     const { room } = await createRoom(owner, { name: "handover" });
-    const notIn = await owner.post(`/api/rooms/${room.code}/host`, { userId: listenerId });
+    const notIn = await owner.post(`/api/rooms/${room.code}/owner`, { userId: listenerId });
     expect(notIn.status).toBe(409);
     expect(await errorCode(notIn)).toBe("NOT_PARTICIPANT");
     await listener.post(`/api/rooms/${room.code}/join`);
-    expect((await listener.post(`/api/rooms/${room.code}/host`, { userId: listenerId })).status).toBe(403);
-    expect((await owner.post(`/api/rooms/${room.code}/host`, { userId: "bad id!" })).status).toBe(400);
-    const moved = RoomResponse.parse(await (await owner.post(`/api/rooms/${room.code}/host`, { userId: listenerId })).json());
+    expect((await listener.post(`/api/rooms/${room.code}/owner`, { userId: listenerId })).status).toBe(403);
+    expect((await owner.post(`/api/rooms/${room.code}/owner`, { userId: "bad id!" })).status).toBe(400);
+    const moved = RoomResponse.parse(await (await owner.post(`/api/rooms/${room.code}/owner`, { userId: listenerId })).json());
     expect(moved.room.owner.userId).toBe(listenerId);
     expect(moved.viewer).toEqual({ isParticipant: true, isOwner: false, canControl: false });
     expect((await owner.patch(`/api/rooms/${room.code}`, { name: "mine again" })).status).toBe(403);
@@ -149,7 +149,7 @@ describeEachBackend("rooms", (backend) => {
     expect((await api.client().get("/api/rooms/mine")).status).toBe(401);
   });
 
-  it("[RM10] a ticket carries identity, role and control right, expires in 60 s, and joins the caller", async () => {
+  it("[RM10] a ticket carries identity and the room's versioned facts, expires in 60 s, and joins the caller", async () => {
     const { room } = await createRoom(owner, { name: "tickets" });
     const response = await owner.post(`/api/rooms/${room.code}/ticket`);
     expect(response.status).toBe(200);
@@ -158,11 +158,14 @@ describeEachBackend("rooms", (backend) => {
     expect(body.expiresAt).toBe(clock.t + DEFAULT_TICKET_TTL_MS);
     expect(body.syncUrl).toBe("ws://localhost:6001");
     const verified = verifyTicket(body.ticket, api.config.syncSecret, { roomCode: room.code, nowMs: clock.t });
-    expect(verified).toMatchObject({ ok: true, claims: { userId: ownerId, name: "Olive", roomCode: room.code, role: "host", canControl: true } });
+    expect(verified).toMatchObject({
+      ok: true,
+      claims: { userId: ownerId, name: "Olive", roomCode: room.code, room: { name: "tickets", ownerId, listenersCanControl: false, version: clock.t } },
+    });
 
     const listenerTicket = TicketResponse.parse(await (await listener.post(`/api/rooms/${room.code}/ticket`)).json());
     const listenerClaims = verifyTicket(listenerTicket.ticket, api.config.syncSecret, { roomCode: room.code, nowMs: clock.t });
-    expect(listenerClaims).toMatchObject({ ok: true, claims: { userId: listenerId, role: "guest", canControl: false } });
+    expect(listenerClaims).toMatchObject({ ok: true, claims: { userId: listenerId, room: { ownerId, listenersCanControl: false } } });
     expect(await api.server.db.repos.participants.isLive(room.code, listenerId)).toBe(true);
 
     expect(verifyTicket(body.ticket, api.config.syncSecret, { roomCode: "OTHER1", nowMs: clock.t })).toEqual({ ok: false, reason: "wrong-room" });
@@ -170,13 +173,36 @@ describeEachBackend("rooms", (backend) => {
     expect(verifyTicket(body.ticket, "some-other-secret-entirely", { roomCode: room.code, nowMs: clock.t })).toEqual({ ok: false, reason: "bad-signature" });
   });
 
-  it("[RM11] listeners can control once the owner allows it; tickets need a session", async () => {
-    const { room } = await createRoom(owner, { name: "open mic", guestsCanControl: true });
-    const ticket = TicketResponse.parse(await (await listener.post(`/api/rooms/${room.code}/ticket`)).json());
-    expect(verifyTicket(ticket.ticket, api.config.syncSecret, { roomCode: room.code, nowMs: clock.t })).toMatchObject({
-      ok: true,
-      claims: { role: "guest", canControl: true },
-    });
+  it("[RM11] a settings change makes newer facts: tickets after it carry them; tickets need a session", async () => {
+    const { room } = await createRoom(owner, { name: "open mic" });
+    const claimsOf = async () => {
+      const ticket = TicketResponse.parse(await (await listener.post(`/api/rooms/${room.code}/ticket`)).json());
+      const verified = verifyTicket(ticket.ticket, api.config.syncSecret, { roomCode: room.code, nowMs: clock.t });
+      if (!verified.ok) throw new Error(verified.reason);
+      return verified.claims.room;
+    };
+    const before = await claimsOf();
+    expect((await owner.patch(`/api/rooms/${room.code}`, { guestsCanControl: true })).status).toBe(200);
+    const after = await claimsOf();
+    expect(after).toMatchObject({ listenersCanControl: true });
+    expect(after.version).toBeGreaterThan(before.version);
     expect((await api.client().post(`/api/rooms/${room.code}/ticket`)).status).toBe(401);
+  });
+
+  it("[RM13] a host transfer is the live room's to decide: with no sync server reachable it is 503 UNAVAILABLE, and bad input is still 400", async () => {
+    const { room } = await createRoom(owner, { name: "no live room" });
+    expect((await owner.post(`/api/rooms/${room.code}/host`, { userId: "bad id!" })).status).toBe(400);
+    const response = await owner.post(`/api/rooms/${room.code}/host`, { userId: listenerId });
+    expect(response.status).toBe(503);
+    expect(await errorCode(response)).toBe("UNAVAILABLE");
+  });
+
+  it("[RM14] only the owner deletes a room; then it is gone", async () => {
+    const { room } = await createRoom(owner, { name: "short-lived" });
+    await listener.post(`/api/rooms/${room.code}/join`);
+    expect((await listener.delete(`/api/rooms/${room.code}`)).status).toBe(403);
+    expect((await owner.delete(`/api/rooms/${room.code}`)).status).toBe(200);
+    expect((await owner.get(`/api/rooms/${room.code}`)).status).toBe(404);
+    expect((await owner.delete(`/api/rooms/${room.code}`)).status).toBe(404);
   });
 });

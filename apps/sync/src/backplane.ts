@@ -1,19 +1,22 @@
-import type { ServerMessage } from "@sync-beats/protocol";
+import type { ServerMessage, VersionedRoomFacts } from "@sync-beats/protocol";
 import type { Timeline } from "./timeline.js";
 
-/** What every node of a room agrees on. `version` grows by one per change. */
+/**
+ * The live state of a room, the one owner of its live facts: what every node of the room agrees
+ * on. `version` grows by one per change.
+ */
 export interface SharedRoomState {
   version: number;
+  /** Who controls playback now (the host); null until the owner (or, dev identity, anyone) joins. */
   hostUserId: string | null;
   timeline: Timeline | null;
-  /**
-   * False once the host revoked guest control (`room_settings`): then no guest controls, whatever
-   * its ticket says. Absent (states written before the setting existed) counts as true.
-   */
-  guestsCanControl?: boolean;
+  /** The newest copy of the room's durable facts the API has given (ticket or push); null: none yet. */
+  facts: VersionedRoomFacts | null;
+  /** The facts version at which the owner deleted the room: facts no newer than it may not join. */
+  closedAtVersion: number | null;
 }
 
-export const EMPTY_ROOM_STATE: SharedRoomState = { version: 0, hostUserId: null, timeline: null };
+export const EMPTY_ROOM_STATE: SharedRoomState = { version: 0, hostUserId: null, timeline: null, facts: null, closedAtVersion: null };
 
 /** One live connection of a room, on any node. `id` is unique across nodes. */
 export interface PresenceEntry {

@@ -1,10 +1,13 @@
 import {
+  chooseVersion,
   type ClientMessage,
   type ClientMessageOf,
   type ClientMessageType,
   CloseCode,
-  type ErrorCode,
-  PROTOCOL_VERSION,
+  type ControlMessage,
+  offeredVersions,
+  PROTOCOL_VERSIONS,
+  type ServerMessage,
   validateClientMessage,
 } from "@sync-beats/protocol";
 import type { Logger } from "pino";
@@ -55,10 +58,11 @@ export class Connection {
     RESUME: (message) => this.control(message),
     SEEK: (message) => this.control(message),
     TRACK_CHANGE: (message) => this.control(message),
-    time_ping: (message, receivedAt) => this.joined().room.timePong(this.joined().member, message.t0, receivedAt, message.rttMs),
+    time_ping: (message, receivedAt) => this.joined().room.timePong(this.joined().member, message.t0, receivedAt),
     sync_check: (message) => this.joined().room.syncCheck(this.joined().member, message),
-    room_settings: (message) => this.joined().room.settings(this.joined().member, message.guestsCanControl),
   };
+  /** The newest round trip the transport measured; handed to the room on join. */
+  private rttMs: number | null = null;
 
   constructor(
     private readonly socket: ClientSocket,
@@ -87,12 +91,25 @@ export class Connection {
     }
   }
 
+  /** A command is answered either way: accepted with its instant, or refused with the code [PV5]. */
+  private async control(message: ControlMessage): Promise<void> {
+    try {
+      const { room, member } = this.joined();
+      const atServerMs = await room.control(member, message);
+      this.send({ type: "command_accepted", id: message.id, atServerMs });
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) this.deps.logger.error({ err: error }, "command failed");
+      throw (error instanceof ProtocolError ? error : new ProtocolError("INTERNAL", "internal error")).forCommand(message.id);
+    }
+  }
+
   onBinary(): void {
     this.fail(new ProtocolError("BINARY_NOT_SUPPORTED", "send JSON text frames"));
   }
 
   /** Heartbeat round trip measured by the transport. */
   onRtt(rttMs: number): void {
+    this.rttMs = rttMs;
     if (this.state.phase === "joined") this.state.room.recordRtt(this.state.member, rttMs);
   }
 
@@ -112,19 +129,20 @@ export class Connection {
     } catch {
       throw new ProtocolError("BAD_JSON", "frame is not valid JSON");
     }
-    const ping = value as { type?: unknown; t0?: unknown; rttMs?: unknown };
-    if (
-      ping?.type === "time_ping" &&
-      Number.isFinite(ping.t0) &&
-      (ping.rttMs === undefined || (typeof ping.rttMs === "number" && ping.rttMs >= 0 && ping.rttMs <= 60_000)) &&
-      Object.keys(ping).length <= 3
-    ) {
-      return ping as ClientMessageOf<"time_ping">;
+    const ping = value as { type?: unknown; t0?: unknown };
+    if (ping?.type === "time_ping") {
+      if (Number.isFinite(ping.t0) && Object.keys(ping).length === 2) return ping as ClientMessageOf<"time_ping">;
+      // zod strips unknown keys: a probe still carrying v1's `rttMs` (or anything else) is refused here.
+      if (Object.keys(ping).length !== 2) {
+        this.deps.onMessage?.("invalid");
+        throw new ProtocolError("INVALID_MESSAGE", "time_ping carries only t0");
+      }
     }
     const result = validateClientMessage(value);
     if (!result.ok) {
       this.deps.onMessage?.("invalid");
-      throw new ProtocolError(result.code, result.message);
+      const error = new ProtocolError(result.code, result.message);
+      throw result.commandId === undefined ? error : error.forCommand(result.commandId);
     }
     return result.message;
   }
@@ -140,17 +158,17 @@ export class Connection {
 
   private async join(message: ClientMessageOf<"join">): Promise<void> {
     if (this.state.phase !== "awaiting-join") throw new ProtocolError("ALREADY_JOINED", "this connection already joined a room");
-    if (message.protocolVersion !== PROTOCOL_VERSION) {
-      throw new ProtocolError(
-        "PROTOCOL_MISMATCH",
-        `server speaks protocol ${PROTOCOL_VERSION}, client ${message.protocolVersion}`,
-        CloseCode.PROTOCOL_MISMATCH,
-      );
+    const offered = offeredVersions(message);
+    if (!offered) throw new ProtocolError("INVALID_MESSAGE", "join must offer the protocol versions it speaks");
+    const choice = chooseVersion(offered, PROTOCOL_VERSIONS);
+    if (!choice.ok) {
+      const spoken = `${PROTOCOL_VERSIONS.min}-${PROTOCOL_VERSIONS.max}`;
+      throw new ProtocolError(choice.code, `server speaks protocol ${spoken}, client ${offered.min}-${offered.max}`, CloseCode.PROTOCOL_MISMATCH);
     }
     this.state = { phase: "joining" };
     let joined: { room: Room; member: Member } | null;
     try {
-      joined = await this.enterRoom(message);
+      joined = await this.enterRoom(message, choice.version);
     } catch (error) {
       // A refused or failed join may be retried on the same connection.
       if (this.state.phase === "joining") this.state = { phase: "awaiting-join" };
@@ -164,21 +182,17 @@ export class Connection {
       return;
     }
     this.state = { phase: "joined", room, member };
+    if (this.rttMs !== null) room.recordRtt(member, this.rttMs);
     this.deps.logger.info({ room: room.code, userId: member.identity.userId }, "joined");
   }
 
   /** Verifies the identity, then joins; null when the socket closed during verification. */
-  private async enterRoom(message: ClientMessageOf<"join">): Promise<{ room: Room; member: Member } | null> {
+  private async enterRoom(message: ClientMessageOf<"join">, protocolVersion: number): Promise<{ room: Room; member: Member } | null> {
     // The API stamped the ticket with its wall clock; the timeline clock is monotonic.
     const identity = await this.deps.verifyIdentity(message, this.deps.clock.wallNow());
     if (this.state.phase !== "joining") return null;
     const room = this.deps.registry.getOrCreate(message.roomCode);
-    return { room, member: await room.join(this.socket, identity) };
-  }
-
-  private control(message: Parameters<Room["control"]>[1]): Promise<void> {
-    const { room, member } = this.joined();
-    return room.control(member, message);
+    return { room, member: await room.join(this.socket, identity, protocolVersion) };
   }
 
   private fail(error: unknown): void {
@@ -188,14 +202,19 @@ export class Connection {
     if (protocolError.code === "INTERNAL") this.deps.logger.error({ err: error, room }, "handler failed");
     else if (protocolError.code === "UNAVAILABLE") this.deps.logger.warn({ room }, protocolError.message);
     else this.deps.logger.debug({ room, code: protocolError.code }, protocolError.message);
-    this.sendError(protocolError.code, protocolError.message);
+    if (protocolError.commandId !== undefined) {
+      this.send({ type: "command_refused", id: protocolError.commandId, code: protocolError.code, message: protocolError.message });
+    } else {
+      const versions = protocolError.closeWith === CloseCode.PROTOCOL_MISMATCH ? { versions: { ...PROTOCOL_VERSIONS } } : {};
+      this.send({ type: "error", code: protocolError.code, message: protocolError.message, ...versions });
+    }
     if (protocolError.closeWith !== undefined) {
       this.onClose();
       this.socket.close(protocolError.closeWith, protocolError.message.slice(0, 120));
     }
   }
 
-  private sendError(code: ErrorCode, message: string): void {
-    this.socket.send(JSON.stringify({ type: "error", code, message }));
+  private send(message: ServerMessage): void {
+    this.socket.send(JSON.stringify(message));
   }
 }

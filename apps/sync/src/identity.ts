@@ -1,16 +1,16 @@
-import type { ClientMessageOf } from "@sync-beats/protocol";
+import { CloseCode, type ClientMessageOf, type VersionedRoomFacts } from "@sync-beats/protocol";
 import { verifyTicket } from "@sync-beats/ticket";
-import { CloseCode } from "@sync-beats/protocol";
 import { ProtocolError } from "./errors.js";
 
-/** Who a joined connection is, and what it may do in its room. */
+/**
+ * Who a joined connection is. What it may do is not here: that is the live room's to decide
+ * (who hosts now, whether listeners may control).
+ */
 export interface Identity {
   userId: string;
   name: string;
-  /** The ticket names this user the room's host (the API is the source of truth for hosts). */
-  claimsHost: boolean;
-  /** May send control messages even when not the host (the room lets guests control). */
-  canControl: boolean;
+  /** The room's durable facts as the API signed them into the ticket; null in dev identity. */
+  room: VersionedRoomFacts | null;
 }
 
 /** Turns a `join` into an identity, or rejects with a {@link ProtocolError} that closes the socket. */
@@ -44,8 +44,8 @@ export function ticketVerifier(secret: string, claimOnce: ClaimOnce = localClaim
     const result = verifyTicket(join.ticket, secret, { roomCode: join.roomCode, nowMs });
     if (!result.ok) throw unauthorized(`ticket refused: ${result.reason}`);
     if (!(await claimOnce(result.claims.jti, result.claims.exp, nowMs))) throw unauthorized("ticket refused: already used");
-    const { userId, name, role, canControl } = result.claims;
-    return { userId, name, claimsHost: role === "host", canControl: canControl || role === "host" };
+    const { userId, name, room } = result.claims;
+    return { userId, name, room };
   };
 }
 
@@ -55,5 +55,5 @@ export function ticketVerifier(secret: string, claimOnce: ClaimOnce = localClaim
  */
 export const devIdentityVerifier: IdentityVerifier = async (join) => {
   if (!join.userId) throw new ProtocolError("INVALID_MESSAGE", "join needs a userId in dev-identity mode");
-  return { userId: join.userId, name: join.name ?? join.userId, claimsHost: false, canControl: false };
+  return { userId: join.userId, name: join.name ?? join.userId, room: null };
 };

@@ -21,11 +21,14 @@ const MAX_TRANSACTION_ATTEMPTS = 20;
 /** Conflicts retried at once before retries wait a random moment (see `transact`). */
 const CONFLICTS_BEFORE_BACKOFF = 3;
 
-/** A stored state without its commit id (which only the commit script reads). */
+/**
+ * A stored state without its commit id (which only the commit script reads); fields a state
+ * written by an older build lacks take their empty values.
+ */
 function parseState(raw: string | null | undefined): SharedRoomState {
   if (!raw) return EMPTY_ROOM_STATE;
-  const { commitId: _commitId, ...state } = JSON.parse(raw) as SharedRoomState & { commitId?: string };
-  return state;
+  const { commitId: _commitId, ...state } = JSON.parse(raw) as Partial<SharedRoomState> & { commitId?: string };
+  return { ...EMPTY_ROOM_STATE, ...state };
 }
 
 const keys = {

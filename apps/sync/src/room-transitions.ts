@@ -1,4 +1,4 @@
-import type { ControlMessage, ServerMessage } from "@sync-beats/protocol";
+import { CloseCode, type ControlMessage, type RoomFacts, type ServerMessage, type VersionedRoomFacts } from "@sync-beats/protocol";
 import type { PresenceEntry, SharedRoomState, Transition } from "./backplane.js";
 import { ProtocolError } from "./errors.js";
 import type { Identity } from "./identity.js";
@@ -9,26 +9,51 @@ import * as timeline from "./timeline.js";
  * on two nodes cannot overwrite each other.
  */
 
+/** Whether the owner deleted the room and `facts` are no newer than the deletion. */
+export function isClosedFor(state: SharedRoomState, facts: VersionedRoomFacts | null): boolean {
+  return state.closedAtVersion !== null && (facts === null || facts.version <= state.closedAtVersion);
+}
+
+/** The facts the room follows after seeing `offered`: the newer copy wins [RA2]. */
+function newerFacts(current: VersionedRoomFacts | null, offered: VersionedRoomFacts | null): VersionedRoomFacts | null {
+  if (!offered) return current;
+  return !current || offered.version > current.version ? offered : current;
+}
+
+/** The facts as clients see them (without the version, which only orders copies). */
+export function publicFacts(facts: VersionedRoomFacts | null): RoomFacts {
+  return facts ? { name: facts.name, ownerId: facts.ownerId, listenersCanControl: facts.listenersCanControl } : { name: null, ownerId: null, listenersCanControl: false };
+}
+
 /**
- * The joiner becomes host when its ticket says so, or (dev identity) when the room has none.
- * `othersPresent`: someone is already in the room and must hear who the host is now.
+ * A join: the ticket's copy of the room's facts is adopted when newer [RA2]; the joiner becomes
+ * host when the room has none, or its host is not in the room, and the joiner is the owner (or,
+ * dev identity, anyone) [RA3]. A join of a deleted room is refused [RA7]. `presence` includes the
+ * joiner; whoever else is there must hear what changed.
  */
-export function hostOnJoin(identity: Identity, firstJoinerHosts: boolean, othersPresent: boolean): Transition {
+export function admit(identity: Identity, firstJoinerHosts: boolean, presence: PresenceEntry[]): Transition {
   return (state) => {
-    const becomesHost = identity.claimsHost || (state.hostUserId === null && firstJoinerHosts);
-    if (!becomesHost || state.hostUserId === identity.userId) return null;
-    // Announced even when the room had no host, if guests are there to learn who it is.
-    const announce = state.hostUserId !== null || othersPresent;
-    const messages: ServerMessage[] = announce ? [{ type: "host_changed", hostId: identity.userId }] : [];
-    return { state: { ...state, hostUserId: identity.userId }, messages };
+    if (isClosedFor(state, identity.room)) throw new ProtocolError("ROOM_CLOSED", "this room was deleted", CloseCode.ROOM_CLOSED);
+    const facts = newerFacts(state.facts, identity.room);
+    const othersPresent = presence.some((entry) => entry.userId !== identity.userId);
+    const hostAbsent = state.hostUserId === null || !presence.some((entry) => entry.userId === state.hostUserId);
+    const becomesHost = hostAbsent && state.hostUserId !== identity.userId && (identity.userId === facts?.ownerId || (firstJoinerHosts && state.hostUserId === null));
+    if (facts === state.facts && !becomesHost) return null;
+    const messages: ServerMessage[] = [];
+    if (othersPresent && facts !== state.facts) messages.push({ type: "room_updated", room: publicFacts(facts) });
+    if (othersPresent && becomesHost) messages.push({ type: "host_changed", hostId: identity.userId });
+    return { state: { ...state, facts, hostUserId: becomesHost ? identity.userId : state.hostUserId }, messages };
   };
 }
 
-/** After the grace period: the longest-connected client takes over unless the host came back. */
+/**
+ * After the grace period: unless the host came back, the owner takes over when present, else the
+ * longest-connected member [RA4].
+ */
 export function promoteSuccessor(presence: PresenceEntry[]): Transition {
   return (state) => {
     if (presence.some((entry) => entry.userId === state.hostUserId)) return null;
-    const successor = presence[0];
+    const successor = presence.find((entry) => entry.userId === state.facts?.ownerId) ?? presence[0];
     if (!successor) return null;
     return {
       state: { ...state, hostUserId: successor.userId },
@@ -37,27 +62,44 @@ export function promoteSuccessor(presence: PresenceEntry[]): Transition {
   };
 }
 
-/** Whether the host lets guests control (states written before the setting existed: yes). */
-export function guestsCanControl(state: SharedRoomState): boolean {
-  return state.guestsCanControl ?? true;
-}
-
-/** May `identity` control playback in `state`: the host always, a guest when its ticket and the host allow it. */
-function mayControl(identity: Identity, state: SharedRoomState): boolean {
-  return identity.userId === state.hostUserId || (identity.canControl && guestsCanControl(state));
+/** The API's newer copy of the room's facts (renamed, listener control switched) [RA1]. */
+export function adoptFacts(offered: VersionedRoomFacts): Transition {
+  return (state) => {
+    const facts = newerFacts(state.facts, offered);
+    if (facts === state.facts) return null;
+    return { state: { ...state, facts }, messages: [{ type: "room_updated", room: publicFacts(facts) }] };
+  };
 }
 
 /**
- * Host only: allows or revokes control by guests (who also need a ticket that grants it). Only the
- * room's owner (host by ticket) may allow it again: a guest promoted to host may only revoke.
+ * Hands playback control to `toUserId`, asked through the API by `byUserId`: the owner or the
+ * host may, and only to someone in the room now [RA5]. The old host's next command is refused.
  */
-export function applyRoomSettings(identity: Identity, allowed: boolean): Transition {
+export function transferHost(byUserId: string, toUserId: string, presence: PresenceEntry[]): Transition {
   return (state) => {
-    if (identity.userId !== state.hostUserId) throw new ProtocolError("NOT_HOST", "only the host may change room settings");
-    if (allowed && !identity.claimsHost) throw new ProtocolError("NOT_HOST", "only the room's owner may let guests control");
-    if (guestsCanControl(state) === allowed) return null;
-    return { state: { ...state, guestsCanControl: allowed }, messages: [{ type: "room_settings", guestsCanControl: allowed }] };
+    if (byUserId !== state.facts?.ownerId && byUserId !== state.hostUserId) {
+      throw new ProtocolError("NOT_HOST", "only the room's owner or its host may hand over hosting");
+    }
+    if (!presence.some((entry) => entry.userId === toUserId)) throw new ProtocolError("NOT_PARTICIPANT", "the new host must be in the room");
+    if (state.hostUserId === toUserId) return null;
+    return { state: { ...state, hostUserId: toUserId }, messages: [{ type: "host_changed", hostId: toUserId }] };
   };
+}
+
+/** The owner deleted the room (at facts version `version`): everyone is told and sent away [RA7]. */
+export function closeRoom(version: number): Transition {
+  return (state) => {
+    if (state.closedAtVersion !== null && state.closedAtVersion >= version) return null;
+    return {
+      state: { ...state, hostUserId: null, timeline: null, facts: null, closedAtVersion: version },
+      messages: [{ type: "room_closed", reason: "the owner deleted this room" }],
+    };
+  };
+}
+
+/** May `userId` control playback in `state`: the host always, listeners when the room lets them [RA6]. */
+function mayControl(userId: string, state: SharedRoomState): boolean {
+  return userId === state.hostUserId || (state.facts?.listenersCanControl ?? false);
 }
 
 function requireTimeline(state: SharedRoomState): timeline.Timeline {
@@ -67,18 +109,26 @@ function requireTimeline(state: SharedRoomState): timeline.Timeline {
 
 /**
  * A host command aimed at now + `leadMs`. Everything announced carries the server instant
- * it takes effect, so every client applies it at the same moment.
+ * it takes effect, so every client applies it at the same moment; `onEffect` hears that instant
+ * (for the sender's `command_accepted`) from the run that committed.
  */
-export function applyControl(identity: Identity, command: ControlMessage, now: () => number, leadMs: number): Transition {
+export function applyControl(
+  identity: Identity,
+  command: ControlMessage,
+  now: () => number,
+  leadMs: number,
+  onEffect: (atServerMs: number) => void,
+): Transition {
   return (state) => {
     // Read the clock here, not when the command arrived: with Redis the transition may run after
     // waiting for other commits, and a start instant already past would make every client jump.
     const nowMs = now();
     const aimAt = nowMs + leadMs;
-    if (!mayControl(identity, state)) {
+    if (!mayControl(identity.userId, state)) {
       throw new ProtocolError("NOT_HOST", `only the host may send ${command.type}`);
     }
-    const { next, message } = nextTimeline(state, command, nowMs, aimAt);
+    const { next, message, atServerMs } = nextTimeline(state, command, nowMs, aimAt);
+    onEffect(atServerMs);
     return { state: { ...state, timeline: next }, messages: [message] };
   };
 }
@@ -88,28 +138,28 @@ function nextTimeline(
   command: ControlMessage,
   nowMs: number,
   aimAt: number,
-): { next: timeline.Timeline; message: ServerMessage } {
+): { next: timeline.Timeline; message: ServerMessage; atServerMs: number } {
   switch (command.type) {
     case "PLAY": {
-      const { type: _type, positionMs = 0, ...track } = command;
+      const { type: _type, id: _id, positionMs = 0, ...track } = command;
       const next = timeline.startTrack(track, positionMs, aimAt);
-      return { next, message: { type: "PLAY", ...track, startServerMs: aimAt, positionMs: timeline.positionAt(next, aimAt) } };
+      return { next, message: { type: "PLAY", ...track, startServerMs: aimAt, positionMs: timeline.positionAt(next, aimAt) }, atServerMs: aimAt };
     }
     case "TRACK_CHANGE": {
       const next = timeline.startTrack(command.trackData, 0, aimAt);
-      return { next, message: { type: "TRACK_CHANGE", trackData: command.trackData, startServerMs: aimAt } };
+      return { next, message: { type: "TRACK_CHANGE", trackData: command.trackData, startServerMs: aimAt }, atServerMs: aimAt };
     }
     case "PAUSE": {
       const current = requireTimeline(state);
       const at = timeline.effectiveInstant(current, aimAt);
       const next = timeline.pause(current, nowMs, at);
-      return { next, message: { type: "PAUSE", positionMs: timeline.positionAt(next, at), atServerMs: at } };
+      return { next, message: { type: "PAUSE", positionMs: timeline.positionAt(next, at), atServerMs: at }, atServerMs: at };
     }
     case "RESUME": {
       const current = requireTimeline(state);
       const at = timeline.effectiveInstant(current, aimAt);
       const next = timeline.resume(current, nowMs, at);
-      return { next, message: { type: "RESUME", positionMs: timeline.positionAt(next, at), startServerMs: at } };
+      return { next, message: { type: "RESUME", positionMs: timeline.positionAt(next, at), startServerMs: at }, atServerMs: at };
     }
     case "SEEK": {
       const current = requireTimeline(state);
@@ -121,7 +171,7 @@ function nextTimeline(
         atServerMs: at,
         isPaused: timeline.isPausedAt(next, at),
       };
-      return { next, message };
+      return { next, message, atServerMs: at };
     }
     default: {
       const unhandled: never = command;

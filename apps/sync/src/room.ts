@@ -1,5 +1,4 @@
-import type { ClientMessageOf, ControlMessage, Participant, ServerMessage } from "@sync-beats/protocol";
-import { PROTOCOL_VERSION } from "@sync-beats/protocol";
+import { CloseCode, type ClientMessageOf, type ControlMessage, type Participant, type ServerMessage, type VersionedRoomFacts } from "@sync-beats/protocol";
 import type { Logger } from "pino";
 import {
   type Backplane,
@@ -13,7 +12,7 @@ import type { ClientSocket } from "./client-socket.js";
 import type { Clock, Disposer } from "./clock.js";
 import { ProtocolError, viaBackplane } from "./errors.js";
 import type { Identity } from "./identity.js";
-import { applyControl, applyRoomSettings, guestsCanControl, hostOnJoin, promoteSuccessor } from "./room-transitions.js";
+import { adoptFacts, admit, applyControl, closeRoom, isClosedFor, promoteSuccessor, publicFacts, transferHost } from "./room-transitions.js";
 import * as timeline from "./timeline.js";
 
 export interface RoomConfig {
@@ -36,26 +35,41 @@ export interface RoomEvents {
   onFanOut?(fanOut: number, latencyMs: number): void;
 }
 
+/**
+ * Where a member is in joining: `catching-up` while it is told the room's state (frames that
+ * arrive meanwhile wait in `held` and follow right after), then `live`.
+ */
+type MemberPhase = { phase: "catching-up"; held: string[] } | { phase: "live" };
+
 /** One live connection in a room on this node. */
 export interface Member {
   /** Unique across nodes (`nodeId:n`). */
   readonly id: string;
   readonly socket: ClientSocket;
   readonly identity: Identity;
-  /** Latest round trip the client or the heartbeat measured, used to size lead times. */
+  /** Latest round trip the server measured itself (WebSocket ping/pong), used to size lead times. */
   rttMs: number | null;
-  /** Frames that arrived while the member was being told the room's state; sent right after. */
-  pending: string[] | null;
+  delivery: MemberPhase;
 }
+
+/**
+ * Lifecycle of a room on this node: `open` while it follows the backplane (with the host's
+ * absence timer when the host left), `disposed` once unsubscribed.
+ */
+type RoomLifecycle =
+  | { phase: "open"; hostAway: { cancel: Disposer } | null }
+  | { phase: "disposed" };
 
 /** A `sync_check` about an instant further than this from now is not a drift report but garbage. */
 const MAX_SYNC_CHECK_SKEW_MS = 30_000;
 
 let nextMemberNumber = 1;
 
-function participantsOf(presence: PresenceEntry[], hostUserId: string | null): Participant[] {
+function participantsOf(presence: PresenceEntry[], state: SharedRoomState): Participant[] {
   const byUser = new Map<string, Participant>();
-  for (const { userId, name } of presence) byUser.set(userId, { userId, name, isHost: userId === hostUserId });
+  for (const { userId, name } of presence) {
+    byUser.set(userId, { userId, name, role: userId === state.hostUserId ? "host" : "listener", isOwner: userId === state.facts?.ownerId });
+  }
   return [...byUser.values()];
 }
 
@@ -67,7 +81,7 @@ function participantsOf(presence: PresenceEntry[], hostUserId: string | null): P
 export class Room {
   private readonly members = new Map<string, Member>();
   private state: SharedRoomState = EMPTY_ROOM_STATE;
-  private cancelHostGrace: Disposer | null = null;
+  private lifecycle: RoomLifecycle = { phase: "open", hostAway: null };
   private readonly subscription: Promise<() => Promise<void>>;
 
   constructor(
@@ -94,9 +108,16 @@ export class Room {
     return this.state.timeline ? timeline.positionAt(this.state.timeline, serverMs) : null;
   }
 
-  async join(socket: ClientSocket, identity: Identity): Promise<Member> {
+  /** Adds a member (refused when the room was deleted); `protocolVersion` is the one its join chose. */
+  async join(socket: ClientSocket, identity: Identity, protocolVersion: number): Promise<Member> {
     await viaBackplane(() => this.subscription);
-    const member: Member = { id: `${this.backplane.nodeId}:${nextMemberNumber++}`, socket, identity, rttMs: null, pending: [] };
+    const member: Member = {
+      id: `${this.backplane.nodeId}:${nextMemberNumber++}`,
+      socket,
+      identity,
+      rttMs: null,
+      delivery: { phase: "catching-up", held: [] },
+    };
     this.members.set(member.id, member);
     let presence: PresenceEntry[];
     try {
@@ -115,12 +136,12 @@ export class Room {
       type: "joined",
       roomCode: this.code,
       userId: identity.userId,
-      isHost: identity.userId === this.state.hostUserId,
+      role: identity.userId === this.state.hostUserId ? "host" : "listener",
       hostId: this.state.hostUserId,
-      protocolVersion: PROTOCOL_VERSION,
+      room: publicFacts(this.state.facts),
+      protocolVersion,
       serverTime: now,
-      participants: participantsOf(presence, this.state.hostUserId),
-      guestsCanControl: guestsCanControl(this.state),
+      participants: participantsOf(presence, this.state),
     });
     const current = this.state.timeline;
     if (current && timeline.isTrackActive(current, now)) {
@@ -142,8 +163,8 @@ export class Room {
         });
       }
     }
-    for (const frame of member.pending ?? []) member.socket.send(frame);
-    member.pending = null;
+    if (member.delivery.phase === "catching-up") for (const frame of member.delivery.held) member.socket.send(frame);
+    member.delivery = { phase: "live" };
     return member;
   }
 
@@ -151,9 +172,10 @@ export class Room {
   private async announceJoin(member: Member): Promise<PresenceEntry[]> {
     const { identity } = member;
     const presence = await this.backplane.join(this.code, { id: member.id, userId: identity.userId, name: identity.name });
-    const othersPresent = presence.some((entry) => entry.id !== member.id);
-    this.adopt(await this.backplane.transact(this.code, hostOnJoin(identity, this.config.firstJoinerHosts, othersPresent)));
+    this.adopt(await this.backplane.transact(this.code, admit(identity, this.config.firstJoinerHosts, presence)));
     if (identity.userId === this.state.hostUserId) this.stopHostGrace();
+    // A host who left an otherwise empty room: the grace runs from this join, then a successor hosts.
+    else if (this.state.hostUserId !== null && !presence.some((entry) => entry.userId === this.state.hostUserId)) this.awaitAbsentHost();
     await this.publish(
       { type: "user_joined", userId: identity.userId, name: identity.name, totalClients: presence.length },
       member.id,
@@ -170,24 +192,23 @@ export class Room {
     if (this.members.size === 0) this.events.onEmpty(this);
   }
 
-  /** Applies a host command at a future server instant every client can reach in time. */
-  control(member: Member, command: ControlMessage): Promise<void> {
-    return this.commit(applyControl(member.identity, command, () => this.clock.now(), this.leadMs()));
+  /**
+   * Applies a playback command at a future server instant every member can reach in time;
+   * resolves with that instant (the sender's `command_accepted`), or rejects with the refusal.
+   */
+  async control(member: Member, command: ControlMessage): Promise<number> {
+    let atServerMs = Number.NaN;
+    await this.commit(applyControl(member.identity, command, () => this.clock.now(), this.leadMs(), (at) => (atServerMs = at)));
+    return atServerMs;
   }
 
-  /** The host allows or revokes guest control for everyone connected, on every node. */
-  settings(member: Member, allowed: boolean): Promise<void> {
-    return this.commit(applyRoomSettings(member.identity, allowed));
-  }
-
-  /** Runs a member's change through the backplane (an outage answers UNAVAILABLE) and adopts the result. */
+  /** Runs a change through the backplane (an outage answers UNAVAILABLE) and adopts the result. */
   private async commit(transition: Transition): Promise<void> {
     this.adopt(await viaBackplane(() => this.backplane.transact(this.code, transition)));
   }
 
   /** Answers a clock probe; `t1` is when the frame arrived, `t2` is stamped as late as possible. */
-  timePong(member: Member, t0: number, t1: number, rttMs: number | undefined): void {
-    if (rttMs !== undefined) member.rttMs = rttMs;
+  timePong(member: Member, t0: number, t1: number): void {
     const t2 = this.clock.now();
     const playbackPosition = this.positionAt(t2);
     this.sendTo(member, { type: "time_pong", t0, t1, t2, serverTime: t2, playbackPosition });
@@ -207,11 +228,12 @@ export class Room {
     this.sendTo(member, { type: "RESYNC", correctPosMs: timeline.positionAt(current, now), atServerMs: now, driftMs });
   }
 
+  /** A round trip the server measured to `member` (never one the client reported). */
   recordRtt(member: Member, rttMs: number): void {
     member.rttMs = rttMs;
   }
 
-  /** Lead time: the configured floor, or this node's slowest round trip × 1.5 + 50 ms, capped. */
+  /** Lead time: the configured floor, or this node's slowest measured round trip × 1.5 + 50 ms, capped. */
   leadMs(): number {
     let worstRtt = 0;
     for (const member of this.members.values()) worstRtt = Math.max(worstRtt, member.rttMs ?? 0);
@@ -225,31 +247,40 @@ export class Room {
 
   async dispose(): Promise<void> {
     this.stopHostGrace();
+    this.lifecycle = { phase: "disposed" };
     const unsubscribe = await this.subscription;
     await unsubscribe();
   }
 
   private adopt(state: SharedRoomState): void {
-    if (state.version >= this.state.version) this.state = state;
+    if (state.version < this.state.version) return;
+    const wasClosed = isClosedFor(this.state, this.state.facts);
+    this.state = state;
+    // Whichever node ran the deletion, every node sends its own members away.
+    if (!wasClosed && state.closedAtVersion !== null && isClosedFor(state, state.facts)) {
+      this.closeAll(CloseCode.ROOM_CLOSED, "room deleted");
+    }
   }
 
   private receive(envelope: RoomEnvelope): void {
-    if (envelope.state) this.adopt(envelope.state);
     let fanOut = 0;
     for (const member of this.members.values()) {
       if (member.id === envelope.exceptId) continue;
       for (const frame of envelope.frames) {
-        if (member.pending) member.pending.push(frame);
+        if (member.delivery.phase === "catching-up") member.delivery.held.push(frame);
         else if (member.socket.send(frame)) fanOut++;
       }
     }
+    // Adopted after the frames went out, so a `room_closed` reaches members before their sockets close.
+    if (envelope.state) this.adopt(envelope.state);
     this.events.onFanOut?.(fanOut, this.clock.now() - envelope.sentAt);
   }
 
   private startHostGrace(): void {
     this.stopHostGrace();
-    this.cancelHostGrace = this.clock.setTimeout(() => {
-      this.cancelHostGrace = null;
+    if (this.lifecycle.phase !== "open") return;
+    const cancel = this.clock.setTimeout(() => {
+      if (this.lifecycle.phase === "open") this.lifecycle.hostAway = null;
       void this.backplane
         .presence(this.code)
         .then((presence) => this.backplane.transact(this.code, promoteSuccessor(presence)))
@@ -259,11 +290,18 @@ export class Room {
         })
         .catch((error: unknown) => this.logger.error({ err: error, room: this.code }, "host promotion failed"));
     }, this.config.hostGraceMs);
+    this.lifecycle.hostAway = { cancel };
+  }
+
+  /** Starts the host's grace unless it already runs (joins must not keep postponing it). */
+  private awaitAbsentHost(): void {
+    if (this.lifecycle.phase === "open" && this.lifecycle.hostAway === null) this.startHostGrace();
   }
 
   private stopHostGrace(): void {
-    this.cancelHostGrace?.();
-    this.cancelHostGrace = null;
+    if (this.lifecycle.phase !== "open") return;
+    this.lifecycle.hostAway?.cancel();
+    this.lifecycle.hostAway = null;
   }
 
   private sendTo(member: Member, message: ServerMessage): void {

@@ -10,6 +10,7 @@ import type { SyncServerConfig } from "./config.js";
 import { Connection } from "./connection.js";
 import { viaBackplane } from "./errors.js";
 import { devIdentityVerifier, ticketVerifier } from "./identity.js";
+import { createInternalApi } from "./internal-api.js";
 import { createMemoryBackplane } from "./memory-backplane.js";
 import { createMetrics } from "./metrics.js";
 import { RoomRegistry } from "./room-registry.js";
@@ -62,7 +63,17 @@ export async function startSyncServer(
       )
     : devIdentityVerifier;
 
+  const internalApi = config.ticketSecret ? createInternalApi({ backplane, clock, secret: config.ticketSecret, logger }) : null;
+
   const http = createServer((request: IncomingMessage, response: ServerResponse) => {
+    if (internalApi && request.url?.startsWith("/internal/")) {
+      internalApi(request, response).catch((error: unknown) => {
+        logger.error({ err: error }, "internal request failed");
+        if (!response.headersSent) response.writeHead(500, { "content-type": "application/json" });
+        response.end(JSON.stringify({ error: { code: "INTERNAL", message: "internal error" } }));
+      });
+      return;
+    }
     if (request.method === "GET" && request.url === "/healthz") {
       const healthy = backplane.isHealthy();
       response.writeHead(healthy ? 200 : 503, { "content-type": "application/json" });
@@ -98,16 +109,22 @@ export async function startSyncServer(
       limits: config.limits,
       onMessage: metrics.onMessage,
     });
+    // The heartbeat's ping/pong is also how the server measures each round trip itself (lead
+    // sizing never trusts a client's word); the first ping goes out at once so a joiner is measured.
     let alive = true;
     let pingSentAt = 0;
+    const ping = () => {
+      alive = false;
+      pingSentAt = clock.now();
+      ws.ping();
+    };
+    ping();
     const stopHeartbeat = clock.setInterval(() => {
       if (!alive) {
         ws.terminate();
         return;
       }
-      alive = false;
-      pingSentAt = clock.now();
-      ws.ping();
+      ping();
     }, config.heartbeatMs);
     const stopJoinTimer = clock.setTimeout(() => {
       if (connection.phase === "awaiting-join") ws.close(CloseCode.JOIN_TIMEOUT, "join timeout");

@@ -1,5 +1,6 @@
-import { PROTOCOL_VERSION } from "@sync-beats/protocol";
+import { PROTOCOL_VERSIONS } from "@sync-beats/protocol";
 import pino from "pino";
+import type { SyncServerConfig } from "../src/config.js";
 import { Connection } from "../src/connection.js";
 import { devIdentityVerifier, type IdentityVerifier } from "../src/identity.js";
 import { createMemoryBackplane } from "../src/memory-backplane.js";
@@ -16,16 +17,34 @@ export const testRoomConfig: RegistryConfig = {
   firstJoinerHosts: true,
 };
 
+/** A real server in ticket mode for integration tests (port 0, no Redis): only the ticket's owner hosts. */
+export function ticketServerConfig(ticketSecret: string): SyncServerConfig {
+  return {
+    port: 0,
+    host: "127.0.0.1",
+    room: { ...testRoomConfig, firstJoinerHosts: false },
+    limits: { maxFrameBytes: 16 * 1024, messagesPerSecond: 40, messageBurst: 80 },
+    heartbeatMs: 15_000,
+    redisUrl: null,
+    ticketSecret,
+    logLevel: "silent",
+  };
+}
+
 /** Lets every pending promise chain of the in-memory backplane run to completion. */
 export function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** A registry on a fake clock, and a way to open in-memory client connections to it. */
+/**
+ * A registry on a fake clock, and a way to open in-memory client connections to it. `backplane`
+ * is exposed so a test can commit what the API would push (facts, host transfer, close).
+ */
 export function createHarness(options: { verifyIdentity?: IdentityVerifier; config?: Partial<RegistryConfig> } = {}) {
   const clock = new FakeClock();
   const logger = pino({ level: "silent" });
-  const registry = new RoomRegistry(clock, { ...testRoomConfig, ...options.config }, logger, createMemoryBackplane(clock));
+  const backplane = createMemoryBackplane(clock);
+  const registry = new RoomRegistry(clock, { ...testRoomConfig, ...options.config }, logger, backplane);
   const verifyIdentity = options.verifyIdentity ?? devIdentityVerifier;
 
   function connect() {
@@ -50,7 +69,7 @@ export function createHarness(options: { verifyIdentity?: IdentityVerifier; conf
 
   async function joinAs(userId: string, roomCode = "ROOM42") {
     const client = connect();
-    await client.send({ type: "join", roomCode, protocolVersion: PROTOCOL_VERSION, userId });
+    await client.send({ type: "join", roomCode, versions: PROTOCOL_VERSIONS, userId });
     return client;
   }
 
@@ -60,5 +79,5 @@ export function createHarness(options: { verifyIdentity?: IdentityVerifier; conf
     await settle();
   }
 
-  return { clock, registry, connect, joinAs, advance };
+  return { clock, registry, backplane, connect, joinAs, advance };
 }

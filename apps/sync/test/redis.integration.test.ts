@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import pino from "pino";
-import { CloseCode, PROTOCOL_VERSION } from "@sync-beats/protocol";
+import { CloseCode, PROTOCOL_VERSIONS } from "@sync-beats/protocol";
 import { signTicket } from "@sync-beats/ticket";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Clock, systemClock } from "../src/clock.js";
@@ -80,9 +80,9 @@ describe.skipIf(!redisUrl)("two sync processes over Redis", () => {
     const host = await join(b, "host", room);
     const guest = await join(a, "guest", room);
     expect((await host.first("user_joined")).totalClients).toBe(2);
-    expect(guest.received[0]).toMatchObject({ type: "joined", hostId: "host", isHost: false });
+    expect(guest.received[0]).toMatchObject({ type: "joined", hostId: "host", role: "listener" });
 
-    host.send({ type: "PLAY", audioUrl: "/a.wav", duration: 120_000 });
+    host.send({ type: "PLAY", id: "play", audioUrl: "/a.wav", duration: 120_000 });
     const [onHost, onGuest] = await Promise.all([host.next("PLAY"), guest.next("PLAY")]);
     expect(onGuest).toEqual(onHost);
 
@@ -92,9 +92,9 @@ describe.skipIf(!redisUrl)("two sync processes over Redis", () => {
     const [syncA, syncB] = await Promise.all([lateA.first("PLAY_SYNC"), lateB.first("PLAY_SYNC")]);
     for (const sync of [syncA, syncB]) expect(sync.positionMs).toBeCloseTo(sync.atServerMs - onHost.startServerMs, 6);
 
-    guest.send({ type: "PAUSE" });
-    expect((await guest.next("error")).code).toBe("NOT_HOST");
-    host.send({ type: "SEEK", seekPositionMs: 42_000 });
+    guest.send({ type: "PAUSE", id: "pause" });
+    expect(await guest.answer("pause")).toMatchObject({ type: "command_refused", code: "NOT_HOST" });
+    host.send({ type: "SEEK", id: "seek", seekPositionMs: 42_000 });
     expect((await guest.next("SEEK")).seekPositionMs).toBe(42_000);
   });
 
@@ -115,7 +115,7 @@ describe.skipIf(!redisUrl)("two sync processes over Redis", () => {
     const a = await startNode();
     const room = freshRoom();
     const host = await join(a, "host", room);
-    host.send({ type: "PLAY", audioUrl: "/a.wav", duration: 120_000 });
+    host.send({ type: "PLAY", id: "play", audioUrl: "/a.wav", duration: 120_000 });
     const play = await host.next("PLAY");
     await new Promise((resolve) => setTimeout(resolve, 300));
     await a.stop();
@@ -125,7 +125,7 @@ describe.skipIf(!redisUrl)("two sync processes over Redis", () => {
     const sync = await back.first("PLAY_SYNC");
     expect(sync.audioUrl).toBe("/a.wav");
     expect(sync.positionMs).toBeCloseTo(sync.atServerMs - play.startServerMs, 6);
-    expect(back.received[0]).toMatchObject({ type: "joined", isHost: true });
+    expect(back.received[0]).toMatchObject({ type: "joined", role: "host" });
   });
 
   it("[RB4] nodes whose own clocks differ by 900 ms still stamp one timeline (shared Redis time)", async () => {
@@ -148,10 +148,10 @@ describe.skipIf(!redisUrl)("two sync processes over Redis", () => {
     const room = freshRoom();
     const hostA = await join(a, "host", room);
     const hostB = await join(b, "host", room);
-    hostA.send({ type: "PLAY", audioUrl: "/a.wav", duration: 600_000 });
+    hostA.send({ type: "PLAY", id: "play", audioUrl: "/a.wav", duration: 600_000 });
     await hostB.next("PLAY");
     for (let index = 0; index < 10; index++) {
-      (index % 2 ? hostA : hostB).send({ type: "SEEK", seekPositionMs: (index + 1) * 1_000 });
+      (index % 2 ? hostA : hostB).send({ type: "SEEK", id: "seek", seekPositionMs: (index + 1) * 1_000 });
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
     const seeksA = hostA.received.filter((m) => m.type === "SEEK");
@@ -168,7 +168,7 @@ describe.skipIf(!redisUrl)("two sync processes over Redis", () => {
     await join(a, "third", room);
     host.close();
     expect(await second.next("host_changed")).toEqual({ type: "host_changed", hostId: "second" });
-    second.send({ type: "PLAY", audioUrl: "/b.wav", duration: 10_000 });
+    second.send({ type: "PLAY", id: "play", audioUrl: "/b.wav", duration: 10_000 });
     expect((await second.next("PLAY")).audioUrl).toBe("/b.wav");
   });
 
@@ -176,14 +176,14 @@ describe.skipIf(!redisUrl)("two sync processes over Redis", () => {
     const secret = "redis-suite-ticket-secret-0123456789";
     const [a, b] = [await startNode(0, secret), await startNode(0, secret)];
     const roomCode = freshRoom();
-    const ticket = signTicket({ userId: "u1", name: "U", roomCode, role: "guest", canControl: false }, secret);
+    const ticket = signTicket({ userId: "u1", name: "U", roomCode, room: { name: null, ownerId: "owner", listenersCanControl: false, version: 1 } }, secret);
     const first = await TestClient.connect(a.url);
     clients.push(first);
-    first.send({ type: "join", roomCode, protocolVersion: PROTOCOL_VERSION, ticket });
+    first.send({ type: "join", roomCode, versions: PROTOCOL_VERSIONS, ticket });
     expect((await first.first("joined")).userId).toBe("u1");
     const replay = await TestClient.connect(b.url);
     clients.push(replay);
-    replay.send({ type: "join", roomCode, protocolVersion: PROTOCOL_VERSION, ticket });
+    replay.send({ type: "join", roomCode, versions: PROTOCOL_VERSIONS, ticket });
     expect((await replay.first("error")).message).toMatch(/already used/);
     expect((await replay.closed).code).toBe(CloseCode.UNAUTHORIZED);
   });
@@ -220,7 +220,7 @@ describe.skipIf(!redisUrl)("two sync processes over Redis", () => {
       const published: string[] = [];
       listener.on("message", (_channel: string, payload: string) => published.push(payload));
       await listener.subscribe(channel);
-      const state = JSON.stringify({ version: 1, hostUserId: "h", timeline: null, commitId: "commit-1" });
+      const state = JSON.stringify({ version: 1, hostUserId: "h", timeline: null, facts: null, closedAtVersion: null, commitId: "commit-1" });
       expect(await redis.commitRoomState(stateKey, channel, 0, state, "{}", 60, "commit-1")).toEqual([1]);
       expect(await redis.commitRoomState(stateKey, channel, 0, state, "{}", 60, "commit-1")).toEqual([1]);
       expect(await redis.commitRoomState(stateKey, channel, 0, state, "{}", 60, "commit-2")).toEqual([0, state]);

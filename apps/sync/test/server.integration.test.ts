@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION } from "@sync-beats/protocol";
+import { PROTOCOL_VERSIONS } from "@sync-beats/protocol";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { systemClock } from "../src/clock.js";
@@ -42,16 +42,17 @@ describe("sync server over real WebSockets", () => {
   it("[SS30] follows the spec's complete two-user example", async () => {
     const url = await start();
     const host = await join(url, "userA");
-    expect(host.received[0]).toMatchObject({ type: "joined", isHost: true, hostId: "userA" });
+    expect(host.received[0]).toMatchObject({ type: "joined", role: "host", hostId: "userA", protocolVersion: PROTOCOL_VERSIONS.max });
     const guest = await join(url, "userB");
     expect((await host.first("user_joined")).totalClients).toBe(2);
 
     const track = { audioUrl: "/api/tracks/1/audio", duration: 180_000, title: "One" };
     const sentAt = systemClock.now();
-    host.send({ type: "PLAY", ...track });
-    const [hostPlay, guestPlay] = await Promise.all([host.next("PLAY"), guest.next("PLAY")]);
+    host.send({ type: "PLAY", id: "play-1", ...track });
+    const [hostPlay, guestPlay, accepted] = await Promise.all([host.next("PLAY"), guest.next("PLAY"), host.next("command_accepted")]);
     expect(hostPlay).toEqual(guestPlay);
     expect(hostPlay.startServerMs).toBeGreaterThan(sentAt);
+    expect(accepted).toEqual({ type: "command_accepted", id: "play-1", atServerMs: hostPlay.startServerMs });
 
     const t0 = 42.25;
     host.send({ type: "time_ping", t0 });
@@ -62,26 +63,28 @@ describe("sync server over real WebSockets", () => {
     expect(Math.abs(pong.serverTime - Date.now())).toBeLessThan(3_600_000);
 
     host.send({ type: "sync_check", clientPosMs: 0, clientTimeMs: hostPlay.startServerMs });
-    host.send({ type: "PAUSE" });
+    host.send({ type: "PAUSE", id: "pause-1" });
     const pause = await guest.next("PAUSE");
-    host.send({ type: "SEEK", seekPositionMs: 5_000 });
+    host.send({ type: "SEEK", id: "seek-1", seekPositionMs: 5_000 });
     expect(await guest.next("SEEK")).toMatchObject({ seekPositionMs: 5_000, isPaused: true });
-    host.send({ type: "RESUME" });
+    host.send({ type: "RESUME", id: "resume-1" });
     const resume = await guest.next("RESUME");
     expect(resume.positionMs).toBe(5_000);
     expect(resume.startServerMs).toBeGreaterThanOrEqual(pause.atServerMs);
 
     const next = { audioUrl: "/api/tracks/2/audio", duration: 90_000 };
-    host.send({ type: "TRACK_CHANGE", trackData: next });
+    host.send({ type: "TRACK_CHANGE", id: "change-1", trackData: next });
     expect((await guest.next("TRACK_CHANGE")).trackData).toEqual(next);
     expect(host.received.filter((m) => m.type === "RESYNC")).toHaveLength(0);
-    expect(host.received.filter((m) => m.type === "error")).toHaveLength(0);
+    expect(host.received.filter((m) => m.type === "error" || m.type === "command_refused")).toHaveLength(0);
+    const answers = await Promise.all(["pause-1", "seek-1", "resume-1", "change-1"].map((id) => host.answer(id)));
+    expect(answers.map((answer) => answer.type)).toEqual(Array(4).fill("command_accepted"));
   });
 
   it("[SS31] a late joiner starts at the right place", async () => {
     const url = await start();
     const host = await join(url, "userA");
-    host.send({ type: "PLAY", audioUrl: "/x.wav", duration: 60_000 });
+    host.send({ type: "PLAY", id: "p", audioUrl: "/x.wav", duration: 60_000 });
     const play = await host.next("PLAY");
     await new Promise((resolve) => setTimeout(resolve, 400));
     const late = await join(url, "userC");
@@ -107,7 +110,7 @@ describe("sync server over real WebSockets", () => {
     const url = await start({ heartbeatMs: 100 });
     const watcher = await join(url, "watcher");
     const silent = await TestClient.connect(url);
-    silent.send({ type: "join", roomCode: "ABC234", protocolVersion: PROTOCOL_VERSION, userId: "silent" });
+    silent.send({ type: "join", roomCode: "ABC234", versions: PROTOCOL_VERSIONS, userId: "silent" });
     await silent.first("joined");
     // Stop answering pings: ws answers automatically, so pause the underlying socket's reads.
     (silent.ws as unknown as { _socket: { pause(): void } })._socket.pause();
@@ -133,7 +136,7 @@ describe("sync server over real WebSockets", () => {
     const url = await start();
     const a = await join(url, "a", "ROOMAA");
     const b = await join(url, "b", "ROOMBB");
-    a.send({ type: "PLAY", audioUrl: "/x.wav", duration: 60_000 });
+    a.send({ type: "PLAY", id: "p", audioUrl: "/x.wav", duration: 60_000 });
     await a.next("PLAY");
     b.send({ type: "time_ping", t0: 1 });
     await b.next("time_pong");

@@ -1,10 +1,10 @@
-import { PROTOCOL_VERSION, parseServerMessage, type ServerMessage, type ServerMessageOf, type ServerMessageType } from "@sync-beats/protocol";
+import { PROTOCOL_VERSIONS, parseServerMessage, type ServerMessage, type ServerMessageOf, type ServerMessageType } from "@sync-beats/protocol";
 import { WebSocket } from "ws";
 
 /** A real `ws` client that queues validated server messages and lets a test await the next of a type. */
 export class TestClient {
   readonly received: ServerMessage[] = [];
-  private waiters: { type: ServerMessageType; resolve: (message: ServerMessage) => void; from: number }[] = [];
+  private waiters: { matches: (message: ServerMessage) => boolean; resolve: (message: ServerMessage) => void; from: number }[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
 
   private constructor(readonly ws: WebSocket) {
@@ -29,7 +29,7 @@ export class TestClient {
   /** Connects and joins `roomCode` in dev-identity mode; resolves once `joined` arrived. */
   static async join(url: string, userId: string, roomCode: string): Promise<TestClient> {
     const client = await TestClient.connect(url);
-    client.send({ type: "join", roomCode, protocolVersion: PROTOCOL_VERSION, userId });
+    client.send({ type: "join", roomCode, versions: PROTOCOL_VERSIONS, userId });
     await client.first("joined");
     return client;
   }
@@ -40,15 +40,24 @@ export class TestClient {
 
   /** Resolves with the first message of `type` received after the `from`-th message (default: any not yet awaited). */
   next<T extends ServerMessageType>(type: T, timeoutMs = 5_000): Promise<ServerMessageOf<T>> {
-    const from = this.received.length;
+    return this.wait((message) => message.type === type, type, this.received.length, timeoutMs) as Promise<ServerMessageOf<T>>;
+  }
+
+  /** Resolves with the server's answer to the command `id` (`command_accepted` or `command_refused`), seen so far or yet to come. */
+  answer(id: string, timeoutMs = 5_000): Promise<ServerMessageOf<"command_accepted"> | ServerMessageOf<"command_refused">> {
+    const matches = (message: ServerMessage) => (message.type === "command_accepted" || message.type === "command_refused") && message.id === id;
+    return this.wait(matches, `the answer to ${id}`, 0, timeoutMs) as Promise<ServerMessageOf<"command_accepted"> | ServerMessageOf<"command_refused">>;
+  }
+
+  private wait(matches: (message: ServerMessage) => boolean, what: string, from: number, timeoutMs: number): Promise<ServerMessage> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${type}; got ${this.received.map((m) => m.type).join(",")}`)), timeoutMs);
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; got ${this.received.map((m) => m.type).join(",")}`)), timeoutMs);
       this.waiters.push({
-        type,
+        matches,
         from,
         resolve: (message) => {
           clearTimeout(timer);
-          resolve(message as ServerMessageOf<T>);
+          resolve(message);
         },
       });
       this.flush();
@@ -67,7 +76,7 @@ export class TestClient {
 
   private flush(): void {
     this.waiters = this.waiters.filter((waiter) => {
-      const match = this.received.slice(waiter.from).find((message) => message.type === waiter.type);
+      const match = this.received.slice(waiter.from).find(waiter.matches);
       if (match) waiter.resolve(match);
       return !match;
     });

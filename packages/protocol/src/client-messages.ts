@@ -1,73 +1,63 @@
 import { z } from "zod";
 import {
   ClientTimestamp,
+  CommandId,
   DisplayName,
   PositionMs,
   RoomCode,
   ServerInstantMs,
   TrackInfo,
   UserId,
+  VersionRange,
 } from "./primitives.js";
 
 /**
- * First message on every connection. Identity comes from `ticket` (signed by the API) when the
- * server requires tickets; in dev-identity mode the server takes `userId`/`name` as claimed.
+ * First message on every connection. `versions` is the range of protocol versions the client
+ * speaks (`protocolVersion`, one number, is how version 1 clients said it: they are told
+ * `CLIENT_TOO_OLD`). Identity comes from `ticket` (signed by the API) when the server requires
+ * tickets; in dev-identity mode the server takes `userId`/`name` as claimed.
  */
 export const JoinMessage = z.object({
   type: z.literal("join"),
   roomCode: RoomCode,
-  protocolVersion: z.number().int(),
+  versions: VersionRange.optional(),
+  protocolVersion: z.number().int().optional(),
   ticket: z.string().min(1).max(2048).optional(),
   userId: UserId.optional(),
   name: DisplayName.optional(),
 });
 
-/** Host: start a track. Everyone, sender included, starts it at one server instant. */
-export const PlayCommand = TrackInfo.extend({
-  type: z.literal("PLAY"),
-  positionMs: PositionMs.optional(),
-});
+/** Fields every command carries: `id` is echoed by the server's `command_accepted` / `command_refused`. */
+const command = <T extends string>(type: T) => z.object({ type: z.literal(type), id: CommandId });
 
-/** Host: pause. The server decides the position; `positionMs` from the client is informational. */
-export const PauseCommand = z.object({
-  type: z.literal("PAUSE"),
-  positionMs: PositionMs.optional(),
-});
+/** Start a track. Everyone, sender included, starts it at one server instant. */
+export const PlayCommand = command("PLAY").extend(TrackInfo.shape).extend({ positionMs: PositionMs.optional() });
 
-export const ResumeCommand = z.object({ type: z.literal("RESUME") });
+/** Pause. The server decides the position; `positionMs` from the client is informational. */
+export const PauseCommand = command("PAUSE").extend({ positionMs: PositionMs.optional() });
 
-export const SeekCommand = z.object({
-  type: z.literal("SEEK"),
-  seekPositionMs: PositionMs,
-});
+export const ResumeCommand = command("RESUME");
 
-export const TrackChangeCommand = z.object({
-  type: z.literal("TRACK_CHANGE"),
-  trackData: TrackInfo,
-});
+export const SeekCommand = command("SEEK").extend({ seekPositionMs: PositionMs });
 
-/** Clock-sync probe. `rttMs` is the client's latest measured round trip, used to size lead times. */
-export const TimePing = z.object({
-  type: z.literal("time_ping"),
-  t0: ClientTimestamp,
-  rttMs: z.number().finite().min(0).max(60_000).optional(),
-});
+export const TrackChangeCommand = command("TRACK_CHANGE").extend({ trackData: TrackInfo });
+
+/**
+ * Clock-sync probe. The server measures round trips itself (WebSocket ping/pong), so the probe
+ * carries nothing a client could use to change the room.
+ */
+export const TimePing = z
+  .object({
+    type: z.literal("time_ping"),
+    t0: ClientTimestamp,
+  })
+  .strict();
 
 /** Drift report: the position the client rendered at `clientTimeMs`, its estimate of server time. */
 export const SyncCheck = z.object({
   type: z.literal("sync_check"),
   clientPosMs: PositionMs,
   clientTimeMs: ServerInstantMs,
-});
-
-/**
- * Host only: whether guests whose join ticket lets them control may do so now. The API's room
- * setting decides what tickets say; this lets the host revoke it at once for guests already
- * connected (it can only narrow what tickets grant, never widen it).
- */
-export const RoomSettingsMessage = z.object({
-  type: z.literal("room_settings"),
-  guestsCanControl: z.boolean(),
 });
 
 /** Every message a client may send. */
@@ -80,13 +70,15 @@ export const ClientMessage = z.discriminatedUnion("type", [
   TrackChangeCommand,
   TimePing,
   SyncCheck,
-  RoomSettingsMessage,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage["type"];
 export type ClientMessageOf<T extends ClientMessageType> = Extract<ClientMessage, { type: T }>;
 
-/** Messages only the host (or, when the room allows it, any guest) may send. */
+/**
+ * Commands that move the playback timeline: only the host, or listeners when the room allows it.
+ * Each carries an `id` and is answered by `command_accepted` or `command_refused`.
+ */
 export const CONTROL_MESSAGE_TYPES = ["PLAY", "PAUSE", "RESUME", "SEEK", "TRACK_CHANGE"] as const;
 export type ControlMessageType = (typeof CONTROL_MESSAGE_TYPES)[number];
 export type ControlMessage = ClientMessageOf<ControlMessageType>;

@@ -9,10 +9,18 @@ export const ErrorCode = z.enum([
   "BINARY_NOT_SUPPORTED",
   "NOT_JOINED",
   "ALREADY_JOINED",
+  /** The sender may not control playback: not the host, and the room does not let listeners. */
   "NOT_HOST",
   "NO_TRACK",
+  /** Hosting can only be handed to someone in the room now. */
+  "NOT_PARTICIPANT",
+  /** The owner deleted the room. */
+  "ROOM_CLOSED",
   "UNAUTHORIZED",
-  "PROTOCOL_MISMATCH",
+  /** The client's newest protocol version is older than the server's oldest (the error carries the server's range). */
+  "CLIENT_TOO_OLD",
+  /** The client's oldest protocol version is newer than the server's newest. */
+  "SERVER_TOO_OLD",
   "RATE_LIMITED",
   /** A dependency (the Redis backplane) is unreachable: retry shortly. */
   "UNAVAILABLE",
@@ -22,12 +30,14 @@ export type ErrorCode = z.infer<typeof ErrorCode>;
 
 /** WebSocket close codes the sync server uses (4000-4999 is the application range). */
 export const CloseCode = {
-  /** The client's protocol version differs from the server's. */
+  /** The client and the server share no protocol version (`CLIENT_TOO_OLD` / `SERVER_TOO_OLD`). */
   PROTOCOL_MISMATCH: 4000,
   /** The join ticket was missing, forged, expired or for another room. */
   UNAUTHORIZED: 4001,
   /** The client did not join within the allowed time after connecting. */
   JOIN_TIMEOUT: 4002,
+  /** The room was deleted by its owner; do not reconnect. */
+  ROOM_CLOSED: 4004,
   /** The server is shutting down; reconnect with backoff. */
   GOING_AWAY: 1001,
 } as const;

@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { PROTOCOL_VERSION, parseClientMessage, parseServerMessage } from "./index.js";
+import { PROTOCOL_VERSIONS, parseClientMessage, parseServerMessage } from "./index.js";
 
 describe("parseClientMessage", () => {
   it("accepts a join and normalises the room code", () => {
     const result = parseClientMessage(
-      JSON.stringify({ type: "join", roomCode: " ab3k9z", protocolVersion: PROTOCOL_VERSION, userId: "u1" }),
+      JSON.stringify({ type: "join", roomCode: " ab3k9z", versions: PROTOCOL_VERSIONS, userId: "u1" }),
     );
     expect(result).toEqual({
       ok: true,
-      message: { type: "join", roomCode: "AB3K9Z", protocolVersion: PROTOCOL_VERSION, userId: "u1" },
+      message: { type: "join", roomCode: "AB3K9Z", versions: PROTOCOL_VERSIONS, userId: "u1" },
     });
   });
 
@@ -18,14 +18,19 @@ describe("parseClientMessage", () => {
     ["a bare number", "42", "INVALID_MESSAGE"],
     ["a missing type", "{}", "UNKNOWN_TYPE"],
     ["an unknown type", '{"type":"DANCE"}', "UNKNOWN_TYPE"],
-    ["a wrong field type", '{"type":"SEEK","seekPositionMs":"10"}', "INVALID_MESSAGE"],
-    ["a negative position", '{"type":"SEEK","seekPositionMs":-1}', "INVALID_MESSAGE"],
-    ["a javascript: url", '{"type":"PLAY","audioUrl":"javascript:alert(1)","duration":1000}', "INVALID_MESSAGE"],
-    ["a protocol-relative url", '{"type":"PLAY","audioUrl":"//evil.example/a.wav","duration":1000}', "INVALID_MESSAGE"],
-    ["a zero duration", '{"type":"PLAY","audioUrl":"/a.wav","duration":0}', "INVALID_MESSAGE"],
-    ["a bad room code", '{"type":"join","roomCode":"a b","protocolVersion":1}', "INVALID_MESSAGE"],
+    ["a wrong field type", '{"type":"SEEK","id":"c1","seekPositionMs":"10"}', "INVALID_MESSAGE"],
+    ["a negative position", '{"type":"SEEK","id":"c1","seekPositionMs":-1}', "INVALID_MESSAGE"],
+    ["a javascript: url", '{"type":"PLAY","id":"c1","audioUrl":"javascript:alert(1)","duration":1000}', "INVALID_MESSAGE"],
+    ["a protocol-relative url", '{"type":"PLAY","id":"c1","audioUrl":"//evil.example/a.wav","duration":1000}', "INVALID_MESSAGE"],
+    ["a zero duration", '{"type":"PLAY","id":"c1","audioUrl":"/a.wav","duration":0}', "INVALID_MESSAGE"],
+    ["a command without an id", '{"type":"RESUME"}', "INVALID_MESSAGE"],
+    ["a command id with a space", '{"type":"RESUME","id":"c 1"}', "INVALID_MESSAGE"],
+    ["a command id over 64 characters", `{"type":"RESUME","id":"${"a".repeat(65)}"}`, "INVALID_MESSAGE"],
+    ["a bad room code", '{"type":"join","roomCode":"a b","versions":{"min":2,"max":2}}', "INVALID_MESSAGE"],
+    ["a version range upside down", '{"type":"join","roomCode":"ABCD","versions":{"min":3,"max":2}}', "INVALID_MESSAGE"],
     ["a non-finite t0", '{"type":"time_ping","t0":null}', "INVALID_MESSAGE"],
-    ["a control character in a name", '{"type":"join","roomCode":"ABCD","protocolVersion":1,"userId":"u","name":"a\\u0000b"}', "INVALID_MESSAGE"],
+    ["a room_settings (removed in v2)", '{"type":"room_settings","guestsCanControl":true}', "UNKNOWN_TYPE"],
+    ["a control character in a name", '{"type":"join","roomCode":"ABCD","versions":{"min":2,"max":2},"userId":"u","name":"a\\u0000b"}', "INVALID_MESSAGE"],
   ])("rejects %s with %s", (_label, frame, code) => {
     const result = parseClientMessage(frame);
     expect(result.ok).toBe(false);
@@ -42,8 +47,23 @@ describe("parseClientMessage", () => {
 
   it("accepts http(s) and same-origin audio URLs", () => {
     for (const audioUrl of ["/api/tracks/1/audio", "https://cdn.example/a.mp3", "http://localhost:5001/a.wav"]) {
-      expect(parseClientMessage(JSON.stringify({ type: "PLAY", audioUrl, duration: 1000 })).ok).toBe(true);
+      expect(parseClientMessage(JSON.stringify({ type: "PLAY", id: "c1", audioUrl, duration: 1000 })).ok).toBe(true);
     }
+  });
+
+  it("[PV5] a malformed command whose id is readable carries that id, so its refusal can answer it", () => {
+    const result = parseClientMessage('{"type":"SEEK","id":"seek-7","seekPositionMs":"ten"}');
+    expect(result).toMatchObject({ ok: false, code: "INVALID_MESSAGE", commandId: "seek-7" });
+  });
+
+  it.each([
+    ["no id", '{"type":"SEEK","seekPositionMs":"ten"}'],
+    ["an unreadable id", '{"type":"SEEK","id":"not ok!","seekPositionMs":1}'],
+    ["a non-command", '{"type":"sync_check","id":"x1","clientPosMs":1}'],
+  ])("[PV5] a malformed frame with %s carries no command id", (_label, frame) => {
+    const result = parseClientMessage(frame);
+    expect(result.ok).toBe(false);
+    expect(result).not.toHaveProperty("commandId");
   });
 });
 

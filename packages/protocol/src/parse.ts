@@ -1,12 +1,18 @@
 import type { z } from "zod";
-import { CLIENT_MESSAGE_TYPES, ClientMessage } from "./client-messages.js";
+import { CLIENT_MESSAGE_TYPES, ClientMessage, CONTROL_MESSAGE_TYPES } from "./client-messages.js";
 import type { ErrorCode } from "./errors.js";
+import { CommandId } from "./primitives.js";
 import { ServerMessage } from "./server-messages.js";
 
-/** Outcome of validating one frame: the typed message, or an error code and a readable reason. */
+/**
+ * Outcome of validating one frame: the typed message, or an error code and a readable reason
+ * (with the command's `id` when the frame was a malformed command whose id could be read).
+ */
 export type ParseResult<T> =
   | { ok: true; message: T }
-  | { ok: false; code: ErrorCode; message: string };
+  | { ok: false; code: ErrorCode; message: string; commandId?: string };
+
+const COMMAND_TYPES: ReadonlySet<string> = new Set(CONTROL_MESSAGE_TYPES);
 
 function describeIssues(error: z.ZodError): string {
   return error.issues
@@ -36,7 +42,9 @@ export function validateClientMessage(value: unknown): ParseResult<ClientMessage
   }
   const parsed = ClientMessage.safeParse(value);
   if (!parsed.success) {
-    return { ok: false, code: "INVALID_MESSAGE", message: `invalid ${type}: ${describeIssues(parsed.error)}` };
+    const message = `invalid ${type}: ${describeIssues(parsed.error)}`;
+    const id = COMMAND_TYPES.has(type) ? CommandId.safeParse((value as { id?: unknown }).id) : null;
+    return id?.success ? { ok: false, code: "INVALID_MESSAGE", message, commandId: id.data } : { ok: false, code: "INVALID_MESSAGE", message };
   }
   return { ok: true, message: parsed.data };
 }

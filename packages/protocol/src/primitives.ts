@@ -1,7 +1,27 @@
 import { z } from "zod";
 
-/** Wire protocol version; a client whose `join` names another version is closed with {@link CloseCode.PROTOCOL_MISMATCH}. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * The protocol versions this build speaks, oldest first. A client's `join` offers a range; the
+ * server picks the newest version both speak or closes with {@link CloseCode.PROTOCOL_MISMATCH}
+ * (`CLIENT_TOO_OLD` / `SERVER_TOO_OLD`, with the range it speaks).
+ */
+export const PROTOCOL_VERSIONS = { min: 2, max: 2 } as const;
+
+/** The newest protocol version this build speaks. */
+export const PROTOCOL_VERSION = PROTOCOL_VERSIONS.max;
+
+/** A range of protocol versions, inclusive. */
+export const VersionRange = z
+  .object({ min: z.number().int().min(1), max: z.number().int().min(1) })
+  .refine((range) => range.min <= range.max, { message: "min must not exceed max" });
+export type VersionRange = z.infer<typeof VersionRange>;
+
+/** A client-chosen id that the server's answer to a command echoes. */
+export const CommandId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.:-]+$/, "command id must be letters, digits or _.:-");
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -67,10 +87,34 @@ export const TrackInfo = z.object({
 });
 export type TrackInfo = z.infer<typeof TrackInfo>;
 
-/** A participant as other clients see it. */
+/** What a member of a live room does now: the host controls playback, listeners listen. */
+export const MemberRole = z.enum(["host", "listener"]);
+export type MemberRole = z.infer<typeof MemberRole>;
+
+/** A participant as other clients see it. `isOwner`: owns the room record (not the same as host). */
 export const Participant = z.object({
   userId: UserId,
   name: DisplayName,
-  isHost: z.boolean(),
+  role: MemberRole,
+  isOwner: z.boolean(),
 });
 export type Participant = z.infer<typeof Participant>;
+
+/**
+ * The durable facts of a room that its live state follows (the API's database owns them):
+ * its name, its owner, and whether listeners (everyone but the host) may control playback.
+ * A dev-identity room has no record: no name, no owner.
+ */
+export const RoomFacts = z.object({
+  name: z.string().max(120).nullable(),
+  ownerId: UserId.nullable(),
+  listenersCanControl: z.boolean(),
+});
+export type RoomFacts = z.infer<typeof RoomFacts>;
+
+/**
+ * {@link RoomFacts} as the API hands them to the sync server (in a ticket or a push). `version`
+ * grows with every change, so the sync server adopts a copy only when it is newer than its own.
+ */
+export const VersionedRoomFacts = RoomFacts.extend({ version: z.number().int().min(0) });
+export type VersionedRoomFacts = z.infer<typeof VersionedRoomFacts>;

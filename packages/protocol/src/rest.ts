@@ -25,7 +25,9 @@ import { DisplayName, RoomCode, UserId } from "./primitives.js";
  *   POST /api/rooms/:code/join                     -> 200 RoomResponse
  *   POST /api/rooms/:code/leave                    -> 200 OkResponse
  *   GET  /api/rooms/:code/participants             -> 200 ParticipantListResponse
- *   POST /api/rooms/:code/host     TransferHostBody -> 200 RoomResponse (owner only; moves ownership)
+ *   DELETE /api/rooms/:code                        -> 200 OkResponse (owner only; live sockets are closed)
+ *   POST /api/rooms/:code/host     TransferHostBody -> 200 HostTransferResponse (owner or host; live)
+ *   POST /api/rooms/:code/owner    TransferOwnershipBody -> 200 RoomResponse (owner only)
  *   POST /api/rooms/:code/ticket                   -> 200 TicketResponse (joins if needed)
  *   GET  /api/tracks                               -> 200 TrackListResponse (demo + my uploads)
  *   POST /api/tracks    multipart field "file"     -> 201 TrackResponse
@@ -49,6 +51,8 @@ export const ApiErrorCode = z.enum([
   "BAD_ORIGIN",
   /** 403: only the room's owner may do this. */
   "NOT_OWNER",
+  /** 403: only the room's owner or its current host (a live fact) may hand hosting over. */
+  "NOT_HOST",
   /** 404: no such room, track or route. */
   "NOT_FOUND",
   /** 409: the username is already registered. */
@@ -194,9 +198,20 @@ export const UpdateRoomBody = z
   .refine((body) => Object.keys(body).length > 0, { message: "nothing to update" });
 export type UpdateRoomBody = z.input<typeof UpdateRoomBody>;
 
-/** `POST /api/rooms/:code/host` (owner only): hand the room's ownership to a current participant. */
+/**
+ * `POST /api/rooms/:code/host` (the owner or the current host): hand playback control to someone
+ * in the live room now. The sync server owns who hosts; the API forwards and answers its result.
+ */
 export const TransferHostBody = z.object({ userId: UserId });
 export type TransferHostBody = z.input<typeof TransferHostBody>;
+
+/** What a host transfer answers: who hosts now. */
+export const HostTransferResponse = z.object({ hostId: UserId.nullable() });
+export type HostTransferResponse = z.infer<typeof HostTransferResponse>;
+
+/** `POST /api/rooms/:code/owner` (owner only): hand the room record to a participant. */
+export const TransferOwnershipBody = z.object({ userId: UserId });
+export type TransferOwnershipBody = z.input<typeof TransferOwnershipBody>;
 
 /** A current participant of a room (named `RoomParticipant` to keep the wire `Participant` apart). */
 export const RoomParticipant = z.object({

@@ -2,25 +2,30 @@ import { z } from "zod";
 import { ErrorCode } from "./errors.js";
 import {
   ClientTimestamp,
+  CommandId,
+  MemberRole,
   Participant,
+  RoomFacts,
   PositionMs,
   RoomCode,
   ServerInstantMs,
   TrackInfo,
   UserId,
+  VersionRange,
 } from "./primitives.js";
 
+/** The join succeeded: who the joiner is in the room, who hosts, the room's facts, and who is here. */
 export const JoinedMessage = z.object({
   type: z.literal("joined"),
   roomCode: RoomCode,
   userId: UserId,
-  isHost: z.boolean(),
+  role: MemberRole,
   hostId: UserId.nullable(),
+  room: RoomFacts,
+  /** The version the server picked from the client's range: the newest both speak. */
   protocolVersion: z.number().int(),
   serverTime: ServerInstantMs,
   participants: z.array(Participant),
-  /** False once the host revoked guest control (see the client's `room_settings`). */
-  guestsCanControl: z.boolean().optional(),
 });
 
 /** Sent to a joiner when the room has a track: where the timeline is at `atServerMs`. */
@@ -49,10 +54,31 @@ export const HostChangedMessage = z.object({
   hostId: UserId,
 });
 
-/** The host changed whether guests may control playback (see the client's `room_settings`). */
-export const RoomSettingsBroadcast = z.object({
-  type: z.literal("room_settings"),
-  guestsCanControl: z.boolean(),
+/** The room's durable facts changed (through the API: renamed, listener control switched, ...). */
+export const RoomUpdatedMessage = z.object({
+  type: z.literal("room_updated"),
+  room: RoomFacts,
+});
+
+/** The owner deleted the room: the server closes the socket with `ROOM_CLOSED` right after. */
+export const RoomClosedMessage = z.object({
+  type: z.literal("room_closed"),
+  reason: z.string().max(200),
+});
+
+/** The command with this `id` was accepted: it takes effect at server instant `atServerMs`. */
+export const CommandAcceptedMessage = z.object({
+  type: z.literal("command_accepted"),
+  id: CommandId,
+  atServerMs: ServerInstantMs,
+});
+
+/** The command with this `id` was refused and changed nothing. */
+export const CommandRefusedMessage = z.object({
+  type: z.literal("command_refused"),
+  id: CommandId,
+  code: ErrorCode,
+  message: z.string(),
 });
 
 /** Track `positionMs` is heard at server instant `startServerMs` (normally 0 at a future instant). */
@@ -112,10 +138,13 @@ export const ResyncMessage = z.object({
   driftMs: z.number().finite(),
 });
 
+/** A frame that is not a command (or not readable as one) was refused. */
 export const ErrorMessage = z.object({
   type: z.literal("error"),
   code: ErrorCode,
   message: z.string(),
+  /** With `CLIENT_TOO_OLD` / `SERVER_TOO_OLD`: the versions the server speaks. */
+  versions: VersionRange.optional(),
 });
 
 /** Every message the sync server may send. */
@@ -125,7 +154,10 @@ export const ServerMessage = z.discriminatedUnion("type", [
   UserJoinedMessage,
   UserLeftMessage,
   HostChangedMessage,
-  RoomSettingsBroadcast,
+  RoomUpdatedMessage,
+  RoomClosedMessage,
+  CommandAcceptedMessage,
+  CommandRefusedMessage,
   PlayBroadcast,
   PauseBroadcast,
   ResumeBroadcast,

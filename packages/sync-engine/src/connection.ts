@@ -1,6 +1,6 @@
-import { CloseCode, PROTOCOL_VERSION, type ClientMessage } from "@sync-beats/protocol";
+import { CloseCode, PROTOCOL_VERSIONS, type ClientMessage } from "@sync-beats/protocol";
 import { backoffDelayMs } from "./backoff.js";
-import type { Clock, ConnectionState, Disposer, EngineError, JoinCredentials, SyncSocket } from "./types.js";
+import type { ClosedReason, Clock, ConnectionState, Disposer, EngineError, JoinCredentials, SyncSocket } from "./types.js";
 
 /** Connection timing. */
 export const CONNECTION_TIMING = {
@@ -9,6 +9,12 @@ export const CONNECTION_TIMING = {
   /** Consecutive 4001 closes (each with freshly fetched credentials) before giving up. */
   maxUnauthorized: 3,
 } as const;
+
+/** Close codes after which a retry cannot help. */
+const FINAL_CLOSES: Partial<Record<number, Exclude<ClosedReason, "disconnected" | "unauthorized">>> = {
+  [CloseCode.PROTOCOL_MISMATCH]: "protocol mismatch",
+  [CloseCode.ROOM_CLOSED]: "room closed",
+};
 
 /** What {@link Connection} needs and reports. */
 export interface ConnectionDeps {
@@ -21,12 +27,18 @@ export interface ConnectionDeps {
   readonly onState: (state: ConnectionState) => void;
   readonly onFrame: (data: unknown) => void;
   readonly onFailure: (code: EngineError["code"], message: string) => void;
+  /**
+   * The server closed in a way that must not be retried (`closeReason` is the close frame's
+   * text). The connection stays as it is: the owner decides and calls {@link Connection.stop}.
+   */
+  readonly onFinalClose: (reason: Exclude<ClosedReason, "disconnected">, closeReason: string) => void;
 }
 
 /**
  * The socket lifecycle: connecting → joining (credentials fetched afresh, `join` sent) → joined,
  * and on any close a full-jitter exponential backoff before the next attempt. A protocol mismatch
- * (4000) stops for good; unauthorized (4001) retries with new credentials a few times, then stops.
+ * (4000) and a deleted room (4004) are final; unauthorized (4001) retries with new credentials a
+ * few times, then is final (reported through `onFinalClose`).
  * Timers registered with {@link Connection.sessionTimer} die with the socket they belong to.
  */
 export class Connection {
@@ -47,7 +59,7 @@ export class Connection {
   }
 
   /** Closes for good (until the next `start`). */
-  stop(reason: string): void {
+  stop(reason: ClosedReason): void {
     this.setState({ status: "closed", reason });
     this.drop(1000, "client disconnect");
   }
@@ -100,20 +112,14 @@ export class Connection {
       return this.onClose(4003, "no credentials");
     }
     if (this.socket !== socket) return;
-    this.send({ type: "join", roomCode: this.deps.roomCode, protocolVersion: PROTOCOL_VERSION, ...credentials });
+    this.send({ type: "join", roomCode: this.deps.roomCode, versions: { ...PROTOCOL_VERSIONS }, ...credentials });
   }
 
   private onClose(code: number, reason: string): void {
     this.drop();
-    if (code === CloseCode.PROTOCOL_MISMATCH) {
-      this.deps.onFailure("PROTOCOL_MISMATCH", reason || "protocol version mismatch: reload the page");
-      return this.setState({ status: "closed", reason: "protocol mismatch" });
-    }
     this.unauthorized = code === CloseCode.UNAUTHORIZED ? this.unauthorized + 1 : 0;
-    if (this.unauthorized >= CONNECTION_TIMING.maxUnauthorized) {
-      this.deps.onFailure("UNAUTHORIZED", reason || "not allowed to join this room");
-      return this.setState({ status: "closed", reason: "unauthorized" });
-    }
+    const final = FINAL_CLOSES[code] ?? (this.unauthorized >= CONNECTION_TIMING.maxUnauthorized ? "unauthorized" : null);
+    if (final) return this.deps.onFinalClose(final, reason);
     const delay = backoffDelayMs(this.attempt, this.deps.random);
     this.setState({ status: "backoff", attempt: this.attempt, retryAtMs: this.deps.clock.now() + delay });
     this.sessionTimer(

@@ -1,22 +1,34 @@
-import { PROTOCOL_VERSION } from "@sync-beats/protocol";
+import { PROTOCOL_VERSIONS } from "@sync-beats/protocol";
+import { CommandId } from "@sync-beats/protocol";
 import { describe, expect, it } from "vitest";
 import { harness, OTHER, TRACK } from "../test/harness.js";
+import { seededRandom } from "../test/random.js";
 import { CONNECTION_TIMING } from "./connection.js";
-import { ENGINE_TIMING } from "./engine.js";
+import { VERSION_MESSAGES } from "./session-end.js";
+
+/** A joined engine that the server closes with `code`: its snapshot a minute later and how many sockets it opened. */
+async function minuteAfterServerClose(code: number, reason: string) {
+  const h = harness();
+  h.engine.connect();
+  await h.join();
+  h.sockets.last().serverClose(code, reason);
+  await h.clock.advance(60_000);
+  return { snapshot: h.engine.getSnapshot(), sockets: h.sockets.sockets.length };
+}
 
 describe("engine: connection", () => {
-  it("[EN1] joins with fresh credentials and the protocol version, then bursts pings", async () => {
+  it("[EN1][EN11][EN17] joins with fresh credentials offering its protocol versions, then bursts pings that carry only t0", async () => {
     const h = harness();
     h.engine.connect();
     expect(h.engine.getSnapshot().connection).toEqual({ status: "connecting", attempt: 0 });
     expect(h.sockets.last().url).toBe("ws://sync.test");
     const socket = await h.join(true, 0);
     const joinedAt = h.clock.now();
-    expect(socket.sent[0]).toEqual({ type: "join", roomCode: "ABCD", protocolVersion: PROTOCOL_VERSION, ticket: "ticket-1" });
+    expect(socket.sent[0]).toEqual({ type: "join", roomCode: "ABCD", versions: PROTOCOL_VERSIONS, ticket: "ticket-1" });
     const snap = h.engine.getSnapshot();
     expect(snap.connection.status).toBe("joined");
     expect(snap.isHost).toBe(true);
-    expect(snap.participants).toEqual([{ userId: "u1", name: "Ann", isHost: true }]);
+    expect(snap.participants).toEqual([{ userId: "u1", name: "Ann", role: "host", isOwner: true }]);
     // 10 in the first second, then 5/s to 20 s, 1/s to 60 s, then one per 3 s.
     const pingsBy = async (ms: number) => {
       await h.clock.advance(ms - (h.clock.now() - joinedAt));
@@ -26,8 +38,8 @@ describe("engine: connection", () => {
     expect(await pingsBy(19_999)).toBe(10 + 95);
     expect(await pingsBy(59_999)).toBe(10 + 95 + 40);
     expect(await pingsBy(68_999)).toBe(10 + 95 + 40 + 3);
-    // After the first pong, pings carry the best round trip.
-    expect(socket.sentOf("time_ping").at(-1)?.rttMs).toBeCloseTo(10, 6);
+    // The round trip stays in the debug snapshot: the server measures its own.
+    expect(Object.keys(socket.sentOf("time_ping").at(-1)!).sort()).toEqual(["t0", "type"]);
     const stats = h.engine.getSnapshot().stats;
     expect(stats.rttMs).toBeCloseTo(10, 6);
     expect(stats.oneWayLatencyMs).toBeCloseTo(5, 6);
@@ -42,22 +54,9 @@ describe("engine: connection", () => {
     socket.receive({ type: "user_joined", userId: "u3", name: "Cy", totalClients: 2 });
     socket.receive({ type: "host_changed", hostId: "u1" });
     expect(h.engine.getSnapshot().isHost).toBe(true);
-    expect(h.engine.getSnapshot().participants.map((p) => [p.userId, p.isHost])).toEqual([["u1", true], ["u3", false]]);
+    expect(h.engine.getSnapshot().participants.map((p) => [p.userId, p.role])).toEqual([["u1", "host"], ["u3", "listener"]]);
     socket.receive({ type: "user_left", userId: "u3", totalClients: 1 });
     expect(h.engine.getSnapshot().participants).toHaveLength(1);
-  });
-
-  it("[EN10] the host's guest-control setting goes to the server; the room's announced setting shows in the snapshot", async () => {
-    const h = harness();
-    h.engine.connect();
-    const socket = await h.join(true, 0);
-    h.engine.setGuestsCanControl(false);
-    expect(socket.sentOf("room_settings")).toEqual([{ type: "room_settings", guestsCanControl: false }]);
-    expect(h.engine.getSnapshot().room?.guestsCanControl).toBeUndefined();
-    socket.receive({ type: "room_settings", guestsCanControl: false });
-    expect(h.engine.getSnapshot().room?.guestsCanControl).toBe(false);
-    socket.receive({ type: "room_settings", guestsCanControl: true });
-    expect(h.engine.getSnapshot().room?.guestsCanControl).toBe(true);
   });
 
   it("[EN3] reconnects with full-jitter exponential backoff, fresh credentials, and re-joins", async () => {
@@ -87,15 +86,28 @@ describe("engine: connection", () => {
     expect(h.sockets.sockets).toHaveLength(4);
   });
 
-  it("[EN4] stops after a protocol mismatch (4000) instead of looping", async () => {
+  it("[EN4] stops after a bare protocol mismatch close (4000) instead of looping", async () => {
+    const { snapshot, sockets } = await minuteAfterServerClose(4000, "no shared protocol version");
+    expect(sockets).toBe(1);
+    expect(snapshot.connection).toEqual({ status: "closed", reason: "protocol mismatch" });
+    expect(snapshot.lastError).toMatchObject({ code: "PROTOCOL_MISMATCH", message: VERSION_MESSAGES.PROTOCOL_MISMATCH });
+  });
+
+  it.each([
+    ["CLIENT_TOO_OLD", "this page is older than the server: reload"],
+    ["SERVER_TOO_OLD", "the server is older than this page: try again once it is updated"],
+  ] as const)("[EN11] %s (error, then 4000) stops for good and says which side is older", async (code, text) => {
     const h = harness();
     h.engine.connect();
-    await h.join();
-    h.sockets.last().serverClose(4000, "protocol 2 required");
+    const socket = h.sockets.last();
+    socket.open();
+    await h.clock.advance(0);
+    socket.receive({ type: "error", code, message: "server speaks protocol 3-3, client 2-2", versions: { min: 3, max: 3 } });
+    socket.serverClose(4000, "protocol mismatch");
     await h.clock.advance(60_000);
     expect(h.sockets.sockets).toHaveLength(1);
     expect(h.engine.getSnapshot().connection).toEqual({ status: "closed", reason: "protocol mismatch" });
-    expect(h.engine.getSnapshot().lastError).toMatchObject({ code: "PROTOCOL_MISMATCH", message: "protocol 2 required" });
+    expect(h.engine.getSnapshot().lastError).toMatchObject({ code, message: text });
   });
 
   it("[EN5] on 4001 retries with newly fetched credentials, and gives up after three refusals", async () => {
@@ -163,26 +175,117 @@ describe("engine: connection", () => {
     expect(h.engine.getSnapshot().connection.status).toBe("joined");
   });
 
-  it("[EN8] sends host commands, and reports them unsent when not joined", async () => {
+  it("[EN8][EN13] sends every command with a fresh id, pending until answered; unsent commands report NOT_JOINED", async () => {
     const h = harness();
-    h.engine.play(TRACK);
+    expect(h.engine.play(TRACK)).toBeNull();
     expect(h.engine.getSnapshot().lastError?.code).toBe("NOT_JOINED");
     h.engine.connect();
     const socket = await h.join();
-    h.engine.play(TRACK, 1_000);
-    h.engine.pause();
-    h.engine.resume();
-    h.engine.seek(5_000);
-    h.engine.trackChange(OTHER);
+    const ids = [h.engine.play(TRACK, 1_000), h.engine.pause(), h.engine.resume(), h.engine.seek(5_000), h.engine.trackChange(OTHER)];
     const control = socket.sent.filter((m) => !["join", "time_ping", "sync_check"].includes((m as { type: string }).type));
     expect(control).toEqual([
-      { type: "PLAY", ...TRACK, positionMs: 1_000 },
-      { type: "PAUSE", positionMs: 0 },
-      { type: "RESUME" },
-      { type: "SEEK", seekPositionMs: 5_000 },
-      { type: "TRACK_CHANGE", trackData: OTHER },
+      { type: "PLAY", id: ids[0], ...TRACK, positionMs: 1_000 },
+      { type: "PAUSE", id: ids[1], positionMs: 0 },
+      { type: "RESUME", id: ids[2] },
+      { type: "SEEK", id: ids[3], seekPositionMs: 5_000 },
+      { type: "TRACK_CHANGE", id: ids[4], trackData: OTHER },
     ]);
-    socket.receive({ type: "error", code: "NOT_HOST", message: "only the host controls playback" });
-    expect(h.engine.getSnapshot().lastError).toMatchObject({ code: "NOT_HOST" });
+    expect(new Set(ids).size).toBe(5);
+    for (const id of ids) expect(CommandId.safeParse(id).success).toBe(true);
+    expect(h.engine.getSnapshot().commands.pending).toBe(5);
+    socket.receive({ type: "command_accepted", id: ids[0]!, atServerMs: h.serverNow() + 100 });
+    socket.receive({ type: "command_accepted", id: "someone-else-1", atServerMs: h.serverNow() });
+    expect(h.engine.getSnapshot().commands).toEqual({ pending: 4, lost: 0, lastRefusal: null });
+  });
+
+  it("[EN13] two engines of one user (two tabs) do not send the same ids", async () => {
+    const random = seededRandom(7);
+    const tabs = [harness({ random }), harness({ random })];
+    for (const tab of tabs) {
+      tab.engine.connect();
+      await tab.join();
+    }
+    expect(tabs[0]!.engine.resume()).not.toBe(tabs[1]!.engine.resume());
+  });
+
+  it("[EN14] a refusal is shown with the command it answers, not as a connection error", async () => {
+    const h = harness();
+    h.engine.connect();
+    const socket = await h.join(false);
+    const id = h.engine.seek(30_000)!;
+    socket.receive({ type: "command_refused", id, code: "NOT_HOST", message: "only the host controls playback" });
+    const snap = h.engine.getSnapshot();
+    expect(snap.commands).toEqual({
+      pending: 0,
+      lost: 0,
+      lastRefusal: { id, type: "SEEK", code: "NOT_HOST", message: "only the host controls playback", atMs: h.clock.now() },
+    });
+    expect(snap.lastError).toBeNull();
+    // A second answer for the same id (or one for an id never sent) changes nothing.
+    socket.receive({ type: "command_refused", id, code: "NO_TRACK", message: "nothing to seek" });
+    expect(h.engine.getSnapshot().commands.lastRefusal?.code).toBe("NOT_HOST");
+  });
+
+  it("[EN15] commands pending when the socket closes are lost, not refused", async () => {
+    const h = harness();
+    h.engine.connect();
+    const socket = await h.join();
+    const id = h.engine.pause()!;
+    socket.serverClose(1006);
+    expect(h.engine.getSnapshot().commands).toEqual({ pending: 0, lost: 1, lastRefusal: null });
+    await h.clock.advance(125);
+    const again = await h.join();
+    // A late answer on the new socket for the lost command is not ours to count.
+    again.receive({ type: "command_refused", id, code: "NOT_HOST", message: "late" });
+    expect(h.engine.getSnapshot().commands).toEqual({ pending: 0, lost: 1, lastRefusal: null });
+  });
+
+  it("[EN12] joined gives role, host and room facts; host_changed moves the role; room_updated replaces the facts", async () => {
+    const h = harness();
+    h.engine.connect();
+    const socket = await h.join(false);
+    let snap = h.engine.getSnapshot();
+    expect(snap.room).toMatchObject({ role: "listener", hostId: "u2", facts: { name: "Den", ownerId: "u1", listenersCanControl: false } });
+    expect([snap.isHost, snap.canControl]).toEqual([false, false]);
+    socket.receive({ type: "room_updated", room: { name: "Loft", ownerId: "u3", listenersCanControl: true } });
+    snap = h.engine.getSnapshot();
+    expect(snap.room?.facts).toEqual({ name: "Loft", ownerId: "u3", listenersCanControl: true });
+    expect(snap.canControl).toBe(true);
+    expect(snap.participants).toEqual([{ userId: "u1", name: "Ann", role: "listener", isOwner: false }]);
+    socket.receive({ type: "user_joined", userId: "u3", name: "Cy", totalClients: 2 });
+    expect(h.engine.getSnapshot().participants.at(-1)).toEqual({ userId: "u3", name: "Cy", role: "listener", isOwner: true });
+    socket.receive({ type: "room_updated", room: { name: "Loft", ownerId: "u3", listenersCanControl: false } });
+    expect(h.engine.getSnapshot().canControl).toBe(false);
+    socket.receive({ type: "host_changed", hostId: "u1" });
+    snap = h.engine.getSnapshot();
+    expect([snap.room?.role, snap.isHost, snap.canControl]).toEqual(["host", true, true]);
+  });
+
+  it("[EN16] room_closed stops for good, silences the audio and says the room was deleted", async () => {
+    const h = harness();
+    h.engine.connect();
+    const socket = await h.join();
+    socket.receive({ type: "room_closed", reason: "the owner deleted this room" });
+    socket.serverClose(4004, "room deleted");
+    await h.clock.advance(60_000);
+    const snap = h.engine.getSnapshot();
+    expect(h.sockets.sockets).toHaveLength(1);
+    expect(snap.connection).toEqual({ status: "closed", reason: "room closed" });
+    expect(snap.roomClosed).toEqual({ reason: "the owner deleted this room" });
+    expect(snap.canControl).toBe(false);
+    expect(h.clock.pending()).toBe(0);
+  });
+
+  it("[EN16] a join refused with ROOM_CLOSED, or a bare 4004 close, stops for good too", async () => {
+    const refused = harness();
+    refused.engine.connect();
+    refused.sockets.last().open();
+    await refused.clock.advance(0);
+    refused.sockets.last().receive({ type: "error", code: "ROOM_CLOSED", message: "this room was deleted" });
+    expect(refused.engine.getSnapshot().roomClosed).toEqual({ reason: "this room was deleted" });
+    const { snapshot, sockets } = await minuteAfterServerClose(4004, "room deleted");
+    expect(sockets).toBe(1);
+    expect(snapshot.connection).toEqual({ status: "closed", reason: "room closed" });
+    expect(snapshot.roomClosed).toEqual({ reason: "room deleted" });
   });
 });

@@ -1,13 +1,17 @@
 import { parseServerMessage, type ClientMessage, type ServerMessage } from "@sync-beats/protocol";
 import { ClockEstimator, serverTimeAt } from "./clock-estimator.js";
+import { CommandLedger, type CommandWithoutId } from "./commands.js";
 import { Connection } from "./connection.js";
+import { ENGINE_TIMING, pingPeriodMs } from "./engine-timing.js";
 import { MIN_SAMPLES_TO_START, Player } from "./player.js";
 import { buildSnapshot, INITIAL_SNAPSHOT, nextRoom } from "./snapshot.js";
+import { endFromClose, endFromError, type SessionEnd } from "./session-end.js";
 import { createSystemClock } from "./system-clock.js";
 import { applyTimelineMessage, EMPTY_TIMELINE, pruneTimeline, stateAt, type Timeline, type TimelineMessage } from "./timeline.js";
 import type {
   AudioOutput,
   Clock,
+  ClosedReason,
   ConnectionState,
   Disposer,
   EngineError,
@@ -19,24 +23,6 @@ import type {
 } from "./types.js";
 import { createWebAudioOutput } from "./web-audio-output.js";
 
-/** Engine timing (ms). */
-export const ENGINE_TIMING = {
-  /**
-   * Ping periods by time since joining: a burst (in sync within a second), then fast for the
-   * first minute (the delay floors the offset rests on tighten with every sample: with ±20 ms of
-   * jitter per leg, about 40/n ms), then every 3 s. Each entry holds until `untilMs`.
-   */
-  pingSchedule: [
-    { untilMs: 1_000, periodMs: 100 },
-    { untilMs: 20_000, periodMs: 200 },
-    { untilMs: 60_000, periodMs: 1_000 },
-    { untilMs: Infinity, periodMs: 3_000 },
-  ],
-  syncCheckPeriodMs: 2_000,
-  controlPeriodMs: 250,
-  /** Speaker timestamp pairs for the audio clock fit (cheap; more pairs, tighter fit). */
-  audioSamplePeriodMs: 10,
-} as const;
 
 class Engine implements SyncEngine {
   private readonly clock: Clock;
@@ -52,6 +38,8 @@ class Engine implements SyncEngine {
   private room: RoomInfo | null = null;
   private timeline: Timeline = EMPTY_TIMELINE;
   private lastError: EngineError | null = null;
+  private roomClosed: { reason: string } | null = null;
+  private readonly commands: CommandLedger;
   private invalidFrames = 0;
   private resyncs = 0;
   private offsetMs: number;
@@ -65,6 +53,7 @@ class Engine implements SyncEngine {
     this.estimator = new ClockEstimator(300, options.algorithm === "naive");
     this.audioOutput = options.audio ?? null;
     this.offsetMs = options.outputLatencyOffsetMs ?? 0;
+    this.commands = new CommandLedger(this.random);
     this.link = new Connection({
       url: options.syncUrl,
       roomCode: options.roomCode,
@@ -74,10 +63,13 @@ class Engine implements SyncEngine {
       random: this.random,
       onState: (state) => {
         this.connection = state;
+        // Answers come only on the socket a command went out on.
+        if (state.status !== "joined") this.commands.socketGone();
         this.emit();
       },
       onFrame: (data) => this.onFrame(data),
       onFailure: (code, message) => this.fail(code, message),
+      onFinalClose: (reason, closeReason) => this.end(endFromClose(reason, closeReason)),
     });
     this.snapshot = this.build();
   }
@@ -117,7 +109,12 @@ class Engine implements SyncEngine {
   }
 
   disconnect(): void {
-    this.link.stop("disconnected");
+    this.halt("disconnected");
+  }
+
+  /** Closes the connection for `reason` and stops audio and every timer. */
+  private halt(reason: ClosedReason): void {
+    this.link.stop(reason);
     for (const dispose of this.timers) dispose();
     this.timers = [];
     this.player?.stop();
@@ -131,6 +128,13 @@ class Engine implements SyncEngine {
       this.audioOutput = null;
     }
     this.emit();
+  }
+
+  /** Stops for good: reports why, then halts. */
+  private end(end: SessionEnd): void {
+    if (end.error) this.lastError = { ...end.error, atMs: this.clock.now() };
+    this.roomClosed ??= end.roomClosed;
+    this.halt(end.reason);
   }
 
   // ── incoming ────────────────────────────────────────────────────────────
@@ -157,11 +161,22 @@ class Engine implements SyncEngine {
       case "user_joined":
       case "user_left":
       case "host_changed":
-      case "room_settings":
+      case "room_updated":
         this.room = nextRoom(this.room, message);
         return this.emit();
-      case "error":
-        return this.fail(message.code, message.message);
+      case "command_accepted":
+        if (this.commands.accepted(message.id)) this.emit();
+        return;
+      case "command_refused":
+        if (this.commands.refused(message.id, message.code, message.message, this.clock.now())) this.emit();
+        return;
+      case "room_closed":
+        return this.end({ reason: "room closed", error: null, roomClosed: { reason: message.reason } });
+      case "error": {
+        // A final error comes right before the server's close: ending now makes that close stale.
+        const end = endFromError(message.code, message.message);
+        return end ? this.end(end) : this.fail(message.code, message.message);
+      }
       default:
         // The rest are timeline messages (a new message type fails to compile here until handled).
         if (message.type === "RESYNC") this.resyncs += 1;
@@ -176,9 +191,7 @@ class Engine implements SyncEngine {
     const joinedAt = clock.now();
     const next = () => {
       this.ping();
-      const elapsed = clock.now() - joinedAt;
-      const phase = ENGINE_TIMING.pingSchedule.find((p) => elapsed < p.untilMs - 1e-6);
-      link.sessionTimer(clock.setTimeout(next, phase?.periodMs ?? 3_000));
+      link.sessionTimer(clock.setTimeout(next, pingPeriodMs(clock.now() - joinedAt)));
     };
     next();
     link.sessionTimer(clock.setInterval(() => this.syncCheck(), ENGINE_TIMING.syncCheckPeriodMs));
@@ -195,8 +208,7 @@ class Engine implements SyncEngine {
 
   // ── periodic ────────────────────────────────────────────────────────────
   private ping(): void {
-    const best = this.estimator.estimate()?.bestDelayMs;
-    this.send({ type: "time_ping", t0: this.clock.now(), ...(best === undefined ? {} : { rttMs: best }) });
+    this.send({ type: "time_ping", t0: this.clock.now() });
   }
 
   private syncCheck(): void {
@@ -213,30 +225,32 @@ class Engine implements SyncEngine {
   }
 
   // ── commands ────────────────────────────────────────────────────────────
-  play(track: TrackInput, positionMs = 0): void {
+  play(track: TrackInput, positionMs = 0): string | null {
     this.playback.preload(track.audioUrl);
-    this.send({ type: "PLAY", ...track, positionMs });
+    return this.command({ type: "PLAY", ...track, positionMs });
   }
 
-  pause(): void {
-    this.send({ type: "PAUSE", positionMs: this.getPositionMs() });
+  pause(): string | null {
+    return this.command({ type: "PAUSE", positionMs: this.getPositionMs() });
   }
 
-  resume(): void {
-    this.send({ type: "RESUME" });
+  resume(): string | null {
+    return this.command({ type: "RESUME" });
   }
 
-  seek(positionMs: number): void {
-    this.send({ type: "SEEK", seekPositionMs: Math.max(0, positionMs) });
+  seek(positionMs: number): string | null {
+    return this.command({ type: "SEEK", seekPositionMs: Math.max(0, positionMs) });
   }
 
-  setGuestsCanControl(allowed: boolean): void {
-    this.send({ type: "room_settings", guestsCanControl: allowed });
-  }
-
-  trackChange(track: TrackInput): void {
+  trackChange(track: TrackInput): string | null {
     this.playback.preload(track.audioUrl);
-    this.send({ type: "TRACK_CHANGE", trackData: track });
+    return this.command({ type: "TRACK_CHANGE", trackData: track });
+  }
+
+  private command(command: CommandWithoutId): string | null {
+    const id = this.commands.issue(command, (message) => this.send(message));
+    if (id !== null) this.emit();
+    return id;
   }
 
   async unlockAudio(): Promise<void> {
@@ -258,11 +272,12 @@ class Engine implements SyncEngine {
     if (!this.playback.playCalibrationClick()) this.fail("NOT_JOINED", "audio or clock not ready for the calibration click");
   }
 
-  private send(message: ClientMessage): void {
+  private send(message: ClientMessage): boolean {
     const sent = this.link.send(message);
     if (!sent && message.type !== "time_ping" && message.type !== "sync_check") {
       this.fail("NOT_JOINED", `not connected: ${message.type} not sent`);
     }
+    return sent;
   }
 
   // ── state ───────────────────────────────────────────────────────────────
@@ -293,6 +308,8 @@ class Engine implements SyncEngine {
       player: this.player?.stats() ?? null,
       counters: { invalidFrames: this.invalidFrames, resyncs: this.resyncs, outputLatencyOffsetMs: this.offsetMs },
       lastError: this.lastError,
+      roomClosed: this.roomClosed,
+      commands: this.commands.state(),
     });
   }
 

@@ -9,6 +9,7 @@ export type {
   AudioState,
   AudioTimestamp,
   Clock,
+  ClosedReason,
   ConnectionState,
   Disposer,
   DriftPoint,
@@ -25,6 +26,7 @@ export type {
   SyncStats,
   TrackInput,
 } from "./types.js";
+export type { CommandRefusal, CommandsState } from "./commands.js";
 export { createSyncEngine } from "./engine.js";
 export { createSystemClock } from "./system-clock.js";
 export { createWebAudioOutput, type WebAudioOutputOptions } from "./web-audio-output.js";
@@ -75,5 +77,5 @@ export {
 } from "./audio-clock-map.js";
 export { backoffDelayMs, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
 export { NAIVE_RESYNC_THRESHOLD_MS, naiveSeedSchedule, type NaiveSchedule } from "./naive.js";
-export { ENGINE_TIMING } from "./engine.js";
+export { ENGINE_TIMING } from "./engine-timing.js";
 export { CONNECTION_TIMING } from "./connection.js";

@@ -1,23 +1,32 @@
-import type { ServerMessage } from "@sync-beats/protocol";
+import type { MemberRole, Participant, ServerMessage } from "@sync-beats/protocol";
 import type { ClockEstimate } from "./clock-estimator.js";
+import type { CommandsState } from "./commands.js";
 import type { PlayerStats } from "./player.js";
 import { stateAt, type Timeline } from "./timeline.js";
 import type { AudioState, ConnectionState, EngineError, RoomInfo, SyncSnapshot } from "./types.js";
 
-type RoomMessage = Extract<ServerMessage, { type: "joined" | "user_joined" | "user_left" | "host_changed" | "room_settings" }>;
+/** The server messages that change the room model. */
+export type RoomMessage = Extract<ServerMessage, { type: "joined" | "user_joined" | "user_left" | "host_changed" | "room_updated" }>;
 
-/** The room after one membership message (pure). */
+const roleOf = (userId: string, hostId: string | null): MemberRole => (userId === hostId ? "host" : "listener");
+
+/** The room after one membership or room-facts message (pure). */
 export function nextRoom(room: RoomInfo | null, message: RoomMessage): RoomInfo | null {
   if (message.type === "joined") {
-    const { roomCode, userId, hostId, participants, guestsCanControl } = message;
-    return { roomCode, userId, hostId, participants, ...(guestsCanControl === undefined ? {} : { guestsCanControl }) };
+    const { roomCode, userId, role, hostId, room: facts, participants } = message;
+    return { roomCode, userId, role, hostId, facts, participants };
   }
   if (!room) return room;
   switch (message.type) {
     case "user_joined": {
       const others = room.participants.filter((p) => p.userId !== message.userId);
-      const name = message.name || message.userId;
-      return { ...room, participants: [...others, { userId: message.userId, name, isHost: message.userId === room.hostId }] };
+      const joiner: Participant = {
+        userId: message.userId,
+        name: message.name || message.userId,
+        role: roleOf(message.userId, room.hostId),
+        isOwner: message.userId === room.facts.ownerId,
+      };
+      return { ...room, participants: [...others, joiner] };
     }
     case "user_left":
       return { ...room, participants: room.participants.filter((p) => p.userId !== message.userId) };
@@ -25,10 +34,15 @@ export function nextRoom(room: RoomInfo | null, message: RoomMessage): RoomInfo 
       return {
         ...room,
         hostId: message.hostId,
-        participants: room.participants.map((p) => ({ ...p, isHost: p.userId === message.hostId })),
+        role: roleOf(room.userId, message.hostId),
+        participants: room.participants.map((p) => ({ ...p, role: roleOf(p.userId, message.hostId) })),
       };
-    case "room_settings":
-      return { ...room, guestsCanControl: message.guestsCanControl };
+    case "room_updated":
+      return {
+        ...room,
+        facts: message.room,
+        participants: room.participants.map((p) => ({ ...p, isOwner: p.userId === message.room.ownerId })),
+      };
   }
 }
 
@@ -44,6 +58,8 @@ export interface SnapshotInputs {
   readonly player: PlayerStats | null;
   readonly counters: { readonly invalidFrames: number; readonly resyncs: number; readonly outputLatencyOffsetMs: number };
   readonly lastError: EngineError | null;
+  readonly roomClosed: { readonly reason: string } | null;
+  readonly commands: CommandsState;
 }
 
 /** Builds the immutable snapshot (pure). */
@@ -53,10 +69,14 @@ export function buildSnapshot(inputs: SnapshotInputs): SyncSnapshot {
   const state = serverNow === null ? null : stateAt(timeline, serverNow);
   const isPaused = state ? state.paused : true;
   const positionMs = state?.positionMs ?? latest?.positionMs ?? 0;
+  const isHost = room !== null && room.role === "host";
   return Object.freeze({
     connection: inputs.connection,
     room,
-    isHost: room !== null && room.hostId === room.userId,
+    isHost,
+    // The server's rule (it refuses the rest); a closed room controls nothing.
+    canControl: inputs.roomClosed === null && (isHost || (room?.facts.listenersCanControl ?? false)),
+    roomClosed: inputs.roomClosed,
     participants: room?.participants ?? [],
     track: state?.track ?? latest?.track ?? null,
     isPaused,
@@ -80,6 +100,7 @@ export function buildSnapshot(inputs: SnapshotInputs): SyncSnapshot {
       outputLatencyOffsetMs: inputs.counters.outputLatencyOffsetMs,
     }),
     lastError: inputs.lastError,
+    commands: inputs.commands,
   });
 }
 
@@ -95,4 +116,6 @@ export const INITIAL_SNAPSHOT: SyncSnapshot = buildSnapshot({
   player: null,
   counters: { invalidFrames: 0, resyncs: 0, outputLatencyOffsetMs: 0 },
   lastError: null,
+  roomClosed: null,
+  commands: { pending: 0, lost: 0, lastRefusal: null },
 });

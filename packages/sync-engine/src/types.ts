@@ -1,4 +1,5 @@
-import type { ErrorCode, Participant, TrackInfo } from "@sync-beats/protocol";
+import type { ErrorCode, MemberRole, Participant, RoomFacts, TrackInfo } from "@sync-beats/protocol";
+import type { CommandsState } from "./commands.js";
 
 /** Cancels a timer or unsubscribes a listener. Calling it twice is harmless. */
 export type Disposer = () => void;
@@ -108,16 +109,26 @@ export type ConnectionState =
   | { readonly status: "joining"; readonly attempt: number }
   | { readonly status: "joined"; readonly sinceMs: number }
   | { readonly status: "backoff"; readonly attempt: number; readonly retryAtMs: number }
-  | { readonly status: "closed"; readonly reason: string };
+  | { readonly status: "closed"; readonly reason: ClosedReason };
 
-/** What the server told us when we joined, kept current by user_joined/left and host_changed. */
+/**
+ * Why the connection stopped for good: the page disconnected, the server and the page share no
+ * protocol version, the join was refused three times, or the owner deleted the room.
+ */
+export type ClosedReason = "disconnected" | "protocol mismatch" | "unauthorized" | "room closed";
+
+/**
+ * What the server told us when we joined, kept current by user_joined/left, host_changed and
+ * room_updated. `role` and the participants' roles follow `hostId`.
+ */
 export interface RoomInfo {
   readonly roomCode: string;
   readonly userId: string;
+  readonly role: MemberRole;
   readonly hostId: string | null;
+  /** The room's durable facts: name, owner, whether listeners may control playback. */
+  readonly facts: RoomFacts;
   readonly participants: readonly Participant[];
-  /** Whether the host lets guests control (from `joined`, then `room_settings`); undefined if the server did not say. */
-  readonly guestsCanControl?: boolean;
 }
 
 /** One drift measurement for the debug chart. */
@@ -160,7 +171,12 @@ export interface SyncStats {
 
 /** A protocol or engine error surfaced to the UI. */
 export interface EngineError {
-  readonly code: ErrorCode | "LOAD_FAILED" | "SOCKET" | "CREDENTIALS";
+  /**
+   * A server code, or the engine's own: `LOAD_FAILED` (a track would not load), `SOCKET`,
+   * `CREDENTIALS` (no join credentials), `PROTOCOL_MISMATCH` (closed with 4000 without saying
+   * which side is too old).
+   */
+  readonly code: ErrorCode | "LOAD_FAILED" | "SOCKET" | "CREDENTIALS" | "PROTOCOL_MISMATCH";
   readonly message: string;
   /** Local clock instant (ms). */
   readonly atMs: number;
@@ -175,7 +191,12 @@ export interface SyncSnapshot {
   readonly connection: ConnectionState;
   /** Null until joined; kept after a disconnect so the UI does not flicker. */
   readonly room: RoomInfo | null;
+  /** This member hosts (controls playback) now. */
   readonly isHost: boolean;
+  /** This member may control playback now: the host, or any listener when the room allows it. */
+  readonly canControl: boolean;
+  /** Set once the owner deleted the room (the server's reason); the engine then stays closed. */
+  readonly roomClosed: { readonly reason: string } | null;
   readonly participants: readonly Participant[];
   readonly track: TrackInfo | null;
   readonly isPaused: boolean;
@@ -188,6 +209,8 @@ export interface SyncSnapshot {
   readonly loading: boolean;
   readonly stats: SyncStats;
   readonly lastError: EngineError | null;
+  /** Commands in flight and the latest refusal (see {@link SyncEngine.play}). */
+  readonly commands: CommandsState;
 }
 
 /** `precise`: this package's filters and controllers. `naive`: the seed algorithm (the benchmark's baseline). */
@@ -237,21 +260,21 @@ export interface SyncEngine {
   getSnapshot(): SyncSnapshot;
   /** The timeline position right now (ms), for per-frame progress bars. */
   getPositionMs(): number;
-  /** Host: play `track` (from `positionMs`, default 0). The server schedules it for everyone. */
-  play(track: TrackInput, positionMs?: number): void;
-  /** Host: pause. */
-  pause(): void;
-  /** Host: resume. */
-  resume(): void;
-  /** Host: jump to `positionMs`. */
-  seek(positionMs: number): void;
-  /** Host: switch to `track` from its start. */
-  trackChange(track: TrackInput): void;
   /**
-   * Host: tells the sync server whether guests may control (revoking takes effect at once for
-   * guests already connected; granting still needs each guest's ticket to allow it).
+   * Play `track` (from `positionMs`, default 0); the server schedules it for everyone. Like every
+   * command (the host's, or a listener's when the room allows it: the server decides), it returns
+   * the fresh command id it sent, or null when not joined (`lastError` is then `NOT_JOINED`); a
+   * refusal shows in `snapshot.commands.lastRefusal`.
    */
-  setGuestsCanControl(allowed: boolean): void;
+  play(track: TrackInput, positionMs?: number): string | null;
+  /** Pause. */
+  pause(): string | null;
+  /** Resume. */
+  resume(): string | null;
+  /** Jump to `positionMs`. */
+  seek(positionMs: number): string | null;
+  /** Switch to `track` from its start. */
+  trackChange(track: TrackInput): string | null;
   /** Unlocks audio; call synchronously inside a click/tap handler. */
   unlockAudio(): Promise<void>;
   /** Sets the per-device output latency offset (ms, positive: speaker late); applied at once. */

@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION, type ServerMessage } from "@sync-beats/protocol";
+import { PROTOCOL_VERSION, type RoomFacts, type ServerMessage } from "@sync-beats/protocol";
 import { vi } from "vitest";
 import { createSyncEngine } from "../src/index.js";
 import type { JoinCredentials, SyncAlgorithm } from "../src/types.js";
@@ -60,8 +60,8 @@ export function harness(options: HarnessOptions = {}) {
     };
   };
 
-  /** Opens the newest socket, answers its join, and lets the ping burst settle. */
-  const join = async (isHost = true, settleMs = 1_500) => {
+  /** Opens the newest socket, answers its join (as host, or as a listener of host u2), and lets the ping burst settle. */
+  const join = async (isHost = true, settleMs = 1_500, facts: Partial<RoomFacts> = {}) => {
     const socket = sockets.last();
     serve(socket);
     socket.open();
@@ -70,11 +70,12 @@ export function harness(options: HarnessOptions = {}) {
       type: "joined",
       roomCode: "ABCD",
       userId: "u1",
-      isHost,
+      role: isHost ? "host" : "listener",
       hostId: isHost ? "u1" : "u2",
+      room: { name: "Den", ownerId: "u1", listenersCanControl: false, ...facts },
       protocolVersion: PROTOCOL_VERSION,
       serverTime: serverNow(),
-      participants: [{ userId: "u1", name: "Ann", isHost }],
+      participants: [{ userId: "u1", name: "Ann", role: isHost ? "host" : "listener", isOwner: true }],
     });
     await clock.advance(settleMs);
     return socket;

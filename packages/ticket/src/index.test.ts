@@ -3,12 +3,19 @@ import { signTicket, verifyTicket } from "./index.js";
 
 const secret = "test-secret-with-enough-entropy";
 const now = 1_700_000_000_000;
-const claims = { userId: "u1", name: "Ada", roomCode: "ABC234", role: "guest" as const, canControl: false };
+const room = { name: "Ada's room", ownerId: "owner", listenersCanControl: false, version: 3 };
+const claims = { userId: "u1", name: "Ada", roomCode: "ABC234", room };
 
 describe("tickets", () => {
-  it("verifies a ticket it signed", () => {
+  it("verifies a ticket it signed, with the room's versioned facts", () => {
     const result = verifyTicket(signTicket(claims, secret, now), secret, { roomCode: "ABC234", nowMs: now + 1 });
     expect(result.ok && result.claims.userId).toBe("u1");
+    expect(result.ok && result.claims.room).toEqual(room);
+  });
+
+  it("refuses to sign a ticket without the room's facts", () => {
+    const { room: _room, ...withoutRoom } = claims;
+    expect(() => signTicket(withoutRoom as typeof claims, secret, now)).toThrow();
   });
 
   it("refuses a ticket signed with another secret", () => {
@@ -18,7 +25,7 @@ describe("tickets", () => {
 
   it("refuses a ticket whose payload was edited", () => {
     const [, signature] = signTicket(claims, secret, now).split(".");
-    const forged = Buffer.from(JSON.stringify({ ...claims, role: "host", exp: now + 1e6, jti: "abcdefgh1" })).toString("base64url");
+    const forged = Buffer.from(JSON.stringify({ ...claims, room: { ...room, listenersCanControl: true }, exp: now + 1e6, jti: "abcdefgh1" })).toString("base64url");
     expect(verifyTicket(`${forged}.${signature}`, secret, { roomCode: "ABC234", nowMs: now })).toEqual({
       ok: false,
       reason: "bad-signature",

@@ -1,15 +1,20 @@
 export { loadOrCreateSyncSecret } from "./secret.js";
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
-import { DisplayName, RoomCode, UserId } from "@sync-beats/protocol";
+import { DisplayName, RoomCode, UserId, VersionedRoomFacts } from "@sync-beats/protocol";
 import { z } from "zod";
 
-/** What a join ticket vouches for. `exp` is a Unix time in milliseconds; `jti` makes it single-use. */
+export { signServerRequest, verifyServerRequest, SERVER_REQUEST_HEADER } from "./server-request.js";
+
+/**
+ * What a join ticket vouches for: who joins which room, and the room's durable facts as the API
+ * held them when it signed (the sync server adopts them when they are newer than its own copy).
+ * `exp` is a Unix time in milliseconds; `jti` makes it single-use.
+ */
 export const TicketClaims = z.object({
   userId: UserId,
   name: DisplayName,
   roomCode: RoomCode,
-  role: z.enum(["host", "guest"]),
-  canControl: z.boolean(),
+  room: VersionedRoomFacts,
   exp: z.number().int().positive(),
   jti: z.string().min(8).max(64),
 });

@@ -1,5 +1,5 @@
 /** PostgreSQL tables: the twin of ./schema-sqlite.ts (same names, same row types). */
-import { boolean, doublePrecision, index, integer, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, doublePrecision, index, integer, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: "date", precision: 3 });
 const createdAt = () => instant("created_at").notNull();
@@ -34,6 +34,8 @@ export const rooms = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     createdAt: createdAt(),
+    /** Grows with every change of what the live room follows (name, owner, listener control): orders copies. */
+    factsVersion: bigint("facts_version", { mode: "number" }).notNull().default(0),
   },
   (t) => [index("rooms_public_created_idx").on(t.isPublic, t.createdAt)],
 );

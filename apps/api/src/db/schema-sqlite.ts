@@ -37,6 +37,8 @@ export const rooms = sqliteTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     createdAt: createdAt(),
+    /** Grows with every change of what the live room follows (name, owner, listener control): orders copies. */
+    factsVersion: integer("facts_version").notNull().default(0),
   },
   (t) => [index("rooms_public_created_idx").on(t.isPublic, t.createdAt)],
 );

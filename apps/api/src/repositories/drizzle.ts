@@ -90,6 +90,7 @@ function roomRepository(db: Db, { rooms, users, participants }: Schema): RoomRep
         guestsCanControl: rooms.guestsCanControl,
         ownerUserId: rooms.ownerUserId,
         createdAt: rooms.createdAt,
+        factsVersion: rooms.factsVersion,
         ownerDisplayName: users.displayName,
         participantCount: count(participants.userId),
       })
@@ -127,13 +128,20 @@ function roomRepository(db: Db, { rooms, users, participants }: Schema): RoomRep
       return rows;
     },
     async update(code, patch) {
-      if (Object.keys(patch).length === 0) return;
       await db.update(rooms).set(patch).where(eq(rooms.code, code));
     },
-    async transferOwnership(code, fromUserId, toUserId) {
+    async delete(code) {
+      return db.transaction(async (tx) => {
+        // Explicit rather than by cascade: SQLite enforces foreign keys only when asked to.
+        await tx.delete(participants).where(eq(participants.roomCode, code));
+        const deleted = await tx.delete(rooms).where(eq(rooms.code, code)).returning({ code: rooms.code });
+        return deleted.length === 1;
+      });
+    },
+    async transferOwnership(code, fromUserId, toUserId, factsVersion) {
       const updated = await db
         .update(rooms)
-        .set({ ownerUserId: toUserId })
+        .set({ ownerUserId: toUserId, factsVersion })
         .where(and(eq(rooms.code, code), eq(rooms.ownerUserId, fromUserId)))
         .returning({ code: rooms.code });
       return updated.length === 1;

@@ -46,6 +46,16 @@ export interface RoomRecord {
   guestsCanControl: boolean;
   ownerUserId: string;
   createdAt: Date;
+  /** Grows with every change the live room must follow (see {@link nextFactsVersion}). */
+  factsVersion: number;
+}
+
+/**
+ * The version after `current` for a change made at `nowMs`: milliseconds since the epoch, never
+ * going back, so a room created again under a deleted room's code is newer than the deletion.
+ */
+export function nextFactsVersion(current: number, nowMs: number): number {
+  return Math.max(Math.floor(nowMs), current + 1);
 }
 
 /** A room joined with what lists show: the owner's name and the live participant count. */
@@ -54,7 +64,8 @@ export interface RoomView extends RoomRecord {
   participantCount: number;
 }
 
-export type RoomPatch = Partial<Pick<RoomRecord, "name" | "isPublic" | "guestsCanControl">>;
+/** A change of a room's settings, with the facts version it makes (see {@link nextFactsVersion}). */
+export type RoomPatch = Partial<Pick<RoomRecord, "name" | "isPublic" | "guestsCanControl">> & Pick<RoomRecord, "factsVersion">;
 
 export interface RoomRepository {
   /** Inserts the room and its owner as first participant; `false` when the code is taken. */
@@ -69,7 +80,9 @@ export interface RoomRepository {
    * Hands the room from `fromUserId` to `toUserId` if `fromUserId` still owns it (compare-and-set, so
    * two racing transfers cannot both win). Returns whether it happened.
    */
-  transferOwnership(code: string, fromUserId: string, toUserId: string): Promise<boolean>;
+  transferOwnership(code: string, fromUserId: string, toUserId: string, factsVersion: number): Promise<boolean>;
+  /** Deletes the room (and its participants); false when there was none. */
+  delete(code: string): Promise<boolean>;
 }
 
 export interface ParticipantView {

@@ -1,26 +1,36 @@
 import { Router, type Request } from "express";
-import { CreateRoomBody, RoomCode, TransferHostBody, UpdateRoomBody, type TicketResponse } from "@sync-beats/protocol";
+import {
+  CreateRoomBody,
+  type HostTransferResponse,
+  RoomCode,
+  TransferHostBody,
+  TransferOwnershipBody,
+  UpdateRoomBody,
+  type TicketResponse,
+} from "@sync-beats/protocol";
 import { DEFAULT_TICKET_TTL_MS, signTicket } from "@sync-beats/ticket";
 import { z } from "zod";
 import { currentUser } from "../auth/session.js";
 import type { Clock } from "../clock.js";
 import { ApiError, parseOr400 } from "../http/errors.js";
-import type { Repositories, RoomView } from "../repositories/types.js";
+import type { LiveRooms } from "../live-rooms.js";
+import { nextFactsVersion, type Repositories, type RoomView } from "../repositories/types.js";
 import { generateRoomCode } from "../rooms/room-codes.js";
-import { participantView, roomView, viewerOf } from "../views.js";
+import { liveFactsOf, participantView, roomView, viewerOf } from "../views.js";
 
 export interface RoomRouteDeps {
   repos: Repositories;
   clock: Clock;
   syncSecret: string;
   syncPublicUrl: string | null;
+  liveRooms: LiveRooms;
 }
 
 const CodeParams = z.object({ code: RoomCode });
 const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) });
 
 /** `/api/rooms/*`. Reading a room needs only its code; changing anything needs a session. */
-export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl }: RoomRouteDeps): Router {
+export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl, liveRooms }: RoomRouteDeps): Router {
   const router = Router();
   const now = () => new Date(clock.now());
 
@@ -59,7 +69,8 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl }: RoomRout
     // 31^6 codes: a clash is rare, several in a row means something else is wrong.
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const code = generateRoomCode();
-      if (await repos.rooms.create({ code, ...body, ownerUserId: user.id, createdAt: now() })) {
+      const createdAt = now();
+      if (await repos.rooms.create({ code, ...body, ownerUserId: user.id, createdAt, factsVersion: createdAt.getTime() })) {
         res.status(201).json(await roomResponse(code, user.id));
         return;
       }
@@ -77,9 +88,26 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl }: RoomRout
     const room = await loadRoom(req);
     requireOwner(room, user.id);
     const patch = parseOr400(UpdateRoomBody, req.body, "room update");
-    await repos.rooms.update(room.code, patch);
-    res.json(await roomResponse(room.code, user.id));
+    await repos.rooms.update(room.code, { ...patch, factsVersion: nextFactsVersion(room.factsVersion, clock.now()) });
+    const response = await roomResponse(room.code, user.id);
+    // The database owns the facts; the live room is told, so open sockets follow within the call [RM12].
+    await pushFacts(room.code);
+    res.json(response);
   });
+
+  router.delete("/:code", async (req, res) => {
+    const user = currentUser(req);
+    const room = await loadRoom(req);
+    requireOwner(room, user.id);
+    await repos.rooms.delete(room.code);
+    await liveRooms.close(room.code, nextFactsVersion(room.factsVersion, clock.now()));
+    res.json({ ok: true });
+  });
+
+  async function pushFacts(code: string): Promise<void> {
+    const room = await repos.rooms.find(code);
+    if (room) await liveRooms.pushFacts(code, liveFactsOf(room));
+  }
 
   router.post("/:code/join", async (req, res) => {
     const user = currentUser(req);
@@ -104,18 +132,29 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl }: RoomRout
     res.json({ participants });
   });
 
+  // Who hosts is the live room's fact: the sync server checks the caller (owner or host) and the
+  // new host (in the room now) and answers at once [RM13].
   router.post("/:code/host", async (req, res) => {
     const user = currentUser(req);
     const room = await loadRoom(req);
-    requireOwner(room, user.id);
     const { userId } = parseOr400(TransferHostBody, req.body, "host transfer");
+    const body: HostTransferResponse = await liveRooms.transferHost(room.code, user.id, userId);
+    res.json(body);
+  });
+
+  router.post("/:code/owner", async (req, res) => {
+    const user = currentUser(req);
+    const room = await loadRoom(req);
+    requireOwner(room, user.id);
+    const { userId } = parseOr400(TransferOwnershipBody, req.body, "ownership transfer");
     if (userId !== user.id) {
       if (!(await repos.participants.isLive(room.code, userId))) {
         throw new ApiError("NOT_PARTICIPANT", "the new owner must be in the room");
       }
-      if (!(await repos.rooms.transferOwnership(room.code, user.id, userId))) {
+      if (!(await repos.rooms.transferOwnership(room.code, user.id, userId, nextFactsVersion(room.factsVersion, clock.now())))) {
         throw new ApiError("CONFLICT", "the owner changed meanwhile");
       }
+      await pushFacts(room.code);
     }
     res.json(await roomResponse(room.code, user.id));
   });
@@ -124,15 +163,11 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl }: RoomRout
     const user = currentUser(req);
     const room = await loadRoom(req);
     await repos.participants.join(room.code, user.id, now());
-    // The ticket's claims are still spelled host/guest; the room's owner is the ticket's host.
-    const isOwner = room.ownerUserId === user.id;
+    // The ticket says who joins and carries the room's facts, versioned: a live room that missed a
+    // push (or was restarted) catches up from the next join [RM5].
     const issuedAt = clock.now();
     const exp = Math.floor(issuedAt) + DEFAULT_TICKET_TTL_MS;
-    const ticket = signTicket(
-      { userId: user.id, name: user.displayName, roomCode: room.code, role: isOwner ? "host" : "guest", canControl: isOwner || room.guestsCanControl, exp },
-      syncSecret,
-      issuedAt,
-    );
+    const ticket = signTicket({ userId: user.id, name: user.displayName, roomCode: room.code, room: liveFactsOf(room), exp }, syncSecret, issuedAt);
     const body: TicketResponse = syncPublicUrl ? { ticket, expiresAt: exp, syncUrl: syncPublicUrl } : { ticket, expiresAt: exp };
     res.set("Cache-Control", "no-store").json(body);
   });

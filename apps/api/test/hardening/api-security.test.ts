@@ -240,7 +240,7 @@ describeEachBackend("API attacks", (backend) => {
   describe("room authority", () => {
     it("[SEC-A13] a guest cannot transfer the room to anyone, themselves included", async () => {
       for (const userId of [guestUser.id, hostUser.id, "nobody"]) {
-        const response = await guest.post(`/api/rooms/${code}/host`, { userId });
+        const response = await guest.post(`/api/rooms/${code}/owner`, { userId });
         expect(response.status).toBe(403);
         expect(await errorCode(response)).toBe("NOT_OWNER");
       }
@@ -258,11 +258,11 @@ describeEachBackend("API attacks", (backend) => {
       expect(await roomState()).toEqual(before);
     });
 
-    it("[SEC-A15] a guest's ticket says guest and cannot control; a stranger without a session gets no ticket", async () => {
+    it("[SEC-A15] a guest's ticket names the real owner and the room's control setting; a stranger without a session gets no ticket", async () => {
       const response = await guest.post(`/api/rooms/${code}/ticket`);
       const { ticket } = (await response.json()) as { ticket: string };
       const verified = verifyTicket(ticket, api.config.syncSecret, { roomCode: code, nowMs: Date.now() });
-      expect(verified.ok && verified.claims).toMatchObject({ userId: guestUser.id, role: "guest", canControl: false });
+      expect(verified.ok && verified.claims).toMatchObject({ userId: guestUser.id, room: { ownerId: hostUser.id, listenersCanControl: false } });
       expect(response.headers.get("cache-control")).toBe("no-store");
       const anonymous = await api.client().post(`/api/rooms/${code}/ticket`);
       expect(anonymous.status).toBe(401);
@@ -273,7 +273,7 @@ describeEachBackend("API attacks", (backend) => {
       const poison = '{"__proto__":{"isOwner":true,"ownerUserId":"x","polluted":1},"constructor":{"prototype":{"polluted":1}}';
       for (const [method, path, body] of [
         ["PATCH", `/api/rooms/${code}`, `${poison},"guestsCanControl":true}`],
-        ["POST", `/api/rooms/${code}/host`, `${poison},"userId":"${guestUser.id}"}`],
+        ["POST", `/api/rooms/${code}/owner`, `${poison},"userId":"${guestUser.id}"}`],
         ["POST", "/api/rooms", `${poison},"name":"proto"}`],
         ["POST", "/auth/login", `${poison},"username":"a","password":"b"}`],
       ] as const) {

@@ -78,7 +78,7 @@ const routes: Route[] = [
   { method: "POST", path: "/api/rooms/:code/join", ok: RoomResponse },
   { method: "POST", path: "/api/rooms/:code/leave", ok: OkResponse },
   { method: "GET", path: "/api/rooms/:code/participants", ok: ParticipantListResponse },
-  { method: "POST", path: "/api/rooms/:code/host", ok: RoomResponse, body: fc.record({ userId: fc.oneof(fc.constant("$guest"), fc.constant("$host"), text) }) },
+  { method: "POST", path: "/api/rooms/:code/owner", ok: RoomResponse, body: fc.record({ userId: fc.oneof(fc.constant("$guest"), fc.constant("$host"), text) }) },
   { method: "POST", path: "/api/rooms/:code/ticket", ok: TicketResponse },
   { method: "GET", path: "/api/tracks", ok: TrackListResponse },
   { method: "POST", path: "/api/tracks", ok: TrackResponse },

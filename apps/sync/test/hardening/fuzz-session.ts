@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION, type ServerMessage } from "@sync-beats/protocol";
+import { PROTOCOL_VERSIONS, type ServerMessage } from "@sync-beats/protocol";
 import fc from "fast-check";
 import pino from "pino";
 import { Connection } from "../../src/connection.js";
@@ -118,6 +118,7 @@ export function createFuzzServer(transport: FuzzTransport = memoryTransport(), l
     const room = "room" in expected ? model.rooms.get(expected.room)! : null;
     switch (expected.kind) {
       case "error":
+      case "refused":
       case "pong":
       case "resync":
         result[from]! += 1;
@@ -128,6 +129,7 @@ export function createFuzzServer(transport: FuzzTransport = memoryTransport(), l
         break;
       case "broadcast":
         for (const index of room!.members) if (transport.closedWith(index) === null) result[index]! += 1;
+        result[from]! += 1;
         break;
       case "nothing":
         break;
@@ -164,17 +166,35 @@ export function createFuzzServer(transport: FuzzTransport = memoryTransport(), l
         case "error":
           counters.errorFrames++;
           counters.byCode.set(expected.code, (counters.byCode.get(expected.code) ?? 0) + 1);
-          expectNear(got.map((m) => (m.type === "error" ? { type: m.type, code: m.code } : m)), [{ type: "error", code: expected.code }], "error frame");
+          expectNear(
+            got.map((m) => (m.type === "error" ? { type: m.type, code: m.code, versions: m.versions } : m)),
+            [{ type: "error", code: expected.code, versions: expected.versions }],
+            "error frame",
+          );
           if (expected.close !== undefined) await transport.waitForClose?.(from);
           if (expected.close !== undefined) expectNear(transport.closedWith(from), expected.close, "close code");
           else if (transport.closedWith(from) !== null) throw new Mismatch(`socket closed with ${transport.closedWith(from)} on a frame that must keep it open`);
           others(new Set([from]));
           break;
+        case "refused":
+          counters.errorFrames++;
+          counters.byCode.set(expected.code, (counters.byCode.get(expected.code) ?? 0) + 1);
+          expectNear(
+            got.map((m) => (m.type === "command_refused" ? { type: m.type, id: m.id, code: m.code } : m)),
+            [{ type: "command_refused", id: expected.id, code: expected.code }],
+            "command_refused",
+          );
+          if (transport.closedWith(from) !== null) throw new Mismatch(`socket closed with ${transport.closedWith(from)} on a refused command`);
+          others(new Set([from]));
+          break;
         case "joined": {
           const joined = got[0];
+          const facts = { name: null, ownerId: null, listenersCanControl: false };
           expectNear(
-            joined && joined.type === "joined" ? { userId: joined.userId, roomCode: joined.roomCode, isHost: joined.isHost, hostId: joined.hostId } : joined,
-            { userId: expected.userId, roomCode: expected.room, isHost: expected.isHost, hostId: expected.hostId },
+            joined && joined.type === "joined"
+              ? { userId: joined.userId, roomCode: joined.roomCode, role: joined.role, hostId: joined.hostId, room: joined.room, protocolVersion: joined.protocolVersion }
+              : joined,
+            { userId: expected.userId, roomCode: expected.room, role: expected.role, hostId: expected.hostId, room: facts, protocolVersion: expected.protocolVersion },
             "joined",
           );
           expectNear(got.slice(1), expected.catchUp, "PLAY_SYNC and pending SEEKs after joined");
@@ -189,7 +209,11 @@ export function createFuzzServer(transport: FuzzTransport = memoryTransport(), l
         case "broadcast": {
           counters.broadcasts++;
           const peers = new Set(model.rooms.get(expected.room)!.members);
-          for (const index of peers) if (transport.closedWith(index) === null) expectNear(fresh[index], [expected.message], `broadcast at #${index}`);
+          const accepted = { type: "command_accepted", ...expected.accepted };
+          for (const index of peers) {
+            if (transport.closedWith(index) !== null) continue;
+            expectNear(fresh[index], index === from ? [expected.message, accepted] : [expected.message], `broadcast at #${index}`);
+          }
           others(peers);
           break;
         }
@@ -261,7 +285,7 @@ async function runActions(server: ReturnType<typeof createFuzzServer>, list: Act
   for (let index = 0; index < CONNECTIONS; index++) await server.connect();
   const names = ["host", "guest1", "guest2"];
   for (let index = 0; index < names.length; index++) {
-    await server.send(index, { kind: "text", text: JSON.stringify({ type: "join", roomCode: MAIN_ROOM, protocolVersion: PROTOCOL_VERSION, userId: names[index] }) });
+    await server.send(index, { kind: "text", text: JSON.stringify({ type: "join", roomCode: MAIN_ROOM, versions: PROTOCOL_VERSIONS, userId: names[index] }) });
   }
   for (const action of list) {
     if (action.kind === "advance") await server.advance(action.ms);
@@ -274,7 +298,7 @@ async function runActions(server: ReturnType<typeof createFuzzServer>, list: Act
   if (invalid.length > 0) throw new Mismatch(`server sent frames outside the protocol: ${invalid.join(" | ")}`);
   for (const code of [...server.model.rooms.keys()]) {
     const probe = await server.connect();
-    await server.send(probe, { kind: "text", text: JSON.stringify({ type: "join", roomCode: code, protocolVersion: PROTOCOL_VERSION, userId: "probe" }) });
+    await server.send(probe, { kind: "text", text: JSON.stringify({ type: "join", roomCode: code, versions: PROTOCOL_VERSIONS, userId: "probe" }) });
   }
 }
 

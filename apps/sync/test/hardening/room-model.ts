@@ -1,4 +1,12 @@
-import { ClientMessage, type ErrorCode, PROTOCOL_VERSION, type ServerMessage } from "@sync-beats/protocol";
+import {
+  ClientMessage,
+  CommandId,
+  CONTROL_MESSAGE_TYPES,
+  type ErrorCode,
+  PROTOCOL_VERSIONS,
+  type ServerMessage,
+  type VersionRange,
+} from "@sync-beats/protocol";
 
 /**
  * Reference model of the sync server for the fuzzers: what each frame must produce, written from
@@ -91,8 +99,6 @@ function clamp(value: number, min: number, max: number): number {
 export interface ModelRoom {
   host: string | null;
   timeline: ModelTimeline | null;
-  /** Dev identity grants no guest control, so this only decides whether a revocation is announced. */
-  guestsCanControl: boolean;
   /** Connection ids of members, in join order. */
   members: number[];
 }
@@ -103,21 +109,32 @@ interface ModelConnection {
   connectedAt: number;
   room?: string;
   userId?: string;
-  rttMs: number | null;
   tokens: number;
   updatedAt: number;
 }
 
-/** What one frame must produce on the sender's socket, and what the room must broadcast. */
+/**
+ * What one frame must produce on the sender's socket, and what the room must broadcast. An
+ * accepted command is a broadcast (sender included) followed by the sender's `command_accepted`.
+ */
 export type Expectation =
-  | { kind: "error"; code: ErrorCode; close?: number }
-  | { kind: "joined"; room: string; userId: string; isHost: boolean; hostId: string | null; catchUp: ServerMessage[] }
-  | { kind: "broadcast"; room: string; message: ServerMessage }
+  | { kind: "error"; code: ErrorCode; close?: number; versions?: VersionRange }
+  | { kind: "refused"; id: string; code: ErrorCode }
+  | { kind: "joined"; room: string; userId: string; role: "host" | "listener"; hostId: string | null; protocolVersion: number; catchUp: ServerMessage[] }
+  | { kind: "broadcast"; room: string; message: ServerMessage; accepted: { id: string; atServerMs: number } }
   | { kind: "pong"; t0: number; t1: number; playbackPosition: number | null }
   | { kind: "resync"; message: ServerMessage }
   | { kind: "nothing" };
 
 const SYNC_CHECK_SKEW_MS = 30_000;
+const COMMAND_TYPES: readonly string[] = CONTROL_MESSAGE_TYPES;
+
+/** The newest version both speak, or which side is too old (written from the contract, not versions.ts). */
+function negotiate(offered: VersionRange): { version: number } | { code: "CLIENT_TOO_OLD" | "SERVER_TOO_OLD" } {
+  if (offered.max < PROTOCOL_VERSIONS.min) return { code: "CLIENT_TOO_OLD" };
+  if (offered.min > PROTOCOL_VERSIONS.max) return { code: "SERVER_TOO_OLD" };
+  return { version: Math.min(offered.max, PROTOCOL_VERSIONS.max) };
+}
 
 export class SyncModel {
   readonly rooms = new Map<string, ModelRoom>();
@@ -130,7 +147,7 @@ export class SyncModel {
 
   connect(now: number): number {
     const id = this.connections.length;
-    this.connections.push({ id, phase: "awaiting-join", connectedAt: now, rttMs: null, tokens: this.limits.messageBurst, updatedAt: now });
+    this.connections.push({ id, phase: "awaiting-join", connectedAt: now, tokens: this.limits.messageBurst, updatedAt: now });
     return id;
   }
 
@@ -171,30 +188,39 @@ export class SyncModel {
       return { kind: "error", code: "BAD_JSON" };
     }
     if (typeof value !== "object" || value === null || Array.isArray(value)) return { kind: "error", code: "INVALID_MESSAGE" };
-    const type = (value as Record<string, unknown>).type;
+    const fields = value as Record<string, unknown>;
+    const type = fields.type;
     const known = ClientMessage.options.map((option) => option.shape.type.value as string);
     if (typeof type !== "string" || !known.includes(type)) return { kind: "error", code: "UNKNOWN_TYPE" };
+    // A probe carries t0 and nothing else: no client-reported round trip (v1's rttMs) is taken.
+    if (type === "time_ping" && Object.keys(fields).length !== 2) return { kind: "error", code: "INVALID_MESSAGE" };
     const parsed = ClientMessage.safeParse(value);
-    if (!parsed.success) return { kind: "error", code: "INVALID_MESSAGE" };
+    if (!parsed.success) {
+      const id = COMMAND_TYPES.includes(type) ? CommandId.safeParse(fields.id) : null;
+      return id?.success ? { kind: "refused", id: id.data, code: "INVALID_MESSAGE" } : { kind: "error", code: "INVALID_MESSAGE" };
+    }
     const message = parsed.data;
 
     if (message.type === "join") {
       if (connection.phase !== "awaiting-join") return { kind: "error", code: "ALREADY_JOINED" };
-      if (message.protocolVersion !== PROTOCOL_VERSION) {
+      const offered = message.versions ?? (message.protocolVersion === undefined ? null : { min: message.protocolVersion, max: message.protocolVersion });
+      if (!offered) return { kind: "error", code: "INVALID_MESSAGE" };
+      const choice = negotiate(offered);
+      if ("code" in choice) {
         connection.phase = "closed";
-        return { kind: "error", code: "PROTOCOL_MISMATCH", close: 4000 };
+        return { kind: "error", code: choice.code, close: 4000, versions: { ...PROTOCOL_VERSIONS } };
       }
       if (!message.userId) return { kind: "error", code: "INVALID_MESSAGE" };
-      return this.join(connection, message.roomCode, message.userId, now);
+      return this.join(connection, message.roomCode, message.userId, choice.version, now);
     }
-    if (connection.phase !== "joined") return { kind: "error", code: "NOT_JOINED" };
+    if (connection.phase !== "joined") {
+      return "id" in message ? { kind: "refused", id: message.id, code: "NOT_JOINED" } : { kind: "error", code: "NOT_JOINED" };
+    }
     const room = this.rooms.get(connection.room!)!;
 
     switch (message.type) {
-      case "time_ping": {
-        if (message.rttMs !== undefined) connection.rttMs = message.rttMs;
+      case "time_ping":
         return { kind: "pong", t0: message.t0, t1: now, playbackPosition: room.timeline ? room.timeline.position(now) : null };
-      }
       case "sync_check": {
         if (Math.abs(message.clientTimeMs - now) > SYNC_CHECK_SKEW_MS) return { kind: "error", code: "INVALID_MESSAGE" };
         const line = room.timeline;
@@ -204,44 +230,42 @@ export class SyncModel {
         return { kind: "resync", message: { type: "RESYNC", correctPosMs: line.position(now), atServerMs: now, driftMs } };
       }
       default: {
-        if (connection.userId !== room.host) return { kind: "error", code: "NOT_HOST" };
-        const aim = now + this.lead(room);
+        const { id } = message;
+        // Dev identity: no room facts, so listeners never control; only the host does.
+        if (connection.userId !== room.host) return { kind: "refused", id, code: "NOT_HOST" };
+        const aim = now + this.lead();
         const roomCode = connection.room!;
+        const accept = (broadcast: ServerMessage, atServerMs: number): Expectation => ({
+          kind: "broadcast",
+          room: roomCode,
+          message: broadcast,
+          accepted: { id, atServerMs },
+        });
         switch (message.type) {
-          case "room_settings":
-            // Dev identity: no host is the owner by ticket, so a host may only revoke.
-            if (message.guestsCanControl) return { kind: "error", code: "NOT_HOST" };
-            if (room.guestsCanControl === message.guestsCanControl) return { kind: "nothing" };
-            room.guestsCanControl = message.guestsCanControl;
-            return { kind: "broadcast", room: roomCode, message };
           case "PLAY": {
-            const { type: _type, positionMs = 0, ...track } = message;
+            const { type: _type, id: _id, positionMs = 0, ...track } = message;
             room.timeline = ModelTimeline.start(track, positionMs, aim);
-            return { kind: "broadcast", room: roomCode, message: { type: "PLAY", ...track, startServerMs: aim, positionMs: room.timeline.position(aim) } };
+            return accept({ type: "PLAY", ...track, startServerMs: aim, positionMs: room.timeline.position(aim) }, aim);
           }
           case "TRACK_CHANGE":
             room.timeline = ModelTimeline.start(message.trackData, 0, aim);
-            return { kind: "broadcast", room: roomCode, message: { type: "TRACK_CHANGE", trackData: message.trackData, startServerMs: aim } };
+            return accept({ type: "TRACK_CHANGE", trackData: message.trackData, startServerMs: aim }, aim);
           case "PAUSE":
           case "RESUME":
           case "SEEK": {
             const line = room.timeline;
-            if (!line) return { kind: "error", code: "NO_TRACK" };
+            if (!line) return { kind: "refused", id, code: "NO_TRACK" };
             const at = line.effective(aim);
             if (message.type === "PAUSE") {
               room.timeline = line.with(at, line.position(at), false);
-              return { kind: "broadcast", room: roomCode, message: { type: "PAUSE", positionMs: room.timeline.position(at), atServerMs: at } };
+              return accept({ type: "PAUSE", positionMs: room.timeline.position(at), atServerMs: at }, at);
             }
             if (message.type === "RESUME") {
               room.timeline = line.with(at, line.position(at), true);
-              return { kind: "broadcast", room: roomCode, message: { type: "RESUME", positionMs: room.timeline.position(at), startServerMs: at } };
+              return accept({ type: "RESUME", positionMs: room.timeline.position(at), startServerMs: at }, at);
             }
             room.timeline = line.with(at, message.seekPositionMs, !line.paused(at));
-            return {
-              kind: "broadcast",
-              room: roomCode,
-              message: { type: "SEEK", seekPositionMs: room.timeline.position(at), atServerMs: at, isPaused: room.timeline.paused(at) },
-            };
+            return accept({ type: "SEEK", seekPositionMs: room.timeline.position(at), atServerMs: at, isPaused: room.timeline.paused(at) }, at);
           }
         }
       }
@@ -249,9 +273,9 @@ export class SyncModel {
   }
 
   /** Dev identity, first joiner hosts a host-less room. */
-  join(connection: ModelConnection, roomCode: string, userId: string, now: number): Expectation {
+  join(connection: ModelConnection, roomCode: string, userId: string, protocolVersion: number, now: number): Expectation {
     let room = this.rooms.get(roomCode);
-    if (!room) this.rooms.set(roomCode, (room = { host: null, timeline: null, guestsCanControl: true, members: [] }));
+    if (!room) this.rooms.set(roomCode, (room = { host: null, timeline: null, members: [] }));
     room.members.push(connection.id);
     connection.phase = "joined";
     connection.room = roomCode;
@@ -263,13 +287,14 @@ export class SyncModel {
       line && line.active(now)
         ? [{ type: "PLAY_SYNC", ...line.track, positionMs: line.position(now), atServerMs: now, isPaused: line.paused(now) }, ...line.pendingSeeks(now)]
         : [];
-    return { kind: "joined", room: roomCode, userId, isHost: room.host === userId, hostId: room.host, catchUp };
+    return { kind: "joined", room: roomCode, userId, role: room.host === userId ? "host" : "listener", hostId: room.host, protocolVersion, catchUp };
   }
 
-  /** The configured floor, or the slowest member's round trip × 1.5 + 50 ms, capped. */
-  private lead(room: ModelRoom): number {
-    let worst = 0;
-    for (const id of room.members) worst = Math.max(worst, this.connections[id]!.rttMs ?? 0);
-    return Math.min(this.config.maxLeadMs, Math.max(this.config.leadMs, worst * 1.5 + 50));
+  /**
+   * The configured floor. The server sizes leads from round trips it measures itself (ping/pong),
+   * which no fuzzed frame can change; in memory there are none, over ws they take no fake time.
+   */
+  private lead(): number {
+    return Math.min(this.config.maxLeadMs, Math.max(this.config.leadMs, 50));
   }
 }

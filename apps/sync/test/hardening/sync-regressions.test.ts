@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION } from "@sync-beats/protocol";
+import { PROTOCOL_VERSIONS } from "@sync-beats/protocol";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
 import type { Backplane } from "../../src/backplane.js";
@@ -11,7 +11,7 @@ import { FakeClock } from "../fake-clock.js";
 import { settle, testRoomConfig } from "../harness.js";
 import { MemorySocket } from "../memory-socket.js";
 
-const joinFrame = { type: "join", roomCode: "ROOM42", protocolVersion: PROTOCOL_VERSION };
+const joinFrame = { type: "join", roomCode: "ROOM42", versions: PROTOCOL_VERSIONS };
 
 /** A memory backplane whose `join` and `transact` fail while the test says Redis is down. */
 function flakyBackplane(clock: FakeClock) {
@@ -65,17 +65,18 @@ describe("sync regressions", () => {
     expect(registry.get("ROOM42")!.size).toBe(2);
   });
 
-  it("[SEC-S24][B10] while the backplane is down, commands get UNAVAILABLE and work again after", async () => {
+  it("[SEC-S24][B10] while the backplane is down, commands are refused with UNAVAILABLE and work again after", async () => {
     const { outage, connect } = createNode();
     const host = connect();
     await host.send({ ...joinFrame, userId: "alice" });
     outage.transactions = true;
-    await host.send({ type: "PLAY", audioUrl: "/a.wav", duration: 60_000 });
-    expect(host.socket.last("error")).toEqual({ type: "error", code: "UNAVAILABLE", message: expect.any(String) });
+    await host.send({ type: "PLAY", id: "try-1", audioUrl: "/a.wav", duration: 60_000 });
+    expect(host.socket.last("command_refused")).toEqual({ type: "command_refused", id: "try-1", code: "UNAVAILABLE", message: expect.any(String) });
     expect(host.socket.ofType("PLAY")).toHaveLength(0);
     outage.transactions = false;
-    await host.send({ type: "PLAY", audioUrl: "/a.wav", duration: 60_000 });
+    await host.send({ type: "PLAY", id: "try-2", audioUrl: "/a.wav", duration: 60_000 });
     expect(host.socket.last("PLAY").audioUrl).toBe("/a.wav");
+    expect(host.socket.last("command_accepted").id).toBe("try-2");
   });
 
   it("[SEC-S25][B10] /healthz answers 503 while the backplane is unreachable", async () => {

@@ -1,54 +1,14 @@
-import { CloseCode, PROTOCOL_VERSION } from "@sync-beats/protocol";
+import { CloseCode, PROTOCOL_VERSIONS } from "@sync-beats/protocol";
 import { signTicket } from "@sync-beats/ticket";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
-import { ticketVerifier } from "../../src/identity.js";
-import { createHarness } from "../harness.js";
+import { codes, controls, facts, hostClaims, joinWith, listenerClaims, playingRoom, ROOM, roomView, secret, ticketHarness, track } from "./ticket-room.js";
 
 /**
  * Attacks on the sync server, each refused (SECURITY.md maps threats to these ids). Identity
  * comes from API-signed tickets here, as in production: the harness runs `ticketVerifier`.
+ * Attacks on who may control playback are in sync-control.test.ts.
  */
-
-const secret = "hardening-test-secret-0123456789";
-const ROOM = "ROOM42";
-const track = { audioUrl: "/api/tracks/1/audio", duration: 120_000, title: "Song" };
-const hostClaims = { userId: "alice", name: "Alice", roomCode: ROOM, role: "host" as const, canControl: true };
-const guestClaims = { userId: "bob", name: "Bob", roomCode: ROOM, role: "guest" as const, canControl: false };
-
-type Harness = ReturnType<typeof createHarness>;
-type Client = ReturnType<Harness["connect"]>;
-
-function ticketHarness() {
-  return createHarness({ verifyIdentity: ticketVerifier(secret), config: { firstJoinerHosts: false } });
-}
-
-async function joinWith(harness: Harness, ticket: string | undefined, extra: object = {}): Promise<Client> {
-  const client = harness.connect();
-  await client.send({ type: "join", roomCode: ROOM, protocolVersion: PROTOCOL_VERSION, ticket, ...extra });
-  return client;
-}
-
-/** A room with a playing track, its host and one guest. */
-async function playingRoom() {
-  const harness = ticketHarness();
-  const host = await joinWith(harness, signTicket(hostClaims, secret, harness.clock.now()));
-  const guest = await joinWith(harness, signTicket(guestClaims, secret, harness.clock.now()));
-  await host.send({ type: "PLAY", ...track });
-  await harness.advance(3_200);
-  host.socket.clear();
-  guest.socket.clear();
-  return { harness, host, guest };
-}
-
-/** What a late joiner would be told about the room: host and PLAY_SYNC, the state every attack must leave alone. */
-async function roomView(harness: Harness) {
-  const probe = await joinWith(harness, signTicket({ ...guestClaims, userId: "probe", name: "Probe" }, secret, harness.clock.now()));
-  const joined = probe.socket.last("joined");
-  const sync = probe.socket.ofType("PLAY_SYNC")[0];
-  await probe.close();
-  return { hostId: joined.hostId, sync: sync && { audioUrl: sync.audioUrl, positionMs: sync.positionMs, isPaused: sync.isPaused } };
-}
 
 function b64(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");
@@ -62,10 +22,11 @@ const forgeries: [string, (now: number) => string | undefined][] = [
   ["a ticket expiring this very millisecond", (now) => signTicket({ ...hostClaims, exp: now }, secret, now - 60_000)],
   ["another room's ticket", (now) => signTicket({ ...hostClaims, roomCode: "OTHER1" }, secret, now)],
   [
-    "a guest ticket whose payload was edited to role host",
+    "a listener ticket whose payload was edited to make it the owner",
     (now) => {
-      const [, signature] = signTicket(guestClaims, secret, now).split(".");
-      return `${b64({ ...guestClaims, role: "host", canControl: true, exp: now + 60_000, jti: "edited-jti-0001" })}.${signature}`;
+      const [, signature] = signTicket(listenerClaims, secret, now).split(".");
+      const room = { ...facts, ownerId: "bob", listenersCanControl: true, version: 99 };
+      return `${b64({ ...listenerClaims, room, exp: now + 60_000, jti: "edited-jti-0001" })}.${signature}`;
     },
   ],
   [
@@ -80,7 +41,7 @@ const forgeries: [string, (now: number) => string | undefined][] = [
     "one ticket's payload with another ticket's signature",
     (now) => {
       const [payload] = signTicket(hostClaims, secret, now).split(".");
-      const [, signature] = signTicket(guestClaims, secret, now).split(".");
+      const [, signature] = signTicket(listenerClaims, secret, now).split(".");
       return `${payload}.${signature}`;
     },
   ],
@@ -95,7 +56,7 @@ describe("tickets", () => {
   it.each(forgeries)("[SEC-S1] %s is refused with UNAUTHORIZED, close 4001, no room created", async (_label, make) => {
     const harness = ticketHarness();
     const client = await joinWith(harness, make(harness.clock.now()), { userId: "alice" });
-    expect(client.socket.received.map((m) => m.type === "error" && m.code)).toEqual(["UNAUTHORIZED"]);
+    expect(codes(client.socket.received)).toEqual(["UNAUTHORIZED"]);
     expect(client.socket.closed?.code).toBe(CloseCode.UNAUTHORIZED);
     expect(harness.registry.size).toBe(0);
   });
@@ -130,30 +91,32 @@ describe("tickets", () => {
     expect(client.socket.closed?.code).toBe(CloseCode.UNAUTHORIZED);
   });
 
-  it("[SEC-S5] userId, name and role claimed in the join are ignored: identity is the ticket's", async () => {
-    const { harness, guest } = await playingRoom();
-    const spoof = await joinWith(harness, signTicket({ ...guestClaims, userId: "carol", name: "Carol" }, secret, harness.clock.now()), {
+  it("[SEC-S5] userId, name, role and room facts claimed in the join are ignored: identity is the ticket's", async () => {
+    const { harness, listener } = await playingRoom();
+    const spoof = await joinWith(harness, signTicket({ ...listenerClaims, userId: "carol", name: "Carol" }, secret, harness.clock.now()), {
       userId: "alice",
       name: "Alice",
       role: "host",
       isHost: true,
       canControl: true,
+      room: { ...facts, ownerId: "carol", listenersCanControl: true, version: 99 },
     });
-    expect(spoof.socket.last("joined")).toMatchObject({ userId: "carol", isHost: false, hostId: "alice" });
-    expect(guest.socket.last("user_joined")).toMatchObject({ userId: "carol", name: "Carol" });
-    await spoof.send({ type: "PAUSE" });
-    expect(spoof.socket.last("error").code).toBe("NOT_HOST");
+    expect(spoof.socket.last("joined")).toMatchObject({ userId: "carol", role: "listener", hostId: "alice", room: { ownerId: "alice", listenersCanControl: false } });
+    expect(listener.socket.last("user_joined")).toMatchObject({ userId: "carol", name: "Carol" });
+    await spoof.send({ type: "PAUSE", id: "pause" });
+    expect(spoof.socket.last("command_refused").code).toBe("NOT_HOST");
   });
 
   it("[SEC-S6] a second join on a joined connection, even with a host ticket, changes nothing and burns no ticket", async () => {
-    const { harness, guest } = await playingRoom();
+    const { harness, listener } = await playingRoom();
     const hostTicket = signTicket({ ...hostClaims, jti: "second-join-jti" }, secret, harness.clock.now());
-    await guest.send({ type: "join", roomCode: ROOM, protocolVersion: PROTOCOL_VERSION, ticket: hostTicket });
-    expect(guest.socket.last("error").code).toBe("ALREADY_JOINED");
-    await guest.send({ type: "PAUSE" });
-    expect(guest.socket.last("error").code).toBe("NOT_HOST");
+    await listener.send({ type: "join", roomCode: ROOM, versions: PROTOCOL_VERSIONS, ticket: hostTicket });
+    expect(listener.socket.last("error").code).toBe("ALREADY_JOINED");
+    await listener.send({ type: "PAUSE", id: "pause" });
+    expect(listener.socket.last("command_refused").code).toBe("NOT_HOST");
     const rightful = await joinWith(harness, hostTicket);
-    expect(rightful.socket.last("joined").isHost).toBe(true);
+    expect(rightful.socket.last("joined")).toMatchObject({ userId: "alice", role: "host", hostId: "alice" });
+    expect(rightful.socket.last("joined").participants.find((p) => p.userId === "alice")?.isOwner).toBe(true);
   });
 
   it("[SEC-S7] dev identity (client-claimed userId) refuses to start in production", () => {
@@ -161,80 +124,6 @@ describe("tickets", () => {
   });
 });
 
-const controls = [
-  { type: "PLAY", ...track, audioUrl: "/api/tracks/9/audio" },
-  { type: "PAUSE" },
-  { type: "RESUME" },
-  { type: "SEEK", seekPositionMs: 90_000 },
-  { type: "TRACK_CHANGE", trackData: { ...track, audioUrl: "/api/tracks/9/audio" } },
-];
-
-describe("host-only control", () => {
-  it.each(controls)("[SEC-S8] a guest's $type is refused with NOT_HOST and nobody hears of it", async (command) => {
-    const { harness, host, guest } = await playingRoom();
-    const before = await roomView(harness);
-    host.socket.clear();
-    guest.socket.clear();
-    await guest.send(command);
-    await guest.send({ ...command, isHost: true, role: "host", userId: "alice" });
-    expect(guest.socket.received.map((m) => m.type === "error" && m.code)).toEqual(["NOT_HOST", "NOT_HOST"]);
-    expect(host.socket.received.filter((m) => m.type !== "user_joined" && m.type !== "user_left")).toEqual([]);
-    expect(await roomView(harness)).toEqual(before);
-  });
-
-  it("[SEC-S16][B13] revoking guest control reaches a guest already connected with a granting ticket; only the host may revoke", async () => {
-    const { harness, host } = await playingRoom();
-    const trusted = await joinWith(harness, signTicket({ ...guestClaims, userId: "carol", name: "Carol", canControl: true }, secret, harness.clock.now()));
-    await trusted.send({ type: "PAUSE" });
-    expect(trusted.socket.ofType("error")).toEqual([]);
-    expect(host.socket.ofType("PAUSE")).toHaveLength(1);
-
-    await trusted.send({ type: "room_settings", guestsCanControl: false });
-    expect(trusted.socket.last("error").code).toBe("NOT_HOST");
-    await host.send({ type: "room_settings", guestsCanControl: false });
-    expect(trusted.socket.last("room_settings")).toEqual({ type: "room_settings", guestsCanControl: false });
-    trusted.socket.clear();
-    await trusted.send({ type: "RESUME" });
-    expect(trusted.socket.received.map((m) => m.type === "error" && m.code)).toEqual(["NOT_HOST"]);
-    const late = await joinWith(harness, signTicket({ ...guestClaims, userId: "dan", name: "Dan" }, secret, harness.clock.now()));
-    expect(late.socket.last("joined").guestsCanControl).toBe(false);
-
-    await host.send({ type: "room_settings", guestsCanControl: true });
-    await trusted.send({ type: "RESUME" });
-    expect(trusted.socket.ofType("RESUME")).toHaveLength(1);
-  });
-
-  it("[SEC-S17][B13] allowing guest control never widens a ticket: a guest whose ticket does not grant it stays refused", async () => {
-    const { host, guest } = await playingRoom();
-    await host.send({ type: "room_settings", guestsCanControl: false });
-    await host.send({ type: "room_settings", guestsCanControl: true });
-    guest.socket.clear();
-    await guest.send({ type: "PAUSE" });
-    expect(guest.socket.received.map((m) => m.type === "error" && m.code)).toEqual(["NOT_HOST"]);
-  });
-
-  it("[SEC-S18][B13] a guest promoted to host may revoke guest control but not allow it again", async () => {
-    const harness = createHarness({ verifyIdentity: ticketVerifier(secret), config: { firstJoinerHosts: false, hostGraceMs: 1_000 } });
-    const host = await joinWith(harness, signTicket(hostClaims, secret, harness.clock.now()));
-    const heir = await joinWith(harness, signTicket({ ...guestClaims, canControl: true }, secret, harness.clock.now()));
-    await host.close();
-    await harness.advance(1_500);
-    expect(heir.socket.last("host_changed")).toEqual({ type: "host_changed", hostId: "bob" });
-    await heir.send({ type: "room_settings", guestsCanControl: false });
-    expect(heir.socket.last("room_settings")).toEqual({ type: "room_settings", guestsCanControl: false });
-    await heir.send({ type: "room_settings", guestsCanControl: true });
-    expect(heir.socket.last("error").code).toBe("NOT_HOST");
-  });
-
-  it("[SEC-S9] a guest cannot take the host role over the socket (no such message: UNKNOWN_TYPE)", async () => {
-    const { harness, guest } = await playingRoom();
-    for (const type of ["host_changed", "HOST_TRANSFER", "transfer_host", "joined"]) {
-      await guest.send({ type, hostId: "bob", userId: "bob", isHost: true });
-      expect(guest.socket.last("error").code).toBe("UNKNOWN_TYPE");
-    }
-    expect((await roomView(harness)).hostId).toBe("alice");
-  });
-});
 
 describe("malicious payloads", () => {
   const evilUrls = [
@@ -251,49 +140,52 @@ describe("malicious payloads", () => {
   ];
 
   it.each(evilUrls)("[SEC-S10] audio URL %j is refused in PLAY and TRACK_CHANGE; the room is unchanged", async (audioUrl) => {
-    const { harness, host, guest } = await playingRoom();
+    const { harness, host, listener } = await playingRoom();
     const before = await roomView(harness);
-    await host.send({ type: "PLAY", ...track, audioUrl });
-    await host.send({ type: "TRACK_CHANGE", trackData: { ...track, audioUrl } });
-    expect(host.socket.ofType("error").map((m) => m.code)).toEqual(["INVALID_MESSAGE", "INVALID_MESSAGE"]);
-    expect(guest.socket.received.filter((m) => m.type === "PLAY" || m.type === "TRACK_CHANGE")).toEqual([]);
+    await host.send({ type: "PLAY", id: "play", ...track, audioUrl });
+    await host.send({ type: "TRACK_CHANGE", id: "change", trackData: { ...track, audioUrl } });
+    expect(host.socket.ofType("command_refused").map((m) => [m.id, m.code])).toEqual([
+      ["play", "INVALID_MESSAGE"],
+      ["change", "INVALID_MESSAGE"],
+    ]);
+    expect(listener.socket.received.filter((m) => m.type === "PLAY" || m.type === "TRACK_CHANGE")).toEqual([]);
     expect(await roomView(harness)).toEqual(before);
   });
 
   it("[SEC-S11] __proto__ / constructor / prototype keys in every message pollute nothing and grant nothing", async () => {
     const prototypeKeys = Object.getOwnPropertyNames(Object.prototype).sort();
-    const { harness, host, guest } = await playingRoom();
+    const { harness, host, listener } = await playingRoom();
     const poison = { isHost: true, claimsHost: true, canControl: true, role: "host", polluted: "yes", rttMs: 60_000, audioUrl: "javascript:alert(1)" };
     const frames = [
-      { type: "join", roomCode: ROOM, protocolVersion: PROTOCOL_VERSION },
-      { type: "PLAY", ...track },
-      { type: "PAUSE" },
-      { type: "RESUME" },
-      { type: "SEEK", seekPositionMs: 1_000 },
-      { type: "TRACK_CHANGE", trackData: track },
+      { type: "join", roomCode: ROOM, versions: PROTOCOL_VERSIONS },
+      { type: "PLAY", id: "c1", ...track },
+      { type: "PAUSE", id: "c2" },
+      { type: "RESUME", id: "c3" },
+      { type: "SEEK", id: "c4", seekPositionMs: 1_000 },
+      { type: "TRACK_CHANGE", id: "c5", trackData: track },
       { type: "time_ping", t0: 1 },
       { type: "sync_check", clientPosMs: 1, clientTimeMs: harness.clock.now() },
     ];
     const text = (frame: object, key: string) => JSON.stringify(frame).replace(/^\{/, `{${JSON.stringify(key)}:${JSON.stringify(poison)},`);
     for (const frame of frames) {
       for (const key of ["__proto__", "constructor", "prototype"]) {
-        await guest.send(text(frame, key));
-        if (frame.type === "TRACK_CHANGE") await guest.send(JSON.stringify({ type: "TRACK_CHANGE", trackData: JSON.parse(text(track, key)) }));
+        await listener.send(text(frame, key));
+        if (frame.type === "TRACK_CHANGE") await listener.send(JSON.stringify({ type: "TRACK_CHANGE", id: "c6", trackData: JSON.parse(text(track, key)) }));
       }
     }
     // A stranger whose join carries the poison in every position gets no more than its ticket says.
     const stranger = await joinWith(harness, undefined);
     expect(stranger.socket.closed?.code).toBe(CloseCode.UNAUTHORIZED);
     const carol = harness.connect();
-    await carol.send(text({ type: "join", roomCode: ROOM, protocolVersion: PROTOCOL_VERSION, ticket: signTicket({ ...guestClaims, userId: "carol" }, secret, harness.clock.now()) }, "__proto__"));
-    expect(carol.socket.last("joined")).toMatchObject({ userId: "carol", isHost: false });
+    await carol.send(text({ type: "join", roomCode: ROOM, versions: PROTOCOL_VERSIONS, ticket: signTicket({ ...listenerClaims, userId: "carol" }, secret, harness.clock.now()) }, "__proto__"));
+    expect(carol.socket.last("joined")).toMatchObject({ userId: "carol", role: "listener" });
 
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeKeys);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(guest.socket.ofType("error").every((m) => m.code !== "INTERNAL")).toBe(true);
-    expect(guest.socket.ofType("error").filter((m) => m.code === "NOT_HOST")).toHaveLength(18);
-    // The poisoned rttMs did not stretch the room's lead time: the host's next command still leads by 200 ms.
-    await host.send({ type: "SEEK", seekPositionMs: 5_000 });
+    expect(codes(listener.socket.received)).not.toContain("INTERNAL");
+    expect(listener.socket.ofType("command_refused").filter((m) => m.code === "NOT_HOST")).toHaveLength(18);
+    // A client-reported rttMs is refused and did not stretch the room's lead time: the host's next command still leads by 200 ms.
+    await host.send({ type: "SEEK", id: "seek", seekPositionMs: 5_000 });
     expect(host.socket.last("SEEK").atServerMs - harness.clock.now()).toBe(200);
   });
 
@@ -303,17 +195,18 @@ describe("malicious payloads", () => {
     for (const frame of [...controls, { type: "time_ping", t0: 1 }, { type: "sync_check", clientPosMs: 1, clientTimeMs: harness.clock.now() }]) {
       await client.send(frame);
     }
-    expect(client.socket.received.map((m) => m.type === "error" && m.code)).toEqual(Array(7).fill("NOT_JOINED"));
+    expect(codes(client.socket.received)).toEqual(Array(7).fill("NOT_JOINED"));
+    expect(client.socket.ofType("command_refused").map((m) => m.id)).toEqual(controls.map((command) => command.id));
     expect(client.socket.closed).toBeNull();
     expect(harness.registry.size).toBe(0);
   });
 
-  it("[SEC-S13] a guest's flood is cut at the burst, answered with RATE_LIMITED, and does not reach the room", async () => {
-    const { harness, host, guest } = await playingRoom();
-    for (let index = 0; index < 500; index++) await guest.send({ type: "SEEK", seekPositionMs: index });
-    const codes = guest.socket.ofType("error").map((m) => m.code);
-    expect(codes.filter((code) => code === "NOT_HOST")).toHaveLength(80);
-    expect(codes.filter((code) => code === "RATE_LIMITED")).toHaveLength(420);
+  it("[SEC-S13] a listener's flood is cut at the burst, answered with RATE_LIMITED, and does not reach the room", async () => {
+    const { harness, host, listener } = await playingRoom();
+    for (let index = 0; index < 500; index++) await listener.send({ type: "SEEK", id: "seek", seekPositionMs: index });
+    const refusals = codes(listener.socket.received);
+    expect(refusals.filter((code) => code === "NOT_HOST")).toHaveLength(80);
+    expect(refusals.filter((code) => code === "RATE_LIMITED")).toHaveLength(420);
     expect(host.socket.received.filter((m) => m.type === "SEEK")).toEqual([]);
     await harness.advance(1_000);
     await host.send({ type: "time_ping", t0: 3 });
@@ -321,19 +214,19 @@ describe("malicious payloads", () => {
   });
 
   it("[SEC-S14] a host's flood of commands is cut at the burst: at most 80 broadcasts, then 40 per second", async () => {
-    const { harness, host, guest } = await playingRoom();
-    for (let index = 0; index < 300; index++) await host.send({ type: "SEEK", seekPositionMs: index });
-    expect(guest.socket.ofType("SEEK")).toHaveLength(80);
+    const { harness, host, listener } = await playingRoom();
+    for (let index = 0; index < 300; index++) await host.send({ type: "SEEK", id: "seek", seekPositionMs: index });
+    expect(listener.socket.ofType("SEEK")).toHaveLength(80);
     await harness.advance(1_000);
-    for (let index = 0; index < 300; index++) await host.send({ type: "SEEK", seekPositionMs: index });
-    expect(guest.socket.ofType("SEEK")).toHaveLength(120);
+    for (let index = 0; index < 300; index++) await host.send({ type: "SEEK", id: "seek", seekPositionMs: index });
+    expect(listener.socket.ofType("SEEK")).toHaveLength(120);
   });
 
   it("[SEC-S15] frames over the byte limit are refused before parsing, counting UTF-8 bytes, not characters", async () => {
-    const { guest } = await playingRoom();
+    const { listener } = await playingRoom();
     // 6,000 characters of "€" are 18,000 bytes: over 16 KiB though well under it in characters.
-    await guest.send(JSON.stringify({ type: "time_ping", t0: 1, pad: "€".repeat(6_000) }));
-    expect(guest.socket.last("error").code).toBe("FRAME_TOO_LARGE");
-    expect(guest.socket.closed).toBeNull();
+    await listener.send(JSON.stringify({ type: "time_ping", t0: 1, pad: "€".repeat(6_000) }));
+    expect(listener.socket.last("error").code).toBe("FRAME_TOO_LARGE");
+    expect(listener.socket.closed).toBeNull();
   });
 });

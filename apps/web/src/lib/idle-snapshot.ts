@@ -5,6 +5,8 @@ export const IDLE_SNAPSHOT: SyncSnapshot = {
   connection: { status: "idle" },
   room: null,
   isHost: false,
+  canControl: false,
+  roomClosed: null,
   participants: [],
   track: null,
   isPaused: true,
@@ -28,4 +30,5 @@ export const IDLE_SNAPSHOT: SyncSnapshot = {
     outputLatencyOffsetMs: 0,
   },
   lastError: null,
+  commands: { pending: 0, lost: 0, lastRefusal: null },
 };

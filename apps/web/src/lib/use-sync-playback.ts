@@ -16,7 +16,7 @@ import { readOutputLatencyOffset } from "./latency-offset-store";
 import { localizeAudioUrl } from "./track-info";
 
 export interface SyncPlaybackHandlers {
-  /** Called once per new engine error (protocol refusals such as NOT_HOST, load failures). */
+  /** Called once per new engine error (load failures, version mismatch; refused commands are in `snapshot.commands`). */
   onError?(error: EngineError): void;
 }
 
@@ -29,17 +29,10 @@ export type SyncPlayback = { snapshot: SyncSnapshot } & Pick<
   | "resume"
   | "seek"
   | "trackChange"
-  | "setGuestsCanControl"
   | "unlockAudio"
   | "setOutputLatencyOffsetMs"
   | "playCalibrationClick"
-> & {
-  /**
-   * Leaves and joins again with a fresh ticket (the engine keeps its clock estimate and timeline),
-   * e.g. after the room's settings changed what this user's ticket grants.
-   */
-  reconnect(): void;
-};
+>;
 
 const noop = () => undefined;
 const subscribeNothing = () => noop;
@@ -95,27 +88,21 @@ export function useSyncPlayback(roomCode: string, handlers: SyncPlaybackHandlers
   }, [lastError]);
 
   const getPositionMs = useCallback(() => engine?.getPositionMs() ?? 0, [engine]);
-  const reconnect = useCallback(() => {
-    engine?.disconnect();
-    engine?.connect();
-  }, [engine]);
 
   return useMemo(
     () => ({
       snapshot,
       getPositionMs,
-      play: (track, positionMs) => engine?.play(track, positionMs),
-      pause: () => engine?.pause(),
-      resume: () => engine?.resume(),
-      seek: (positionMs) => engine?.seek(positionMs),
-      trackChange: (track) => engine?.trackChange(track),
-      setGuestsCanControl: (allowed) => engine?.setGuestsCanControl(allowed),
+      play: (track, positionMs) => engine?.play(track, positionMs) ?? null,
+      pause: () => engine?.pause() ?? null,
+      resume: () => engine?.resume() ?? null,
+      seek: (positionMs) => engine?.seek(positionMs) ?? null,
+      trackChange: (track) => engine?.trackChange(track) ?? null,
       // Must run synchronously inside the tap: no awaits before this call.
       unlockAudio: () => engine?.unlockAudio() ?? Promise.resolve(),
       setOutputLatencyOffsetMs: (ms) => engine?.setOutputLatencyOffsetMs(ms),
       playCalibrationClick: () => engine?.playCalibrationClick(),
-      reconnect,
     }),
-    [engine, snapshot, getPositionMs, reconnect],
+    [engine, snapshot, getPositionMs],
   );
 }

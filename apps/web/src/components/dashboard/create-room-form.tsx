@@ -42,7 +42,7 @@ export function CreateRoomForm() {
         </label>
         <label className="checkbox">
           <input type="checkbox" checked={guestsCanControl} onChange={(e) => setGuestsCanControl(e.target.checked)} />{" "}
-          Guests can control playback
+          Listeners can control playback
         </label>
       </div>
       <button type="submit" disabled={busy} data-testid="create-room">

@@ -1,4 +1,11 @@
-import type { ConnectionState } from "@sync-beats/sync-engine";
+import type { ClosedReason, ConnectionState } from "@sync-beats/sync-engine";
+
+const CLOSED_TEXT: Record<ClosedReason, string> = {
+  disconnected: "Disconnected",
+  "protocol mismatch": "Disconnected: reload the page",
+  unauthorized: "Disconnected: not allowed in this room",
+  "room closed": "Room deleted",
+};
 
 /** A short word for the dot's colour (CSS keys on it) and a sentence for people. */
 export function describeConnection(state: ConnectionState): { key: string; text: string } {
@@ -13,7 +20,7 @@ export function describeConnection(state: ConnectionState): { key: string; text:
     case "backoff":
       return { key: "reconnecting", text: "Connection lost, retrying…" };
     case "closed":
-      return { key: "error", text: `Disconnected: ${state.reason}` };
+      return { key: "error", text: CLOSED_TEXT[state.reason] };
   }
 }
 

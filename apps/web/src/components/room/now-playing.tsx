@@ -1,6 +1,7 @@
 "use client";
 
 import type { SyncSnapshot } from "@sync-beats/sync-engine";
+import { CommandRefusalNotice } from "./command-refusal-notice";
 import { SeekBar } from "./seek-bar";
 
 export interface TransportActions {
@@ -10,7 +11,10 @@ export interface TransportActions {
   next(): void;
 }
 
-/** Title, artist, the moving bar and the transport buttons (disabled for guests). */
+/**
+ * Title, artist, the moving bar and the transport buttons (enabled for whoever may control now:
+ * the host, or listeners when the room allows it), and why the server refused a command.
+ */
 export function NowPlaying({
   snapshot,
   getPositionMs,
@@ -25,6 +29,7 @@ export function NowPlaying({
   actions: TransportActions;
 }) {
   const { track, isPaused } = snapshot;
+  const hostName = snapshot.participants.find((p) => p.role === "host")?.name ?? null;
   return (
     <section
       className="card now-playing"
@@ -69,6 +74,7 @@ export function NowPlaying({
           Next track ›
         </button>
       </div>
+      <CommandRefusalNotice refusal={snapshot.commands.lastRefusal} hostName={hostName} />
       {!canControl && <p className="muted small">Only the host controls playback in this room.</p>}
     </section>
   );

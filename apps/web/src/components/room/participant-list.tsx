@@ -1,12 +1,13 @@
 import type { Participant } from "@sync-beats/protocol";
 
+/** Who is in the live room (from the engine snapshot), the host first, with owner and host marks. */
 export function ParticipantList({ participants, selfId }: { participants: readonly Participant[]; selfId: string | null }) {
-  // Host first; everyone else keeps the server's (join) order.
-  const ordered = [...participants.filter((p) => p.isHost), ...participants.filter((p) => !p.isHost)];
+  // Host first; the listeners keep the server's (join) order.
+  const ordered = [...participants.filter((p) => p.role === "host"), ...participants.filter((p) => p.role !== "host")];
   return (
     <section className="card" aria-labelledby="participants-title">
       <h2 id="participants-title">
-        Listeners <span className="muted">({participants.length})</span>
+        In the room <span className="muted">({participants.length})</span>
       </h2>
       {participants.length === 0 ? (
         <p className="empty">Nobody connected yet.</p>
@@ -18,7 +19,8 @@ export function ParticipantList({ participants, selfId }: { participants: readon
                 {participant.name}
                 {participant.userId === selfId && <span className="muted"> (you)</span>}
               </span>
-              {participant.isHost && <span className="badge host">host</span>}
+              {participant.isOwner && <span className="badge">owner</span>}
+              {participant.role === "host" && <span className="badge host">host</span>}
             </li>
           ))}
         </ul>

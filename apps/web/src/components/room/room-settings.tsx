@@ -1,28 +1,45 @@
 "use client";
 
-import type { Room, UpdateRoomBody } from "@sync-beats/protocol";
-import { useState } from "react";
+import type { UpdateRoomBody } from "@sync-beats/protocol";
+import { useEffect, useState } from "react";
 import { FormError } from "@/components/form-error";
 import { errorMessage } from "@/lib/api-error";
 
-/** The host's room settings; a change is saved at once and shown as saved only once the API agrees. */
-export function RoomSettings({ room, save }: { room: Room; save: (patch: UpdateRoomBody) => Promise<void> }) {
-  const [saving, setSaving] = useState<UpdateRoomBody | null>(null);
+/**
+ * The owner's room settings. A change goes to the API only (which tells the sync server); the
+ * switch shows what was asked for until the live room (`room_updated`) says the same.
+ */
+export function RoomSettings({
+  listenersCanControl,
+  save,
+}: {
+  /** The live room's value (engine snapshot), or the REST one before joining. */
+  listenersCanControl: boolean;
+  save: (patch: UpdateRoomBody) => Promise<void>;
+}) {
+  const [requested, setRequested] = useState<boolean | null>(null);
+  const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  async function change(patch: UpdateRoomBody) {
-    setSaving(patch);
+  useEffect(() => {
+    if (requested === listenersCanControl) setRequested(null);
+  }, [requested, listenersCanControl]);
+
+  async function change(allowed: boolean) {
+    setRequested(allowed);
+    setSaving(true);
     setError(null);
     try {
-      await save(patch);
+      await save({ guestsCanControl: allowed });
     } catch (failure) {
       setError(errorMessage(failure));
+      setRequested(null);
     } finally {
-      setSaving(null);
+      setSaving(false);
     }
   }
 
-  const guestsCanControl = saving?.guestsCanControl ?? room.guestsCanControl;
+  const shown = requested ?? listenersCanControl;
   return (
     <section className="card" aria-labelledby="room-settings-title" data-testid="room-settings">
       <h2 id="room-settings-title">Room settings</h2>
@@ -30,17 +47,15 @@ export function RoomSettings({ room, save }: { room: Room; save: (patch: UpdateR
       <label className="checkbox">
         <input
           type="checkbox"
-          checked={guestsCanControl}
-          disabled={saving !== null}
-          onChange={(event) => void change({ guestsCanControl: event.target.checked })}
-          data-testid="guests-can-control"
+          checked={shown}
+          disabled={saving}
+          onChange={(event) => void change(event.target.checked)}
+          data-testid="listeners-can-control"
         />{" "}
-        Guests can control playback
+        Listeners can control playback
       </label>
       <p className="muted small">
-        {guestsCanControl
-          ? "Everyone in the room can play, pause, seek and skip."
-          : "Only you control playback; guests listen."}
+        {shown ? "Everyone in the room can play, pause, seek and skip." : "Only the host controls playback; listeners listen."}
       </p>
     </section>
   );

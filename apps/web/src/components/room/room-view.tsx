@@ -9,9 +9,7 @@ import { useSession } from "@/lib/session";
 import { nextTrack, toTrackInfo } from "@/lib/track-info";
 import { useAutoAdvance } from "@/lib/use-auto-advance";
 import { useDocumentTitle } from "@/lib/use-document-title";
-import { useRejoinOnGrantChange } from "@/lib/use-rejoin-on-grant-change";
 import { useResource } from "@/lib/use-resource";
-import { useGuestControlOnServer } from "@/lib/use-guest-control-on-server";
 import { useSyncPlayback } from "@/lib/use-sync-playback";
 import { AudioUnlockOverlay } from "./audio-unlock-overlay";
 import { ConnectionStatus } from "./connection-status";
@@ -22,16 +20,14 @@ import { ParticipantList } from "./participant-list";
 import { RoomSettings } from "./room-settings";
 import { TrackPicker } from "./track-picker";
 
-/** Also how soon a guest's page learns that the host changed what guests may do. */
-const ROOM_REFRESH_MS = 5_000;
-
 /**
- * Looks the room up while the room view (and its sync engine) starts in parallel; an unknown code
- * replaces the view, which also stops its engine.
+ * Looks the room up once while the room view (and its sync engine) starts in parallel; an unknown
+ * code replaces the view, which also stops its engine. What changes later (name, owner, who may
+ * control, who is here) comes live from the sync server through the engine's snapshot.
  */
 export function RoomScreen({ code }: { code: string }) {
   const api = useApi();
-  const room = useResource(() => api.room(code), ROOM_REFRESH_MS);
+  const room = useResource(() => api.room(code));
   if (room.error !== null && room.data === null) {
     return (
       <main className="page narrow" data-testid="room-not-found">
@@ -64,21 +60,15 @@ function RoomView({
   const [debugOpen, setDebugOpen] = useState(false);
   const [copied, setCopied] = useState(false);
 
-  const sync = useSyncPlayback(code, {
-    onError: (error) => setNotice(error.code === "NOT_HOST" ? "Only the host can control playback." : error.message),
-  });
+  const sync = useSyncPlayback(code, { onError: (error) => setNotice(error.message) });
   const { snapshot } = sync;
-  const isRoomOwner = room?.viewer?.isOwner ?? false;
-  const canControl = snapshot.isHost || (room?.room.guestsCanControl ?? false);
-  useRejoinOnGrantChange(room?.room.guestsCanControl, snapshot.isHost || isRoomOwner, sync.reconnect);
-  const joinedAt = snapshot.connection.status === "joined" ? snapshot.connection.sinceMs : null;
-  useGuestControlOnServer(
-    room?.room.guestsCanControl,
-    snapshot.room?.guestsCanControl,
-    isRoomOwner && snapshot.isHost ? joinedAt : null,
-    sync.setGuestsCanControl,
-  );
-  useDocumentTitle(room ? `${room.room.name} · Sync Beats` : null);
+  // Live facts once joined; the REST answer until then.
+  const live = snapshot.room;
+  const isRoomOwner = live ? live.facts.ownerId === live.userId : (room?.viewer?.isOwner ?? false);
+  const roomName = live?.facts.name ?? room?.room.name ?? null;
+  const listenersCanControl = live?.facts.listenersCanControl ?? room?.room.guestsCanControl ?? false;
+  const canControl = snapshot.canControl;
+  useDocumentTitle(roomName ? `${roomName} · Sync Beats` : null);
   const library = tracks.data?.tracks ?? null;
   const currentTrackId = snapshot.track?.trackId;
   const upNext = useMemo(() => nextTrack(library ?? [], currentTrackId), [library, currentTrackId]);
@@ -134,11 +124,21 @@ function RoomView({
   const joined = snapshot.connection.status === "joined";
   const showUnlock = joined && snapshot.audio !== "running";
 
+  if (snapshot.roomClosed) {
+    return (
+      <main className="page narrow" data-testid="room-deleted">
+        <h1>Room deleted</h1>
+        <p className="muted">The music stopped: {snapshot.roomClosed.reason}.</p>
+        <Link href="/dashboard">Back to the dashboard</Link>
+      </main>
+    );
+  }
+
   return (
     <main className="page" data-testid="room-page" data-room-code={code}>
       <div className="room-header">
         <div style={{ minWidth: 0 }}>
-          <h1 data-testid="room-name">{room?.room.name ?? "Loading room…"}</h1>
+          <h1 data-testid="room-name">{roomName ?? "Loading room…"}</h1>
           <div className="row muted small">
             <span>
               Code <span className="code" data-testid="room-code">{code}</span>
@@ -186,7 +186,7 @@ function RoomView({
         </div>
         <div className="stack">
           <ParticipantList participants={snapshot.participants} selfId={snapshot.room?.userId ?? user.id} />
-          {room && isRoomOwner && <RoomSettings room={room.room} save={saveSettings} />}
+          {isRoomOwner && <RoomSettings listenersCanControl={listenersCanControl} save={saveSettings} />}
           <LatencySettings
             onChange={sync.setOutputLatencyOffsetMs}
             onCalibrationClick={sync.playCalibrationClick}
