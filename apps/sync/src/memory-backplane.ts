@@ -4,17 +4,31 @@ import { type Backplane, EMPTY_ROOM_STATE, type PresenceEntry, type RoomEnvelope
 
 /**
  * Single-process backplane. Everything happens synchronously inside each call, so a command's
- * broadcast has reached every local member by the time the call returns.
+ * broadcast has reached every local member by the time the outermost call returns. State and
+ * presence live in this process only; a room's state is dropped when its last subscriber leaves
+ * while nobody is present.
  */
 export function createMemoryBackplane(clock: Clock): Backplane {
   const states = new Map<string, SharedRoomState>();
   const presences = new Map<string, PresenceEntry[]>();
   const listeners = new Map<string, Set<(envelope: RoomEnvelope) => void>>();
   const claims = localClaims();
+  // A listener may publish from its callback; its envelope waits until every listener had the one
+  // being delivered, or later listeners would see versions go backwards.
+  const undelivered: { roomCode: string; envelope: RoomEnvelope }[] = [];
+  let delivering = false;
 
   function deliver(roomCode: string, envelope: Omit<RoomEnvelope, "sentAt">): void {
-    const full = { ...envelope, sentAt: clock.now() };
-    for (const listener of listeners.get(roomCode) ?? []) listener(full);
+    undelivered.push({ roomCode, envelope: { ...envelope, sentAt: clock.now() } });
+    if (delivering) return;
+    delivering = true;
+    try {
+      for (let next = undelivered.shift(); next; next = undelivered.shift()) {
+        for (const listener of listeners.get(next.roomCode) ?? []) listener(next.envelope);
+      }
+    } finally {
+      delivering = false;
+    }
   }
 
   return {
@@ -49,7 +63,7 @@ export function createMemoryBackplane(clock: Clock): Backplane {
       };
     },
     async join(roomCode, entry) {
-      const list = [...(presences.get(roomCode) ?? []), entry];
+      const list = [...(presences.get(roomCode) ?? []).filter(({ id }) => id !== entry.id), entry];
       presences.set(roomCode, list);
       return list;
     },

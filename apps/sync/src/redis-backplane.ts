@@ -98,7 +98,9 @@ export async function createRedisBackplane(url: string, clock: Clock, logger: Lo
   await Promise.all([commands.connect(), subscriber.connect()]);
 
   const listeners = new Map<string, Set<(envelope: RoomEnvelope) => void>>();
+  /** This node's presence members, by room and entry id: `leave` and `close` remove exactly these. */
   const ownEntries = new Map<string, { room: string; member: string }>();
+  const ownKey = (room: string, entryId: string) => JSON.stringify([room, entryId]);
   subscriber.on("message", (channel: string, payload: string) => {
     const room = channel.slice("sb:room:".length);
     let envelope: RoomEnvelope;
@@ -214,15 +216,18 @@ export async function createRedisBackplane(url: string, clock: Clock, logger: Lo
     },
     async join(room, entry) {
       const member = JSON.stringify(entry);
-      ownEntries.set(entry.id, { room, member });
+      // A repeated id replaces its entry: the old member (another name, say) must not stay behind.
+      const previous = ownEntries.get(ownKey(room, entry.id));
+      ownEntries.set(ownKey(room, entry.id), { room, member });
+      if (previous) await commands.zrem(keys.presence(room), previous.member);
       const sequence = await commands.incr(keys.sequence);
       await commands.zadd(keys.presence(room), sequence, member);
       await commands.expire(keys.presence(room), ROOM_TTL_SECONDS);
       return livePresence(room);
     },
     async leave(room, entryId) {
-      const own = ownEntries.get(entryId);
-      ownEntries.delete(entryId);
+      const own = ownEntries.get(ownKey(room, entryId));
+      ownEntries.delete(ownKey(room, entryId));
       if (own) await commands.zrem(keys.presence(room), own.member);
       return livePresence(room);
     },

@@ -5,16 +5,17 @@ import { CloseCode, PROTOCOL_VERSIONS } from "@sync-beats/protocol";
 import { signTicket } from "@sync-beats/ticket";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Clock, systemClock } from "../src/clock.js";
-import type { Transition } from "../src/backplane.js";
 import type { SyncServerConfig } from "../src/config.js";
 import { createRedisBackplane, withRoomCommit } from "../src/redis-backplane.js";
 import { type RunningSyncServer, startSyncServer } from "../src/server.js";
 import { startRedisTime } from "../src/shared-time.js";
+import { announceRedisSkip, TEST_REDIS_URL } from "./backplanes.js";
 import { testRoomConfig } from "./harness.js";
 import { TestClient } from "./ws-client.js";
 
-const redisUrl = process.env.TEST_REDIS_URL;
-if (!redisUrl) console.warn("[skip] Redis backplane suite: set TEST_REDIS_URL (e.g. redis://127.0.0.1:6379) to run it");
+// The backplane's own contract, ordering and compare-and-set included, is backplane-contract.ts.
+const redisUrl = TEST_REDIS_URL;
+announceRedisSkip("two sync processes over Redis");
 
 const config: SyncServerConfig = {
   port: 0,
@@ -188,28 +189,6 @@ describe.skipIf(!redisUrl)("two sync processes over Redis", () => {
     expect((await replay.closed).code).toBe(CloseCode.UNAUTHORIZED);
   });
 
-  it("[RB8] racing commits from two backplanes on one room each apply exactly once, published in version order", async () => {
-    const logger = pino({ level: "silent" });
-    const [a, b] = await Promise.all([createRedisBackplane(redisUrl!, systemClock, logger), createRedisBackplane(redisUrl!, systemClock, logger)]);
-    try {
-      const room = freshRoom();
-      const seen: number[] = [];
-      await a.subscribe(room, (envelope) => seen.push(envelope.state!.version));
-      const increment: Transition = (state) => ({
-        state: { ...state, hostUserId: String(Number(state.hostUserId ?? 0) + 1) },
-        messages: [],
-      });
-      await Promise.all(Array.from({ length: 60 }, (_, index) => (index % 2 ? a : b).transact(room, increment)));
-      const final = await b.load(room);
-      expect(final.hostUserId).toBe("60");
-      expect(final.version).toBe(60);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(seen).toEqual(Array.from({ length: 60 }, (_, index) => index + 1));
-    } finally {
-      await Promise.all([a.close(), b.close()]);
-    }
-  });
-
   it("[RB9] a commit resent after a lost reply (same commit id) is not applied or published twice", async () => {
     const room = freshRoom();
     const stateKey = `sb:room:${room}:state`;
@@ -230,6 +209,28 @@ describe.skipIf(!redisUrl)("two sync processes over Redis", () => {
     } finally {
       await redis.del(stateKey);
       listener.disconnect();
+      redis.disconnect();
+    }
+  });
+
+  it("[RB10] presence entries of a node whose liveness key expired (a crash) are dropped on read", async () => {
+    const logger = pino({ level: "silent" });
+    const [crashed, survivor] = await Promise.all([
+      createRedisBackplane(redisUrl!, systemClock, logger),
+      createRedisBackplane(redisUrl!, systemClock, logger),
+    ]);
+    const redis = new Redis(redisUrl!);
+    try {
+      const room = freshRoom();
+      const kept = { id: `${survivor.nodeId}:1`, userId: "kept", name: "Kept" };
+      await crashed.join(room, { id: `${crashed.nodeId}:1`, userId: "lost", name: "Lost" });
+      await survivor.join(room, kept);
+      // What a kill -9 leaves behind once the node's liveness key has expired: its entries.
+      await redis.del(`sb:node:${crashed.nodeId}`);
+      expect(await survivor.presence(room)).toEqual([kept]);
+      expect(await redis.zcard(`sb:room:${room}:presence`)).toBe(1);
+    } finally {
+      await Promise.all([crashed.close(), survivor.close()]);
       redis.disconnect();
     }
   });
