@@ -10,7 +10,7 @@ import { signTicket } from "@sync-beats/ticket";
 import pino from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { encodeWav } from "../scripts/generate-demo-tracks.js";
+import { encodeWav } from "@sync-beats/demo-tracks";
 import { describeEachBackend, startTestApi, uniqueName, type Client, type TestApi } from "../apps/api/test/harness.js";
 import { loadConfig as loadSyncConfig } from "../apps/sync/src/config.js";
 import { startSyncServer, type RunningSyncServer } from "../apps/sync/src/server.js";

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, statSync } from "node:fs";
 import { rename, rm, writeFile } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
-import { DEMO_TRACKS, generateDemoTracks } from "../../../../scripts/generate-demo-tracks.js";
+import { DEMO_TRACKS, generateDemoTracks } from "@sync-beats/demo-tracks";
 import type { Clock } from "../clock.js";
 import { ApiError } from "../http/errors.js";
 import type { Repositories, TrackRecord } from "../repositories/types.js";
