@@ -102,4 +102,4 @@ export function cuttableProxy(targetPort: number) {
 }
 
 // Seeded backoff jitter: the sync engine's test PRNG (mulberry32), reused rather than copied.
-export { seededRandom } from "../packages/sync-engine/test/random.js";
+export { seededRandom } from "@sync-beats/sync-engine/testing";
