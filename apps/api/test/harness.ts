@@ -8,7 +8,7 @@ import { describe } from "vitest";
 import { DEMO_TRACKS, generateDemoTracks } from "@sync-beats/demo-tracks";
 import { Writable } from "node:stream";
 import pino from "pino";
-import type { Clock } from "../src/clock.js";
+import type { WallClock } from "../src/wall-clock.js";
 import { loadConfig, type ApiConfig } from "../src/config.js";
 import { loggerOptions } from "../src/logger.js";
 import { startServer, type RunningServer } from "../src/server.js";
@@ -35,7 +35,7 @@ export interface TestApi {
 export interface TestApiOptions {
   env?: Record<string, string>;
   seedDemoTracks?: boolean;
-  clock?: Clock;
+  clock?: WallClock;
   /** Collect every log line here (the logger runs at debug level) instead of discarding logs. */
   logLines?: string[];
 }

@@ -3,7 +3,7 @@ import { CreateRoomBody, RoomCode, TransferHostBody, UpdateRoomBody, type Ticket
 import { DEFAULT_TICKET_TTL_MS, signTicket } from "@sync-beats/ticket";
 import { z } from "zod";
 import { currentUser } from "../auth/session.js";
-import type { Clock } from "../clock.js";
+import type { WallClock } from "../wall-clock.js";
 import { ApiError, parseOr400 } from "../http/errors.js";
 import type { Repositories, RoomView } from "../repositories/types.js";
 import { generateRoomCode } from "../rooms/room-codes.js";
@@ -11,7 +11,7 @@ import { participantView, roomView, viewerOf } from "../views.js";
 
 export interface RoomRouteDeps {
   repos: Repositories;
-  clock: Clock;
+  clock: WallClock;
   syncSecret: string;
   syncPublicUrl: string | null;
 }
