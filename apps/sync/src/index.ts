@@ -4,7 +4,7 @@
  * `bench/load` drives directly. Everything else in `src/` is internal.
  */
 export type { Backplane, SharedRoomState, Transition } from "./backplane.js";
-export { type Clock, systemClock } from "./clock.js";
+export { type Clock, type ServerClock, systemClock } from "./clock.js";
 export { loadConfig, type SyncServerConfig } from "./config.js";
 export { createMemoryBackplane } from "./memory-backplane.js";
 export { createRedisBackplane } from "./redis-backplane.js";
