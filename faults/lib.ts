@@ -104,7 +104,7 @@ export function cuttableProxy(targetPort: number) {
 }
 
 // Seeded backoff jitter: the sync engine's test PRNG (mulberry32), reused rather than copied.
-export { seededRandom } from "../packages/sync-engine/test/random.js";
+export { seededRandom } from "@sync-beats/sync-engine/testing";
 
 /**
  * A join frame with a ticket as the API would sign it for `userId` in `room`, whose owner is

@@ -1,7 +1,6 @@
 import type fc from "fast-check";
-import { counters, LIMITS, sessionProperty } from "../apps/sync/test/hardening/fuzz-session.js";
-import { wsTransport } from "../apps/sync/test/hardening/ws-transport.js";
-import { restCounters, startRestFuzz } from "../apps/api/test/hardening/rest-fuzz.js";
+import { restCounters, startRestFuzz } from "@sync-beats/api/testing";
+import { counters, LIMITS, sessionProperty, wsTransport } from "@sync-beats/sync/testing";
 
 /** One fuzz property, run with consecutive seeds from `seed` until `targetInputs` inputs went in. */
 export interface FuzzSuite {

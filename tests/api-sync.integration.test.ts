@@ -12,10 +12,9 @@ import { signTicket } from "@sync-beats/ticket";
 import pino from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { encodeWav } from "../scripts/generate-demo-tracks.js";
-import { describeEachBackend, startTestApi, uniqueName, type Client, type TestApi } from "../apps/api/test/harness.js";
-import { loadConfig as loadSyncConfig } from "../apps/sync/src/config.js";
-import { startSyncServer, type RunningSyncServer } from "../apps/sync/src/server.js";
+import { encodeWav } from "@sync-beats/demo-tracks";
+import { describeEachBackend, startTestApi, uniqueName, type Client, type TestApi } from "@sync-beats/api/testing";
+import { loadConfig as loadSyncConfig, startSyncServer, type RunningSyncServer } from "@sync-beats/sync";
 
 interface Frame {
   type: string;

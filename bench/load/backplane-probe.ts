@@ -5,9 +5,7 @@
  * Run: npx tsx bench/load/backplane-probe.ts [rooms] [seconds]
  */
 import pino from "pino";
-import { createRedisBackplane } from "../../apps/sync/src/redis-backplane.js";
-import { admit, applyControl } from "../../apps/sync/src/room-transitions.js";
-import { systemClock } from "../../apps/sync/src/clock.js";
+import { admit, applyControl, createRedisBackplane, systemClock } from "@sync-beats/sync";
 import { Histogram } from "./histogram.js";
 import { deleteRoomKeys } from "./processes.js";
 

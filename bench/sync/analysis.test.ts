@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { convergeTime, errorSeries, interClientOffsets, jumpLatenessMs, positionAt, renderedTrack, type RenderedTrack } from "./analysis.js";
-import { encodeTimecodeSample } from "../../scripts/generate-demo-tracks.js";
+import { encodeTimecodeSample } from "@sync-beats/demo-tracks";
 
 /** A client heard at bench times `t` playing `position(t)`, one record per 2.9 ms quantum. */
 function track(fromMs: number, toMs: number, position: (t: number) => number): RenderedTrack {

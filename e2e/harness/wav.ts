@@ -1,4 +1,4 @@
-import { encodeWav } from "../../scripts/generate-demo-tracks.js";
+import { encodeWav } from "@sync-beats/demo-tracks";
 
 /**
  * A mono 16-bit PCM WAV of a sine tone: a demo track the tests upload, generated so the repository

@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
 import { DatabaseSessionStore } from "./auth/session-store.js";
 import { loadUser, sessionMiddleware } from "./auth/session.js";
-import type { Clock } from "./clock.js";
+import type { WallClock } from "./wall-clock.js";
 import type { ApiConfig } from "./config.js";
 import type { Database } from "./db/open.js";
 import { databaseUnavailable } from "./db/unavailable.js";
@@ -23,7 +23,7 @@ export interface AppDeps {
   db: Database;
   config: ApiConfig;
   logger: Logger;
-  clock: Clock;
+  clock: WallClock;
 }
 
 export interface App {

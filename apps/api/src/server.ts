@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { createApp } from "./app.js";
-import { systemClock, type Clock } from "./clock.js";
+import { systemWallClock, type WallClock } from "./wall-clock.js";
 import type { ApiConfig } from "./config.js";
 import { openDatabase, type Database } from "./db/open.js";
 import { createLogger } from "./logger.js";
@@ -12,7 +12,7 @@ export interface StartOptions {
   /** An open database; when omitted, `config.database` is opened (and closed on `close`). */
   db?: Database;
   logger?: Logger;
-  clock?: Clock;
+  clock?: WallClock;
 }
 
 export interface RunningServer {
@@ -28,7 +28,7 @@ const PRUNE_EVERY_MS = 60 * 60 * 1000;
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? systemWallClock;
   const ownsDb = options.db === undefined;
   const db = options.db ?? (await openDatabase(config.database));
   const { app, sessionStore, library, dispose } = createApp({ db, config, logger, clock });

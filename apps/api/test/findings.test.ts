@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { createServer, connect, type AddressInfo, type Server, type Socket } from "node:net";
 import { ApiErrorBody, TrackListResponse } from "@sync-beats/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encodeWav } from "../../../scripts/generate-demo-tracks.js";
+import { encodeWav } from "@sync-beats/demo-tracks";
 import { pgTestTarget, TEST_DATABASE_URL } from "./databases.js";
 import { errorCode, startTestApi, uniqueName, type Client, type TestApi } from "./harness.js";
 

@@ -1,14 +1,14 @@
 /** Starts the real API on port 0 over a real database, and talks to it with fetch and a cookie jar. */
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
 import { describe } from "vitest";
-import { DEMO_TRACKS, generateDemoTracks } from "../../../scripts/generate-demo-tracks.js";
+import { DEMO_TRACKS, generateDemoTracks } from "@sync-beats/demo-tracks";
 import { Writable } from "node:stream";
 import pino from "pino";
-import type { Clock } from "../src/clock.js";
+import type { WallClock } from "../src/wall-clock.js";
 import { loadConfig, type ApiConfig } from "../src/config.js";
 import { loggerOptions } from "../src/logger.js";
 import { startServer, type RunningServer } from "../src/server.js";
@@ -35,9 +35,22 @@ export interface TestApi {
 export interface TestApiOptions {
   env?: Record<string, string>;
   seedDemoTracks?: boolean;
-  clock?: Clock;
+  clock?: WallClock;
   /** Collect every log line here (the logger runs at debug level) instead of discarding logs. */
   logLines?: string[];
+}
+
+/**
+ * The demo package's sources, hashed (read as files, not imported): a change to the generator
+ * never reuses stale files.
+ */
+function demoSourceHash(): string {
+  const srcDir = dirname(createRequire(import.meta.url).resolve("@sync-beats/demo-tracks"));
+  const hash = createHash("sha256");
+  for (const file of readdirSync(srcDir).filter((name) => name.endsWith(".ts") && !name.endsWith(".test.ts")).sort()) {
+    hash.update(file).update(readFileSync(join(srcDir, file)));
+  }
+  return hash.digest("hex").slice(0, 12);
 }
 
 /**
@@ -45,9 +58,7 @@ export interface TestApiOptions {
  * spend a second synthesising chords. Rendering is deterministic, so the copy is identical.
  */
 function provideDemoFiles(tracksDir: string): void {
-  // Keyed by the generator's source, so a change to the generator never reuses stale files.
-  const generator = readFileSync(fileURLToPath(new URL("../../../scripts/generate-demo-tracks.ts", import.meta.url)));
-  const cache = join(tmpdir(), `sync-beats-demo-cache-${createHash("sha256").update(generator).digest("hex").slice(0, 12)}`);
+  const cache = join(tmpdir(), `sync-beats-demo-cache-${demoSourceHash()}`);
   generateDemoTracks(cache);
   mkdirSync(tracksDir, { recursive: true });
   for (const demo of DEMO_TRACKS) {

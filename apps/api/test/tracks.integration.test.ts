@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { TrackInfo, TrackListResponse, TrackResponse } from "@sync-beats/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeTimecodeSample, DEMO_SAMPLE_RATE, encodeWav } from "../../../scripts/generate-demo-tracks.js";
+import { decodeTimecodeSample, DEMO_SAMPLE_RATE, encodeWav } from "@sync-beats/demo-tracks";
 import { describeEachBackend, errorCode, startTestApi, uniqueName, WEB_ORIGIN, type Client, type TestApi } from "./harness.js";
 
 const MAX_UPLOAD = 200_000;

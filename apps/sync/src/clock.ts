@@ -1,26 +1,25 @@
-/** Cancels a pending timer. */
-export type Disposer = () => void;
+import type { Clock } from "@sync-beats/clock";
+
+export type { Clock, Disposer } from "@sync-beats/clock";
 
 /**
- * The server's notion of time, injected everywhere so tests drive it by hand. `now()` is
- * milliseconds since the Unix epoch with sub-millisecond resolution and never goes backwards.
+ * The server's notion of time: the shared monotonic {@link Clock}, whose `now()` here is
+ * milliseconds since the Unix epoch with sub-millisecond resolution, plus the wall clock. One
+ * object, since the wall clock is read in one place only (ticket expiry, in Connection).
  */
-export interface Clock {
-  now(): number;
+export interface ServerClock extends Clock {
   /**
    * The wall clock, for comparing with instants other machines stamped with theirs (ticket
    * expiry). Not for the timeline: a VM's wall clock may step by seconds.
    */
   wallNow(): number;
-  setTimeout(callback: () => void, delayMs: number): Disposer;
-  setInterval(callback: () => void, periodMs: number): Disposer;
 }
 
 /**
  * Epoch-based but monotonic: `performance.timeOrigin + performance.now()` does not jump when NTP
  * steps the wall clock, and resolves far below a millisecond.
  */
-export const systemClock: Clock = {
+export const systemClock: ServerClock = {
   now: () => performance.timeOrigin + performance.now(),
   wallNow: () => Date.now(),
   setTimeout(callback, delayMs) {

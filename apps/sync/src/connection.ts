@@ -12,7 +12,7 @@ import {
 } from "@sync-beats/protocol";
 import type { Logger } from "pino";
 import type { ClientSocket } from "./client-socket.js";
-import type { Clock } from "./clock.js";
+import type { ServerClock } from "./clock.js";
 import { ProtocolError } from "./errors.js";
 import type { IdentityVerifier } from "./identity.js";
 import { TokenBucket } from "./rate-limiter.js";
@@ -29,7 +29,7 @@ export interface ConnectionLimits {
 export interface ConnectionDeps {
   registry: RoomRegistry;
   verifyIdentity: IdentityVerifier;
-  clock: Clock;
+  clock: ServerClock;
   logger: Logger;
   limits: ConnectionLimits;
   onMessage?(type: ClientMessageType | "invalid"): void;

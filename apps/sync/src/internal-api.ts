@@ -4,7 +4,7 @@ import { SERVER_REQUEST_HEADER, verifyServerRequest } from "@sync-beats/ticket";
 import type { Logger } from "pino";
 import type { z } from "zod";
 import type { Backplane, Transition } from "./backplane.js";
-import type { Clock } from "./clock.js";
+import type { ServerClock } from "./clock.js";
 import { ProtocolError, viaBackplane } from "./errors.js";
 import { adoptFacts, closeRoom, transferHost } from "./room-transitions.js";
 
@@ -14,7 +14,7 @@ const ROUTE = /^\/internal\/rooms\/([^/]+)\/(facts|host|close)$/;
 
 export interface InternalApiDeps {
   backplane: Backplane;
-  clock: Clock;
+  clock: ServerClock;
   secret: string;
   logger: Logger;
 }

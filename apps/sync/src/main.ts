@@ -1,5 +1,5 @@
 import type { Backplane } from "./backplane.js";
-import { type Clock, systemClock } from "./clock.js";
+import { type ServerClock, systemClock } from "./clock.js";
 import { loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 import { createMemoryBackplane } from "./memory-backplane.js";
@@ -10,7 +10,7 @@ import { startRedisTime } from "./shared-time.js";
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
 
-let clock: Clock = systemClock;
+let clock: ServerClock = systemClock;
 let backplane: Backplane;
 let stopSharedTime = async () => {};
 if (config.redisUrl) {

@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import { WebSocket, WebSocketServer } from "ws";
 import type { Backplane } from "./backplane.js";
 import type { ClientSocket } from "./client-socket.js";
-import { type Clock, systemClock } from "./clock.js";
+import { type ServerClock, systemClock } from "./clock.js";
 import type { SyncServerConfig } from "./config.js";
 import { Connection } from "./connection.js";
 import { viaBackplane } from "./errors.js";
@@ -51,7 +51,7 @@ function adapt(ws: WebSocket): ClientSocket {
 export async function startSyncServer(
   config: SyncServerConfig,
   logger: Logger,
-  clock: Clock = systemClock,
+  clock: ServerClock = systemClock,
   backplane: Backplane = createMemoryBackplane(clock),
 ): Promise<RunningSyncServer> {
   let connections = 0;

@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import type { Clock } from "./clock.js";
+import type { ServerClock } from "./clock.js";
 
 /** One probe of a reference clock: local send/receive instants and the reference reading. */
 export interface TimeSample {
@@ -22,7 +22,7 @@ export function bestOffset(samples: readonly TimeSample[]): number {
 }
 
 /** A clock that reads `base` shifted by a changeable offset; timers run on `base` (durations agree). */
-export function offsetClock(base: Clock, offset: () => number): Clock {
+export function offsetClock(base: ServerClock, offset: () => number): ServerClock {
   return {
     now: () => base.now() + offset(),
     wallNow: () => base.wallNow(),
@@ -40,7 +40,7 @@ const RESYNC_EVERY_MS = 30_000;
  * `local + offset`: nodes then agree to within half a round trip to Redis, whatever their own
  * clocks say.
  */
-export async function startRedisTime(url: string, base: Clock): Promise<{ clock: Clock; offsetMs(): number; stop(): Promise<void> }> {
+export async function startRedisTime(url: string, base: ServerClock): Promise<{ clock: ServerClock; offsetMs(): number; stop(): Promise<void> }> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
   await redis.connect();
   let offset = 0;

@@ -33,7 +33,7 @@
  * [BP15] An open backplane is healthy.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Backplane, PresenceEntry, RoomEnvelope, SharedRoomState, Transition } from "../src/backplane.js";
+import { type Backplane, EMPTY_ROOM_STATE, type PresenceEntry, type RoomEnvelope, type SharedRoomState, type Transition } from "../src/backplane.js";
 import { type BackplaneTarget, type Deployment, uniqueName } from "./backplanes.js";
 
 /** Every envelope a listener got, in arrival order. */
@@ -138,9 +138,9 @@ export function backplaneContract(target: BackplaneTarget): void {
       const [a, b] = await twoNodes();
       const onB = recorder();
       await b.subscribe(room, onB.listener);
-      expect(await a.load(room)).toEqual({ version: 0, hostUserId: null, timeline: null });
+      expect(await a.load(room)).toEqual(EMPTY_ROOM_STATE);
       const committed = await a.transact(room, append("first"));
-      expect(committed).toEqual({ version: 1, hostUserId: "first", timeline: null });
+      expect(committed).toEqual({ ...EMPTY_ROOM_STATE, version: 1, hostUserId: "first" });
       expect(await b.load(room)).toEqual(committed);
       await until(() => onB.envelopes.length === 1, "the commit's envelope");
       expect(onB.envelopes[0]).toEqual({
@@ -309,7 +309,7 @@ export function backplaneContract(target: BackplaneTarget): void {
       await a.transact(room, append("before restart"));
       await a.join(room, entry(a, "1"));
       const restarted = await deployment.restart(a);
-      expect(await restarted.load(room)).toEqual({ version: 0, hostUserId: null, timeline: null });
+      expect(await restarted.load(room)).toEqual(EMPTY_ROOM_STATE);
       expect(await restarted.presence(room)).toEqual([]);
     });
 

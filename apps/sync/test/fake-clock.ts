@@ -1,4 +1,4 @@
-import type { Clock, Disposer } from "../src/clock.js";
+import type { ServerClock, Disposer } from "../src/clock.js";
 
 interface Timer {
   at: number;
@@ -7,7 +7,7 @@ interface Timer {
 }
 
 /** A clock that only moves when the test says so; timers fire in time order during `advance`. */
-export class FakeClock implements Clock {
+export class FakeClock implements ServerClock {
   private readonly timers = new Set<Timer>();
 
   constructor(private current = 1_700_000_000_000) {}

@@ -4,7 +4,8 @@ import pino from "pino";
 import { CloseCode, PROTOCOL_VERSIONS } from "@sync-beats/protocol";
 import { signTicket } from "@sync-beats/ticket";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Clock, systemClock } from "../src/clock.js";
+import { type ServerClock, systemClock } from "../src/clock.js";
+import type { Transition } from "../src/backplane.js";
 import type { SyncServerConfig } from "../src/config.js";
 import { createRedisBackplane, withRoomCommit } from "../src/redis-backplane.js";
 import { type RunningSyncServer, startSyncServer } from "../src/server.js";
@@ -40,7 +41,7 @@ const clients: TestClient[] = [];
 /** A sync process on the shared Redis; `skewMs` shifts its own clock to model unsynchronised hosts. */
 async function startNode(skewMs = 0, ticketSecret: string | null = null): Promise<Node> {
   const logger = pino({ level: "silent" });
-  const base: Clock = { ...systemClock, now: () => systemClock.now() + skewMs };
+  const base: ServerClock = { ...systemClock, now: () => systemClock.now() + skewMs };
   const time = await startRedisTime(redisUrl!, base);
   const backplane = await createRedisBackplane(redisUrl!, time.clock, logger);
   const server = await startSyncServer({ ...config, ticketSecret }, logger, time.clock, backplane);

@@ -1,22 +1,8 @@
+import type { Clock, Disposer } from "@sync-beats/clock";
 import type { ErrorCode, MemberRole, Participant, RoomFacts, TrackInfo } from "@sync-beats/protocol";
 import type { CommandsState } from "./commands.js";
 
-/** Cancels a timer or unsubscribes a listener. Calling it twice is harmless. */
-export type Disposer = () => void;
-
-/**
- * The engine's only source of time. `now()` is a monotonic local clock in milliseconds (the
- * browser default is `performance.now()`); every local instant the engine and its
- * {@link AudioOutput} exchange is in this one time base. Tests inject a fake.
- */
-export interface Clock {
-  /** Monotonic local time in milliseconds (fractional). */
-  now(): number;
-  /** Runs `fn` once after `ms`; the disposer cancels it. */
-  setTimeout(fn: () => void, ms: number): Disposer;
-  /** Runs `fn` every `ms`; the disposer cancels it. */
-  setInterval(fn: () => void, ms: number): Disposer;
-}
+export type { Clock, Disposer };
 
 /** The subset of a WebSocket `close` event the engine reads. */
 export interface SocketCloseEvent {

@@ -1,5 +1,5 @@
 import session from "express-session";
-import type { Clock } from "../clock.js";
+import type { WallClock } from "../wall-clock.js";
 import type { SessionRepository } from "../repositories/types.js";
 
 declare module "express-session" {
@@ -25,7 +25,7 @@ function settle<T>(work: () => Promise<T>, callback: Callback<T> | undefined): v
 export class DatabaseSessionStore extends session.Store {
   constructor(
     private readonly sessions: SessionRepository,
-    private readonly clock: Clock,
+    private readonly clock: WallClock,
     private readonly ttlMs: number,
   ) {
     super();

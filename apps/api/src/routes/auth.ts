@@ -3,14 +3,14 @@ import { Router, type RequestHandler } from "express";
 import { LoginBody, SignupBody, SingleLineText } from "@sync-beats/protocol";
 import { NO_USER_HASH, hashPassword, verifyPassword } from "../auth/passwords.js";
 import { SESSION_COOKIE, currentUser, logIn, logOut } from "../auth/session.js";
-import type { Clock } from "../clock.js";
+import type { WallClock } from "../wall-clock.js";
 import { ApiError, parseOr400 } from "../http/errors.js";
 import type { Repositories } from "../repositories/types.js";
 import { userView } from "../views.js";
 
 export interface AuthRouteDeps {
   repos: Repositories;
-  clock: Clock;
+  clock: WallClock;
   /** Run in order before a login is checked (per address, then per account). */
   loginLimiters: RequestHandler[];
   signupLimiter: RequestHandler;

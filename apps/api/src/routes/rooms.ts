@@ -11,7 +11,7 @@ import {
 import { DEFAULT_TICKET_TTL_MS, signTicket } from "@sync-beats/ticket";
 import { z } from "zod";
 import { currentUser } from "../auth/session.js";
-import type { Clock } from "../clock.js";
+import type { WallClock } from "../wall-clock.js";
 import { ApiError, parseOr400 } from "../http/errors.js";
 import type { LiveRooms } from "../live-rooms.js";
 import { nextFactsVersion, type Repositories, type RoomView } from "../repositories/types.js";
@@ -20,7 +20,7 @@ import { liveFactsOf, participantView, roomView, viewerOf } from "../views.js";
 
 export interface RoomRouteDeps {
   repos: Repositories;
-  clock: Clock;
+  clock: WallClock;
   syncSecret: string;
   syncPublicUrl: string | null;
   liveRooms: LiveRooms;

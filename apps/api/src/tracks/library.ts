@@ -2,8 +2,8 @@ import { createHash, randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, statSync } from "node:fs";
 import { rename, rm, writeFile } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
-import { DEMO_TRACKS, generateDemoTracks } from "../../../../scripts/generate-demo-tracks.js";
-import type { Clock } from "../clock.js";
+import { DEMO_TRACKS, generateDemoTracks } from "@sync-beats/demo-tracks";
+import type { WallClock } from "../wall-clock.js";
 import { ApiError } from "../http/errors.js";
 import type { Repositories, TrackRecord } from "../repositories/types.js";
 import { cleanText, probeAudio } from "./audio-probe.js";
@@ -25,7 +25,7 @@ export class TrackLibrary {
   constructor(
     private readonly repos: Repositories,
     readonly tracksDir: string,
-    private readonly clock: Clock,
+    private readonly clock: WallClock,
   ) {
     mkdirSync(tracksDir, { recursive: true });
   }

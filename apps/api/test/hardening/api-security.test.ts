@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { verifyTicket } from "@sync-beats/ticket";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encodeWav } from "../../../../scripts/generate-demo-tracks.js";
+import { encodeWav } from "@sync-beats/demo-tracks";
 import { type Client, describeEachBackend, errorCode, startTestApi, type TestApi, uniqueName, WEB_ORIGIN } from "../harness.js";
 
 /**

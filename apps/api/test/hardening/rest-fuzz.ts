@@ -15,7 +15,7 @@ import {
 import fc from "fast-check";
 import pg from "pg";
 import type { z } from "zod";
-import { encodeWav } from "../../../../scripts/generate-demo-tracks.js";
+import { encodeWav } from "@sync-beats/demo-tracks";
 import { type Backend, type Client, startTestApi, type TestApi, uniqueName, WEB_ORIGIN } from "../harness.js";
 
 /**

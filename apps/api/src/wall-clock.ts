@@ -1,6 +1,6 @@
 /** Wall-clock time, injected so tests can pin "now" (ticket expiry, session expiry, timestamps). */
-export interface Clock {
+export interface WallClock {
   now(): number;
 }
 
-export const systemClock: Clock = { now: () => Date.now() };
+export const systemWallClock: WallClock = { now: () => Date.now() };

@@ -1,0 +1,6 @@
+/**
+ * Test harnesses shared outside this app: the real API over a real database (`tests/`), and the
+ * REST fuzz (`fuzz/`).
+ */
+export { type Backend, Client, describeEachBackend, startTestApi, type TestApi, uniqueName } from "./harness.js";
+export { restCounters, startRestFuzz } from "./hardening/rest-fuzz.js";

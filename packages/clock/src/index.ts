@@ -1,0 +1,21 @@
+/**
+ * The injected time source of the sync server and the browser sync engine (STYLE.md: "Inject a
+ * `Clock`"), defined once so both mean the same thing by it. Types only.
+ */
+
+/** Cancels a timer or unsubscribes a listener. Calling it twice is harmless. */
+export type Disposer = () => void;
+
+/**
+ * A monotonic clock with timers. `now()` never goes backwards; its epoch is the implementation's
+ * (the engine's browser default is `performance.now()`, the server's is Unix-epoch based). Tests
+ * inject a fake and drive it by hand.
+ */
+export interface Clock {
+  /** Monotonic time in milliseconds (fractional). */
+  now(): number;
+  /** Runs `fn` once after `ms`; the disposer cancels it. */
+  setTimeout(fn: () => void, ms: number): Disposer;
+  /** Runs `fn` every `ms`; the disposer cancels it. */
+  setInterval(fn: () => void, ms: number): Disposer;
+}
