@@ -1,11 +1,11 @@
 import type { ServerMessage } from "@sync-beats/protocol";
-import type { Timeline } from "./timeline.js";
+import { EMPTY_TIMELINE, type Timeline } from "@sync-beats/timeline";
 
 /** What every node of a room agrees on. `version` grows by one per change. */
 export interface SharedRoomState {
   version: number;
   hostUserId: string | null;
-  timeline: Timeline | null;
+  timeline: Timeline;
   /**
    * False once the host revoked guest control (`room_settings`): then no guest controls, whatever
    * its ticket says. Absent (states written before the setting existed) counts as true.
@@ -13,7 +13,7 @@ export interface SharedRoomState {
   guestsCanControl?: boolean;
 }
 
-export const EMPTY_ROOM_STATE: SharedRoomState = { version: 0, hostUserId: null, timeline: null };
+export const EMPTY_ROOM_STATE: SharedRoomState = { version: 0, hostUserId: null, timeline: EMPTY_TIMELINE };
 
 /** One live connection of a room, on any node. `id` is unique across nodes. */
 export interface PresenceEntry {

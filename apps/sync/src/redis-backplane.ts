@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { EMPTY_TIMELINE } from "@sync-beats/timeline";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import {
@@ -24,8 +25,10 @@ const CONFLICTS_BEFORE_BACKOFF = 3;
 /** A stored state without its commit id (which only the commit script reads). */
 function parseState(raw: string | null | undefined): SharedRoomState {
   if (!raw) return EMPTY_ROOM_STATE;
-  const { commitId: _commitId, ...state } = JSON.parse(raw) as SharedRoomState & { commitId?: string };
-  return state;
+  const { commitId: _commitId, timeline, ...state } = JSON.parse(raw) as SharedRoomState & { commitId?: string };
+  // States written before the shared timeline package (null, or `{ track, segments }`) held no
+  // anchors: such a room keeps its host and members but plays nothing until the next PLAY.
+  return { ...state, timeline: Array.isArray(timeline?.anchors) ? timeline : EMPTY_TIMELINE };
 }
 
 const keys = {

@@ -2,7 +2,7 @@ import type { ControlMessage, ServerMessage } from "@sync-beats/protocol";
 import type { PresenceEntry, SharedRoomState, Transition } from "./backplane.js";
 import { ProtocolError } from "./errors.js";
 import type { Identity } from "./identity.js";
-import * as timeline from "./timeline.js";
+import { applyCommand } from "@sync-beats/timeline";
 
 /**
  * Pure state transitions of a room, run inside the backplane's atomic update so that two hosts
@@ -60,11 +60,6 @@ export function applyRoomSettings(identity: Identity, allowed: boolean): Transit
   };
 }
 
-function requireTimeline(state: SharedRoomState): timeline.Timeline {
-  if (!state.timeline) throw new ProtocolError("NO_TRACK", "no track is loaded in this room");
-  return state.timeline;
-}
-
 /**
  * A host command aimed at now + `leadMs`. Everything announced carries the server instant
  * it takes effect, so every client applies it at the same moment.
@@ -78,54 +73,8 @@ export function applyControl(identity: Identity, command: ControlMessage, now: (
     if (!mayControl(identity, state)) {
       throw new ProtocolError("NOT_HOST", `only the host may send ${command.type}`);
     }
-    const { next, message } = nextTimeline(state, command, nowMs, aimAt);
-    return { state: { ...state, timeline: next }, messages: [message] };
+    const result = applyCommand(state.timeline, command, nowMs, aimAt);
+    if (!result) throw new ProtocolError("NO_TRACK", "no track is loaded in this room");
+    return { state: { ...state, timeline: result.timeline }, messages: [result.message] };
   };
-}
-
-function nextTimeline(
-  state: SharedRoomState,
-  command: ControlMessage,
-  nowMs: number,
-  aimAt: number,
-): { next: timeline.Timeline; message: ServerMessage } {
-  switch (command.type) {
-    case "PLAY": {
-      const { type: _type, positionMs = 0, ...track } = command;
-      const next = timeline.startTrack(track, positionMs, aimAt);
-      return { next, message: { type: "PLAY", ...track, startServerMs: aimAt, positionMs: timeline.positionAt(next, aimAt) } };
-    }
-    case "TRACK_CHANGE": {
-      const next = timeline.startTrack(command.trackData, 0, aimAt);
-      return { next, message: { type: "TRACK_CHANGE", trackData: command.trackData, startServerMs: aimAt } };
-    }
-    case "PAUSE": {
-      const current = requireTimeline(state);
-      const at = timeline.effectiveInstant(current, aimAt);
-      const next = timeline.pause(current, nowMs, at);
-      return { next, message: { type: "PAUSE", positionMs: timeline.positionAt(next, at), atServerMs: at } };
-    }
-    case "RESUME": {
-      const current = requireTimeline(state);
-      const at = timeline.effectiveInstant(current, aimAt);
-      const next = timeline.resume(current, nowMs, at);
-      return { next, message: { type: "RESUME", positionMs: timeline.positionAt(next, at), startServerMs: at } };
-    }
-    case "SEEK": {
-      const current = requireTimeline(state);
-      const at = timeline.effectiveInstant(current, aimAt);
-      const next = timeline.seek(current, nowMs, command.seekPositionMs, at);
-      const message: ServerMessage = {
-        type: "SEEK",
-        seekPositionMs: timeline.positionAt(next, at),
-        atServerMs: at,
-        isPaused: timeline.isPausedAt(next, at),
-      };
-      return { next, message };
-    }
-    default: {
-      const unhandled: never = command;
-      throw new Error(`unhandled control message ${JSON.stringify(unhandled)}`);
-    }
-  }
 }

@@ -25,7 +25,8 @@ export function settle(): Promise<void> {
 export function createHarness(options: { verifyIdentity?: IdentityVerifier; config?: Partial<RegistryConfig> } = {}) {
   const clock = new FakeClock();
   const logger = pino({ level: "silent" });
-  const registry = new RoomRegistry(clock, { ...testRoomConfig, ...options.config }, logger, createMemoryBackplane(clock));
+  const backplane = createMemoryBackplane(clock);
+  const registry = new RoomRegistry(clock, { ...testRoomConfig, ...options.config }, logger, backplane);
   const verifyIdentity = options.verifyIdentity ?? devIdentityVerifier;
 
   function connect() {
@@ -60,5 +61,5 @@ export function createHarness(options: { verifyIdentity?: IdentityVerifier; conf
     await settle();
   }
 
-  return { clock, registry, connect, joinAs, advance };
+  return { clock, registry, backplane, connect, joinAs, advance };
 }

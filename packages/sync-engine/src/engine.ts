@@ -1,10 +1,10 @@
 import { parseServerMessage, type ClientMessage, type ServerMessage } from "@sync-beats/protocol";
+import { applyTimelineMessage, EMPTY_TIMELINE, pruneTimeline, stateAt, type Timeline, type TimelineMessage } from "@sync-beats/timeline";
 import { ClockEstimator, serverTimeAt } from "./clock-estimator.js";
 import { Connection } from "./connection.js";
 import { MIN_SAMPLES_TO_START, Player } from "./player.js";
 import { buildSnapshot, INITIAL_SNAPSHOT, nextRoom } from "./snapshot.js";
 import { createSystemClock } from "./system-clock.js";
-import { applyTimelineMessage, EMPTY_TIMELINE, pruneTimeline, stateAt, type Timeline, type TimelineMessage } from "./timeline.js";
 import type {
   AudioOutput,
   Clock,
