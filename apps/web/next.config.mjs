@@ -13,7 +13,7 @@ const nextConfig = {
   // Do not let `next dev` write AGENTS.md files into the repository.
   agentRules: false,
   // The workspace packages export raw TypeScript that imports siblings with `.js` suffixes.
-  transpilePackages: ["@sync-beats/protocol", "@sync-beats/sync-engine"],
+  transpilePackages: ["@sync-beats/protocol", "@sync-beats/sync-engine", "@sync-beats/timeline"],
   turbopack: { root: repoRoot },
   outputFileTracingRoot: repoRoot,
   // The package scripts build with `--webpack`: Turbopack in Next 16.4 has no equivalent of

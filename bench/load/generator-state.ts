@@ -63,7 +63,11 @@ export class LiveStats {
   }
 }
 
-/** The room's position at `serverMs` from the commands received so far (what a player renders). */
+/**
+ * The room's position at `serverMs` from the commands received so far (what a player renders).
+ * Kept minimal and apart from `@sync-beats/timeline` on purpose: the load bench only ever plays
+ * and seeks, and its sync_checks need only load the server, not check it.
+ */
 export function positionAt(room: RoomRun, serverMs: number): number {
   const { anchors } = room;
   let anchor = anchors[0];

@@ -4,8 +4,8 @@
  * dropping the TCP connection) and join again under the same user id.
  */
 import { type ClientMessage, parseServerMessage, PROTOCOL_VERSIONS, type ServerMessage } from "@sync-beats/protocol";
+import { EMPTY_TIMELINE, type Timeline } from "@sync-beats/timeline";
 import WebSocket from "ws";
-import { PlaybackModel } from "./playback-model.js";
 
 export type ClientState = "offline" | "joining" | "joined" | "leaving";
 
@@ -19,8 +19,11 @@ export interface ClientHandlers {
 
 export class SoakClient {
   state: ClientState = "offline";
-  /** What this client would render, from the frames it received since it last joined. */
-  model = new PlaybackModel();
+  /**
+   * What this client would render, from the frames it received since it last joined: the
+   * browser engine's own timeline code, so a RESYNC here points at a lost or late frame.
+   */
+  timeline: Timeline = EMPTY_TIMELINE;
   /** Whether the latest pong's server position disagreed with this client's timeline. */
   diverged = false;
   /** `performance.now()` when the latest `joined` arrived. */
@@ -39,7 +42,7 @@ export class SoakClient {
   /** Opens a connection and joins; true once `joined` arrived within `timeoutMs`. */
   connect(timeoutMs: number): Promise<boolean> {
     this.state = "joining";
-    this.model = new PlaybackModel();
+    this.timeline = EMPTY_TIMELINE;
     this.diverged = false;
     const ws = new WebSocket(this.url, { perMessageDeflate: false });
     this.ws = ws;

@@ -5,6 +5,7 @@
  * every pong is accounted for in a {@link DeliveryLedger}.
  */
 import type { ServerMessage } from "@sync-beats/protocol";
+import { applyTimelineMessage, isTimelineMessage, positionAt } from "@sync-beats/timeline";
 import { pool } from "../load/generator-state.js";
 import { Histogram } from "../load/histogram.js";
 import { type ClientHandlers, SoakClient } from "./client.js";
@@ -207,7 +208,7 @@ export class Fleet {
     });
     client.every(SYNC_CHECK_EVERY_MS, () => {
       const serverNow = this.clock.serverMs();
-      const position = client.model.positionAt(serverNow);
+      const position = positionAt(client.timeline, serverNow);
       if (!this.sending || position === null) return;
       if (client.send({ type: "sync_check", clientPosMs: position, clientTimeMs: serverNow })) this.counters.syncChecksSent++;
     });
@@ -219,11 +220,14 @@ export class Fleet {
 
   private onFrame(client: SoakClient, message: ServerMessage): void {
     this.counters.framesReceived++;
-    client.model.apply(message);
+    if (isTimelineMessage(message)) client.timeline = applyTimelineMessage(client.timeline, message);
     const own = this.roomOf.get(client)!;
-    // Right after `joined`, PLAY_SYNC and a SEEK per command still pending catch the joiner up:
-    // those SEEKs repeat commands sent before it joined, not broadcasts it was due.
-    if (this.catchingUp.has(client) && (message.type === "PLAY_SYNC" || message.type === "SEEK")) return;
+    // Right after `joined`, PLAY_SYNC and a SEEK (or, for a track change, a PLAY) per command still
+    // pending catch the joiner up: they repeat commands sent before it joined, not broadcasts it was
+    // due. A catch-up PLAY carries the TRACK_CHANGE's track, so no in-flight PLAY has its key.
+    const catchUpPlay = message.type === "PLAY" && !own.inFlight.has(receiptKey(message)!);
+    const catchUp = message.type === "PLAY_SYNC" || message.type === "SEEK" || catchUpPlay;
+    if (this.catchingUp.has(client) && catchUp) return;
     this.catchingUp.delete(client);
     switch (message.type) {
       case "joined":
@@ -238,7 +242,7 @@ export class Fleet {
         const t3 = this.clock.localMs();
         this.clock.observe(message.t0, message.t1, message.t2, t3);
         this.pongs.deliver(`${client.id} ${message.t0}`, client.id, performance.now());
-        const rendered = client.model.positionAt(message.t2);
+        const rendered = positionAt(client.timeline, message.t2);
         const server = message.playbackPosition;
         const agrees = rendered === server || (rendered !== null && server !== null && Math.abs(rendered - server) <= AGREEMENT_MS);
         if (!agrees) this.counters.divergentPongs++;

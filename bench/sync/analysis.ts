@@ -76,7 +76,10 @@ export function positionAt(track: RenderedTrack, t: number): number | null {
   return position + since;
 }
 
-/** The canonical position at bench instant `t`, or null before the first event. */
+/**
+ * The canonical position at bench instant `t`, or null before the first event. Independent of
+ * `@sync-beats/timeline` on purpose: it is the oracle the rendered audio is measured against.
+ */
 export function timelineAt(events: readonly TimelineEvent[], t: number): number | null {
   let current: TimelineEvent | null = null;
   for (const event of events) if (event.atMs <= t) current = event;

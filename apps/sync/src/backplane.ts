@@ -1,5 +1,5 @@
 import type { ServerMessage, VersionedRoomFacts } from "@sync-beats/protocol";
-import type { Timeline } from "./timeline.js";
+import { EMPTY_TIMELINE, type Timeline } from "@sync-beats/timeline";
 
 /**
  * The live state of a room, the one owner of its live facts: what every node of the room agrees
@@ -9,14 +9,14 @@ export interface SharedRoomState {
   version: number;
   /** Who controls playback now (the host); null until the owner (or, dev identity, anyone) joins. */
   hostUserId: string | null;
-  timeline: Timeline | null;
+  timeline: Timeline;
   /** The newest copy of the room's durable facts the API has given (ticket or push); null: none yet. */
   facts: VersionedRoomFacts | null;
   /** The facts version at which the owner deleted the room: facts no newer than it may not join. */
   closedAtVersion: number | null;
 }
 
-export const EMPTY_ROOM_STATE: SharedRoomState = { version: 0, hostUserId: null, timeline: null, facts: null, closedAtVersion: null };
+export const EMPTY_ROOM_STATE: SharedRoomState = { version: 0, hostUserId: null, timeline: EMPTY_TIMELINE, facts: null, closedAtVersion: null };
 
 /** One live connection of a room, on any node. `id` is unique across nodes. */
 export interface PresenceEntry {

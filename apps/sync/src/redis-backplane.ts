@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { EMPTY_TIMELINE } from "@sync-beats/timeline";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import {
@@ -27,8 +28,10 @@ const CONFLICTS_BEFORE_BACKOFF = 3;
  */
 function parseState(raw: string | null | undefined): SharedRoomState {
   if (!raw) return EMPTY_ROOM_STATE;
-  const { commitId: _commitId, ...state } = JSON.parse(raw) as Partial<SharedRoomState> & { commitId?: string };
-  return { ...EMPTY_ROOM_STATE, ...state };
+  const { commitId: _commitId, timeline, ...state } = JSON.parse(raw) as Partial<SharedRoomState> & { commitId?: string };
+  // States written before the shared timeline package (null, or `{ track, segments }`) held no
+  // anchors: such a room keeps its host and members but plays nothing until the next PLAY.
+  return { ...EMPTY_ROOM_STATE, ...state, timeline: Array.isArray(timeline?.anchors) ? timeline : EMPTY_TIMELINE };
 }
 
 const keys = {

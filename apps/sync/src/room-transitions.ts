@@ -2,7 +2,7 @@ import { CloseCode, type ControlMessage, type RoomFacts, type ServerMessage, typ
 import type { PresenceEntry, SharedRoomState, Transition } from "./backplane.js";
 import { ProtocolError } from "./errors.js";
 import type { Identity } from "./identity.js";
-import * as timeline from "./timeline.js";
+import { applyCommand, EMPTY_TIMELINE } from "@sync-beats/timeline";
 
 /**
  * Pure state transitions of a room, run inside the backplane's atomic update so that two hosts
@@ -91,7 +91,7 @@ export function closeRoom(version: number): Transition {
   return (state) => {
     if (state.closedAtVersion !== null && state.closedAtVersion >= version) return null;
     return {
-      state: { ...state, hostUserId: null, timeline: null, facts: null, closedAtVersion: version },
+      state: { ...state, hostUserId: null, timeline: EMPTY_TIMELINE, facts: null, closedAtVersion: version },
       messages: [{ type: "room_closed", reason: "the owner deleted this room" }],
     };
   };
@@ -100,11 +100,6 @@ export function closeRoom(version: number): Transition {
 /** May `userId` control playback in `state`: the host always, listeners when the room lets them [RA6]. */
 function mayControl(userId: string, state: SharedRoomState): boolean {
   return userId === state.hostUserId || (state.facts?.listenersCanControl ?? false);
-}
-
-function requireTimeline(state: SharedRoomState): timeline.Timeline {
-  if (!state.timeline) throw new ProtocolError("NO_TRACK", "no track is loaded in this room");
-  return state.timeline;
 }
 
 /**
@@ -127,55 +122,9 @@ export function applyControl(
     if (!mayControl(identity.userId, state)) {
       throw new ProtocolError("NOT_HOST", `only the host may send ${command.type}`);
     }
-    const { next, message, atServerMs } = nextTimeline(state, command, nowMs, aimAt);
-    onEffect(atServerMs);
-    return { state: { ...state, timeline: next }, messages: [message] };
+    const result = applyCommand(state.timeline, command, nowMs, aimAt);
+    if (!result) throw new ProtocolError("NO_TRACK", "no track is loaded in this room");
+    onEffect(result.atServerMs);
+    return { state: { ...state, timeline: result.timeline }, messages: [result.message] };
   };
-}
-
-function nextTimeline(
-  state: SharedRoomState,
-  command: ControlMessage,
-  nowMs: number,
-  aimAt: number,
-): { next: timeline.Timeline; message: ServerMessage; atServerMs: number } {
-  switch (command.type) {
-    case "PLAY": {
-      const { type: _type, id: _id, positionMs = 0, ...track } = command;
-      const next = timeline.startTrack(track, positionMs, aimAt);
-      return { next, message: { type: "PLAY", ...track, startServerMs: aimAt, positionMs: timeline.positionAt(next, aimAt) }, atServerMs: aimAt };
-    }
-    case "TRACK_CHANGE": {
-      const next = timeline.startTrack(command.trackData, 0, aimAt);
-      return { next, message: { type: "TRACK_CHANGE", trackData: command.trackData, startServerMs: aimAt }, atServerMs: aimAt };
-    }
-    case "PAUSE": {
-      const current = requireTimeline(state);
-      const at = timeline.effectiveInstant(current, aimAt);
-      const next = timeline.pause(current, nowMs, at);
-      return { next, message: { type: "PAUSE", positionMs: timeline.positionAt(next, at), atServerMs: at }, atServerMs: at };
-    }
-    case "RESUME": {
-      const current = requireTimeline(state);
-      const at = timeline.effectiveInstant(current, aimAt);
-      const next = timeline.resume(current, nowMs, at);
-      return { next, message: { type: "RESUME", positionMs: timeline.positionAt(next, at), startServerMs: at }, atServerMs: at };
-    }
-    case "SEEK": {
-      const current = requireTimeline(state);
-      const at = timeline.effectiveInstant(current, aimAt);
-      const next = timeline.seek(current, nowMs, command.seekPositionMs, at);
-      const message: ServerMessage = {
-        type: "SEEK",
-        seekPositionMs: timeline.positionAt(next, at),
-        atServerMs: at,
-        isPaused: timeline.isPausedAt(next, at),
-      };
-      return { next, message, atServerMs: at };
-    }
-    default: {
-      const unhandled: never = command;
-      throw new Error(`unhandled control message ${JSON.stringify(unhandled)}`);
-    }
-  }
 }

@@ -58,8 +58,10 @@ describe("join", () => {
     await host.send({ type: "TRACK_CHANGE", id: "change", trackData: { ...track, audioUrl: "/api/tracks/2/audio" } });
     const latest = await joinAs("erin");
     const change = host.socket.last("TRACK_CHANGE").startServerMs;
-    expect(latest.socket.last("PLAY_SYNC")).toMatchObject({ audioUrl: "/api/tracks/2/audio", isPaused: true, positionMs: 0 });
-    expect(latest.socket.ofType("SEEK")).toEqual([{ type: "SEEK", seekPositionMs: 0, atServerMs: change, isPaused: false }]);
+    // Until the change takes effect the old track plays on, as it does for everyone already in the room.
+    expect(latest.socket.last("PLAY_SYNC")).toMatchObject({ audioUrl: track.audioUrl, isPaused: false, positionMs: 4_800 });
+    expect(latest.socket.ofType("SEEK")).toEqual([]);
+    expect(latest.socket.ofType("PLAY")).toEqual([{ type: "PLAY", ...track, audioUrl: "/api/tracks/2/audio", startServerMs: change, positionMs: 0 }]);
   });
 
   it("[SS3] no PLAY_SYNC when nothing is loaded or the track ended; paused tracks sync paused", async () => {

@@ -1,4 +1,5 @@
 import { CloseCode, type ClientMessageOf, type ControlMessage, type Participant, type ServerMessage, type VersionedRoomFacts } from "@sync-beats/protocol";
+import { joinMessages, positionAt, resyncFor } from "@sync-beats/timeline";
 import type { Logger } from "pino";
 import {
   type Backplane,
@@ -13,7 +14,6 @@ import type { Clock, Disposer } from "./clock.js";
 import { ProtocolError, viaBackplane } from "./errors.js";
 import type { Identity } from "./identity.js";
 import { adoptFacts, admit, applyControl, closeRoom, isClosedFor, promoteSuccessor, publicFacts, transferHost } from "./room-transitions.js";
-import * as timeline from "./timeline.js";
 
 export interface RoomConfig {
   /** Minimum lead between a command's arrival and the server instant it takes effect. */
@@ -105,7 +105,7 @@ export class Room {
   }
 
   positionAt(serverMs: number): number | null {
-    return this.state.timeline ? timeline.positionAt(this.state.timeline, serverMs) : null;
+    return positionAt(this.state.timeline, serverMs);
   }
 
   /** Adds a member (refused when the room was deleted); `protocolVersion` is the one its join chose. */
@@ -143,26 +143,8 @@ export class Room {
       serverTime: now,
       participants: participantsOf(presence, this.state),
     });
-    const current = this.state.timeline;
-    if (current && timeline.isTrackActive(current, now)) {
-      this.sendTo(member, {
-        type: "PLAY_SYNC",
-        ...current.track,
-        positionMs: timeline.positionAt(current, now),
-        atServerMs: now,
-        isPaused: timeline.isPausedAt(current, now),
-      });
-      // Commands announced before this member joined but not yet in force would otherwise never
-      // reach it: each is sent as the SEEK it amounts to (position and play state at its instant).
-      for (const segment of timeline.pendingSegments(current, now)) {
-        this.sendTo(member, {
-          type: "SEEK",
-          seekPositionMs: segment.anchorPositionMs,
-          atServerMs: segment.anchorServerMs,
-          isPaused: !segment.playing,
-        });
-      }
-    }
+    // The state now, then every command announced before this member joined but not yet in force.
+    for (const message of joinMessages(this.state.timeline, now)) this.sendTo(member, message);
     if (member.delivery.phase === "catching-up") for (const frame of member.delivery.held) member.socket.send(frame);
     member.delivery = { phase: "live" };
     return member;
@@ -220,12 +202,10 @@ export class Room {
     if (Math.abs(check.clientTimeMs - now) > MAX_SYNC_CHECK_SKEW_MS) {
       throw new ProtocolError("INVALID_MESSAGE", "sync_check clientTimeMs is too far from server time");
     }
-    const current = this.state.timeline;
-    if (!current || !timeline.isTrackActive(current, now) || timeline.isPausedAt(current, check.clientTimeMs)) return;
-    const driftMs = check.clientPosMs - timeline.positionAt(current, check.clientTimeMs);
-    if (Math.abs(driftMs) <= this.config.resyncThresholdMs) return;
-    this.events.onResync?.(driftMs);
-    this.sendTo(member, { type: "RESYNC", correctPosMs: timeline.positionAt(current, now), atServerMs: now, driftMs });
+    const resync = resyncFor(this.state.timeline, check, now, this.config.resyncThresholdMs);
+    if (!resync) return;
+    this.events.onResync?.(resync.driftMs);
+    this.sendTo(member, resync);
   }
 
   /** A round trip the server measured to `member` (never one the client reported). */

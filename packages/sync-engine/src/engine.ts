@@ -1,4 +1,5 @@
 import { parseServerMessage, type ClientMessage, type ServerMessage } from "@sync-beats/protocol";
+import { applyTimelineMessage, EMPTY_TIMELINE, pruneTimeline, stateAt, type Timeline, type TimelineMessage } from "@sync-beats/timeline";
 import { ClockEstimator, serverTimeAt } from "./clock-estimator.js";
 import { CommandLedger, type CommandWithoutId } from "./commands.js";
 import { Connection } from "./connection.js";
@@ -7,7 +8,6 @@ import { MIN_SAMPLES_TO_START, Player } from "./player.js";
 import { buildSnapshot, INITIAL_SNAPSHOT, nextRoom } from "./snapshot.js";
 import { endFromClose, endFromError, type SessionEnd } from "./session-end.js";
 import { createSystemClock } from "./system-clock.js";
-import { applyTimelineMessage, EMPTY_TIMELINE, pruneTimeline, stateAt, type Timeline, type TimelineMessage } from "./timeline.js";
 import type {
   AudioOutput,
   Clock,

@@ -46,18 +46,6 @@ export {
   type ClockSample,
 } from "./clock-estimator.js";
 export {
-  EMPTY_TIMELINE,
-  applyTimelineMessage,
-  isTimelineMessage,
-  positionFromAnchor,
-  pruneTimeline,
-  stateAt,
-  type Anchor,
-  type Timeline,
-  type TimelineMessage,
-  type TimelineState,
-} from "./timeline.js";
-export {
   DEFAULT_DRIFT_CONTROL,
   INITIAL_DRIFT_STATE,
   NAIVE_DRIFT_CONTROL,

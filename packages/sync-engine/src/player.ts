@@ -1,3 +1,4 @@
+import { EMPTY_TIMELINE, positionFromAnchor, stateAt, type Anchor, type Timeline } from "@sync-beats/timeline";
 import { AudioClockMap, audioSkewPpm } from "./audio-clock-map.js";
 import type { ClockEstimate } from "./clock-estimator.js";
 import { makeClockBridge, type ClockBridge } from "./clock-bridge.js";
@@ -8,7 +9,6 @@ import {
   stepDriftController,
   type DriftControllerState,
 } from "./drift-controller.js";
-import { EMPTY_TIMELINE, positionFromAnchor, stateAt, type Anchor, type Timeline } from "./timeline.js";
 import type { AudioOutput, Clock, DriftPoint, SyncAlgorithm } from "./types.js";
 
 /** How far ahead of `currentTime` a start is scheduled (main → render thread hand-over). */

@@ -1,8 +1,8 @@
 import type { MemberRole, Participant, ServerMessage } from "@sync-beats/protocol";
+import { EMPTY_TIMELINE, stateAt, type Timeline } from "@sync-beats/timeline";
 import type { ClockEstimate } from "./clock-estimator.js";
 import type { CommandsState } from "./commands.js";
 import type { PlayerStats } from "./player.js";
-import { stateAt, type Timeline } from "./timeline.js";
 import type { AudioState, ConnectionState, EngineError, RoomInfo, SyncSnapshot } from "./types.js";
 
 /** The server messages that change the room model. */
@@ -108,7 +108,7 @@ export function buildSnapshot(inputs: SnapshotInputs): SyncSnapshot {
 export const INITIAL_SNAPSHOT: SyncSnapshot = buildSnapshot({
   connection: { status: "idle" },
   room: null,
-  timeline: { anchors: [], version: 0 },
+  timeline: EMPTY_TIMELINE,
   serverNow: null,
   localNow: 0,
   audio: "locked",

@@ -11,7 +11,8 @@ import {
 /**
  * Reference model of the sync server for the fuzzers: what each frame must produce, written from
  * the protocol contract (issue 3, README) without the server's code. It keeps every timeline
- * segment forever (the server prunes), so comparing the two also checks the pruning.
+ * segment forever (the server prunes), so comparing the two also checks the pruning. It does not
+ * use `@sync-beats/timeline` on purpose: an oracle sharing the code under test would check nothing.
  */
 
 export interface ModelLimits {
@@ -38,32 +39,45 @@ interface Step {
   at: number;
   pos: number;
   playing: boolean;
+  track: Track;
+}
+
+function sameTrack(a: Track, b: Track): boolean {
+  return a.audioUrl === b.audioUrl && a.duration === b.duration && a.trackId === b.trackId && a.title === b.title && a.artist === b.artist;
 }
 
 export class ModelTimeline {
-  constructor(
-    readonly track: Track,
-    readonly steps: Step[],
-  ) {}
+  constructor(readonly steps: Step[]) {}
 
-  static start(track: Track, positionMs: number, at: number): ModelTimeline {
+  /**
+   * PLAY / TRACK_CHANGE at `at`: what was announced before `at` still plays until then (what was
+   * announced from `at` on is superseded); with nothing before, the room holds at `positionMs`.
+   */
+  static start(previous: ModelTimeline | null, track: Track, positionMs: number, at: number): ModelTimeline {
     const pos = clamp(positionMs, 0, track.duration);
-    return new ModelTimeline(track, [
-      { at, pos, playing: false },
-      { at, pos, playing: true },
-    ]);
+    const kept = (previous?.steps ?? []).filter((step) => step.at < at);
+    return new ModelTimeline([...kept, { at, pos, playing: true, track }]);
   }
 
-  /** The step in force at `t`: the last one at or before it; before the first, the first. */
+  /**
+   * The step in force at `t`: the last one at or before it. Before the first instant the room
+   * holds, paused, where it will be at that instant.
+   */
   private stepAt(t: number): Step {
-    let found = this.steps[0]!;
+    const first = this.steps[0]!;
+    if (t < first.at) return { ...this.stepAt(first.at), playing: false };
+    let found = first;
     for (const step of this.steps) if (step.at <= t) found = step;
     return found;
   }
 
+  track(t: number): Track {
+    return this.stepAt(t).track;
+  }
+
   position(t: number): number {
     const step = this.stepAt(t);
-    return clamp(step.pos + (step.playing ? t - step.at : 0), 0, this.track.duration);
+    return clamp(step.pos + (step.playing ? t - step.at : 0), 0, step.track.duration);
   }
 
   paused(t: number): boolean {
@@ -71,7 +85,7 @@ export class ModelTimeline {
   }
 
   active(t: number): boolean {
-    return this.paused(t) || this.position(t) < this.track.duration;
+    return this.paused(t) || this.position(t) < this.track(t).duration;
   }
 
   /** Commands apply in arrival order: never before the latest pending instant. */
@@ -79,16 +93,38 @@ export class ModelTimeline {
     return Math.max(aim, this.steps[this.steps.length - 1]!.at);
   }
 
-  /** Steps announced but not in force at `t`, as the SEEKs a joiner is told (the last per instant). */
-  pendingSeeks(t: number): ServerMessage[] {
+  /** Steps announced but not in force at `t` (the last per instant). */
+  pending(t: number): Step[] {
     const pending = this.steps.filter((step) => step.at > t);
-    return pending
-      .filter((step, index) => pending[index + 1]?.at !== step.at)
-      .map((step) => ({ type: "SEEK", seekPositionMs: step.pos, atServerMs: step.at, isPaused: !step.playing }));
+    return pending.filter((step, index) => pending[index + 1]?.at !== step.at);
+  }
+
+  /**
+   * What a joiner at `t` is told after `joined`: PLAY_SYNC (once started), then each pending step as a SEEK, or
+   * as a PLAY where it changes the track (and a SEEK after it when that step is paused).
+   */
+  catchUp(t: number): ServerMessage[] {
+    const pending = this.pending(t);
+    if (!this.active(t) && pending.length === 0) return [];
+    // Before the first PLAY takes effect there is no state to sync, only that PLAY.
+    const started = t >= this.steps[0]!.at;
+    const messages: ServerMessage[] = started
+      ? [{ type: "PLAY_SYNC", ...this.track(t), positionMs: this.position(t), atServerMs: t, isPaused: this.paused(t) }]
+      : [];
+    let track: Track | null = started ? this.track(t) : null;
+    for (const step of pending) {
+      const seek: ServerMessage = { type: "SEEK", seekPositionMs: step.pos, atServerMs: step.at, isPaused: !step.playing };
+      const same = track !== null && sameTrack(step.track, track);
+      if (!same) messages.push({ type: "PLAY", ...step.track, startServerMs: step.at, positionMs: step.pos });
+      if (same || !step.playing) messages.push(seek);
+      track = step.track;
+    }
+    return messages;
   }
 
   with(at: number, pos: number, playing: boolean): ModelTimeline {
-    return new ModelTimeline(this.track, [...this.steps, { at, pos: clamp(pos, 0, this.track.duration), playing }]);
+    const track = this.track(at);
+    return new ModelTimeline([...this.steps, { at, pos: clamp(pos, 0, track.duration), playing, track }]);
   }
 }
 
@@ -244,11 +280,11 @@ export class SyncModel {
         switch (message.type) {
           case "PLAY": {
             const { type: _type, id: _id, positionMs = 0, ...track } = message;
-            room.timeline = ModelTimeline.start(track, positionMs, aim);
+            room.timeline = ModelTimeline.start(room.timeline, track, positionMs, aim);
             return accept({ type: "PLAY", ...track, startServerMs: aim, positionMs: room.timeline.position(aim) }, aim);
           }
           case "TRACK_CHANGE":
-            room.timeline = ModelTimeline.start(message.trackData, 0, aim);
+            room.timeline = ModelTimeline.start(room.timeline, message.trackData, 0, aim);
             return accept({ type: "TRACK_CHANGE", trackData: message.trackData, startServerMs: aim }, aim);
           case "PAUSE":
           case "RESUME":
@@ -283,10 +319,7 @@ export class SyncModel {
     if (room.host === null) room.host = userId;
     const line = room.timeline;
     // The state at the join instant, then every command announced but not yet in force.
-    const catchUp: ServerMessage[] =
-      line && line.active(now)
-        ? [{ type: "PLAY_SYNC", ...line.track, positionMs: line.position(now), atServerMs: now, isPaused: line.paused(now) }, ...line.pendingSeeks(now)]
-        : [];
+    const catchUp = line ? line.catchUp(now) : [];
     return { kind: "joined", room: roomCode, userId, role: room.host === userId ? "host" : "listener", hostId: room.host, protocolVersion, catchUp };
   }
 

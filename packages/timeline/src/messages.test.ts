@@ -1,14 +1,7 @@
 import type { ServerMessage } from "@sync-beats/protocol";
 import { describe, expect, it } from "vitest";
-import {
-  EMPTY_TIMELINE,
-  applyTimelineMessage,
-  isTimelineMessage,
-  pruneTimeline,
-  stateAt,
-  upcomingChanges,
-  type Timeline,
-} from "./timeline.js";
+import { applyTimelineMessage, isTimelineMessage } from "./messages.js";
+import { EMPTY_TIMELINE, pruneTimeline, stateAt, upcomingAnchors, type Timeline } from "./timeline.js";
 
 const TRACK = { audioUrl: "/a.wav", duration: 60_000, title: "A" };
 const OTHER = { audioUrl: "/b.wav", duration: 30_000, title: "B" };
@@ -19,7 +12,7 @@ function apply(timeline: Timeline, ...messages: ServerMessage[]): Timeline {
 
 const play = (startServerMs: number, positionMs = 0): ServerMessage => ({ type: "PLAY", ...TRACK, startServerMs, positionMs });
 
-describe("timeline", () => {
+describe("applyTimelineMessage", () => {
   it("[TL1] PLAY applies at its server instant, not on receipt", () => {
     const t = apply(EMPTY_TIMELINE, play(10_000, 500));
     expect(stateAt(t, 9_000)).toMatchObject({ positionMs: 500, paused: true, track: TRACK });
@@ -54,7 +47,7 @@ describe("timeline", () => {
     const t = apply(EMPTY_TIMELINE, play(0), { type: "TRACK_CHANGE", trackData: OTHER, startServerMs: 20_000 });
     expect(stateAt(t, 19_000)).toMatchObject({ track: TRACK, positionMs: 19_000 });
     expect(stateAt(t, 21_000)).toMatchObject({ track: OTHER, positionMs: 1_000 });
-    expect(upcomingChanges(t, 19_000)).toHaveLength(1);
+    expect(upcomingAnchors(t, 19_000)).toHaveLength(1);
   });
 
   it("[TL5] a newer command replaces a scheduled one it lands before", () => {
@@ -70,6 +63,19 @@ describe("timeline", () => {
     expect(fixed.version).toBe(t.version + 1);
     expect(stateAt(fixed, 4_000)).toMatchObject({ positionMs: 4_400, paused: false });
     expect(apply(EMPTY_TIMELINE, { type: "RESYNC", correctPosMs: 1, atServerMs: 1, driftMs: 0 })).toBe(EMPTY_TIMELINE);
+  });
+
+  it("[TL6] a RESYNC while a command is pending keeps the command", () => {
+    const t = apply(EMPTY_TIMELINE, play(0), { type: "PAUSE", positionMs: 3_300, atServerMs: 3_300 });
+    const fixed = apply(t, { type: "RESYNC", correctPosMs: 3_400, atServerMs: 3_000, driftMs: -400 });
+    expect(stateAt(fixed, 3_200)).toMatchObject({ positionMs: 3_600, paused: false });
+    expect(stateAt(fixed, 9_000)).toMatchObject({ positionMs: 3_300, paused: true });
+  });
+
+  it("[TL3] PAUSE on the instant of a pending track change pauses the new track", () => {
+    const t = apply(EMPTY_TIMELINE, play(0), { type: "TRACK_CHANGE", trackData: OTHER, startServerMs: 5_000 }, { type: "PAUSE", positionMs: 0, atServerMs: 5_000 });
+    expect(stateAt(t, 4_000)).toMatchObject({ track: TRACK, positionMs: 4_000, paused: false });
+    expect(stateAt(t, 6_000)).toMatchObject({ track: OTHER, positionMs: 0, paused: true });
   });
 
   it("[TL7] PAUSE/SEEK/RESUME without a track are ignored; the end of the track clamps and reports ended", () => {
