@@ -39,6 +39,11 @@ const Timestamp = z.iso.datetime({ offset: true });
 
 /** Machine-readable reasons in an {@link ApiErrorBody}; the HTTP status carries the class. */
 export const ApiErrorCode = z.enum([
+  /**
+   * 400 (or a 4xx without a code of its own): the request itself is malformed: a path that does
+   * not decode, a body whose `Content-Encoding` does not match its bytes.
+   */
+  "BAD_REQUEST",
   /** 400: a body, parameter or query failed validation (see `issues`). */
   "VALIDATION_FAILED",
   /** 401: no session, or the session expired. */
