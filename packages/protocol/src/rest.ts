@@ -24,7 +24,7 @@ import { DisplayName, RoomCode, UserId } from "./primitives.js";
  *   PATCH /api/rooms/:code         UpdateRoomBody  -> 200 RoomResponse (owner only)
  *   POST /api/rooms/:code/join                     -> 200 RoomResponse
  *   POST /api/rooms/:code/leave                    -> 200 OkResponse
- *   GET  /api/rooms/:code/participants             -> 200 ParticipantListResponse
+ *   GET  /api/rooms/:code/participants             -> 200 ParticipantListResponse (its participants and owner)
  *   POST /api/rooms/:code/host     TransferHostBody -> 200 RoomResponse (owner only; moves ownership)
  *   POST /api/rooms/:code/ticket                   -> 200 TicketResponse (joins if needed)
  *   GET  /api/tracks                               -> 200 TrackListResponse (demo + my uploads)
@@ -54,6 +54,8 @@ export const ApiErrorCode = z.enum([
   "BAD_ORIGIN",
   /** 403: only the room's owner may do this. */
   "NOT_OWNER",
+  /** 403: only the room's participants and its owner may see this (who is in the room). */
+  "NOT_IN_ROOM",
   /** 404: no such room, track or route. */
   "NOT_FOUND",
   /** 409: the username is already registered. */
@@ -68,7 +70,7 @@ export const ApiErrorCode = z.enum([
   "UNSUPPORTED_MEDIA_TYPE",
   /** 416: the `Range` header cannot be satisfied. */
   "RANGE_NOT_SATISFIABLE",
-  /** 429: too many attempts (login); retry after the `Retry-After` header. */
+  /** 429: too many attempts (login, room code lookups, room creation); retry after the `Retry-After` header. */
   "RATE_LIMITED",
   /** 500: a bug on our side; details are in the server log only. */
   "INTERNAL",

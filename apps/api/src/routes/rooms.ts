@@ -1,4 +1,4 @@
-import { Router, type Request } from "express";
+import { Router, type Request, type RequestHandler } from "express";
 import { CreateRoomBody, RoomCode, TransferHostBody, UpdateRoomBody, type TicketResponse } from "@sync-beats/protocol";
 import { DEFAULT_TICKET_TTL_MS, signTicket } from "@sync-beats/ticket";
 import { z } from "zod";
@@ -14,13 +14,20 @@ export interface RoomRouteDeps {
   clock: Clock;
   syncSecret: string;
   syncPublicUrl: string | null;
+  /** On every by-code route: limits code guessing per client address. */
+  lookupLimiter: RequestHandler;
+  /** On room creation: limits rooms per user. */
+  createLimiter: RequestHandler;
 }
 
 const CodeParams = z.object({ code: RoomCode });
 const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) });
 
-/** `/api/rooms/*`. Reading a room needs only its code; changing anything needs a session. */
-export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl }: RoomRouteDeps): Router {
+/**
+ * `/api/rooms/*`. Reading a room needs only its code (the code is the invitation); who is in it
+ * only its participants and owner; changing anything needs a session.
+ */
+export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl, lookupLimiter, createLimiter }: RoomRouteDeps): Router {
   const router = Router();
   const now = () => new Date(clock.now());
 
@@ -53,7 +60,7 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl }: RoomRout
     res.json({ rooms: (await repos.rooms.listForUser(user.id, limit)).map(roomView) });
   });
 
-  router.post("/", async (req, res) => {
+  router.post("/", createLimiter, async (req, res) => {
     const user = currentUser(req);
     const body = parseOr400(CreateRoomBody, req.body, "room");
     // 31^6 codes: a clash is rare, several in a row means something else is wrong.
@@ -67,12 +74,12 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl }: RoomRout
     throw new Error("could not find a free room code in 5 attempts");
   });
 
-  router.get("/:code", async (req, res) => {
+  router.get("/:code", lookupLimiter, async (req, res) => {
     const room = await loadRoom(req);
     res.json(await roomResponse(room.code, req.user?.id));
   });
 
-  router.patch("/:code", async (req, res) => {
+  router.patch("/:code", lookupLimiter, async (req, res) => {
     const user = currentUser(req);
     const room = await loadRoom(req);
     requireOwner(room, user.id);
@@ -81,14 +88,14 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl }: RoomRout
     res.json(await roomResponse(room.code, user.id));
   });
 
-  router.post("/:code/join", async (req, res) => {
+  router.post("/:code/join", lookupLimiter, async (req, res) => {
     const user = currentUser(req);
     const room = await loadRoom(req);
     await repos.participants.join(room.code, user.id, now());
     res.json(await roomResponse(room.code, user.id));
   });
 
-  router.post("/:code/leave", async (req, res) => {
+  router.post("/:code/leave", lookupLimiter, async (req, res) => {
     const user = currentUser(req);
     const room = await loadRoom(req);
     // Leaving is idempotent; the owner stays owner (hand the room over first to give it up).
@@ -96,15 +103,21 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl }: RoomRout
     res.json({ ok: true });
   });
 
-  router.get("/:code/participants", async (req, res) => {
+  router.get("/:code/participants", lookupLimiter, async (req, res) => {
+    const user = currentUser(req);
     const room = await loadRoom(req);
+    // 403, not 404: the room's existence is no secret from whoever holds its code (GET /:code
+    // shows it), only its people are.
+    if (room.ownerUserId !== user.id && !(await repos.participants.isLive(room.code, user.id))) {
+      throw new ApiError("NOT_IN_ROOM", "only the room's participants and its owner can see who is in it");
+    }
     const live = await repos.participants.listLive(room.code);
     const participants = live.map((p) => participantView(room, p));
     participants.sort((a, b) => Number(b.role === "owner") - Number(a.role === "owner"));
     res.json({ participants });
   });
 
-  router.post("/:code/host", async (req, res) => {
+  router.post("/:code/host", lookupLimiter, async (req, res) => {
     const user = currentUser(req);
     const room = await loadRoom(req);
     requireOwner(room, user.id);
@@ -120,7 +133,7 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl }: RoomRout
     res.json(await roomResponse(room.code, user.id));
   });
 
-  router.post("/:code/ticket", async (req, res) => {
+  router.post("/:code/ticket", lookupLimiter, async (req, res) => {
     const user = currentUser(req);
     const room = await loadRoom(req);
     await repos.participants.join(room.code, user.id, now());

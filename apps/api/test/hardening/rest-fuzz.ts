@@ -35,6 +35,7 @@ const STATUS: Record<string, number> = {
   INVALID_CREDENTIALS: 401,
   BAD_ORIGIN: 403,
   NOT_OWNER: 403,
+  NOT_IN_ROOM: 403,
   NOT_FOUND: 404,
   USERNAME_TAKEN: 409,
   NOT_PARTICIPANT: 409,
@@ -240,7 +241,13 @@ async function snapshotter(api: TestApi): Promise<{ take(): Promise<string>; clo
 /** A running API with a host, a guest and a room, and a way to send one generated request and check it. */
 export async function startRestFuzz(backend: Backend) {
   const api = await startTestApi(backend, {
-    env: { MAX_UPLOAD_BYTES: "100000", LOGIN_RATE_LIMIT_MAX: "1000000000", SIGNUP_RATE_LIMIT_MAX: "1000000000" },
+    env: {
+      MAX_UPLOAD_BYTES: "100000",
+      LOGIN_RATE_LIMIT_MAX: "1000000000",
+      SIGNUP_RATE_LIMIT_MAX: "1000000000",
+      ROOM_LOOKUP_RATE_LIMIT_MAX: "1000000000",
+      ROOM_CREATE_RATE_LIMIT_MAX: "1000000000",
+    },
   });
   const snapshot = await snapshotter(api);
   const password = "fuzz password 1";
