@@ -141,6 +141,9 @@ describeEachBackend("API + sync server", (backend) => {
     expect(joined).toMatchObject({ roomCode: code, role: "host" });
     hostSocket.send({ type: "PLAY", id: "x1-play", audioUrl: track.audioUrl, duration: track.durationMs, trackId: track.id, title: track.title });
     await hostSocket.frame("PLAY");
+    // The late joiner comes once the track plays (before that it would be told the pending PLAY).
+    const { atServerMs } = (await hostSocket.frame("command_accepted")) as Frame & { atServerMs: number };
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, atServerMs - Date.now()) + 50));
 
     const guestSocket = await SyncClient.connect(syncUrl);
     guestSocket.join(code, (await ticketFor(guest)).ticket);

@@ -20,7 +20,7 @@ import {
 } from "@sync-beats/timeline";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createHarness } from "../apps/sync/test/harness.js";
+import { createHarness } from "@sync-beats/sync/testing";
 
 const TRACKS = [
   { audioUrl: "/api/tracks/1/audio", duration: 60_000, title: "One" },

@@ -37,14 +37,15 @@ export interface App {
 /** What a limiter counts by: the client address (the default), or a key read from the request. */
 type LimitKey = (req: Request) => string | undefined;
 
-function limiter(store: MemoryStore, max: number, windowMs: number, onlyFailures: boolean, key?: LimitKey) {
+function limiter(store: MemoryStore, { max, windowMs }: { max: number; windowMs: number }, onlyFailures: boolean, key?: LimitKey) {
   return rateLimit({
     store,
     windowMs,
     limit: max,
     standardHeaders: "draft-8",
     legacyHeaders: false,
-    // Only failed logins count, so a user who types their password right is never locked out.
+    // Only failures count where that is enough (a login typed right, a room code that exists), so
+    // people using the app as meant are never limited.
     skipSuccessfulRequests: onlyFailures,
     // A request without a key (a body the route refuses anyway) is left to the address limiter.
     ...(key ? { keyGenerator: (req: Request) => key(req) ?? "", skip: (req: Request) => key(req) === undefined } : {}),
@@ -73,6 +74,8 @@ export function createApp({ db, config, logger, clock }: AppDeps): App {
   const loginAttempts = new MemoryStore();
   const accountAttempts = new MemoryStore();
   const signupAttempts = new MemoryStore();
+  const roomLookups = new MemoryStore();
+  const roomCreations = new MemoryStore();
   const sessionStore = new DatabaseSessionStore(db.repos.sessions, clock, config.sessionTtlMs);
   const library = new TrackLibrary(db.repos, config.tracksDir, clock);
   const withSession = [
@@ -124,10 +127,10 @@ export function createApp({ db, config, logger, clock }: AppDeps): App {
       // Per client address, then per account (B3): guesses spread over many addresses still hit
       // the second, with the same 429 answer.
       loginLimiters: [
-        limiter(loginAttempts, config.loginRateLimit.max, config.loginRateLimit.windowMs, true),
-        limiter(accountAttempts, config.loginAccountLimit.max, config.loginAccountLimit.windowMs, true, loginAccount),
+        limiter(loginAttempts, config.loginRateLimit, true),
+        limiter(accountAttempts, config.loginAccountLimit, true, loginAccount),
       ],
-      signupLimiter: limiter(signupAttempts, config.signupRateLimit.max, config.signupRateLimit.windowMs, false),
+      signupLimiter: limiter(signupAttempts, config.signupRateLimit, false),
       production: config.production,
     }),
   );
@@ -140,6 +143,9 @@ export function createApp({ db, config, logger, clock }: AppDeps): App {
       syncSecret: config.syncSecret,
       syncPublicUrl: config.syncPublicUrl,
       liveRooms: createLiveRooms({ baseUrl: config.syncInternalUrl, secret: config.syncSecret, logger }),
+      // Guessing codes means many misses from one address; a code that exists does not count.
+      lookupLimiter: limiter(roomLookups, config.roomLookupRateLimit, true),
+      createLimiter: limiter(roomCreations, config.roomCreateRateLimit, false, (req) => req.user?.id),
     }),
   );
   app.use(
@@ -157,6 +163,8 @@ export function createApp({ db, config, logger, clock }: AppDeps): App {
       loginAttempts.shutdown();
       accountAttempts.shutdown();
       signupAttempts.shutdown();
+      roomLookups.shutdown();
+      roomCreations.shutdown();
     },
   };
 }

@@ -26,6 +26,10 @@ const Env = z.object({
   LOGIN_RATE_LIMIT_WINDOW_MS: int(15 * 60 * 1000),
   LOGIN_ACCOUNT_LIMIT_MAX: int(10),
   SIGNUP_RATE_LIMIT_MAX: int(30),
+  ROOM_LOOKUP_RATE_LIMIT_MAX: int(100),
+  ROOM_LOOKUP_RATE_LIMIT_WINDOW_MS: int(60 * 1000),
+  ROOM_CREATE_RATE_LIMIT_MAX: int(30),
+  ROOM_CREATE_RATE_LIMIT_WINDOW_MS: int(60 * 60 * 1000),
   SEED_DEMO_TRACKS: z.enum(["0", "1"]).default("1"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
@@ -56,6 +60,10 @@ export interface ApiConfig {
   /** Failed logins per username (any client) per window: guesses spread over addresses (B3). */
   loginAccountLimit: { max: number; windowMs: number };
   signupRateLimit: { max: number; windowMs: number };
+  /** Failed by-code room requests per client address per window (code guessing). */
+  roomLookupRateLimit: { max: number; windowMs: number };
+  /** Rooms created per user per window. */
+  roomCreateRateLimit: { max: number; windowMs: number };
   seedDemoTracks: boolean;
   logLevel: string;
 }
@@ -111,6 +119,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     loginRateLimit: { max: parsed.LOGIN_RATE_LIMIT_MAX, windowMs: parsed.LOGIN_RATE_LIMIT_WINDOW_MS },
     loginAccountLimit: { max: parsed.LOGIN_ACCOUNT_LIMIT_MAX, windowMs: parsed.LOGIN_RATE_LIMIT_WINDOW_MS },
     signupRateLimit: { max: parsed.SIGNUP_RATE_LIMIT_MAX, windowMs: parsed.LOGIN_RATE_LIMIT_WINDOW_MS },
+    roomLookupRateLimit: { max: parsed.ROOM_LOOKUP_RATE_LIMIT_MAX, windowMs: parsed.ROOM_LOOKUP_RATE_LIMIT_WINDOW_MS },
+    roomCreateRateLimit: { max: parsed.ROOM_CREATE_RATE_LIMIT_MAX, windowMs: parsed.ROOM_CREATE_RATE_LIMIT_WINDOW_MS },
     seedDemoTracks: parsed.SEED_DEMO_TRACKS === "1",
     logLevel: parsed.LOG_LEVEL,
   };

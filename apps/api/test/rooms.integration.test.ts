@@ -100,12 +100,32 @@ describeEachBackend("rooms", (backend) => {
     const { room } = await createRoom(owner, { name: "people" });
     clock.t += 1000;
     await listener.post(`/api/rooms/${room.code}/join`);
-    const { participants } = ParticipantListResponse.parse(await (await api.client().get(`/api/rooms/${room.code}/participants`)).json());
+    const { participants } = ParticipantListResponse.parse(await (await listener.get(`/api/rooms/${room.code}/participants`)).json());
     expect(participants.map((p) => [p.userId, p.role, p.displayName])).toEqual([
       [ownerId, "owner", "Olive"],
       [listenerId, "listener", "Liam"],
     ]);
-    expect((await api.client().get("/api/rooms/ZZZZZZ/participants")).status).toBe(404);
+    expect((await owner.get("/api/rooms/ZZZZZZ/participants")).status).toBe(404);
+  });
+
+  it("[RM12] participants are shown only to the room's participants and its owner, private or public", async () => {
+    for (const isPublic of [true, false]) {
+      const { room } = await createRoom(owner, { name: "who is here", isPublic });
+      const path = `/api/rooms/${room.code}/participants`;
+      const anonymous = await api.client().get(path);
+      expect(anonymous.status).toBe(401);
+      expect(await errorCode(anonymous)).toBe("UNAUTHENTICATED");
+      const stranger = await listener.get(path);
+      expect(stranger.status).toBe(403);
+      expect(await errorCode(stranger)).toBe("NOT_IN_ROOM");
+      await listener.post(`/api/rooms/${room.code}/join`);
+      expect((await listener.get(path)).status).toBe(200);
+      await listener.post(`/api/rooms/${room.code}/leave`);
+      expect((await listener.get(path)).status).toBe(403);
+      // The owner keeps the room after leaving it, and with it the list.
+      await owner.post(`/api/rooms/${room.code}/leave`);
+      expect((await owner.get(path)).status).toBe(200);
+    }
   });
 
   it("[RM7] only the owner may change settings; guestsCanControl shows in the listener's view", async () => {
@@ -189,7 +209,7 @@ describeEachBackend("rooms", (backend) => {
     expect((await api.client().post(`/api/rooms/${room.code}/ticket`)).status).toBe(401);
   });
 
-  it("[RM13] a host transfer is the live room's to decide: with no sync server reachable it is 503 UNAVAILABLE, and bad input is still 400", async () => {
+  it("[RM16] a host transfer is the live room's to decide: with no sync server reachable it is 503 UNAVAILABLE, and bad input is still 400", async () => {
     const { room } = await createRoom(owner, { name: "no live room" });
     expect((await owner.post(`/api/rooms/${room.code}/host`, { userId: "bad id!" })).status).toBe(400);
     const response = await owner.post(`/api/rooms/${room.code}/host`, { userId: listenerId });
@@ -197,7 +217,7 @@ describeEachBackend("rooms", (backend) => {
     expect(await errorCode(response)).toBe("UNAVAILABLE");
   });
 
-  it("[RM14] only the owner deletes a room; then it is gone", async () => {
+  it("[RM17] only the owner deletes a room; then it is gone", async () => {
     const { room } = await createRoom(owner, { name: "short-lived" });
     await listener.post(`/api/rooms/${room.code}/join`);
     expect((await listener.delete(`/api/rooms/${room.code}`)).status).toBe(403);

@@ -1,4 +1,5 @@
 import type { VersionedRoomFacts } from "@sync-beats/protocol";
+import { EMPTY_TIMELINE } from "@sync-beats/timeline";
 import { describe, expect, it } from "vitest";
 import { EMPTY_ROOM_STATE, type PresenceEntry, type SharedRoomState, type Transition } from "./backplane.js";
 import type { Identity } from "./identity.js";
@@ -155,7 +156,7 @@ describe("listener control", () => {
 describe("close", () => {
   it("[RA7] closing clears the live room and announces room_closed; an older or equal close changes nothing", () => {
     const result = run(closeRoom(5), state({ hostUserId: "owner", facts: { ...facts, version: 5 } }));
-    expect(result.state).toMatchObject({ hostUserId: null, timeline: null, facts: null, closedAtVersion: 5 });
+    expect(result.state).toMatchObject({ hostUserId: null, timeline: EMPTY_TIMELINE, facts: null, closedAtVersion: 5 });
     expect(result.messages).toEqual([{ type: "room_closed", reason: expect.any(String) }]);
     expect(closeRoom(5)(result.state)).toBeNull();
     expect(closeRoom(4)(result.state)).toBeNull();

@@ -24,7 +24,7 @@ import { DisplayName, RoomCode, UserId } from "./primitives.js";
  *   PATCH /api/rooms/:code         UpdateRoomBody  -> 200 RoomResponse (owner only)
  *   POST /api/rooms/:code/join                     -> 200 RoomResponse
  *   POST /api/rooms/:code/leave                    -> 200 OkResponse
- *   GET  /api/rooms/:code/participants             -> 200 ParticipantListResponse
+ *   GET  /api/rooms/:code/participants             -> 200 ParticipantListResponse (its participants and owner)
  *   DELETE /api/rooms/:code                        -> 200 OkResponse (owner only; live sockets are closed)
  *   POST /api/rooms/:code/host     TransferHostBody -> 200 HostTransferResponse (owner or host; live)
  *   POST /api/rooms/:code/owner    TransferOwnershipBody -> 200 RoomResponse (owner only)
@@ -41,6 +41,11 @@ const Timestamp = z.iso.datetime({ offset: true });
 
 /** Machine-readable reasons in an {@link ApiErrorBody}; the HTTP status carries the class. */
 export const ApiErrorCode = z.enum([
+  /**
+   * 400 (or a 4xx without a code of its own): the request itself is malformed: a path that does
+   * not decode, a body whose `Content-Encoding` does not match its bytes.
+   */
+  "BAD_REQUEST",
   /** 400: a body, parameter or query failed validation (see `issues`). */
   "VALIDATION_FAILED",
   /** 401: no session, or the session expired. */
@@ -53,6 +58,8 @@ export const ApiErrorCode = z.enum([
   "NOT_OWNER",
   /** 403: only the room's owner or its current host (a live fact) may hand hosting over. */
   "NOT_HOST",
+  /** 403: only the room's participants and its owner may see this (who is in the room). */
+  "NOT_IN_ROOM",
   /** 404: no such room, track or route. */
   "NOT_FOUND",
   /** 409: the username is already registered. */
@@ -67,7 +74,7 @@ export const ApiErrorCode = z.enum([
   "UNSUPPORTED_MEDIA_TYPE",
   /** 416: the `Range` header cannot be satisfied. */
   "RANGE_NOT_SATISFIABLE",
-  /** 429: too many attempts (login); retry after the `Retry-After` header. */
+  /** 429: too many attempts (login, room code lookups, room creation); retry after the `Retry-After` header. */
   "RATE_LIMITED",
   /** 500: a bug on our side; details are in the server log only. */
   "INTERNAL",

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from "node:http";
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { ApiErrorBody, ApiErrorCode, ApiIssue } from "@sync-beats/protocol";
 import type { Logger } from "pino";
@@ -5,12 +6,14 @@ import { z } from "zod";
 import { databaseUnavailable } from "../db/unavailable.js";
 
 const STATUS: Record<ApiErrorCode, number> = {
+  BAD_REQUEST: 400,
   VALIDATION_FAILED: 400,
   UNAUTHENTICATED: 401,
   INVALID_CREDENTIALS: 401,
   BAD_ORIGIN: 403,
   NOT_OWNER: 403,
   NOT_HOST: 403,
+  NOT_IN_ROOM: 403,
   NOT_FOUND: 404,
   USERNAME_TAKEN: 409,
   NOT_PARTICIPANT: 409,
@@ -51,11 +54,34 @@ export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, what 
   throw new ApiError("VALIDATION_FAILED", `invalid ${what}`, issues);
 }
 
-/** Errors thrown by body-parser and multer carry these shapes. */
+/**
+ * Errors thrown by body-parser, the router and multer carry these shapes: http-errors objects
+ * (`status`, `statusCode`, `expose`, and body-parser's `type`) and a URIError from path decoding,
+ * given `status` 400 by the router.
+ */
 interface LibraryError {
   type?: string;
   code?: string;
-  status?: number;
+  status?: unknown;
+  statusCode?: unknown;
+  expose?: unknown;
+  message?: unknown;
+}
+
+/** Client-error statuses a library may raise that have a code of their own; any other 4xx is BAD_REQUEST. */
+const CODE_OF_STATUS: Partial<Record<number, ApiErrorCode>> = {
+  401: "UNAUTHENTICATED",
+  404: "NOT_FOUND",
+  413: "PAYLOAD_TOO_LARGE",
+  415: "UNSUPPORTED_MEDIA_TYPE",
+  416: "RANGE_NOT_SATISFIABLE",
+  429: "RATE_LIMITED",
+};
+
+/** The 4xx status a library error carries, if it carries one. */
+function clientStatus(e: LibraryError): number | null {
+  const status = e.status ?? e.statusCode;
+  return typeof status === "number" && Number.isInteger(status) && status >= 400 && status < 500 ? status : null;
 }
 
 function translate(error: unknown): ApiError | null {
@@ -66,7 +92,11 @@ function translate(error: unknown): ApiError | null {
   if (e?.type === "charset.unsupported" || e?.type === "encoding.unsupported") {
     return new ApiError("UNSUPPORTED_MEDIA_TYPE", "unsupported body encoding");
   }
-  return null;
+  const status = e ? clientStatus(e) : null;
+  if (status === null) return null;
+  // http-errors marks 4xx messages as safe to show (`expose`); others (a URIError) get the status text.
+  const message = e.expose === true && typeof e.message === "string" ? e.message : (STATUS_CODES[status] ?? "bad request").toLowerCase();
+  return new ApiError(CODE_OF_STATUS[status] ?? "BAD_REQUEST", message);
 }
 
 /**
@@ -83,13 +113,18 @@ export function multipartError(error: unknown): ApiError {
 }
 
 /**
- * The one error middleware: known errors keep their code; a database out of reach is a 503 the
- * client may retry, logged as a one-line warning (an outage is not a bug, and a stack per request
- * would flood the log); anything else is logged and hidden.
+ * The one error middleware: known errors keep their code; a library's client error (a 4xx status
+ * on the error: undecodable path, corrupt gzip body) keeps its status with a typed code and is
+ * logged as a one-line warning; a database out of reach is a 503 the client may retry, logged the
+ * same way (an outage is not a bug, and a stack per request would flood the log); anything else
+ * is logged with its stack and hidden.
  */
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     let apiError = translate(error);
+    if (apiError && !(error instanceof ApiError)) {
+      logger.warn({ status: apiError.status, code: apiError.code, reason: apiError.message, method: req.method, url: req.originalUrl }, "client error");
+    }
     if (!apiError) {
       const unavailable = databaseUnavailable(error);
       if (unavailable) {

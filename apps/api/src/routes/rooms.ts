@@ -1,4 +1,4 @@
-import { Router, type Request } from "express";
+import { Router, type Request, type RequestHandler } from "express";
 import {
   CreateRoomBody,
   type HostTransferResponse,
@@ -24,13 +24,20 @@ export interface RoomRouteDeps {
   syncSecret: string;
   syncPublicUrl: string | null;
   liveRooms: LiveRooms;
+  /** On every by-code route: limits code guessing per client address. */
+  lookupLimiter: RequestHandler;
+  /** On room creation: limits rooms per user. */
+  createLimiter: RequestHandler;
 }
 
 const CodeParams = z.object({ code: RoomCode });
 const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) });
 
-/** `/api/rooms/*`. Reading a room needs only its code; changing anything needs a session. */
-export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl, liveRooms }: RoomRouteDeps): Router {
+/**
+ * `/api/rooms/*`. Reading a room needs only its code (the code is the invitation); who is in it
+ * only its participants and owner; changing anything needs a session.
+ */
+export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl, lookupLimiter, createLimiter, liveRooms }: RoomRouteDeps): Router {
   const router = Router();
   const now = () => new Date(clock.now());
 
@@ -63,7 +70,7 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl, liveRooms 
     res.json({ rooms: (await repos.rooms.listForUser(user.id, limit)).map(roomView) });
   });
 
-  router.post("/", async (req, res) => {
+  router.post("/", createLimiter, async (req, res) => {
     const user = currentUser(req);
     const body = parseOr400(CreateRoomBody, req.body, "room");
     // 31^6 codes: a clash is rare, several in a row means something else is wrong.
@@ -78,24 +85,24 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl, liveRooms 
     throw new Error("could not find a free room code in 5 attempts");
   });
 
-  router.get("/:code", async (req, res) => {
+  router.get("/:code", lookupLimiter, async (req, res) => {
     const room = await loadRoom(req);
     res.json(await roomResponse(room.code, req.user?.id));
   });
 
-  router.patch("/:code", async (req, res) => {
+  router.patch("/:code", lookupLimiter, async (req, res) => {
     const user = currentUser(req);
     const room = await loadRoom(req);
     requireOwner(room, user.id);
     const patch = parseOr400(UpdateRoomBody, req.body, "room update");
     await repos.rooms.update(room.code, { ...patch, factsVersion: nextFactsVersion(room.factsVersion, clock.now()) });
     const response = await roomResponse(room.code, user.id);
-    // The database owns the facts; the live room is told, so open sockets follow within the call [RM12].
+    // The database owns the facts; the live room is told, so open sockets follow within the call [RM15].
     await pushFacts(room.code);
     res.json(response);
   });
 
-  router.delete("/:code", async (req, res) => {
+  router.delete("/:code", lookupLimiter, async (req, res) => {
     const user = currentUser(req);
     const room = await loadRoom(req);
     requireOwner(room, user.id);
@@ -109,14 +116,14 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl, liveRooms 
     if (room) await liveRooms.pushFacts(code, liveFactsOf(room));
   }
 
-  router.post("/:code/join", async (req, res) => {
+  router.post("/:code/join", lookupLimiter, async (req, res) => {
     const user = currentUser(req);
     const room = await loadRoom(req);
     await repos.participants.join(room.code, user.id, now());
     res.json(await roomResponse(room.code, user.id));
   });
 
-  router.post("/:code/leave", async (req, res) => {
+  router.post("/:code/leave", lookupLimiter, async (req, res) => {
     const user = currentUser(req);
     const room = await loadRoom(req);
     // Leaving is idempotent; the owner stays owner (hand the room over first to give it up).
@@ -124,8 +131,14 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl, liveRooms 
     res.json({ ok: true });
   });
 
-  router.get("/:code/participants", async (req, res) => {
+  router.get("/:code/participants", lookupLimiter, async (req, res) => {
+    const user = currentUser(req);
     const room = await loadRoom(req);
+    // 403, not 404: the room's existence is no secret from whoever holds its code (GET /:code
+    // shows it), only its people are.
+    if (room.ownerUserId !== user.id && !(await repos.participants.isLive(room.code, user.id))) {
+      throw new ApiError("NOT_IN_ROOM", "only the room's participants and its owner can see who is in it");
+    }
     const live = await repos.participants.listLive(room.code);
     const participants = live.map((p) => participantView(room, p));
     participants.sort((a, b) => Number(b.role === "owner") - Number(a.role === "owner"));
@@ -133,8 +146,8 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl, liveRooms 
   });
 
   // Who hosts is the live room's fact: the sync server checks the caller (owner or host) and the
-  // new host (in the room now) and answers at once [RM13].
-  router.post("/:code/host", async (req, res) => {
+  // new host (in the room now) and answers at once [RM16].
+  router.post("/:code/host", lookupLimiter, async (req, res) => {
     const user = currentUser(req);
     const room = await loadRoom(req);
     const { userId } = parseOr400(TransferHostBody, req.body, "host transfer");
@@ -142,7 +155,7 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl, liveRooms 
     res.json(body);
   });
 
-  router.post("/:code/owner", async (req, res) => {
+  router.post("/:code/owner", lookupLimiter, async (req, res) => {
     const user = currentUser(req);
     const room = await loadRoom(req);
     requireOwner(room, user.id);
@@ -159,7 +172,7 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl, liveRooms 
     res.json(await roomResponse(room.code, user.id));
   });
 
-  router.post("/:code/ticket", async (req, res) => {
+  router.post("/:code/ticket", lookupLimiter, async (req, res) => {
     const user = currentUser(req);
     const room = await loadRoom(req);
     await repos.participants.join(room.code, user.id, now());
