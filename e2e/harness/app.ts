@@ -2,6 +2,7 @@ import type { Page } from "playwright-core";
 import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { ARTIFACTS_DIR } from "./paths.js";
+import type { ScriptedPage } from "./scripted-page.js";
 
 /** What the room page's `window.__syncBeats` hook reports, flattened for assertions. */
 export interface PlayerState {
@@ -24,7 +25,7 @@ export interface PlayerState {
   rttMs: number | null;
 }
 
-export async function readPlayer(page: Page): Promise<PlayerState | null> {
+export async function readPlayer(page: ScriptedPage): Promise<PlayerState | null> {
   return page.evaluate(() => {
     const hook = window.__syncBeats;
     if (!hook) return null;
@@ -51,7 +52,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls the page until `predicate` holds; fails with the last state seen. */
 export async function waitForPlayer(
-  page: Page,
+  page: ScriptedPage,
   what: string,
   predicate: (state: PlayerState) => boolean,
   timeoutMs: number,
@@ -145,7 +146,7 @@ export async function docScreenshot(page: Page, name: string): Promise<void> {
  * Opens a socket of the page's user with a ticket issued now and keeps it open without ever
  * rejoining (what a hostile client would do to keep a grant); resolves once joined.
  */
-export async function holdRawSocket(page: Page, where: { apiUrl: string; syncPort: number; roomCode: string }): Promise<void> {
+export async function holdRawSocket(page: ScriptedPage, where: { apiUrl: string; syncPort: number; roomCode: string }): Promise<void> {
   await page.evaluate(
     async ({ apiUrl, syncPort, code }) => {
       const ticketResponse = await fetch(`${apiUrl}/api/rooms/${code}/ticket`, { method: "POST", credentials: "include" });
@@ -170,7 +171,7 @@ export async function holdRawSocket(page: Page, where: { apiUrl: string; syncPor
 }
 
 /** Sends `frame` on the socket {@link holdRawSocket} opened: the error code, or `accepted` when its broadcast came back. */
-export async function sendOnHeldSocket(page: Page, frame: { type: string } & Record<string, unknown>): Promise<string> {
+export async function sendOnHeldSocket(page: ScriptedPage, frame: { type: string } & Record<string, unknown>): Promise<string> {
   return page.evaluate(async (message) => {
     const held = window as unknown as { __heldSocket: WebSocket; __heldReplies: { type: string; code?: string }[] };
     const seen = held.__heldReplies.length;
@@ -201,7 +202,7 @@ export async function waitForHeldFrame(page: Page, expected: Record<string, unkn
  * sync server, joins and sends `message`. Resolves with the error code the server answers, if any.
  */
 export async function sendRawControl(
-  page: Page,
+  page: ScriptedPage,
   where: { apiUrl: string; syncPort: number; roomCode: string },
   message: { type: string } & Record<string, unknown>,
 ): Promise<string> {
