@@ -1,5 +1,5 @@
 import { parseServerMessage, type ClientMessage, type ServerMessage } from "@sync-beats/protocol";
-import { ClockEstimator, serverTimeAt } from "./clock-estimator.js";
+import { ClockEstimator, DEFAULT_CLOCK_FILTER, serverTimeAt } from "./clock-estimator.js";
 import { Connection } from "./connection.js";
 import { MIN_SAMPLES_TO_START, Player } from "./player.js";
 import { buildSnapshot, INITIAL_SNAPSHOT, nextRoom } from "./snapshot.js";
@@ -62,7 +62,10 @@ class Engine implements SyncEngine {
     this.clock = options.clock ?? createSystemClock();
     this.random = options.random ?? Math.random;
     this.log = options.logger ?? console;
-    this.estimator = new ClockEstimator(300, options.algorithm === "naive");
+    this.estimator = new ClockEstimator(300, options.algorithm === "naive", {
+      ...DEFAULT_CLOCK_FILTER,
+      timerQuantumMs: this.clock.resolutionMs ?? 0,
+    });
     this.audioOutput = options.audio ?? null;
     this.offsetMs = options.outputLatencyOffsetMs ?? 0;
     this.link = new Connection({
