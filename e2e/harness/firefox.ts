@@ -50,7 +50,8 @@ export function announceFirefoxSkip(suite: string, availability: FirefoxAvailabi
 /**
  * Headless Firefox ESR driven by puppeteer over WebDriver BiDi (Playwright's Firefox needs a
  * patched build that would be downloaded), playing through `pulseServer`. Autoplay is allowed
- * unless `autoplay: false`, which leaves Firefox's own default: audio waits for a user gesture.
+ * unless `autoplay: false`, which blocks audible media and Web Audio until a user gesture (desktop
+ * Firefox lets Web Audio start on its own by default; Firefox for Android does not).
  */
 export function launchFirefox(pulseServer: string, options: { autoplay?: boolean } = {}): Promise<Browser> {
   return puppeteer.launch({
@@ -60,7 +61,8 @@ export function launchFirefox(pulseServer: string, options: { autoplay?: boolean
     timeout: 60_000,
     env: { ...process.env, PULSE_SERVER: pulseServer },
     extraPrefsFirefox: {
-      ...(options.autoplay === false ? {} : { "media.autoplay.default": 0, "media.autoplay.block-webaudio": false }),
+      "media.autoplay.default": options.autoplay === false ? 1 : 0,
+      "media.autoplay.block-webaudio": options.autoplay === false,
       // Nothing phoning home.
       "app.update.enabled": false,
       "browser.safebrowsing.malware.enabled": false,
