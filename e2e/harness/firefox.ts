@@ -49,11 +49,9 @@ export function announceFirefoxSkip(suite: string, availability: FirefoxAvailabi
 
 /**
  * Headless Firefox ESR driven by puppeteer over WebDriver BiDi (Playwright's Firefox needs a
- * patched build that would be downloaded), playing through `pulseServer`. Autoplay is allowed
- * unless `autoplay: false`, which blocks audible media and Web Audio until a user gesture (desktop
- * Firefox lets Web Audio start on its own by default; Firefox for Android does not).
+ * patched build that would be downloaded), playing through `pulseServer`, autoplay allowed.
  */
-export function launchFirefox(pulseServer: string, options: { autoplay?: boolean } = {}): Promise<Browser> {
+export function launchFirefox(pulseServer: string): Promise<Browser> {
   return puppeteer.launch({
     browser: "firefox",
     executablePath: FIREFOX_PATH,
@@ -61,8 +59,8 @@ export function launchFirefox(pulseServer: string, options: { autoplay?: boolean
     timeout: 60_000,
     env: { ...process.env, PULSE_SERVER: pulseServer },
     extraPrefsFirefox: {
-      "media.autoplay.default": options.autoplay === false ? 1 : 0,
-      "media.autoplay.block-webaudio": options.autoplay === false,
+      "media.autoplay.default": 0,
+      "media.autoplay.block-webaudio": false,
       // Nothing phoning home.
       "app.update.enabled": false,
       "browser.safebrowsing.malware.enabled": false,
