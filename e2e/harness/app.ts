@@ -3,6 +3,7 @@ import type { Page } from "playwright-core";
 import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { ARTIFACTS_DIR } from "./paths.js";
+import type { ScriptedPage } from "./scripted-page.js";
 
 /** What the room page's `window.__syncBeats` hook reports, flattened for assertions. */
 export interface PlayerState {
@@ -31,7 +32,7 @@ export interface PlayerState {
   rttMs: number | null;
 }
 
-export async function readPlayer(page: Page): Promise<PlayerState | null> {
+export async function readPlayer(page: ScriptedPage): Promise<PlayerState | null> {
   return page.evaluate(() => {
     const hook = window.__syncBeats;
     if (!hook) return null;
@@ -61,7 +62,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls the page until `predicate` holds; fails with the last state seen. */
 export async function waitForPlayer(
-  page: Page,
+  page: ScriptedPage,
   what: string,
   predicate: (state: PlayerState) => boolean,
   timeoutMs: number,
@@ -155,7 +156,7 @@ export async function docScreenshot(page: Page, name: string): Promise<void> {
  * Opens a socket of the page's user with a ticket issued now and keeps it open without ever
  * rejoining (what a hostile client would do to keep a grant); resolves once joined.
  */
-export async function holdRawSocket(page: Page, where: { apiUrl: string; syncPort: number; roomCode: string }): Promise<void> {
+export async function holdRawSocket(page: ScriptedPage, where: { apiUrl: string; syncPort: number; roomCode: string }): Promise<void> {
   await page.evaluate(
     async ({ apiUrl, syncPort, code, versions }) => {
       const ticketResponse = await fetch(`${apiUrl}/api/rooms/${code}/ticket`, { method: "POST", credentials: "include" });
@@ -191,7 +192,7 @@ let rawCommands = 0;
  * Sends `frame` on the socket {@link holdRawSocket} opened, with a fresh command `id` unless it
  * has one, and resolves with the server's answer to that id (or an `error` frame).
  */
-export async function sendOnHeldSocket(page: Page, frame: { type: string } & Record<string, unknown>): Promise<RawAnswer> {
+export async function sendOnHeldSocket(page: ScriptedPage, frame: { type: string } & Record<string, unknown>): Promise<RawAnswer> {
   const message = { id: `e2e-raw-${++rawCommands}`, ...frame };
   return page.evaluate(async (message) => {
     type Reply = { type: string; id?: string; code?: string };
@@ -229,7 +230,7 @@ export async function waitForHeldFrame(page: Page, expected: Record<string, unkn
  * sync server, joins and sends `message` (a command gets a fresh id). Resolves with the server's answer.
  */
 export async function sendRawControl(
-  page: Page,
+  page: ScriptedPage,
   where: { apiUrl: string; syncPort: number; roomCode: string },
   message: { type: string } & Record<string, unknown>,
 ): Promise<RawAnswer> {

@@ -1,13 +1,21 @@
 import { chromium, type Browser, type BrowserContext } from "playwright-core";
 
 /**
- * Debian's Chromium, headless, nothing phoning home. Autoplay is allowed unless `autoplay: false`,
- * which makes audio wait for a user gesture as on a phone.
+ * Where Chromium looks for a PulseAudio server in the suite: nowhere. Once a server runs (Firefox
+ * needs one), Chromium would play through it too, and its output timestamps wander by 10 ms and
+ * more; the suite keeps Chromium on its steady fake device.
+ */
+const NO_PULSE_SERVER = "unix:/nonexistent/pulse/native";
+
+/**
+ * Debian's Chromium, headless, nothing phoning home, on its fake audio device. Autoplay is allowed
+ * unless `autoplay: false`, which makes audio wait for a user gesture as on a phone.
  */
 export function launchChromium(options: { autoplay?: boolean } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     timeout: 60_000,
+    env: { ...process.env, PULSE_SERVER: NO_PULSE_SERVER },
     args: [
       "--headless",
       "--no-sandbox",

@@ -14,6 +14,12 @@ export type Disposer = () => void;
 export interface Clock {
   /** Monotonic time in milliseconds (fractional). */
   now(): number;
+  /**
+   * The step `now()` reads in (ms), when coarse: browsers coarsen `performance.now()` against
+   * timing attacks (Firefox 1 ms, Chromium 0.1 ms; 0.02 and 0.005 ms cross-origin isolated), and
+   * the engine's clock filter widens its bounds by it. Absent or 0: continuous.
+   */
+  readonly resolutionMs?: number;
   /** Runs `fn` once after `ms`; the disposer cancels it. */
   setTimeout(fn: () => void, ms: number): Disposer;
   /** Runs `fn` every `ms`; the disposer cancels it. */

@@ -64,6 +64,13 @@ export interface ClockFilterOptions {
   readonly offsetSpanMs: number;
   /** Calibration of the rate's noise estimate, against which a fitted rate is shrunk. */
   readonly skewNoiseFactor: number;
+  /**
+   * The step the local clock reads in (ms; 0 for a continuous clock): 1 ms in Firefox and 0.1 ms
+   * in Chromium on a plain page, 0.02 and 0.005 ms cross-origin isolated. Both browsers coarsen
+   * with a random threshold per step, so a reading may be up to one step early or late: each
+   * bound is widened by it (see {@link estimateClock}).
+   */
+  readonly timerQuantumMs: number;
 }
 
 /** Defaults tuned for the engine's ping schedule (fast for a minute, then every 3 s). */
@@ -73,6 +80,7 @@ export const DEFAULT_CLOCK_FILTER: ClockFilterOptions = {
   offsetSamples: 64,
   offsetSpanMs: 60_000,
   skewNoiseFactor: 16,
+  timerQuantumMs: 0,
 };
 
 /**
@@ -89,13 +97,20 @@ export const DEFAULT_CLOCK_FILTER: ClockFilterOptions = {
  * Offset: with that rate removed, the midpoint of the tightest upper and lower bounds. With fixed
  * legs the error is (up − down)/2, the theoretical limit of any two-way exchange. Returns null for
  * an empty window.
+ *
+ * Coarse local timers: a reading r of a local instant t only says t ∈ (r − q, r + q), so each
+ * bound is widened by the quantum q, and a δ down to −2q is possible. Unwidened, the floors cross
+ * once enough samples arrive (on a LAN the round trip is far below 1 ms) and the estimate falls
+ * back to one quantised sample; widened, they close in on the true floors as the samples' phases
+ * against the step boundaries spread out, which any real ping schedule does.
  */
 export function estimateClock(
   window: readonly ClockSample[],
   options: ClockFilterOptions = DEFAULT_CLOCK_FILTER,
   priorSkew = 0,
 ): ClockEstimate | null {
-  const valid = window.filter((s) => sampleDelay(s) >= 0);
+  const q = options.timerQuantumMs;
+  const valid = window.filter((s) => sampleDelay(s) >= -2 * q);
   const last = window[window.length - 1];
   if (valid.length === 0 || !last) return null;
   let best = valid[0]!;
@@ -127,8 +142,8 @@ export function estimateClock(
   let upper = Infinity;
   let lower = -Infinity;
   for (const s of recent) {
-    upper = Math.min(upper, s.t1 - s.t0 - skew * (s.t0 - x0));
-    lower = Math.max(lower, s.t2 - s.t3 - skew * (s.t3 - x0));
+    upper = Math.min(upper, s.t1 - s.t0 + q - skew * (s.t0 - x0));
+    lower = Math.max(lower, s.t2 - s.t3 - q - skew * (s.t3 - x0));
   }
   // Crossed bounds mean the rate is off or a clock stepped: trust the minimum-RTT sample alone.
   const offsetMs = upper >= lower ? (upper + lower) / 2 : sampleOffset(best) - skew * ((best.t0 + best.t3) / 2 - x0);

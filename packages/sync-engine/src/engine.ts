@@ -1,6 +1,6 @@
 import { parseServerMessage, type ClientMessage, type ServerMessage } from "@sync-beats/protocol";
 import { applyTimelineMessage, EMPTY_TIMELINE, pruneTimeline, stateAt, type Timeline, type TimelineMessage } from "@sync-beats/timeline";
-import { ClockEstimator, serverTimeAt } from "./clock-estimator.js";
+import { ClockEstimator, DEFAULT_CLOCK_FILTER, serverTimeAt } from "./clock-estimator.js";
 import { CommandLedger, type CommandWithoutId } from "./commands.js";
 import { Connection } from "./connection.js";
 import { ENGINE_TIMING, pingPeriodMs } from "./engine-timing.js";
@@ -50,7 +50,10 @@ class Engine implements SyncEngine {
     this.clock = options.clock ?? createSystemClock();
     this.random = options.random ?? Math.random;
     this.log = options.logger ?? console;
-    this.estimator = new ClockEstimator(300, options.algorithm === "naive");
+    this.estimator = new ClockEstimator(300, options.algorithm === "naive", {
+      ...DEFAULT_CLOCK_FILTER,
+      timerQuantumMs: this.clock.resolutionMs ?? 0,
+    });
     this.audioOutput = options.audio ?? null;
     this.offsetMs = options.outputLatencyOffsetMs ?? 0;
     this.commands = new CommandLedger(this.random);
