@@ -87,9 +87,9 @@ describe("listeners can control playback, switched by the owner in real Chromium
     const clicked = Date.now();
     await host.locator('[data-testid="listeners-can-control"]').check();
     const room = (await (await host.context().request.get(`${stack.apiUrl}/api/rooms/${roomCode}`)).json()) as {
-      room: { guestsCanControl: boolean };
+      room: { listenersCanControl: boolean };
     };
-    expect(room.room.guestsCanControl).toBe(true);
+    expect(room.room.listenersCanControl).toBe(true);
 
     await expect.poll(() => guest.isDisabled('[data-testid="pause"]'), { timeout: LIVE_UPDATE_TIMEOUT_MS }).toBe(false);
     console.log(`[e2e] listener's controls enabled ${Date.now() - clicked} ms after the owner's click`);

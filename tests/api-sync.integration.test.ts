@@ -234,13 +234,13 @@ describeEachBackend("API + sync server", (backend) => {
     listener.send({ type: "PAUSE", id: "x5-before" });
     expect(await answerTo(listener, "x5-before")).toMatchObject({ type: "command_refused", code: "NOT_HOST" });
 
-    expect((await host.patch(`/api/rooms/${room}`, { guestsCanControl: true })).status).toBe(200);
+    expect((await host.patch(`/api/rooms/${room}`, { listenersCanControl: true })).status).toBe(200);
     // The push is answered before the PATCH is: no wait, no poll.
     expect(listener.frames.some((f) => f.type === "room_updated")).toBe(true);
     listener.send({ type: "PAUSE", id: "x5-allowed" });
     expect((await answerTo(listener, "x5-allowed")).type).toBe("command_accepted");
 
-    expect((await host.patch(`/api/rooms/${room}`, { guestsCanControl: false, name: "Closed mic" })).status).toBe(200);
+    expect((await host.patch(`/api/rooms/${room}`, { listenersCanControl: false, name: "Closed mic" })).status).toBe(200);
     await listener.until(() => listener.frames.find((f) => f.type === "room_updated" && (f.room as { name: string }).name === "Closed mic"), "rename");
     listener.send({ type: "RESUME", id: "x5-revoked" });
     expect(await answerTo(listener, "x5-revoked")).toMatchObject({ type: "command_refused", code: "NOT_HOST" });

@@ -11,7 +11,7 @@ export function roomView(room: RoomView): Room {
     code: room.code,
     name: room.name,
     isPublic: room.isPublic,
-    guestsCanControl: room.guestsCanControl,
+    listenersCanControl: room.listenersCanControl,
     owner: { userId: room.ownerUserId, displayName: room.ownerDisplayName },
     participantCount: room.participantCount,
     createdAt: room.createdAt.toISOString(),
@@ -20,13 +20,13 @@ export function roomView(room: RoomView): Room {
 
 /** The facts a live room follows, as this database holds them now. */
 export function liveFactsOf(room: RoomView): VersionedRoomFacts {
-  return { name: room.name, ownerId: room.ownerUserId, listenersCanControl: room.guestsCanControl, version: room.factsVersion };
+  return { name: room.name, ownerId: room.ownerUserId, listenersCanControl: room.listenersCanControl, version: room.factsVersion };
 }
 
 export function viewerOf(room: RoomView, userId: string | undefined, isParticipant: boolean): RoomViewer | null {
   if (userId === undefined) return null;
   const isOwner = room.ownerUserId === userId;
-  return { isParticipant, isOwner, canControl: isOwner || room.guestsCanControl };
+  return { isParticipant, isOwner, canControl: isOwner || room.listenersCanControl };
 }
 
 export function participantView(room: RoomView, p: ParticipantView): RoomParticipant {

@@ -23,11 +23,11 @@ function firstMigrations(dialect: "sqlite" | "pg", count: number): string {
   return folder;
 }
 
-/** Rows as the first schema (0000_init: `rooms.host_user_id`) stored them. */
+/** Rows as the first schema (0000_init: `rooms.host_user_id`, `rooms.guests_can_control`) stored them. */
 const SEED = [
   "INSERT INTO users (id, username, display_name, password_hash, created_at) VALUES ('u1', 'olive', 'Olive', 'x', $1)",
   "INSERT INTO users (id, username, display_name, password_hash, created_at) VALUES ('u2', 'liam', 'Liam', 'x', $1)",
-  "INSERT INTO rooms (code, name, is_public, guests_can_control, host_user_id, created_at) VALUES ('ABCDEF', 'Friday', true, false, 'u1', $1)",
+  "INSERT INTO rooms (code, name, is_public, guests_can_control, host_user_id, created_at) VALUES ('ABCDEF', 'Friday', true, true, 'u1', $1)",
   "INSERT INTO participants (room_code, user_id, joined_at) VALUES ('ABCDEF', 'u1', $1), ('ABCDEF', 'u2', $1)",
 ];
 const T0 = new Date("2026-01-01T00:00:00.000Z");
@@ -54,10 +54,10 @@ describeEachBackend("migrations", (backend) => {
   });
   afterAll(() => target.dispose());
 
-  it("[R11] 0001_room_owner renames host_user_id to owner_user_id and keeps rooms and participants; 0002 gives old rooms facts version 0", async () => {
+  it("[R11] 0001_room_owner renames host_user_id to owner_user_id and keeps rooms and participants; 0002 gives old rooms facts version 0; 0003 renames guests_can_control to listeners_can_control, value kept", async () => {
     const db = await openDatabase(target.target);
     try {
-      expect(await db.repos.rooms.find("ABCDEF")).toMatchObject({ ownerUserId: "u1", ownerDisplayName: "Olive", participantCount: 2, factsVersion: 0 });
+      expect(await db.repos.rooms.find("ABCDEF")).toMatchObject({ ownerUserId: "u1", ownerDisplayName: "Olive", participantCount: 2, factsVersion: 0, listenersCanControl: true });
       expect((await db.repos.participants.listLive("ABCDEF")).map((p) => p.userId)).toEqual(["u1", "u2"]);
       expect(await db.repos.rooms.transferOwnership("ABCDEF", "u1", "u2", 1)).toBe(true);
     } finally {

@@ -70,7 +70,7 @@ export function repositoryContract(makeTarget: () => Promise<TestTarget>): void 
     it("[R5] a new room has its owner as its only live participant", async () => {
       const owner = user("owner");
       await db.repos.users.create(owner);
-      const room = { code: "ABCDEF", name: "Friday", isPublic: true, guestsCanControl: false, ownerUserId: owner.id, createdAt: at(1), factsVersion: 1 };
+      const room = { code: "ABCDEF", name: "Friday", isPublic: true, listenersCanControl: false, ownerUserId: owner.id, createdAt: at(1), factsVersion: 1 };
       expect(await db.repos.rooms.create(room)).toBe(true);
       expect(await db.repos.rooms.find("ABCDEF")).toEqual({ ...room, ownerDisplayName: "owner", participantCount: 1 });
       expect(await db.repos.participants.listLive("ABCDEF")).toEqual([{ userId: owner.id, displayName: "owner", joinedAt: at(1) }]);
@@ -79,7 +79,7 @@ export function repositoryContract(makeTarget: () => Promise<TestTarget>): void 
     it("[R6] refuses a taken room code and leaves no stray participant", async () => {
       const other = user("other");
       await db.repos.users.create(other);
-      const clash = { code: "ABCDEF", name: "x", isPublic: false, guestsCanControl: false, ownerUserId: other.id, createdAt: at(2), factsVersion: 2 };
+      const clash = { code: "ABCDEF", name: "x", isPublic: false, listenersCanControl: false, ownerUserId: other.id, createdAt: at(2), factsVersion: 2 };
       expect(await db.repos.rooms.create(clash)).toBe(false);
       expect(await db.repos.participants.isLive("ABCDEF", other.id)).toBe(false);
       expect(await db.repos.rooms.find("ZZZZZZ")).toBeNull();
@@ -106,7 +106,7 @@ export function repositoryContract(makeTarget: () => Promise<TestTarget>): void 
       const visitor = user("visitor");
       await db.repos.users.create(owner);
       await db.repos.users.create(visitor);
-      const base = { guestsCanControl: false, ownerUserId: owner.id, factsVersion: 100 };
+      const base = { listenersCanControl: false, ownerUserId: owner.id, factsVersion: 100 };
       await db.repos.rooms.create({ ...base, code: "PUBAAA", name: "a", isPublic: true, createdAt: at(100) });
       await db.repos.rooms.create({ ...base, code: "PRVBBB", name: "b", isPublic: false, createdAt: at(101) });
       await db.repos.rooms.create({ ...base, code: "PUBCCC", name: "c", isPublic: true, createdAt: at(102) });
@@ -126,9 +126,9 @@ export function repositoryContract(makeTarget: () => Promise<TestTarget>): void 
       const room = await db.repos.rooms.find("PUBAAA");
       const newOwner = user("heir");
       await db.repos.users.create(newOwner);
-      await db.repos.rooms.update("PUBAAA", { guestsCanControl: true, name: "renamed", isPublic: false, factsVersion: 200 });
+      await db.repos.rooms.update("PUBAAA", { listenersCanControl: true, name: "renamed", isPublic: false, factsVersion: 200 });
       await db.repos.rooms.update("PUBAAA", { factsVersion: 201 });
-      expect(await db.repos.rooms.find("PUBAAA")).toMatchObject({ guestsCanControl: true, name: "renamed", isPublic: false, factsVersion: 201 });
+      expect(await db.repos.rooms.find("PUBAAA")).toMatchObject({ listenersCanControl: true, name: "renamed", isPublic: false, factsVersion: 201 });
       expect(await db.repos.rooms.transferOwnership("PUBAAA", room!.ownerUserId, newOwner.id, 202)).toBe(true);
       expect(await db.repos.rooms.transferOwnership("PUBAAA", room!.ownerUserId, newOwner.id, 203)).toBe(false);
       expect(await db.repos.rooms.find("PUBAAA")).toMatchObject({ ownerDisplayName: "heir", factsVersion: 202 });

@@ -44,7 +44,7 @@ describeEachBackend("rooms", (backend) => {
   it("[RM2] a new room gets an unambiguous 6-character code, with the creator as owner and participant", async () => {
     const { room, viewer } = await createRoom(owner, { name: "  Friday night " });
     expect(room.code).toMatch(new RegExp(`^[${ROOM_CODE_ALPHABET}]{6}$`));
-    expect(room).toMatchObject({ name: "Friday night", isPublic: true, guestsCanControl: false, participantCount: 1 });
+    expect(room).toMatchObject({ name: "Friday night", isPublic: true, listenersCanControl: false, participantCount: 1 });
     expect(room.owner).toEqual({ userId: ownerId, displayName: "Olive" });
     expect(viewer).toEqual({ isParticipant: true, isOwner: true, canControl: true });
     expect((await owner.post("/api/rooms", { name: "a\u0000b" })).status).toBe(400);
@@ -128,16 +128,16 @@ describeEachBackend("rooms", (backend) => {
     }
   });
 
-  it("[RM7] only the owner may change settings; guestsCanControl shows in the listener's view", async () => {
+  it("[RM7] only the owner may change settings; listenersCanControl shows in the listener's view", async () => {
     const { room } = await createRoom(owner, { name: "settings" });
     await listener.post(`/api/rooms/${room.code}/join`);
-    const refused = await listener.patch(`/api/rooms/${room.code}`, { guestsCanControl: true });
+    const refused = await listener.patch(`/api/rooms/${room.code}`, { listenersCanControl: true });
     expect(refused.status).toBe(403);
     expect(await errorCode(refused)).toBe("NOT_OWNER");
     expect((await owner.patch(`/api/rooms/${room.code}`, {})).status).toBe(400);
     expect((await owner.patch(`/api/rooms/${room.code}`, { ownerUserId: listenerId })).status).toBe(400);
-    const changed = RoomResponse.parse(await (await owner.patch(`/api/rooms/${room.code}`, { guestsCanControl: true, name: "renamed", isPublic: false })).json());
-    expect(changed.room).toMatchObject({ guestsCanControl: true, name: "renamed", isPublic: false });
+    const changed = RoomResponse.parse(await (await owner.patch(`/api/rooms/${room.code}`, { listenersCanControl: true, name: "renamed", isPublic: false })).json());
+    expect(changed.room).toMatchObject({ listenersCanControl: true, name: "renamed", isPublic: false });
     const listenerView = RoomResponse.parse(await (await listener.get(`/api/rooms/${room.code}`)).json());
     expect(listenerView.viewer).toEqual({ isParticipant: true, isOwner: false, canControl: true });
     expect((await api.client().patch(`/api/rooms/${room.code}`, { name: "x" })).status).toBe(401);
@@ -202,7 +202,7 @@ describeEachBackend("rooms", (backend) => {
       return verified.claims.room;
     };
     const before = await claimsOf();
-    expect((await owner.patch(`/api/rooms/${room.code}`, { guestsCanControl: true })).status).toBe(200);
+    expect((await owner.patch(`/api/rooms/${room.code}`, { listenersCanControl: true })).status).toBe(200);
     const after = await claimsOf();
     expect(after).toMatchObject({ listenersCanControl: true });
     expect(after.version).toBeGreaterThan(before.version);

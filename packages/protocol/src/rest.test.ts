@@ -32,13 +32,13 @@ describe("REST contract", () => {
   });
 
   it("fills room defaults", () => {
-    expect(CreateRoomBody.parse({ name: "Friday" })).toEqual({ name: "Friday", isPublic: true, guestsCanControl: false });
+    expect(CreateRoomBody.parse({ name: "Friday" })).toEqual({ name: "Friday", isPublic: true, listenersCanControl: false });
   });
 
   it("refuses empty or unknown room updates", () => {
     expect(UpdateRoomBody.safeParse({}).success).toBe(false);
     expect(UpdateRoomBody.safeParse({ ownerUserId: "x" }).success).toBe(false);
-    expect(UpdateRoomBody.safeParse({ guestsCanControl: true }).success).toBe(true);
+    expect(UpdateRoomBody.safeParse({ listenersCanControl: true }).success).toBe(true);
   });
 
   it("accepts the error body shape and refuses unknown codes", () => {

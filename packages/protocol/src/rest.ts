@@ -163,7 +163,7 @@ export const Room = z.object({
   code: RoomCode,
   name: RoomName,
   isPublic: z.boolean(),
-  guestsCanControl: z.boolean(),
+  listenersCanControl: z.boolean(),
   owner: z.object({ userId: UserId, displayName: DisplayName }),
   participantCount: z.number().int().min(0),
   createdAt: Timestamp,
@@ -190,7 +190,7 @@ export type RoomListResponse = z.infer<typeof RoomListResponse>;
 export const CreateRoomBody = z.object({
   name: RoomName,
   isPublic: z.boolean().default(true),
-  guestsCanControl: z.boolean().default(false),
+  listenersCanControl: z.boolean().default(false),
 });
 export type CreateRoomBody = z.input<typeof CreateRoomBody>;
 
@@ -199,7 +199,7 @@ export const UpdateRoomBody = z
   .object({
     name: RoomName.optional(),
     isPublic: z.boolean().optional(),
-    guestsCanControl: z.boolean().optional(),
+    listenersCanControl: z.boolean().optional(),
   })
   .strict()
   .refine((body) => Object.keys(body).length > 0, { message: "nothing to update" });

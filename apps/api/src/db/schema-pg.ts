@@ -29,7 +29,7 @@ export const rooms = pgTable(
     code: text("code").primaryKey(),
     name: text("name").notNull(),
     isPublic: boolean("is_public").notNull(),
-    guestsCanControl: boolean("guests_can_control").notNull(),
+    listenersCanControl: boolean("listeners_can_control").notNull(),
     ownerUserId: text("owner_user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),

@@ -32,7 +32,7 @@ export const rooms = sqliteTable(
     code: text("code").primaryKey(),
     name: text("name").notNull(),
     isPublic: integer("is_public", { mode: "boolean" }).notNull(),
-    guestsCanControl: integer("guests_can_control", { mode: "boolean" }).notNull(),
+    listenersCanControl: integer("listeners_can_control", { mode: "boolean" }).notNull(),
     ownerUserId: text("owner_user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),

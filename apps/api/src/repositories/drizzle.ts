@@ -87,7 +87,7 @@ function roomRepository(db: Db, { rooms, users, participants }: Schema): RoomRep
         code: rooms.code,
         name: rooms.name,
         isPublic: rooms.isPublic,
-        guestsCanControl: rooms.guestsCanControl,
+        listenersCanControl: rooms.listenersCanControl,
         ownerUserId: rooms.ownerUserId,
         createdAt: rooms.createdAt,
         factsVersion: rooms.factsVersion,

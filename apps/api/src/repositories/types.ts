@@ -43,7 +43,7 @@ export interface RoomRecord {
   code: string;
   name: string;
   isPublic: boolean;
-  guestsCanControl: boolean;
+  listenersCanControl: boolean;
   ownerUserId: string;
   createdAt: Date;
   /** Grows with every change the live room must follow (see {@link nextFactsVersion}). */
@@ -65,7 +65,7 @@ export interface RoomView extends RoomRecord {
 }
 
 /** A change of a room's settings, with the facts version it makes (see {@link nextFactsVersion}). */
-export type RoomPatch = Partial<Pick<RoomRecord, "name" | "isPublic" | "guestsCanControl">> & Pick<RoomRecord, "factsVersion">;
+export type RoomPatch = Partial<Pick<RoomRecord, "name" | "isPublic" | "listenersCanControl">> & Pick<RoomRecord, "factsVersion">;
 
 export interface RoomRepository {
   /** Inserts the room and its owner as first participant; `false` when the code is taken. */

@@ -54,7 +54,7 @@ describeEachBackend("API attacks", (backend) => {
       ["POST", "/auth/login", () => ({ username: "whoever", password: "whatever1" })],
       ["POST", "/auth/logout", () => undefined],
       ["POST", "/api/rooms", () => ({ name: "csrf room" })],
-      ["PATCH", "/api/rooms/:code", () => ({ guestsCanControl: true, name: "pwned" })],
+      ["PATCH", "/api/rooms/:code", () => ({ listenersCanControl: true, name: "pwned" })],
       ["POST", "/api/rooms/:code/join", () => undefined],
       ["POST", "/api/rooms/:code/leave", () => undefined],
       ["POST", "/api/rooms/:code/host", () => ({ userId: "attacker" })],
@@ -247,9 +247,9 @@ describeEachBackend("API attacks", (backend) => {
       expect(((await roomState()).room as { owner: { userId: string } }).owner.userId).toBe(hostUser.id);
     });
 
-    it("[SEC-A14] a guest cannot toggle guestsCanControl, rename or hide the room; extra fields are refused", async () => {
+    it("[SEC-A14] a guest cannot toggle listenersCanControl, rename or hide the room; extra fields are refused", async () => {
       const before = await roomState();
-      for (const patch of [{ guestsCanControl: true }, { name: "pwned" }, { isPublic: false }]) {
+      for (const patch of [{ listenersCanControl: true }, { name: "pwned" }, { isPublic: false }]) {
         const response = await guest.patch(`/api/rooms/${code}`, patch);
         expect(response.status).toBe(403);
       }
@@ -272,7 +272,7 @@ describeEachBackend("API attacks", (backend) => {
       const before = await roomState();
       const poison = '{"__proto__":{"isOwner":true,"ownerUserId":"x","polluted":1},"constructor":{"prototype":{"polluted":1}}';
       for (const [method, path, body] of [
-        ["PATCH", `/api/rooms/${code}`, `${poison},"guestsCanControl":true}`],
+        ["PATCH", `/api/rooms/${code}`, `${poison},"listenersCanControl":true}`],
         ["POST", `/api/rooms/${code}/owner`, `${poison},"userId":"${guestUser.id}"}`],
         ["POST", "/api/rooms", `${poison},"name":"proto"}`],
         ["POST", "/auth/login", `${poison},"username":"a","password":"b"}`],

@@ -12,12 +12,12 @@ export function CreateRoomForm() {
   const router = useRouter();
   const [name, setName] = useState("");
   const [isPublic, setIsPublic] = useState(true);
-  const [guestsCanControl, setGuestsCanControl] = useState(false);
+  const [listenersCanControl, setListenersCanControl] = useState(false);
   const { busy, error, setError, run } = useSubmit();
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const body = { name, isPublic, guestsCanControl };
+    const body = { name, isPublic, listenersCanControl };
     if (!CreateRoomBody.safeParse(body).success) {
       setError("Give the room a name (1-80 characters)");
       return;
@@ -41,7 +41,7 @@ export function CreateRoomForm() {
           <input type="checkbox" checked={isPublic} onChange={(e) => setIsPublic(e.target.checked)} /> Listed publicly
         </label>
         <label className="checkbox">
-          <input type="checkbox" checked={guestsCanControl} onChange={(e) => setGuestsCanControl(e.target.checked)} />{" "}
+          <input type="checkbox" checked={listenersCanControl} onChange={(e) => setListenersCanControl(e.target.checked)} />{" "}
           Listeners can control playback
         </label>
       </div>

@@ -30,7 +30,7 @@ export function RoomSettings({
     setSaving(true);
     setError(null);
     try {
-      await save({ guestsCanControl: allowed });
+      await save({ listenersCanControl: allowed });
     } catch (failure) {
       setError(errorMessage(failure));
       setRequested(null);

@@ -66,7 +66,7 @@ function RoomView({
   const live = snapshot.room;
   const isRoomOwner = live ? live.facts.ownerId === live.userId : (room?.viewer?.isOwner ?? false);
   const roomName = live?.facts.name ?? room?.room.name ?? null;
-  const listenersCanControl = live?.facts.listenersCanControl ?? room?.room.guestsCanControl ?? false;
+  const listenersCanControl = live?.facts.listenersCanControl ?? room?.room.listenersCanControl ?? false;
   const canControl = snapshot.canControl;
   useDocumentTitle(roomName ? `${roomName} · Sync Beats` : null);
   const library = tracks.data?.tracks ?? null;
