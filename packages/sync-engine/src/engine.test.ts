@@ -3,7 +3,7 @@ import { CommandId } from "@sync-beats/protocol";
 import { describe, expect, it } from "vitest";
 import { harness, OTHER, TRACK } from "../test/harness.js";
 import { seededRandom } from "../test/random.js";
-import { CONNECTION_TIMING } from "./connection.js";
+import { SERVER_LINK_TIMING } from "./server-link.js";
 import { VERSION_MESSAGES } from "./session-end.js";
 
 /** A joined engine that the server closes with `code`: its snapshot a minute later and how many sockets it opened. */
@@ -80,7 +80,7 @@ describe("engine: connection", () => {
     expect(h.credentials).toHaveBeenCalledTimes(3);
     expect(socket.sent[0]).toMatchObject({ type: "join", ticket: "ticket-3" });
     // Joined and stable for 10 s: the next drop retries from the base delay again.
-    await h.clock.advance(CONNECTION_TIMING.stableMs);
+    await h.clock.advance(SERVER_LINK_TIMING.stableMs);
     socket.serverClose(1001);
     await h.clock.advance(125);
     expect(h.sockets.sockets).toHaveLength(4);

@@ -2,7 +2,7 @@ import { parseServerMessage, type ClientMessage, type ServerMessage } from "@syn
 import { applyTimelineMessage, EMPTY_TIMELINE, pruneTimeline, stateAt, type Timeline, type TimelineMessage } from "@sync-beats/timeline";
 import { ClockEstimator, DEFAULT_CLOCK_FILTER, serverTimeAt } from "./clock-estimator.js";
 import { CommandLedger, type CommandWithoutId } from "./commands.js";
-import { Connection } from "./connection.js";
+import { ServerLink } from "./server-link.js";
 import { ENGINE_TIMING, pingPeriodMs } from "./engine-timing.js";
 import { MIN_SAMPLES_TO_START, Player } from "./player.js";
 import { buildSnapshot, INITIAL_SNAPSHOT, nextRoom } from "./snapshot.js";
@@ -32,7 +32,7 @@ class Engine implements SyncEngine {
   private audioOutput: AudioOutput | null;
   private player: Player | null = null;
   private unwatchAudio: Disposer | null = null;
-  private readonly link: Connection;
+  private readonly link: ServerLink;
   private connection: ConnectionState = { status: "idle" };
   private timers: Disposer[] = [];
   private room: RoomInfo | null = null;
@@ -57,7 +57,7 @@ class Engine implements SyncEngine {
     this.audioOutput = options.audio ?? null;
     this.offsetMs = options.outputLatencyOffsetMs ?? 0;
     this.commands = new CommandLedger(this.random);
-    this.link = new Connection({
+    this.link = new ServerLink({
       url: options.syncUrl,
       roomCode: options.roomCode,
       createSocket: options.createSocket,

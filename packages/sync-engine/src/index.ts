@@ -66,4 +66,4 @@ export {
 export { backoffDelayMs, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
 export { NAIVE_RESYNC_THRESHOLD_MS, naiveSeedSchedule, type NaiveSchedule } from "./naive.js";
 export { ENGINE_TIMING } from "./engine-timing.js";
-export { CONNECTION_TIMING } from "./connection.js";
+export { SERVER_LINK_TIMING } from "./server-link.js";

@@ -2,8 +2,8 @@ import { CloseCode, PROTOCOL_VERSIONS, type ClientMessage } from "@sync-beats/pr
 import { backoffDelayMs } from "./backoff.js";
 import type { ClosedReason, Clock, ConnectionState, Disposer, EngineError, JoinCredentials, SyncSocket } from "./types.js";
 
-/** Connection timing. */
-export const CONNECTION_TIMING = {
+/** Server link timing. */
+export const SERVER_LINK_TIMING = {
   /** A connection joined this long resets the backoff. */
   stableMs: 10_000,
   /** Consecutive 4001 closes (each with freshly fetched credentials) before giving up. */
@@ -16,8 +16,8 @@ const FINAL_CLOSES: Partial<Record<number, Exclude<ClosedReason, "disconnected" 
   [CloseCode.ROOM_CLOSED]: "room closed",
 };
 
-/** What {@link Connection} needs and reports. */
-export interface ConnectionDeps {
+/** What {@link ServerLink} needs and reports. */
+export interface ServerLinkDeps {
   readonly url: string;
   readonly roomCode: string;
   readonly createSocket: (url: string) => SyncSocket;
@@ -29,26 +29,27 @@ export interface ConnectionDeps {
   readonly onFailure: (code: EngineError["code"], message: string) => void;
   /**
    * The server closed in a way that must not be retried (`closeReason` is the close frame's
-   * text). The connection stays as it is: the owner decides and calls {@link Connection.stop}.
+   * text). The link stays as it is: the engine decides and calls {@link ServerLink.stop}.
    */
   readonly onFinalClose: (reason: Exclude<ClosedReason, "disconnected">, closeReason: string) => void;
 }
 
 /**
- * The socket lifecycle: connecting → joining (credentials fetched afresh, `join` sent) → joined,
+ * The engine's link to the sync server (not the server's per-socket `Connection`), one socket at
+ * a time. The socket lifecycle: connecting → joining (credentials fetched afresh, `join` sent) → joined,
  * and on any close a full-jitter exponential backoff before the next attempt. A protocol mismatch
  * (4000) and a deleted room (4004) are final; unauthorized (4001) retries with new credentials a
  * few times, then is final (reported through `onFinalClose`).
- * Timers registered with {@link Connection.sessionTimer} die with the socket they belong to.
+ * Timers registered with {@link ServerLink.sessionTimer} die with the socket they belong to.
  */
-export class Connection {
+export class ServerLink {
   private socket: SyncSocket | null = null;
   private state: ConnectionState = { status: "idle" };
   private attempt = 0;
   private unauthorized = 0;
   private session: Disposer[] = [];
 
-  constructor(private readonly deps: ConnectionDeps) {}
+  constructor(private readonly deps: ServerLinkDeps) {}
 
   /** Starts connecting unless already active. */
   start(): void {
@@ -68,7 +69,7 @@ export class Connection {
   markJoined(): void {
     this.unauthorized = 0;
     this.setState({ status: "joined", sinceMs: this.deps.clock.now() });
-    this.sessionTimer(this.deps.clock.setTimeout(() => (this.attempt = 0), CONNECTION_TIMING.stableMs));
+    this.sessionTimer(this.deps.clock.setTimeout(() => (this.attempt = 0), SERVER_LINK_TIMING.stableMs));
   }
 
   /** Ties a timer to the current socket: it is cancelled when the socket goes. */
@@ -118,7 +119,7 @@ export class Connection {
   private onClose(code: number, reason: string): void {
     this.drop();
     this.unauthorized = code === CloseCode.UNAUTHORIZED ? this.unauthorized + 1 : 0;
-    const final = FINAL_CLOSES[code] ?? (this.unauthorized >= CONNECTION_TIMING.maxUnauthorized ? "unauthorized" : null);
+    const final = FINAL_CLOSES[code] ?? (this.unauthorized >= SERVER_LINK_TIMING.maxUnauthorized ? "unauthorized" : null);
     if (final) return this.deps.onFinalClose(final, reason);
     const delay = backoffDelayMs(this.attempt, this.deps.random);
     this.setState({ status: "backoff", attempt: this.attempt, retryAtMs: this.deps.clock.now() + delay });
