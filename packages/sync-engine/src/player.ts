@@ -138,7 +138,7 @@ export class Player {
 
   /**
    * Brings the output in line with the timeline: schedules the next transition if it is near,
-   * starts/stops the current segment, and runs one drift-control step.
+   * starts or stops the output as the timeline says, and runs one drift-control step.
    */
   reconcile(): void {
     const bridge = this.bridge();

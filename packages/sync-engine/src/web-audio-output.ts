@@ -15,9 +15,10 @@ export interface WebAudioOutputOptions {
   readonly fetch?: (url: string) => Promise<Response>;
 }
 
-interface Segment {
-  readonly c: number;
-  readonly pos: number;
+/** From context time `fromContextS` on, a voice renders from `positionMs` at `rate`. */
+interface RateSpan {
+  readonly fromContextS: number;
+  readonly positionMs: number;
   readonly rate: number;
 }
 
@@ -27,7 +28,7 @@ interface Voice {
   readonly when: number;
   readonly endMs: number;
   stopAt: number;
-  readonly segments: Segment[];
+  readonly rateSpans: RateSpan[];
 }
 
 /**
@@ -76,9 +77,9 @@ export function createWebAudioOutput(options: WebAudioOutputOptions = {}): Audio
   };
 
   const positionIn = (voice: Voice, c: number): number => {
-    let seg = voice.segments[0]!;
-    for (const s of voice.segments) if (s.c <= c) seg = s;
-    return seg.pos + (c - seg.c) * 1000 * seg.rate;
+    let span = voice.rateSpans[0]!;
+    for (const s of voice.rateSpans) if (s.fromContextS <= c) span = s;
+    return span.positionMs + (c - span.fromContextS) * 1000 * span.rate;
   };
 
   const voiceAt = (c: number): Voice | null => {
@@ -178,7 +179,7 @@ export function createWebAudioOutput(options: WebAudioOutputOptions = {}): Audio
       node.playbackRate.value = rate;
       node.connect(output());
       node.start(when, offsetS);
-      const voice: Voice = { node, when, endMs: buffer.duration * 1000, stopAt: Infinity, segments: [{ c: when, pos: offsetMs, rate }] };
+      const voice: Voice = { node, when, endMs: buffer.duration * 1000, stopAt: Infinity, rateSpans: [{ fromContextS: when, positionMs: offsetMs, rate }] };
       node.onended = () => safely(() => node.disconnect());
       // Ended voices stay a while so positions just rendered can still be asked about.
       voices = [...voices.filter((v) => v.stopAt > ctx.currentTime - 10), voice];
@@ -193,7 +194,7 @@ export function createWebAudioOutput(options: WebAudioOutputOptions = {}): Audio
       if (!voice) return;
       const pos = positionIn(voice, when);
       safely(() => voice.node.playbackRate.setValueAtTime(rate, when));
-      voice.segments.push({ c: when, pos, rate });
+      voice.rateSpans.push({ fromContextS: when, positionMs: pos, rate });
     },
 
     renderedPositionMs(contextTime) {
