@@ -42,7 +42,7 @@ describe("join", () => {
     expect(sync.positionMs).toBe(7_250);
   });
 
-  it("[SS32] a client joining while commands are pending is told them: it agrees with the room at every later instant", async () => {
+  it("[SS36] a client joining while commands are pending is told them: it agrees with the room at every later instant", async () => {
     const { clock, advance, joinAs } = createHarness();
     const host = await joinAs("alice");
     await host.send({ type: "PLAY", id: "play", ...track });

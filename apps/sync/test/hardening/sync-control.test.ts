@@ -26,7 +26,7 @@ describe("host-only control", () => {
     expect(await roomView(harness)).toEqual(before);
   });
 
-  it("[SEC-S16][B13] switching listener control off (pushed by the API) reaches a listener already connected with a granting ticket", async () => {
+  it("[RA1][RA6][B13] switching listener control off (pushed by the API) reaches a listener already connected with a granting ticket", async () => {
     const harness = ticketHarness();
     const open = { ...facts, listenersCanControl: true, version: 2 };
     const host = await joinWith(harness, signTicket({ ...hostClaims, room: open }, secret, harness.clock.now()));
@@ -53,7 +53,7 @@ describe("host-only control", () => {
     expect(trusted.socket.ofType("RESUME")).toHaveLength(1);
   });
 
-  it("[SEC-S17][B13] an older ticket never widens control: its stale facts saying listeners may control are not adopted", async () => {
+  it("[RA2][B13] an older ticket never widens control: its stale facts saying listeners may control are not adopted", async () => {
     const { harness, listener } = await playingRoom();
     const stale = { ...facts, listenersCanControl: true, version: 0 };
     const sneaky = await joinWith(harness, signTicket({ ...listenerClaims, userId: "carol", name: "Carol", room: stale }, secret, harness.clock.now()));
@@ -64,7 +64,7 @@ describe("host-only control", () => {
     expect(codes(listener.socket.ofType("command_refused"))).toEqual(["NOT_HOST"]);
   });
 
-  it("[SEC-S18][B13] a listener promoted to host controls; no client can change listener control over the socket", async () => {
+  it("[RA4][RA6][B13] a listener promoted to host controls; no client can change listener control over the socket", async () => {
     const harness = createHarness({ verifyIdentity: ticketVerifier(secret), config: { firstJoinerHosts: false, hostGraceMs: 1_000 } });
     const host = await joinWith(harness, signTicket(hostClaims, secret, harness.clock.now()));
     const heir = await joinWith(harness, signTicket(listenerClaims, secret, harness.clock.now()));
