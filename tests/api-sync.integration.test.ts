@@ -7,83 +7,14 @@
  * set. (A cross-app test may import both apps; apps themselves never do.)
  */
 import { randomBytes } from "node:crypto";
-import { PROTOCOL_VERSIONS, RoomResponse, TicketResponse, TrackResponse, CloseCode } from "@sync-beats/protocol";
+import { RoomResponse, TicketResponse, TrackResponse, CloseCode } from "@sync-beats/protocol";
 import { signTicket } from "@sync-beats/ticket";
 import pino from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { WebSocket } from "ws";
 import { encodeWav } from "@sync-beats/demo-tracks";
 import { describeEachBackend, startTestApi, uniqueName, type Client, type TestApi } from "@sync-beats/api/testing";
 import { loadConfig as loadSyncConfig, startSyncServer, type RunningSyncServer } from "@sync-beats/sync";
-
-interface Frame {
-  type: string;
-  [key: string]: unknown;
-}
-
-/** A WebSocket client that records frames and the close code. */
-class SyncClient {
-  readonly frames: Frame[] = [];
-  closed: { code: number; reason: string } | null = null;
-  private waiters: Array<() => void> = [];
-  private constructor(readonly ws: WebSocket) {
-    ws.on("message", (data) => {
-      this.frames.push(JSON.parse(data.toString()) as Frame);
-      this.wake();
-    });
-    ws.on("close", (code, reason) => {
-      this.closed = { code, reason: reason.toString() };
-      this.wake();
-    });
-  }
-
-  static async connect(url: string): Promise<SyncClient> {
-    const ws = new WebSocket(url);
-    await new Promise<void>((resolve, reject) => {
-      ws.once("open", () => resolve());
-      ws.once("error", reject);
-    });
-    return new SyncClient(ws);
-  }
-
-  private wake() {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const wake of waiters) wake();
-  }
-
-  send(message: object) {
-    this.ws.send(JSON.stringify(message));
-  }
-
-  /** Resolves once `predicate` holds (checked on every frame and on close); rejects if closed first. */
-  async until<T>(predicate: () => T | undefined | null, what: string): Promise<T> {
-    for (;;) {
-      const value = predicate();
-      if (value) return value;
-      if (this.closed) throw new Error(`closed (${this.closed.code} ${this.closed.reason}) before ${what}`);
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
-    }
-  }
-
-  frame(type: string): Promise<Frame> {
-    return this.until(() => this.frames.find((f) => f.type === type), type);
-  }
-
-  /** The close, once it happens. */
-  async closing(): Promise<{ code: number; reason: string }> {
-    while (!this.closed) await new Promise<void>((resolve) => this.waiters.push(resolve));
-    return this.closed;
-  }
-
-  join(roomCode: string, ticket: string) {
-    this.send({ type: "join", roomCode, versions: PROTOCOL_VERSIONS, ticket });
-  }
-
-  close() {
-    this.ws.close();
-  }
-}
+import { answerTo, type Frame, SyncClient } from "./sync-client.js";
 
 /** Facts a forger would like the room to have: themselves as owner, everyone in control. */
 function forgedFacts(ownerId: string) {
@@ -191,11 +122,6 @@ describeEachBackend("API + sync server", (backend) => {
     socket.join(roomCode, (await ticketFor(client, roomCode)).ticket);
     await socket.frame("joined");
     return socket;
-  }
-
-  /** The answer to the command with `id` (accepted or refused). */
-  function answerTo(socket: SyncClient, id: string): Promise<Frame> {
-    return socket.until(() => socket.frames.find((f) => (f.type === "command_accepted" || f.type === "command_refused") && f.id === id), `answer to ${id}`);
   }
 
   it("[X4][RA5] a REST host transfer reaches live sockets with no page: the old host is refused at once, the new host controls, a reconnect stays listener", async () => {
