@@ -81,7 +81,7 @@ describe.skipIf(!redisUrl)(suite, () => {
     onB.send({ type: "PAUSE", id: "before" });
     expect(await answerTo(onB, "before")).toMatchObject({ type: "command_refused", code: "NOT_HOST" });
 
-    expect((await owner.patch(`/api/rooms/${room}`, { guestsCanControl: true })).status).toBe(200);
+    expect((await owner.patch(`/api/rooms/${room}`, { listenersCanControl: true })).status).toBe(200);
     const updated = await within(CROSS_NODE_MS, onB.frame("room_updated"), "room_updated on node B");
     expect(updated.room).toMatchObject({ listenersCanControl: true });
     onB.send({ type: "PAUSE", id: "allowed" });

@@ -43,7 +43,8 @@ export function startProcess(options: StartOptions): ManagedProcess {
   const lines: string[] = [];
   const seen: string[] = [];
   const collect = (chunk: Buffer) => {
-    log.write(chunk);
+    // A pipe may still deliver output after "exit" (a grandchild holds it open): the log has ended.
+    if (!log.writableEnded) log.write(chunk);
     for (const line of chunk.toString("utf8").split("\n")) {
       if (line.trim() === "") continue;
       lines.push(line);

@@ -26,7 +26,7 @@ export function liveFactsOf(room: RoomView): VersionedRoomFacts {
 export function viewerOf(room: RoomView, userId: string | undefined, isParticipant: boolean): RoomViewer | null {
   if (userId === undefined) return null;
   const isOwner = room.ownerUserId === userId;
-  return { isParticipant, isOwner, canControl: isOwner || room.listenersCanControl };
+  return { isParticipant, isOwner };
 }
 
 export function participantView(room: RoomView, p: ParticipantView): RoomParticipant {

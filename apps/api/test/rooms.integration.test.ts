@@ -46,7 +46,7 @@ describeEachBackend("rooms", (backend) => {
     expect(room.code).toMatch(new RegExp(`^[${ROOM_CODE_ALPHABET}]{6}$`));
     expect(room).toMatchObject({ name: "Friday night", isPublic: true, listenersCanControl: false, participantCount: 1 });
     expect(room.owner).toEqual({ userId: ownerId, displayName: "Olive" });
-    expect(viewer).toEqual({ isParticipant: true, isOwner: true, canControl: true });
+    expect(viewer).toEqual({ isParticipant: true, isOwner: true });
     expect((await owner.post("/api/rooms", { name: "a\u0000b" })).status).toBe(400);
     const invalid = await owner.post("/api/rooms", { name: "", isPublic: "yes" });
     expect(invalid.status).toBe(400);
@@ -83,7 +83,7 @@ describeEachBackend("rooms", (backend) => {
   it("[RM5] join and leave change presence and counts; both are idempotent and need a session", async () => {
     const { room } = await createRoom(owner, { name: "presence" });
     const joined = RoomResponse.parse(await (await listener.post(`/api/rooms/${room.code}/join`)).json());
-    expect(joined.viewer).toEqual({ isParticipant: true, isOwner: false, canControl: false });
+    expect(joined.viewer).toEqual({ isParticipant: true, isOwner: false });
     expect(joined.room.participantCount).toBe(2);
     await listener.post(`/api/rooms/${room.code}/join`);
     const left = await listener.post(`/api/rooms/${room.code}/leave`);
@@ -139,7 +139,7 @@ describeEachBackend("rooms", (backend) => {
     const changed = RoomResponse.parse(await (await owner.patch(`/api/rooms/${room.code}`, { listenersCanControl: true, name: "renamed", isPublic: false })).json());
     expect(changed.room).toMatchObject({ listenersCanControl: true, name: "renamed", isPublic: false });
     const listenerView = RoomResponse.parse(await (await listener.get(`/api/rooms/${room.code}`)).json());
-    expect(listenerView.viewer).toEqual({ isParticipant: true, isOwner: false, canControl: true });
+    expect(listenerView.viewer).toEqual({ isParticipant: true, isOwner: false });
     expect((await api.client().patch(`/api/rooms/${room.code}`, { name: "x" })).status).toBe(401);
   });
 
@@ -153,7 +153,7 @@ describeEachBackend("rooms", (backend) => {
     expect((await owner.post(`/api/rooms/${room.code}/owner`, { userId: "bad id!" })).status).toBe(400);
     const moved = RoomResponse.parse(await (await owner.post(`/api/rooms/${room.code}/owner`, { userId: listenerId })).json());
     expect(moved.room.owner.userId).toBe(listenerId);
-    expect(moved.viewer).toEqual({ isParticipant: true, isOwner: false, canControl: false });
+    expect(moved.viewer).toEqual({ isParticipant: true, isOwner: false });
     expect((await owner.patch(`/api/rooms/${room.code}`, { name: "mine again" })).status).toBe(403);
     expect((await listener.patch(`/api/rooms/${room.code}`, { name: "new owner's" })).status).toBe(200);
   });

@@ -112,7 +112,7 @@ describe("host commands", () => {
     ]);
   });
 
-  it("[SS5] lead time grows with the room's worst round trip the server measured, up to the cap", async () => {
+  it("[SS5][LT1] lead time grows with the room's worst round trip the server measured, up to the cap", async () => {
     const { clock, joinAs } = createHarness();
     const host = await joinAs("alice");
     const guest = await joinAs("bob");
@@ -124,7 +124,7 @@ describe("host commands", () => {
     expect(host.socket.last("SEEK").atServerMs - clock.now()).toBe(1_500);
   });
 
-  it("[SS5] a round trip measured before the join counts from the join on", async () => {
+  it("[SS5][LT2] a round trip measured before the join counts from the join on", async () => {
     const { clock, connect, joinAs } = createHarness();
     const host = await joinAs("alice");
     const guest = connect();
@@ -134,7 +134,7 @@ describe("host commands", () => {
     expect(host.socket.last("PLAY").startServerMs - clock.now()).toBe(600 * 1.5 + 50);
   });
 
-  it("[SS5] nothing the client says sizes the lead: a time_ping with rttMs is refused as INVALID_MESSAGE", async () => {
+  it("[SS5][LT3] nothing the client says sizes the lead: a time_ping with rttMs is refused as INVALID_MESSAGE", async () => {
     const { clock, joinAs } = createHarness();
     const host = await joinAs("alice");
     const guest = await joinAs("bob");

@@ -170,11 +170,13 @@ export const Room = z.object({
 });
 export type Room = z.infer<typeof Room>;
 
-/** The caller's relation to a room (`null` in {@link RoomResponse} when not logged in). */
+/**
+ * The caller's relation to the room record (`null` in {@link RoomResponse} when not logged in).
+ * Who may control playback is the live room's to say (`joined.role`, `room.listenersCanControl`).
+ */
 export const RoomViewer = z.object({
   isParticipant: z.boolean(),
   isOwner: z.boolean(),
-  canControl: z.boolean(),
 });
 export type RoomViewer = z.infer<typeof RoomViewer>;
 
