@@ -17,10 +17,18 @@ export const CHROMIUM_ARGS = [
   "--disable-quic",
 ];
 
+/**
+ * The benchmark measures Chromium on its steady fake audio device: once a PulseAudio server runs
+ * (Firefox needs one), Chromium would play through it and its output timestamps wander by 10 ms
+ * and more (shared/notes/firefox-and-timer-resolution.md). So it is pointed at no server.
+ */
+const NO_PULSE_SERVER = "unix:/nonexistent/pulse/native";
+
 export async function launchBrowser(executablePath: string): Promise<Browser> {
   return chromium.launch({
     executablePath,
     headless: true,
+    env: { ...process.env, PULSE_SERVER: NO_PULSE_SERVER },
     args: CHROMIUM_ARGS,
     // Playwright mutes audio by default; rendering runs either way (see the timing note), but the
     // benchmark measures the unmuted path a listener hears.
