@@ -18,6 +18,7 @@ import { createLiveRooms } from "./live-rooms.js";
 import { roomRoutes } from "./routes/rooms.js";
 import { audioRoute, trackRoutes } from "./routes/tracks.js";
 import { TrackLibrary } from "./tracks/library.js";
+import { trackGranter } from "./tracks/track-grant.js";
 
 export interface AppDeps {
   db: Database;
@@ -151,7 +152,13 @@ export function createApp({ db, config, logger, clock }: AppDeps): App {
   app.use(
     "/api/tracks",
     ...withSession,
-    trackRoutes({ repos: db.repos, library, maxUploadBytes: config.maxUploadBytes, publicUrl: config.publicUrl }),
+    trackRoutes({
+      repos: db.repos,
+      library,
+      maxUploadBytes: config.maxUploadBytes,
+      publicUrl: config.publicUrl,
+      grant: trackGranter(config.syncSecret, () => clock.now()),
+    }),
   );
   app.use(notFound);
   app.use(errorMiddleware(logger));

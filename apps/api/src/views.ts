@@ -12,6 +12,7 @@ export function roomView(room: RoomView): Room {
     name: room.name,
     isPublic: room.isPublic,
     listenersCanControl: room.listenersCanControl,
+    queueAddPolicy: room.queueAddPolicy,
     owner: { userId: room.ownerUserId, displayName: room.ownerDisplayName },
     participantCount: room.participantCount,
     createdAt: room.createdAt.toISOString(),
@@ -20,7 +21,13 @@ export function roomView(room: RoomView): Room {
 
 /** The facts a live room follows, as this database holds them now. */
 export function liveFactsOf(room: RoomView): VersionedRoomFacts {
-  return { name: room.name, ownerId: room.ownerUserId, listenersCanControl: room.listenersCanControl, version: room.factsVersion };
+  return {
+    name: room.name,
+    ownerId: room.ownerUserId,
+    listenersCanControl: room.listenersCanControl,
+    queueAddPolicy: room.queueAddPolicy,
+    version: room.factsVersion,
+  };
 }
 
 export function viewerOf(room: RoomView, userId: string | undefined, isParticipant: boolean): RoomViewer | null {
@@ -38,9 +45,12 @@ export function participantView(room: RoomView, p: ParticipantView): RoomPartici
   };
 }
 
-/** `baseUrl` is the API's public origin: audio URLs must be absolute for the sync `PLAY` message. */
-export function trackView(track: TrackRecord, baseUrl: string): Track {
-  return {
+/**
+ * `baseUrl` is the API's public origin: audio URLs must be absolute for the sync `PLAY` message.
+ * `grant` signs the track as shown for the sync server's queue (see `tracks/track-grant.ts`).
+ */
+export function trackView(track: TrackRecord, baseUrl: string, grant: (track: Omit<Track, "queueGrant">) => string): Track {
+  const view = {
     id: track.id,
     title: track.title,
     artist: track.artist,
@@ -52,4 +62,5 @@ export function trackView(track: TrackRecord, baseUrl: string): Track {
     isDemo: track.isDemo,
     createdAt: track.createdAt.toISOString(),
   };
+  return { ...view, queueGrant: grant(view) };
 }

@@ -72,7 +72,8 @@ export function repositoryContract(makeTarget: () => Promise<TestTarget>): void 
       await db.repos.users.create(owner);
       const room = { code: "ABCDEF", name: "Friday", isPublic: true, listenersCanControl: false, ownerUserId: owner.id, createdAt: at(1), factsVersion: 1 };
       expect(await db.repos.rooms.create(room)).toBe(true);
-      expect(await db.repos.rooms.find("ABCDEF")).toEqual({ ...room, ownerDisplayName: "owner", participantCount: 1 });
+      // A new room lets everyone add to its queue [Q3].
+      expect(await db.repos.rooms.find("ABCDEF")).toEqual({ ...room, queueAddPolicy: "everyone", ownerDisplayName: "owner", participantCount: 1 });
       expect(await db.repos.participants.listLive("ABCDEF")).toEqual([{ userId: owner.id, displayName: "owner", joinedAt: at(1) }]);
     });
 
@@ -126,9 +127,9 @@ export function repositoryContract(makeTarget: () => Promise<TestTarget>): void 
       const room = await db.repos.rooms.find("PUBAAA");
       const newOwner = user("heir");
       await db.repos.users.create(newOwner);
-      await db.repos.rooms.update("PUBAAA", { listenersCanControl: true, name: "renamed", isPublic: false, factsVersion: 200 });
+      await db.repos.rooms.update("PUBAAA", { listenersCanControl: true, name: "renamed", isPublic: false, queueAddPolicy: "host", factsVersion: 200 });
       await db.repos.rooms.update("PUBAAA", { factsVersion: 201 });
-      expect(await db.repos.rooms.find("PUBAAA")).toMatchObject({ listenersCanControl: true, name: "renamed", isPublic: false, factsVersion: 201 });
+      expect(await db.repos.rooms.find("PUBAAA")).toMatchObject({ listenersCanControl: true, name: "renamed", isPublic: false, queueAddPolicy: "host", factsVersion: 201 });
       expect(await db.repos.rooms.transferOwnership("PUBAAA", room!.ownerUserId, newOwner.id, 202)).toBe(true);
       expect(await db.repos.rooms.transferOwnership("PUBAAA", room!.ownerUserId, newOwner.id, 203)).toBe(false);
       expect(await db.repos.rooms.find("PUBAAA")).toMatchObject({ ownerDisplayName: "heir", factsVersion: 202 });

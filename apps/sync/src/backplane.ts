@@ -1,4 +1,4 @@
-import type { ServerMessage, VersionedRoomFacts } from "@sync-beats/protocol";
+import { EMPTY_QUEUE, type QueueState, type ServerMessage, type VersionedRoomFacts } from "@sync-beats/protocol";
 import { EMPTY_TIMELINE, type Timeline } from "@sync-beats/timeline";
 
 /**
@@ -14,9 +14,18 @@ export interface SharedRoomState {
   facts: VersionedRoomFacts | null;
   /** The facts version at which the owner deleted the room: facts no newer than it may not join. */
   closedAtVersion: number | null;
+  /** The shared queue: what plays after the current track, in order [Q1]. */
+  queue: QueueState;
 }
 
-export const EMPTY_ROOM_STATE: SharedRoomState = { version: 0, hostUserId: null, timeline: EMPTY_TIMELINE, facts: null, closedAtVersion: null };
+export const EMPTY_ROOM_STATE: SharedRoomState = {
+  version: 0,
+  hostUserId: null,
+  timeline: EMPTY_TIMELINE,
+  facts: null,
+  closedAtVersion: null,
+  queue: EMPTY_QUEUE,
+};
 
 /** One live connection of a room, on any node. `id` is unique across nodes. */
 export interface PresenceEntry {

@@ -20,6 +20,7 @@ const Env = z.object({
   SYNC_EMPTY_ROOM_GRACE_MS: int(60_000),
   SYNC_HEARTBEAT_MS: int(15_000),
   SYNC_MAX_FRAME_BYTES: int(16 * 1024),
+  SYNC_QUEUE_LOOKAHEAD_MS: int(3_000),
   REDIS_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
@@ -34,6 +35,8 @@ export interface SyncServerConfig {
   redisUrl: string | null;
   /** Ticket secret, or null for dev identity (the client's claimed userId is trusted). */
   ticketSecret: string | null;
+  /** The secret the API signs track grants with (the sync secret; loaded in dev identity too) [Q2]. */
+  trackGrantSecret?: string;
   logLevel: string;
 }
 
@@ -47,6 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SyncServerConf
   if (devIdentity && parsed.NODE_ENV === "production") {
     throw new Error("SYNC_DEV_IDENTITY=1 trusts client-claimed user ids and is refused in production");
   }
+  const secret = loadOrCreateSyncSecret(parsed.DATA_DIR ?? DEFAULT_DATA_DIR, parsed.SYNC_SECRET);
   return {
     port: parsed.PORT,
     host: parsed.HOST,
@@ -57,11 +61,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SyncServerConf
       hostGraceMs: parsed.SYNC_HOST_GRACE_MS,
       emptyRoomGraceMs: parsed.SYNC_EMPTY_ROOM_GRACE_MS,
       firstJoinerHosts: devIdentity,
+      queueLookaheadMs: parsed.SYNC_QUEUE_LOOKAHEAD_MS,
     },
     limits: { maxFrameBytes: parsed.SYNC_MAX_FRAME_BYTES, messagesPerSecond: 40, messageBurst: 80 },
     heartbeatMs: parsed.SYNC_HEARTBEAT_MS,
     redisUrl: parsed.REDIS_URL ?? null,
-    ticketSecret: devIdentity ? null : loadOrCreateSyncSecret(parsed.DATA_DIR ?? DEFAULT_DATA_DIR, parsed.SYNC_SECRET),
+    ticketSecret: devIdentity ? null : secret,
+    trackGrantSecret: secret,
     logLevel: parsed.LOG_LEVEL,
   };
 }

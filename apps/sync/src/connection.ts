@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   chooseVersion,
   type ClientMessage,
@@ -7,6 +8,8 @@ import {
   type ControlMessage,
   offeredVersions,
   PROTOCOL_VERSIONS,
+  type QueueItem,
+  type QueueMessage,
   type ServerMessage,
   validateClientMessage,
 } from "@sync-beats/protocol";
@@ -24,7 +27,13 @@ export interface ConnectionLimits {
   maxFrameBytes: number;
   messagesPerSecond: number;
   messageBurst: number;
+  /** Queue commands have their own, tighter bucket: a flood of adds is refused `RATE_LIMITED` [Q12]. */
+  queueCommandsPerSecond?: number;
+  queueCommandBurst?: number;
 }
+
+/** The queue bucket's defaults: a person editing a queue by hand never comes near them. */
+export const QUEUE_COMMAND_LIMITS = { perSecond: 5, burst: 20 } as const;
 
 export interface ConnectionDeps {
   registry: RoomRegistry;
@@ -32,6 +41,8 @@ export interface ConnectionDeps {
   clock: ServerClock;
   logger: Logger;
   limits: ConnectionLimits;
+  /** The track a `queue_add`'s grant vouches for (checked against the wall clock), or null [Q2]. */
+  resolveTrack?(grant: string, wallNowMs: number): QueueItem["track"] | null;
   onMessage?(type: ClientMessageType | "invalid"): void;
 }
 
@@ -51,6 +62,7 @@ type Handler<T extends ClientMessageType> = (message: ClientMessageOf<T>, receiv
 export class Connection {
   private state: ConnectionState = { phase: "awaiting-join" };
   private readonly bucket: TokenBucket;
+  private readonly queueBucket: TokenBucket;
   private readonly handlers: { [T in ClientMessageType]: Handler<T> } = {
     join: (message) => this.join(message),
     PLAY: (message) => this.control(message),
@@ -58,6 +70,11 @@ export class Connection {
     RESUME: (message) => this.control(message),
     SEEK: (message) => this.control(message),
     TRACK_CHANGE: (message) => this.control(message),
+    queue_add: (message) => this.queue(message),
+    queue_remove: (message) => this.queue(message),
+    queue_move: (message) => this.queue(message),
+    queue_play_next: (message) => this.queue(message),
+    queue_play_now: (message) => this.queue(message),
     time_ping: (message, receivedAt) => this.joined().room.timePong(this.joined().member, message.t0, receivedAt),
     sync_check: (message) => this.joined().room.syncCheck(this.joined().member, message),
   };
@@ -69,6 +86,8 @@ export class Connection {
     private readonly deps: ConnectionDeps,
   ) {
     this.bucket = new TokenBucket(deps.limits.messagesPerSecond, deps.limits.messageBurst, deps.clock.now());
+    const { queueCommandsPerSecond = QUEUE_COMMAND_LIMITS.perSecond, queueCommandBurst = QUEUE_COMMAND_LIMITS.burst } = deps.limits;
+    this.queueBucket = new TokenBucket(queueCommandsPerSecond, queueCommandBurst, deps.clock.now());
   }
 
   get phase(): ConnectionState["phase"] {
@@ -92,15 +111,37 @@ export class Connection {
   }
 
   /** A command is answered either way: accepted with its instant, or refused with the code [PV5]. */
-  private async control(message: ControlMessage): Promise<void> {
-    try {
+  private control(message: ControlMessage): Promise<void> {
+    return this.answer(message.id, () => {
       const { room, member } = this.joined();
-      const atServerMs = await room.control(member, message);
-      this.send({ type: "command_accepted", id: message.id, atServerMs });
+      return room.control(member, message);
+    });
+  }
+
+  /** Runs a command and answers it: `command_accepted` with its instant, or `command_refused` with the code. */
+  private async answer(id: string, run: () => Promise<number>): Promise<void> {
+    try {
+      const atServerMs = await run();
+      this.send({ type: "command_accepted", id, atServerMs });
     } catch (error) {
       if (!(error instanceof ProtocolError)) this.deps.logger.error({ err: error }, "command failed");
-      throw (error instanceof ProtocolError ? error : new ProtocolError("INTERNAL", "internal error")).forCommand(message.id);
+      throw (error instanceof ProtocolError ? error : new ProtocolError("INTERNAL", "internal error")).forCommand(id);
     }
+  }
+
+  /** A queue command, answered like a control command [Q1]; an add's track comes from its grant only [Q2]. */
+  private queue(message: QueueMessage): Promise<void> {
+    return this.answer(message.id, () => {
+      const { room, member } = this.joined();
+      if (!this.queueBucket.take(this.deps.clock.now())) throw new ProtocolError("RATE_LIMITED", "too many queue changes; slow down");
+      let added: { track: QueueItem["track"]; itemId: string } | undefined;
+      if (message.type === "queue_add") {
+        const track = this.deps.resolveTrack?.(message.trackGrant, this.deps.clock.wallNow()) ?? null;
+        if (!track) throw new ProtocolError("UNKNOWN_TRACK", "the library does not vouch for that track");
+        added = { track, itemId: randomUUID() };
+      }
+      return room.queue(member, message, added);
+    });
   }
 
   onBinary(): void {

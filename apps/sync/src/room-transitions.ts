@@ -1,4 +1,4 @@
-import { CloseCode, type ControlMessage, type RoomFacts, type ServerMessage, type VersionedRoomFacts } from "@sync-beats/protocol";
+import { CloseCode, type ControlMessage, EMPTY_QUEUE, type RoomFacts, type ServerMessage, type VersionedRoomFacts } from "@sync-beats/protocol";
 import type { PresenceEntry, SharedRoomState, Transition } from "./backplane.js";
 import { ProtocolError } from "./errors.js";
 import type { Identity } from "./identity.js";
@@ -22,7 +22,9 @@ function newerFacts(current: VersionedRoomFacts | null, offered: VersionedRoomFa
 
 /** The facts as clients see them (without the version, which only orders copies). */
 export function publicFacts(facts: VersionedRoomFacts | null): RoomFacts {
-  return facts ? { name: facts.name, ownerId: facts.ownerId, listenersCanControl: facts.listenersCanControl } : { name: null, ownerId: null, listenersCanControl: false };
+  if (!facts) return { name: null, ownerId: null, listenersCanControl: false };
+  const { version: _version, ...shown } = facts;
+  return shown;
 }
 
 /**
@@ -91,7 +93,7 @@ export function closeRoom(version: number): Transition {
   return (state) => {
     if (state.closedAtVersion !== null && state.closedAtVersion >= version) return null;
     return {
-      state: { ...state, hostUserId: null, timeline: EMPTY_TIMELINE, facts: null, closedAtVersion: version },
+      state: { ...state, hostUserId: null, timeline: EMPTY_TIMELINE, facts: null, closedAtVersion: version, queue: EMPTY_QUEUE },
       messages: [{ type: "room_closed", reason: "the owner deleted this room" }],
     };
   };

@@ -1,4 +1,4 @@
-import { CloseCode, type ClientMessageOf, type ControlMessage, type Participant, type ServerMessage, type VersionedRoomFacts } from "@sync-beats/protocol";
+import { CloseCode, type ClientMessageOf, type ControlMessage, type Participant, type QueueMessage, type ServerMessage } from "@sync-beats/protocol";
 import { joinMessages, positionAt, resyncFor } from "@sync-beats/timeline";
 import type { Logger } from "pino";
 import {
@@ -13,7 +13,9 @@ import type { ClientSocket } from "./client-socket.js";
 import type { Clock, Disposer } from "./clock.js";
 import { ProtocolError, viaBackplane } from "./errors.js";
 import type { Identity } from "./identity.js";
-import { adoptFacts, admit, applyControl, closeRoom, isClosedFor, promoteSuccessor, publicFacts, transferHost } from "./room-transitions.js";
+import { QueueScheduler } from "./queue-scheduler.js";
+import { applyQueueCommand, type QueueCommandContext, queueMessage, withQueueFollowing } from "./queue-transitions.js";
+import { admit, applyControl, isClosedFor, promoteSuccessor, publicFacts } from "./room-transitions.js";
 
 export interface RoomConfig {
   /** Minimum lead between a command's arrival and the server instant it takes effect. */
@@ -26,6 +28,8 @@ export interface RoomConfig {
   hostGraceMs: number;
   /** Whether the first client in a host-less room becomes host (dev identity: nobody else can). */
   firstJoinerHosts: boolean;
+  /** How long before a track's end the room announces the next queue item [Q8]; default {@link DEFAULT_QUEUE_LOOKAHEAD_MS}. */
+  queueLookaheadMs?: number;
 }
 
 export interface RoomEvents {
@@ -60,6 +64,12 @@ type RoomLifecycle =
   | { phase: "open"; hostAway: { cancel: Disposer } | null }
   | { phase: "disposed" };
 
+/**
+ * Long enough for every member to hear of the next item and schedule its first sample on the audio
+ * clock (the engine schedules 1.5 s ahead), short enough that a late reorder still counts.
+ */
+export const DEFAULT_QUEUE_LOOKAHEAD_MS = 3_000;
+
 /** A `sync_check` about an instant further than this from now is not a drift report but garbage. */
 const MAX_SYNC_CHECK_SKEW_MS = 30_000;
 
@@ -83,6 +93,7 @@ export class Room {
   private state: SharedRoomState = EMPTY_ROOM_STATE;
   private lifecycle: RoomLifecycle = { phase: "open", hostAway: null };
   private readonly subscription: Promise<() => Promise<void>>;
+  private readonly queueScheduler: QueueScheduler;
 
   constructor(
     readonly code: string,
@@ -92,6 +103,14 @@ export class Room {
     private readonly events: RoomEvents,
     private readonly logger: Logger,
   ) {
+    this.queueScheduler = new QueueScheduler({
+      clock,
+      lookaheadMs: config.queueLookaheadMs ?? DEFAULT_QUEUE_LOOKAHEAD_MS,
+      leadMs: () => this.leadMs(),
+      commit: (transition) => this.commit(transition),
+      logger,
+      roomCode: code,
+    });
     this.subscription = backplane.subscribe(code, (envelope) => this.receive(envelope));
   }
 
@@ -145,6 +164,7 @@ export class Room {
     });
     // The state now, then every command announced before this member joined but not yet in force.
     for (const message of joinMessages(this.state.timeline, now)) this.sendTo(member, message);
+    if (this.state.queue.version > 0) this.sendTo(member, queueMessage(this.state.queue));
     if (member.delivery.phase === "catching-up") for (const frame of member.delivery.held) member.socket.send(frame);
     member.delivery = { phase: "live" };
     return member;
@@ -180,7 +200,16 @@ export class Room {
    */
   async control(member: Member, command: ControlMessage): Promise<number> {
     let atServerMs = Number.NaN;
-    await this.commit(applyControl(member.identity, command, () => this.clock.now(), this.leadMs(), (at) => (atServerMs = at)));
+    const now = () => this.clock.now();
+    await this.commit(withQueueFollowing(applyControl(member.identity, command, now, this.leadMs(), (at) => (atServerMs = at)), now));
+    return atServerMs;
+  }
+
+  /** Applies a queue command; resolves with the instant it takes effect, or rejects with the refusal [Q1]. */
+  async queue(member: Member, command: QueueMessage, added?: QueueCommandContext["added"]): Promise<number> {
+    let atServerMs = Number.NaN;
+    const context: QueueCommandContext = { now: () => this.clock.now(), leadMs: this.leadMs(), added, onEffect: (at) => (atServerMs = at) };
+    await this.commit(applyQueueCommand(member.identity, command, context));
     return atServerMs;
   }
 
@@ -227,6 +256,7 @@ export class Room {
 
   async dispose(): Promise<void> {
     this.stopHostGrace();
+    this.queueScheduler.cancel();
     this.lifecycle = { phase: "disposed" };
     const unsubscribe = await this.subscription;
     await unsubscribe();
@@ -236,6 +266,7 @@ export class Room {
     if (state.version < this.state.version) return;
     const wasClosed = isClosedFor(this.state, this.state.facts);
     this.state = state;
+    if (this.lifecycle.phase === "open") this.queueScheduler.replan(state);
     // Whichever node ran the deletion, every node sends its own members away.
     if (!wasClosed && state.closedAtVersion !== null && isClosedFor(state, state.facts)) {
       this.closeAll(CloseCode.ROOM_CLOSED, "room deleted");

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CloseCode } from "@sync-beats/protocol";
+import { verifyTrackGrant } from "@sync-beats/ticket";
 import type { Logger } from "pino";
 import { WebSocket, WebSocketServer } from "ws";
 import type { Backplane } from "./backplane.js";
@@ -63,6 +64,7 @@ export async function startSyncServer(
       )
     : devIdentityVerifier;
 
+  const grantSecret = config.trackGrantSecret ?? config.ticketSecret;
   const internalApi = config.ticketSecret ? createInternalApi({ backplane, clock, secret: config.ticketSecret, logger }) : null;
 
   const http = createServer((request: IncomingMessage, response: ServerResponse) => {
@@ -107,6 +109,7 @@ export async function startSyncServer(
       clock,
       logger,
       limits: config.limits,
+      resolveTrack: grantSecret ? (grant, wallNowMs) => verifyTrackGrant(grant, grantSecret, wallNowMs) : undefined,
       onMessage: metrics.onMessage,
     });
     // The heartbeat's ping/pong is also how the server measures each round trip itself (lead

@@ -10,6 +10,7 @@ import {
   UserId,
   VersionRange,
 } from "./primitives.js";
+import { QUEUE_COMMANDS, QUEUE_MESSAGE_TYPES, type QueueMessageType } from "./queue.js";
 
 /**
  * First message on every connection. `versions` is the range of protocol versions the client
@@ -70,6 +71,7 @@ export const ClientMessage = z.discriminatedUnion("type", [
   TrackChangeCommand,
   TimePing,
   SyncCheck,
+  ...QUEUE_COMMANDS,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage["type"];
@@ -87,3 +89,9 @@ export type ControlMessage = ClientMessageOf<ControlMessageType>;
 export const CLIENT_MESSAGE_TYPES: ReadonlySet<string> = new Set(
   ClientMessage.options.map((option) => option.shape.type.value),
 );
+
+/** Queue commands: each carries an `id` and is answered like a control command [Q1]. */
+export type QueueMessage = ClientMessageOf<QueueMessageType>;
+
+/** Every client message that carries a command `id` and gets `command_accepted` / `command_refused`. */
+export const COMMAND_MESSAGE_TYPES: ReadonlySet<string> = new Set<string>([...CONTROL_MESSAGE_TYPES, ...QUEUE_MESSAGE_TYPES]);

@@ -22,6 +22,14 @@ export const ErrorCode = z.enum([
   /** The client's oldest protocol version is newer than the server's newest. */
   "SERVER_TOO_OLD",
   "RATE_LIMITED",
+  /** A queue add named no track the library vouches for (forged, expired or unplayable grant) [Q2]. */
+  "UNKNOWN_TRACK",
+  /** The queue already holds its maximum number of items [Q4]. */
+  "QUEUE_FULL",
+  /** A queue command named an item or position the queue no longer has [Q6]. */
+  "STALE_QUEUE",
+  /** The sender may not make this queue change (policy, not their item, host only) [Q3, Q5, Q7]. */
+  "NOT_ALLOWED",
   /** A dependency (the Redis backplane) is unreachable: retry shortly. */
   "UNAVAILABLE",
   "INTERNAL",

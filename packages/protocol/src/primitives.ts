@@ -100,15 +100,21 @@ export const Participant = z.object({
 });
 export type Participant = z.infer<typeof Participant>;
 
+/** Who may add to a room's queue: everyone in it (the default) or only the host [Q3]. */
+export const QueueAddPolicy = z.enum(["everyone", "host"]);
+export type QueueAddPolicy = z.infer<typeof QueueAddPolicy>;
+
 /**
  * The durable facts of a room that its live state follows (the API's database owns them):
- * its name, its owner, and whether listeners (everyone but the host) may control playback.
- * A dev-identity room has no record: no name, no owner.
+ * its name, its owner, whether listeners (everyone but the host) may control playback, and who
+ * may add to its queue. A dev-identity room has no record: no name, no owner.
  */
 export const RoomFacts = z.object({
   name: z.string().max(120).nullable(),
   ownerId: UserId.nullable(),
   listenersCanControl: z.boolean(),
+  /** Absent in copies from before the queue: "everyone". */
+  queueAddPolicy: QueueAddPolicy.optional(),
 });
 export type RoomFacts = z.infer<typeof RoomFacts>;
 

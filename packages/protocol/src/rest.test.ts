@@ -58,6 +58,7 @@ describe("REST contract", () => {
       ownerUserId: "system",
       isDemo: true,
       createdAt: "2026-01-01T00:00:00.000Z",
+      queueGrant: "payload.signature",
     });
     const info = TrackInfo.parse({ audioUrl: track.audioUrl, duration: track.durationMs, trackId: track.id, title: track.title });
     expect(info.trackId).toBe("demo-timecode");

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DisplayName, RoomCode, UserId } from "./primitives.js";
+import { DisplayName, QueueAddPolicy, RoomCode, UserId } from "./primitives.js";
 
 /*
  * REST contract of the API server (apps/api, default http://localhost:5001).
@@ -164,6 +164,8 @@ export const Room = z.object({
   name: RoomName,
   isPublic: z.boolean(),
   listenersCanControl: z.boolean(),
+  /** Who may add to the room's queue [Q3]. */
+  queueAddPolicy: QueueAddPolicy,
   owner: z.object({ userId: UserId, displayName: DisplayName }),
   participantCount: z.number().int().min(0),
   createdAt: Timestamp,
@@ -202,6 +204,7 @@ export const UpdateRoomBody = z
     name: RoomName.optional(),
     isPublic: z.boolean().optional(),
     listenersCanControl: z.boolean().optional(),
+    queueAddPolicy: QueueAddPolicy.optional(),
   })
   .strict()
   .refine((body) => Object.keys(body).length > 0, { message: "nothing to update" });
@@ -265,6 +268,8 @@ export const Track = z.object({
   ownerUserId: UserId,
   isDemo: z.boolean(),
   createdAt: Timestamp,
+  /** The API's signed statement of this track, sent in `queue_add` to queue it [Q2]. */
+  queueGrant: z.string().min(1).max(2048),
 });
 export type Track = z.infer<typeof Track>;
 

@@ -13,6 +13,7 @@ import {
   UserId,
   VersionRange,
 } from "./primitives.js";
+import { QueueBroadcast } from "./queue.js";
 
 /** The join succeeded: who the joiner is in the room, who hosts, the room's facts, and who is here. */
 export const JoinedMessage = z.object({
@@ -166,6 +167,7 @@ export const ServerMessage = z.discriminatedUnion("type", [
   TimePong,
   ResyncMessage,
   ErrorMessage,
+  QueueBroadcast,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 export type ServerMessageType = ServerMessage["type"];

@@ -80,3 +80,4 @@ export function verifyTicket(
   if (parsed.data.roomCode !== expected.roomCode) return { ok: false, reason: "wrong-room" };
   return { ok: true, claims: parsed.data };
 }
+export { signTrackGrant, verifyTrackGrant, TrackGrantClaims, DEFAULT_TRACK_GRANT_TTL_MS } from "./track-grant.js";

@@ -30,6 +30,8 @@ export const rooms = pgTable(
     name: text("name").notNull(),
     isPublic: boolean("is_public").notNull(),
     listenersCanControl: boolean("listeners_can_control").notNull(),
+    /** Who may add to the live room's queue: "everyone" or "host" [Q3]. */
+    queueAddPolicy: text("queue_add_policy", { enum: ["everyone", "host"] }).notNull().default("everyone"),
     ownerUserId: text("owner_user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),

@@ -33,6 +33,8 @@ export const rooms = sqliteTable(
     name: text("name").notNull(),
     isPublic: integer("is_public", { mode: "boolean" }).notNull(),
     listenersCanControl: integer("listeners_can_control", { mode: "boolean" }).notNull(),
+    /** Who may add to the live room's queue: "everyone" or "host" [Q3]. */
+    queueAddPolicy: text("queue_add_policy", { enum: ["everyone", "host"] }).notNull().default("everyone"),
     ownerUserId: text("owner_user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),

@@ -88,6 +88,7 @@ function roomRepository(db: Db, { rooms, users, participants }: Schema): RoomRep
         name: rooms.name,
         isPublic: rooms.isPublic,
         listenersCanControl: rooms.listenersCanControl,
+        queueAddPolicy: rooms.queueAddPolicy,
         ownerUserId: rooms.ownerUserId,
         createdAt: rooms.createdAt,
         factsVersion: rooms.factsVersion,

@@ -3,6 +3,7 @@
  * touches SQL and the SQLite and PostgreSQL versions pass one contract suite
  * (test/repository-contract.ts).
  */
+import type { QueueAddPolicy } from "@sync-beats/protocol";
 
 export interface UserRecord {
   id: string;
@@ -44,6 +45,8 @@ export interface RoomRecord {
   name: string;
   isPublic: boolean;
   listenersCanControl: boolean;
+  /** Who may add to the live room's queue [Q3]; a new room takes the default, "everyone". */
+  queueAddPolicy?: QueueAddPolicy;
   ownerUserId: string;
   createdAt: Date;
   /** Grows with every change the live room must follow (see {@link nextFactsVersion}). */
@@ -60,12 +63,13 @@ export function nextFactsVersion(current: number, nowMs: number): number {
 
 /** A room joined with what lists show: the owner's name and the live participant count. */
 export interface RoomView extends RoomRecord {
+  queueAddPolicy: QueueAddPolicy;
   ownerDisplayName: string;
   participantCount: number;
 }
 
 /** A change of a room's settings, with the facts version it makes (see {@link nextFactsVersion}). */
-export type RoomPatch = Partial<Pick<RoomRecord, "name" | "isPublic" | "listenersCanControl">> & Pick<RoomRecord, "factsVersion">;
+export type RoomPatch = Partial<Pick<RoomRecord, "name" | "isPublic" | "listenersCanControl" | "queueAddPolicy">> & Pick<RoomRecord, "factsVersion">;
 
 export interface RoomRepository {
   /** Inserts the room and its owner as first participant; `false` when the code is taken. */

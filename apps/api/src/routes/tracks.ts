@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { Router, type Request, type RequestHandler } from "express";
 import multer from "multer";
-import { TrackId } from "@sync-beats/protocol";
+import { type Track, TrackId } from "@sync-beats/protocol";
 import { z } from "zod";
 import { currentUser } from "../auth/session.js";
 import { ApiError, multipartError, parseOr400 } from "../http/errors.js";
@@ -16,6 +16,8 @@ export interface TrackRouteDeps {
   library: TrackLibrary;
   maxUploadBytes: number;
   publicUrl: string | null;
+  /** Signs each track shown for the sync server's queue [Q2]. */
+  grant: (track: Omit<Track, "queueGrant">) => string;
 }
 
 const IdParams = z.object({ id: TrackId });
@@ -33,7 +35,7 @@ function trackLoader(repos: Repositories): (req: Request) => Promise<TrackRecord
 const MULTIPART_SLACK_BYTES = 64 * 1024;
 
 /** `/api/tracks/*` except the audio: the library needs a session. */
-export function trackRoutes({ repos, library, maxUploadBytes, publicUrl }: TrackRouteDeps): Router {
+export function trackRoutes({ repos, library, maxUploadBytes, publicUrl, grant }: TrackRouteDeps): Router {
   const router = Router();
   const baseUrl = (req: Request) => publicUrl ?? `${req.protocol}://${req.get("host")}`;
   const parseForm = multer({
@@ -60,7 +62,7 @@ export function trackRoutes({ repos, library, maxUploadBytes, publicUrl }: Track
   router.get("/", async (req, res) => {
     const user = currentUser(req);
     const tracks = await repos.tracks.listVisibleTo(user.id);
-    res.json({ tracks: tracks.map((t) => trackView(t, baseUrl(req))) });
+    res.json({ tracks: tracks.map((t) => trackView(t, baseUrl(req), grant)) });
   });
 
   router.post("/", requireUser, refuseOversize, upload, async (req, res) => {
@@ -73,12 +75,12 @@ export function trackRoutes({ repos, library, maxUploadBytes, publicUrl }: Track
       clientFileName: file.originalname,
       ownerUserId: user.id,
     });
-    res.status(201).json({ track: trackView(track, baseUrl(req)) });
+    res.status(201).json({ track: trackView(track, baseUrl(req), grant) });
   });
 
   router.get("/:id", async (req, res) => {
     currentUser(req);
-    res.json({ track: trackView(await loadTrack(req), baseUrl(req)) });
+    res.json({ track: trackView(await loadTrack(req), baseUrl(req), grant) });
   });
 
   return router;

@@ -265,6 +265,13 @@ export class SyncModel {
         if (Math.abs(driftMs) <= this.config.resyncThresholdMs) return { kind: "nothing" };
         return { kind: "resync", message: { type: "RESYNC", correctPosMs: line.position(now), atServerMs: now, driftMs } };
       }
+      case "queue_add":
+      case "queue_remove":
+      case "queue_move":
+      case "queue_play_next":
+      case "queue_play_now":
+        // The fuzzer sends no queue commands; their rules have their own tests (queue-rules, queue-transitions).
+        throw new Error(`the room model does not model ${message.type}`);
       default: {
         const { id } = message;
         // Dev identity: no room facts, so listeners never control; only the host does.

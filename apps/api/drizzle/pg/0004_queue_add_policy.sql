@@ -1,0 +1,1 @@
+ALTER TABLE "rooms" ADD COLUMN "queue_add_policy" text DEFAULT 'everyone' NOT NULL;
