@@ -1,7 +1,7 @@
 import { PROTOCOL_VERSIONS } from "@sync-beats/protocol";
 import pino from "pino";
 import type { SyncServerConfig } from "../src/config.js";
-import { Connection } from "../src/connection.js";
+import { Connection, type ConnectionDeps } from "../src/connection.js";
 import { devIdentityVerifier, type IdentityVerifier } from "../src/identity.js";
 import { createMemoryBackplane } from "../src/memory-backplane.js";
 import { type RegistryConfig, RoomRegistry } from "../src/room-registry.js";
@@ -40,7 +40,9 @@ export function settle(): Promise<void> {
  * A registry on a fake clock, and a way to open in-memory client connections to it. `backplane`
  * is exposed so a test can commit what the API would push (facts, host transfer, close).
  */
-export function createHarness(options: { verifyIdentity?: IdentityVerifier; config?: Partial<RegistryConfig> } = {}) {
+export function createHarness(
+  options: { verifyIdentity?: IdentityVerifier; config?: Partial<RegistryConfig>; resolveTrack?: ConnectionDeps["resolveTrack"] } = {},
+) {
   const clock = new FakeClock();
   const logger = pino({ level: "silent" });
   const backplane = createMemoryBackplane(clock);
@@ -55,6 +57,7 @@ export function createHarness(options: { verifyIdentity?: IdentityVerifier; conf
       clock,
       logger,
       limits: { maxFrameBytes: 16 * 1024, messagesPerSecond: 40, messageBurst: 80 },
+      resolveTrack: options.resolveTrack,
     });
     const send = async (message: object | string) => {
       connection.onText(typeof message === "string" ? message : JSON.stringify(message), clock.now());
