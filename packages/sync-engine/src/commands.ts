@@ -1,14 +1,21 @@
-import type { ControlMessage, ControlMessageType, ErrorCode } from "@sync-beats/protocol";
+import type { ControlMessage, ErrorCode, QueueMessage } from "@sync-beats/protocol";
 
 type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
 
+/** Every message the engine sends as a command (with an `id` the server answers). */
+export type CommandMessage = ControlMessage | QueueMessage;
+type CommandType = CommandMessage["type"];
+
 /** A command as the engine builds it: the ledger adds the `id`. */
-export type CommandWithoutId = WithoutId<ControlMessage>;
+export type CommandWithoutId = WithoutId<CommandMessage>;
+
+/** A queue command as the page builds it (see {@link SyncEngine.queue}). */
+export type QueueCommandInput = WithoutId<QueueMessage>;
 
 /** A command the server refused: it changed nothing. */
 export interface CommandRefusal {
   readonly id: string;
-  readonly type: ControlMessageType;
+  readonly type: CommandType;
   readonly code: ErrorCode;
   readonly message: string;
   /** Local clock instant the refusal arrived (ms). */
@@ -41,7 +48,7 @@ function idPrefix(random: () => number): string {
 export class CommandLedger {
   private readonly prefix: string;
   private counter = 0;
-  private readonly pending = new Map<string, ControlMessageType>();
+  private readonly pending = new Map<string, CommandType>();
   private lost = 0;
   private lastRefusal: CommandRefusal | null = null;
   private current: CommandsState = { pending: 0, lost: 0, lastRefusal: null };
@@ -60,10 +67,10 @@ export class CommandLedger {
    * Gives `command` a fresh id and hands it to `send`; when sent it is pending until the answer.
    * Returns the id, or null when `send` could not send it.
    */
-  issue(command: CommandWithoutId, send: (message: ControlMessage) => boolean): string | null {
+  issue(command: CommandWithoutId, send: (message: CommandMessage) => boolean): string | null {
     const id = this.nextId();
     // The spread keeps each union member's own fields; TypeScript cannot see that through `Omit`.
-    if (!send({ ...command, id } as ControlMessage)) return null;
+    if (!send({ ...command, id } as CommandMessage)) return null;
     this.pending.set(id, command.type);
     this.update();
     return id;

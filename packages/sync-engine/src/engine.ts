@@ -1,7 +1,8 @@
-import { parseServerMessage, type ClientMessage, type ServerMessage } from "@sync-beats/protocol";
+import { parseServerMessage, type ClientMessage, type QueueState, type ServerMessage } from "@sync-beats/protocol";
 import { applyTimelineMessage, EMPTY_TIMELINE, pruneTimeline, stateAt, type Timeline, type TimelineMessage } from "@sync-beats/timeline";
 import { ClockEstimator, DEFAULT_CLOCK_FILTER, serverTimeAt } from "./clock-estimator.js";
-import { CommandLedger, type CommandWithoutId } from "./commands.js";
+import { CommandLedger, type CommandWithoutId, type QueueCommandInput } from "./commands.js";
+import { nextToPrefetch } from "./queue-prefetch.js";
 import { ServerLink } from "./server-link.js";
 import { ENGINE_TIMING, pingPeriodMs } from "./engine-timing.js";
 import { MIN_SAMPLES_TO_START, Player } from "./player.js";
@@ -44,6 +45,8 @@ class Engine implements SyncEngine {
   private resyncs = 0;
   private offsetMs: number;
   private snapshot: SyncSnapshot = INITIAL_SNAPSHOT;
+  /** The room's queue as last announced; null until the room's queue ever changed. */
+  private roomQueue: QueueState | null = null;
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly options: SyncEngineOptions) {
@@ -173,6 +176,8 @@ class Engine implements SyncEngine {
       case "command_refused":
         if (this.commands.refused(message.id, message.code, message.message, this.clock.now())) this.emit();
         return;
+      case "queue":
+        return this.onQueue(message);
       case "room_closed":
         return this.end({ reason: "room closed", error: null, roomClosed: { reason: message.reason } });
       case "error": {
@@ -198,6 +203,15 @@ class Engine implements SyncEngine {
     };
     next();
     link.sessionTimer(clock.setInterval(() => this.syncCheck(), ENGINE_TIMING.syncCheckPeriodMs));
+  }
+
+  /** The room's queue: kept for the snapshot, and its head prefetched so the server advance is gapless [Q8]. */
+  private onQueue(message: Extract<ServerMessage, { type: "queue" }>): void {
+    const { type: _type, ...queue } = message;
+    this.roomQueue = queue;
+    const next = nextToPrefetch(queue);
+    if (next) this.playback.preload(next);
+    this.emit();
   }
 
   private applyTimeline(message: TimelineMessage): void {
@@ -248,6 +262,14 @@ class Engine implements SyncEngine {
   trackChange(track: TrackInput): string | null {
     this.playback.preload(track.audioUrl);
     return this.command({ type: "TRACK_CHANGE", trackData: track });
+  }
+
+  queue(command: QueueCommandInput): string | null {
+    if (command.type === "queue_play_now") {
+      const item = this.roomQueue?.items.find((candidate) => candidate.id === command.itemId);
+      if (item) this.playback.preload(item.track.audioUrl);
+    }
+    return this.command(command);
   }
 
   private command(command: CommandWithoutId): string | null {
@@ -313,6 +335,7 @@ class Engine implements SyncEngine {
       lastError: this.lastError,
       roomClosed: this.roomClosed,
       commands: this.commands.state(),
+      queue: this.roomQueue,
     });
   }
 

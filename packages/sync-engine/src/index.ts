@@ -26,7 +26,7 @@ export type {
   SyncStats,
   TrackInput,
 } from "./types.js";
-export type { CommandRefusal, CommandsState } from "./commands.js";
+export type { CommandRefusal, CommandsState, QueueCommandInput } from "./commands.js";
 export { createSyncEngine } from "./engine.js";
 export { createSystemClock } from "./system-clock.js";
 export { createWebAudioOutput, type WebAudioOutputOptions } from "./web-audio-output.js";

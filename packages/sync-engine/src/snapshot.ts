@@ -1,4 +1,4 @@
-import type { MemberRole, Participant, ServerMessage } from "@sync-beats/protocol";
+import type { MemberRole, Participant, QueueState, ServerMessage } from "@sync-beats/protocol";
 import { EMPTY_TIMELINE, stateAt, type Timeline } from "@sync-beats/timeline";
 import type { ClockEstimate } from "./clock-estimator.js";
 import type { CommandsState } from "./commands.js";
@@ -60,6 +60,8 @@ export interface SnapshotInputs {
   readonly lastError: EngineError | null;
   readonly roomClosed: { readonly reason: string } | null;
   readonly commands: CommandsState;
+  /** The room's queue as last announced (absent: none yet). */
+  readonly queue?: QueueState | null;
 }
 
 /** Builds the immutable snapshot (pure). */
@@ -101,6 +103,7 @@ export function buildSnapshot(inputs: SnapshotInputs): SyncSnapshot {
     }),
     lastError: inputs.lastError,
     commands: inputs.commands,
+    queue: inputs.queue ?? null,
   });
 }
 

@@ -1,6 +1,6 @@
 import type { Clock, Disposer } from "@sync-beats/clock";
-import type { ErrorCode, MemberRole, Participant, RoomFacts, TrackInfo } from "@sync-beats/protocol";
-import type { CommandsState } from "./commands.js";
+import type { ErrorCode, MemberRole, Participant, QueueState, RoomFacts, TrackInfo } from "@sync-beats/protocol";
+import type { CommandsState, QueueCommandInput } from "./commands.js";
 
 export type { Clock, Disposer };
 
@@ -197,6 +197,8 @@ export interface SyncSnapshot {
   readonly lastError: EngineError | null;
   /** Commands in flight and the latest refusal (see {@link SyncEngine.play}). */
   readonly commands: CommandsState;
+  /** The room's shared queue (items, now playing, whether it ran out); null until it ever changed. */
+  readonly queue: QueueState | null;
 }
 
 /** `precise`: this package's filters and controllers. `naive`: the seed algorithm (the benchmark's baseline). */
@@ -261,6 +263,11 @@ export interface SyncEngine {
   seek(positionMs: number): string | null;
   /** Switch to `track` from its start. */
   trackChange(track: TrackInput): string | null;
+  /**
+   * Sends a queue command (add by track grant, remove, move, play next, play now); like the other
+   * commands it returns the id it sent, or null when not joined.
+   */
+  queue(command: QueueCommandInput): string | null;
   /** Unlocks audio; call synchronously inside a click/tap handler. */
   unlockAudio(): Promise<void>;
   /** Sets the per-device output latency offset (ms, positive: speaker late); applied at once. */

@@ -9,6 +9,11 @@ const ACTION: Record<CommandRefusal["type"], string> = {
   RESUME: "resume",
   SEEK: "seek",
   TRACK_CHANGE: "change the track",
+  queue_add: "add to the queue",
+  queue_remove: "remove that item",
+  queue_move: "move that item",
+  queue_play_next: "play that next",
+  queue_play_now: "play that now",
 };
 
 /**
@@ -27,6 +32,14 @@ export function describeRefusal(refusal: Pick<CommandRefusal, "type" | "code" | 
       return `Could not ${action} just now: try again in a moment.`;
     case "NOT_JOINED":
       return `Not connected yet: could not ${action}.`;
+    case "NOT_ALLOWED":
+      return `You may not ${action} in this room.`;
+    case "STALE_QUEUE":
+      return `The queue changed meanwhile: could not ${action}. Look again and retry.`;
+    case "QUEUE_FULL":
+      return `The queue is full: could not ${action}.`;
+    case "UNKNOWN_TRACK":
+      return `That track is not in the library any more: could not ${action}.`;
     default:
       return `Could not ${action}: ${refusal.message}`;
   }

@@ -31,4 +31,5 @@ export const IDLE_SNAPSHOT: SyncSnapshot = {
   },
   lastError: null,
   commands: { pending: 0, lost: 0, lastRefusal: null },
+  queue: null,
 };

@@ -10,6 +10,7 @@ const track = (id: string, artist: string | null = "Artist"): Track => ({
   mimeType: "audio/wav",
   sizeBytes: 100,
   audioUrl: `http://localhost:5001/api/tracks/${id}/audio`,
+  queueGrant: `grant-${id}`,
   ownerUserId: "u1",
   isDemo: false,
   createdAt: "2026-01-01T00:00:00.000Z",
