@@ -29,6 +29,7 @@ export type SyncPlayback = { snapshot: SyncSnapshot } & Pick<
   | "resume"
   | "seek"
   | "trackChange"
+  | "queue"
   | "unlockAudio"
   | "setOutputLatencyOffsetMs"
   | "playCalibrationClick"
@@ -98,6 +99,7 @@ export function useSyncPlayback(roomCode: string, handlers: SyncPlaybackHandlers
       resume: () => engine?.resume() ?? null,
       seek: (positionMs) => engine?.seek(positionMs) ?? null,
       trackChange: (track) => engine?.trackChange(track) ?? null,
+      queue: (command) => engine?.queue(command) ?? null,
       // Must run synchronously inside the tap: no awaits before this call.
       unlockAudio: () => engine?.unlockAudio() ?? Promise.resolve(),
       setOutputLatencyOffsetMs: (ms) => engine?.setOutputLatencyOffsetMs(ms),

@@ -7,7 +7,6 @@ import { useCallback, useMemo, useState } from "react";
 import { useApi } from "@/lib/config-context";
 import { useSession } from "@/lib/session";
 import { nextTrack, toTrackInfo } from "@/lib/track-info";
-import { useAutoAdvance } from "@/lib/use-auto-advance";
 import { useDocumentTitle } from "@/lib/use-document-title";
 import { useResource } from "@/lib/use-resource";
 import { useSyncPlayback } from "@/lib/use-sync-playback";
@@ -17,6 +16,7 @@ import { DebugPanel } from "./debug-panel";
 import { LatencySettings } from "./latency-settings";
 import { NowPlaying } from "./now-playing";
 import { ParticipantList } from "./participant-list";
+import { QueuePanel } from "./queue-panel";
 import { RoomSettings } from "./room-settings";
 import { TrackPicker } from "./track-picker";
 
@@ -98,14 +98,6 @@ function RoomView({
     [sync, upNext, pick],
   );
 
-  useAutoAdvance({
-    enabled: snapshot.isHost && !snapshot.isPaused && upNext !== null,
-    trackKey: snapshot.track ? (snapshot.track.trackId ?? snapshot.track.audioUrl) : null,
-    durationMs: snapshot.track?.duration ?? 0,
-    getPositionMs: sync.getPositionMs,
-    advance: transport.next,
-  });
-
   async function copyInvite() {
     try {
       await navigator.clipboard.writeText(`${window.location.origin}/dashboard/room/${code}`);
@@ -181,6 +173,7 @@ function RoomView({
             canGoNext={upNext !== null}
             actions={transport}
           />
+          <QueuePanel snapshot={snapshot} library={library} send={sync.queue} saveSettings={saveSettings} />
           {debugOpen && <DebugPanel snapshot={snapshot} />}
           <TrackPicker tracks={library} currentTrackId={currentTrackId} canControl={canControl} onPick={pick} />
         </div>
