@@ -25,6 +25,11 @@ describe("boundary gaps", () => {
     expect(boundaryGaps(render([44_100, 22_050], 0, 441), 44_100, [44_100])[0]!.skippedMs).toBeCloseTo(10, 6);
   });
 
+  it("[Q8] the silent sample the tap records right before a sound is no track end", () => {
+    const records = [0, Number.NaN, 999, 0, ...render([44_100, 22_050], 0).slice(2)];
+    expect(boundaryGaps(records, 44_100, [44_100]).map((g) => g.gapMs)).toEqual([0]);
+  });
+
   it("[Q8] a track cut short shows as a negative gap", () => {
     // The first track stops 441 frames (10 ms) before its end and the next starts right there.
     const records = [...render([44_100 - 441], 0), ...render([22_050], 0).slice(2).map((v, i) => (i % 2 === 0 ? v + 44_100 - 441 : v))];

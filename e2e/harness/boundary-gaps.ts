@@ -31,7 +31,9 @@ export function boundaryGaps(records: readonly number[], sampleRate: number, tra
   for (let i = 0; i + 1 < records.length; i += 2) {
     const frame = records[i]!;
     const value = records[i + 1]!;
-    if (Number.isNaN(value)) continue;
+    // Exactly 0 is frame 2^21 of a ramp (47.5 s, past any track here) or, in practice, the last
+    // silent sample before a sound starts mid-quantum, which the worklet records as the edge.
+    if (Number.isNaN(value) || value === 0) continue;
     const position = decodeTimecodeSample(value);
     const isStart = position < START_FRAMES;
     if (isStart && last && last.position > START_FRAMES && frame - last.frame < RECENT_FRAMES) {

@@ -5,6 +5,8 @@ import { EMPTY_ROOM_STATE, type SharedRoomState, type Transition } from "./backp
 import { endOfTimeline, LATE_ADVANCE_GRACE_MS, planQueue } from "./queue-advance.js";
 import { advanceQueue, applyQueueCommand, followTimeline, stopAtEnd } from "./queue-transitions.js";
 
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 const T0 = 1_000_000;
 const host = { userId: "host", name: "Hana", room: null };
 const ann = { userId: "ann", name: "Ann", room: null };
@@ -76,7 +78,7 @@ describe("server advance", () => {
 
 describe("queue commands", () => {
   const context = (added?: { track: QueueItem["track"]; itemId: string }) => ({ now: at(T0 + 1_000), leadMs: 200, added, onEffect: () => undefined });
-  const command = (message: Omit<QueueMessage, "id">) => ({ id: "c", ...message }) as QueueMessage;
+  const command = (message: DistributiveOmit<QueueMessage, "id">) => ({ id: "c", ...message }) as QueueMessage;
 
   it("[Q2][Q1] an add appends what the grant said, with who added it, and announces the whole queue", () => {
     const { state, messages } = run(applyQueueCommand(ann, command({ type: "queue_add", trackGrant: "g" }), context({ track: item("a").track, itemId: "i1" })), playing([]));
