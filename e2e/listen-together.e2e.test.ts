@@ -221,8 +221,13 @@ describe("listening together in real Chromium", () => {
     await expectInSync("after track change");
   });
 
-  it("at the end of a track the host's page moves the room on to the next one", async () => {
+  it("[Q8] at the end of a track the room moves on to the queued one by itself", async () => {
     const { trackId: before } = (await readPlayer(a))!;
+    const ids = await a.locator('[data-testid="room-tracks"] li[data-track-id]').evaluateAll((rows) => rows.map((row) => row.getAttribute("data-track-id")));
+    const queued = ids.find((id) => id !== null && id !== before)!;
+    await a.selectOption('[data-testid="queue-add-select"]', queued);
+    await a.click('[data-testid="queue-add"]');
+    await a.locator('[data-testid="queue-item"]').first().waitFor();
     const bar = a.locator('[data-testid="seek-bar"] .track');
     const box = await bar.boundingBox();
     if (!box) throw new Error("seek bar not visible");
@@ -231,13 +236,8 @@ describe("listening together in real Chromium", () => {
     await a.mouse.down();
     await a.mouse.move(box.x + box.width + 20, box.y + box.height / 2, { steps: 4 });
     await a.mouse.up();
-    const advanced = await waitForPlayer(
-      b,
-      "B on the following track",
-      (s) => s.trackId !== null && s.trackId !== before && isPlaying(s.trackId)(s),
-      SETTLE_TIMEOUT_MS,
-    );
-    await waitForPlayer(a, "A on the following track", isPlaying(advanced.trackId!), SETTLE_TIMEOUT_MS);
+    await waitForPlayer(b, "B on the queued track", isPlaying(queued), SETTLE_TIMEOUT_MS);
+    await waitForPlayer(a, "A on the queued track", isPlaying(queued), SETTLE_TIMEOUT_MS);
   });
 
   it("reloading B's page re-syncs it", async () => {
