@@ -223,8 +223,13 @@ describe("listening together in real Chromium", () => {
 
   it("[Q8] at the end of a track the room moves on to the queued one by itself", async () => {
     const { trackId: before } = (await readPlayer(a))!;
-    const ids = await a.locator('[data-testid="room-tracks"] li[data-track-id]').evaluateAll((rows) => rows.map((row) => row.getAttribute("data-track-id")));
-    const queued = ids.find((id) => id !== null && id !== before)!;
+    // The room now stops when its queue runs out: queue the longest other track, so the room is
+    // still on it for the remaining steps (reload, autoplay, sync restart).
+    const rows = await a.locator('[data-testid="room-tracks"] li[data-track-id]').evaluateAll((items) =>
+      items.map((row) => ({ id: row.getAttribute("data-track-id"), length: /(\d+):(\d\d)/.exec(row.textContent ?? "") })),
+    );
+    const seconds = (match: RegExpExecArray | null) => (match ? Number(match[1]) * 60 + Number(match[2]) : 0);
+    const queued = rows.filter((row) => row.id !== null && row.id !== before).sort((x, y) => seconds(y.length) - seconds(x.length))[0]!.id!;
     await a.selectOption('[data-testid="queue-add-select"]', queued);
     await a.click('[data-testid="queue-add"]');
     await a.locator('[data-testid="queue-item"]').first().waitFor();
