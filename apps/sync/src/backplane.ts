@@ -14,9 +14,11 @@ export interface SharedRoomState {
   facts: VersionedRoomFacts | null;
   /** The facts version at which the owner deleted the room: facts no newer than it may not join. */
   closedAtVersion: number | null;
+  /** Users the owner removed from the room: their sockets are closed and their joins refused [CH8]. */
+  removedUserIds: string[];
 }
 
-export const EMPTY_ROOM_STATE: SharedRoomState = { version: 0, hostUserId: null, timeline: EMPTY_TIMELINE, facts: null, closedAtVersion: null };
+export const EMPTY_ROOM_STATE: SharedRoomState = { version: 0, hostUserId: null, timeline: EMPTY_TIMELINE, facts: null, closedAtVersion: null, removedUserIds: [] };
 
 /** One live connection of a room, on any node. `id` is unique across nodes. */
 export interface PresenceEntry {

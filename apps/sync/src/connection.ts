@@ -60,6 +60,10 @@ export class Connection {
     TRACK_CHANGE: (message) => this.control(message),
     time_ping: (message, receivedAt) => this.joined().room.timePong(this.joined().member, message.t0, receivedAt),
     sync_check: (message) => this.joined().room.syncCheck(this.joined().member, message),
+    react: (message) => this.answer(message.id, (room, member) => room.chat.react(member, message)),
+    chat_send: (message) => this.answer(message.id, (room, member) => room.chat.send(member, message)),
+    chat_remove: (message) => this.answer(message.id, (room, member) => room.chat.remove(member, message)),
+    remove_member: (message) => this.answer(message.id, (room, member) => room.chat.removeMember(member, message)),
   };
   /** The newest round trip the transport measured; handed to the room on join. */
   private rttMs: number | null = null;
@@ -92,14 +96,19 @@ export class Connection {
   }
 
   /** A command is answered either way: accepted with its instant, or refused with the code [PV5]. */
-  private async control(message: ControlMessage): Promise<void> {
+  private control(message: ControlMessage): Promise<void> {
+    return this.answer(message.id, (room, member) => room.control(member, message));
+  }
+
+  /** Runs the command `id` and answers it: `command_accepted` with the instant `run` resolves with, or refused. */
+  private async answer(id: string, run: (room: Room, member: Member) => Promise<number>): Promise<void> {
     try {
       const { room, member } = this.joined();
-      const atServerMs = await room.control(member, message);
-      this.send({ type: "command_accepted", id: message.id, atServerMs });
+      const atServerMs = await run(room, member);
+      this.send({ type: "command_accepted", id, atServerMs });
     } catch (error) {
       if (!(error instanceof ProtocolError)) this.deps.logger.error({ err: error }, "command failed");
-      throw (error instanceof ProtocolError ? error : new ProtocolError("INTERNAL", "internal error")).forCommand(message.id);
+      throw (error instanceof ProtocolError ? error : new ProtocolError("INTERNAL", "internal error")).forCommand(id);
     }
   }
 

@@ -9,10 +9,13 @@ import {
   type SharedRoomState,
   type Transition,
 } from "./backplane.js";
+import { newlyRemoved } from "./chat-rules.js";
+import { type ChatStore, createMemoryChatStore } from "./chat-store.js";
 import type { ClientSocket } from "./client-socket.js";
 import type { Clock, Disposer } from "./clock.js";
 import { ProtocolError, viaBackplane } from "./errors.js";
 import type { Identity } from "./identity.js";
+import { RoomChat } from "./room-chat.js";
 import { adoptFacts, admit, applyControl, closeRoom, isClosedFor, promoteSuccessor, publicFacts, transferHost } from "./room-transitions.js";
 
 export interface RoomConfig {
@@ -83,6 +86,8 @@ export class Room {
   private state: SharedRoomState = EMPTY_ROOM_STATE;
   private lifecycle: RoomLifecycle = { phase: "open", hostAway: null };
   private readonly subscription: Promise<() => Promise<void>>;
+  /** Chat, reactions and the owner's moderation [CH*]. */
+  readonly chat: RoomChat;
 
   constructor(
     readonly code: string,
@@ -91,7 +96,9 @@ export class Room {
     private readonly backplane: Backplane,
     private readonly events: RoomEvents,
     private readonly logger: Logger,
+    chatStore: ChatStore = createMemoryChatStore(),
   ) {
+    this.chat = new RoomChat(code, clock, backplane, chatStore, () => this.state);
     this.subscription = backplane.subscribe(code, (envelope) => this.receive(envelope));
   }
 
@@ -120,8 +127,12 @@ export class Room {
     };
     this.members.set(member.id, member);
     let presence: PresenceEntry[];
+    let chat: ServerMessage;
     try {
-      presence = await viaBackplane(() => this.announceJoin(member));
+      // Read after the member is listed: a message sent meanwhile is held, never missed (maybe in both) [CH5].
+      const [entries, history] = await Promise.all([viaBackplane(() => this.announceJoin(member)), this.chat.history()]);
+      presence = entries;
+      chat = { type: "chat_history", messages: history };
     } catch (error) {
       // Leave no ghost behind: it would buffer every broadcast and keep the room alive forever.
       this.members.delete(member.id);
@@ -145,6 +156,7 @@ export class Room {
     });
     // The state now, then every command announced before this member joined but not yet in force.
     for (const message of joinMessages(this.state.timeline, now)) this.sendTo(member, message);
+    this.sendTo(member, chat);
     if (member.delivery.phase === "catching-up") for (const frame of member.delivery.held) member.socket.send(frame);
     member.delivery = { phase: "live" };
     return member;
@@ -235,7 +247,12 @@ export class Room {
   private adopt(state: SharedRoomState): void {
     if (state.version < this.state.version) return;
     const wasClosed = isClosedFor(this.state, this.state.facts);
+    const removed = newlyRemoved(this.state, state);
     this.state = state;
+    // Whichever node ran the removal, every node sends that user's sockets away [CH8].
+    for (const member of this.members.values()) {
+      if (removed.has(member.identity.userId)) member.socket.close(CloseCode.REMOVED, "the room's owner removed you from this room");
+    }
     // Whichever node ran the deletion, every node sends its own members away.
     if (!wasClosed && state.closedAtVersion !== null && isClosedFor(state, state.facts)) {
       this.closeAll(CloseCode.ROOM_CLOSED, "room deleted");

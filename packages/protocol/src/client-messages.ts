@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CHAT_CLIENT_MESSAGES } from "./chat.js";
 import {
   ClientTimestamp,
   CommandId,
@@ -70,6 +71,7 @@ export const ClientMessage = z.discriminatedUnion("type", [
   TrackChangeCommand,
   TimePing,
   SyncCheck,
+  ...CHAT_CLIENT_MESSAGES,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage["type"];

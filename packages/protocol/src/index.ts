@@ -6,3 +6,4 @@ export * from "./parse.js";
 export * from "./rest.js";
 export * from "./versions.js";
 export * from "./internal.js";
+export * from "./chat.js";

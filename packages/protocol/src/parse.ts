@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { CLIENT_MESSAGE_TYPES, ClientMessage, CONTROL_MESSAGE_TYPES } from "./client-messages.js";
+import { CHAT_COMMAND_TYPES } from "./chat.js";
 import type { ErrorCode } from "./errors.js";
 import { CommandId } from "./primitives.js";
 import { ServerMessage } from "./server-messages.js";
@@ -12,7 +13,7 @@ export type ParseResult<T> =
   | { ok: true; message: T }
   | { ok: false; code: ErrorCode; message: string; commandId?: string };
 
-const COMMAND_TYPES: ReadonlySet<string> = new Set(CONTROL_MESSAGE_TYPES);
+const COMMAND_TYPES: ReadonlySet<string> = new Set([...CONTROL_MESSAGE_TYPES, ...CHAT_COMMAND_TYPES]);
 
 function describeIssues(error: z.ZodError): string {
   return error.issues

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CHAT_SERVER_MESSAGES } from "./chat.js";
 import { ErrorCode } from "./errors.js";
 import {
   ClientTimestamp,
@@ -166,6 +167,7 @@ export const ServerMessage = z.discriminatedUnion("type", [
   TimePong,
   ResyncMessage,
   ErrorMessage,
+  ...CHAT_SERVER_MESSAGES,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 export type ServerMessageType = ServerMessage["type"];

@@ -265,6 +265,14 @@ export class SyncModel {
         if (Math.abs(driftMs) <= this.config.resyncThresholdMs) return { kind: "nothing" };
         return { kind: "resync", message: { type: "RESYNC", correctPosMs: line.position(now), atServerMs: now, driftMs } };
       }
+      // Dev identity: a room without facts has no owner to moderate it [CH6][CH8].
+      case "chat_remove":
+      case "remove_member":
+        return { kind: "refused", id: message.id, code: "NOT_OWNER" };
+      case "react":
+      case "chat_send":
+        // frames.ts does not generate them (their broadcasts carry server-chosen ids and names).
+        throw new Error(`the model does not cover ${message.type}: model it before fuzzing it`);
       default: {
         const { id } = message;
         // Dev identity: no room facts, so listeners never control; only the host does.
@@ -319,7 +327,8 @@ export class SyncModel {
     if (room.host === null) room.host = userId;
     const line = room.timeline;
     // The state at the join instant, then every command announced but not yet in force.
-    const catchUp = line ? line.catchUp(now) : [];
+    // No fuzzed frame sends chat, so the history a joiner gets is always empty [CH5].
+    const catchUp: ServerMessage[] = [...(line ? line.catchUp(now) : []), { type: "chat_history", messages: [] }];
     return { kind: "joined", room: roomCode, userId, role: room.host === userId ? "host" : "listener", hostId: room.host, protocolVersion, catchUp };
   }
 
