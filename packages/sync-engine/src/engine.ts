@@ -1,6 +1,7 @@
 import { parseServerMessage, type ClientMessage, type ServerMessage } from "@sync-beats/protocol";
 import { applyTimelineMessage, EMPTY_TIMELINE, pruneTimeline, stateAt, type Timeline, type TimelineMessage } from "@sync-beats/timeline";
 import { ClockEstimator, DEFAULT_CLOCK_FILTER, serverTimeAt } from "./clock-estimator.js";
+import { ChatFeedState } from "./chat-feed.js";
 import { CommandLedger, type CommandWithoutId } from "./commands.js";
 import { ServerLink } from "./server-link.js";
 import { ENGINE_TIMING, pingPeriodMs } from "./engine-timing.js";
@@ -45,6 +46,8 @@ class Engine implements SyncEngine {
   private offsetMs: number;
   private snapshot: SyncSnapshot = INITIAL_SNAPSHOT;
   private readonly listeners = new Set<() => void>();
+  /** Chat, reactions and moderation [CH*]: state of its own, so a chat line never rebuilds the snapshot. */
+  readonly chat: ChatFeedState;
 
   constructor(private readonly options: SyncEngineOptions) {
     this.clock = options.clock ?? createSystemClock();
@@ -57,6 +60,7 @@ class Engine implements SyncEngine {
     this.audioOutput = options.audio ?? null;
     this.offsetMs = options.outputLatencyOffsetMs ?? 0;
     this.commands = new CommandLedger(this.random);
+    this.chat = new ChatFeedState(Math.floor(this.random() * 36 ** 6).toString(36), (message) => this.send(message));
     this.link = new ServerLink({
       url: options.syncUrl,
       roomCode: options.roomCode,
@@ -67,7 +71,10 @@ class Engine implements SyncEngine {
       onState: (state) => {
         this.connection = state;
         // Answers come only on the socket a command went out on.
-        if (state.status !== "joined") this.commands.socketGone();
+        if (state.status !== "joined") {
+          this.commands.socketGone();
+          this.chat.socketGone();
+        }
         this.emit();
       },
       onFrame: (data) => this.onFrame(data),
@@ -169,10 +176,17 @@ class Engine implements SyncEngine {
         return this.emit();
       case "command_accepted":
         if (this.commands.accepted(message.id)) this.emit();
+        else this.chat.answered(message.id, null);
         return;
       case "command_refused":
         if (this.commands.refused(message.id, message.code, message.message, this.clock.now())) this.emit();
+        else this.chat.answered(message.id, { code: message.code, message: message.message });
         return;
+      case "reaction":
+      case "chat_message":
+      case "chat_history":
+      case "chat_removed":
+        return this.chat.receive(message);
       case "room_closed":
         return this.end({ reason: "room closed", error: null, roomClosed: { reason: message.reason } });
       case "error": {
