@@ -84,7 +84,7 @@ beforeAll(async () => {
   roomCode = await createRoom(owner, "Chatty");
   await joinByCode(listener, stack.webUrl, roomCode);
   await Promise.all([waitJoined(owner), waitJoined(listener)]);
-  await expect.poll(() => owner.locator('[data-testid="participants"] li').count(), { timeout: 10_000 }).toBe(2);
+  await owner.locator('[data-testid="participants"] li').nth(1).waitFor();
 });
 
 afterAll(async () => {
