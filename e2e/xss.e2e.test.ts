@@ -177,6 +177,45 @@ describe("XSS payloads in user input are shown as text in real Chromium", () => 
   });
 });
 
+/** Chat payloads [CH3]: each must render as exactly its (trimmed) text, inert. */
+const CHAT_PAYLOADS = [
+  PAYLOAD.script,
+  PAYLOAD.img,
+  PAYLOAD.url,
+  "&lt;b&gt;not bold&lt;/b&gt; &amp;amp; &#60;i&#62;",
+  "\u202Eexe.txt\u202C reversed? <b>x</b>",
+  `https://evil.example/${"W".repeat(300)}`,
+];
+
+describe("XSS payloads in the room chat are shown as text in real Chromium", () => {
+  it("[XSS-7][CH3] script tags, javascript: URLs, HTML entities, an RTL override and a very long word render inert", async () => {
+    for (const page of [owner, guest]) {
+      await page.goto(`${stack.webUrl}/dashboard/room/${roomCode}`);
+      await page.locator('[data-testid="connection-status"][data-connection="joined"]').waitFor({ timeout: 15_000 });
+    }
+    // Split between the two senders: each stays inside the chat rate limit (5 at once, CH7).
+    for (const [index, payload] of CHAT_PAYLOADS.entries()) {
+      const page = index % 2 === 0 ? owner : guest;
+      await page.fill('[data-testid="chat-input"]', payload);
+      await page.press('[data-testid="chat-input"]', "Enter");
+      await expect.poll(() => page.inputValue('[data-testid="chat-input"]')).toBe("");
+    }
+    for (const [who, page] of [["owner", owner], ["guest", guest]] as const) {
+      const texts = page.locator('[data-testid="chat-text"]');
+      await expect.poll(() => texts.count(), { timeout: 10_000 }).toBe(CHAT_PAYLOADS.length);
+      expect(await texts.allTextContents()).toEqual(CHAT_PAYLOADS);
+      const authors = await page.locator('[data-testid="chat-author"]').allTextContents();
+      expect(authors).toEqual(CHAT_PAYLOADS.map((_, index) => (index % 2 === 0 ? OWNER_NAME : GUEST_NAME)));
+      // Nothing became markup: no links, images, scripts or bold inside the chat.
+      expect(await page.locator('[data-testid="chat-messages"] :is(a, img, script, svg, b, i)').count()).toBe(0);
+      // The very long word wraps inside the panel instead of widening the page.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `${who}: horizontal overflow`).toBeLessThanOrEqual(0);
+      await expectClean(page, `${who} room chat`);
+    }
+  });
+});
+
 describe("the web app's Content-Security-Policy in real Chromium", () => {
   it("[CSP-1] every page gets its own nonce policy, and every script Next sends carries that nonce", async () => {
     const nonces = new Set<string>();

@@ -16,6 +16,8 @@ export interface SharedRoomState {
   closedAtVersion: number | null;
   /** The shared queue: what plays after the current track, in order [Q1]. */
   queue: QueueState;
+  /** Users the owner removed from the room: their sockets are closed and their joins refused [CH8]. */
+  removedUserIds: string[];
 }
 
 export const EMPTY_ROOM_STATE: SharedRoomState = {
@@ -25,6 +27,7 @@ export const EMPTY_ROOM_STATE: SharedRoomState = {
   facts: null,
   closedAtVersion: null,
   queue: EMPTY_QUEUE,
+  removedUserIds: [],
 };
 
 /** One live connection of a room, on any node. `id` is unique across nodes. */

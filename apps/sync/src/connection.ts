@@ -77,6 +77,10 @@ export class Connection {
     queue_play_now: (message) => this.queue(message),
     time_ping: (message, receivedAt) => this.joined().room.timePong(this.joined().member, message.t0, receivedAt),
     sync_check: (message) => this.joined().room.syncCheck(this.joined().member, message),
+    react: (message) => this.answer(message.id, (room, member) => room.chat.react(member, message)),
+    chat_send: (message) => this.answer(message.id, (room, member) => room.chat.send(member, message)),
+    chat_remove: (message) => this.answer(message.id, (room, member) => room.chat.remove(member, message)),
+    remove_member: (message) => this.answer(message.id, (room, member) => room.chat.removeMember(member, message)),
   };
   /** The newest round trip the transport measured; handed to the room on join. */
   private rttMs: number | null = null;
@@ -112,16 +116,14 @@ export class Connection {
 
   /** A command is answered either way: accepted with its instant, or refused with the code [PV5]. */
   private control(message: ControlMessage): Promise<void> {
-    return this.answer(message.id, () => {
-      const { room, member } = this.joined();
-      return room.control(member, message);
-    });
+    return this.answer(message.id, (room, member) => room.control(member, message));
   }
 
-  /** Runs a command and answers it: `command_accepted` with its instant, or `command_refused` with the code. */
-  private async answer(id: string, run: () => Promise<number>): Promise<void> {
+  /** Runs the command `id` and answers it: `command_accepted` with the instant `run` resolves with, or refused. */
+  private async answer(id: string, run: (room: Room, member: Member) => Promise<number>): Promise<void> {
     try {
-      const atServerMs = await run();
+      const { room, member } = this.joined();
+      const atServerMs = await run(room, member);
       this.send({ type: "command_accepted", id, atServerMs });
     } catch (error) {
       if (!(error instanceof ProtocolError)) this.deps.logger.error({ err: error }, "command failed");
@@ -131,8 +133,7 @@ export class Connection {
 
   /** A queue command, answered like a control command [Q1]; an add's track comes from its grant only [Q2]. */
   private queue(message: QueueMessage): Promise<void> {
-    return this.answer(message.id, () => {
-      const { room, member } = this.joined();
+    return this.answer(message.id, (room, member) => {
       if (!this.queueBucket.take(this.deps.clock.now())) throw new ProtocolError("RATE_LIMITED", "too many queue changes; slow down");
       let added: { track: QueueItem["track"]; itemId: string } | undefined;
       if (message.type === "queue_add") {

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { Backplane } from "./backplane.js";
+import { type ChatStore, createMemoryChatStore } from "./chat-store.js";
 import type { Clock, Disposer } from "./clock.js";
 import { Room, type RoomConfig, type RoomEvents } from "./room.js";
 
@@ -22,6 +23,7 @@ export class RoomRegistry {
     private readonly logger: Logger,
     private readonly backplane: Backplane,
     private readonly events: Omit<RoomEvents, "onEmpty"> = {},
+    private readonly chatStore: ChatStore = createMemoryChatStore(),
   ) {}
 
   get size(): number {
@@ -38,7 +40,7 @@ export class RoomRegistry {
     let room = this.rooms.get(code);
     if (!room) {
       const events = { ...this.events, onEmpty: (empty: Room) => this.scheduleRemoval(empty) };
-      room = new Room(code, this.clock, this.config, this.backplane, events, this.logger);
+      room = new Room(code, this.clock, this.config, this.backplane, events, this.logger, this.chatStore);
       this.rooms.set(code, room);
     }
     return room;

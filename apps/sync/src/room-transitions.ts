@@ -1,5 +1,6 @@
 import { CloseCode, type ControlMessage, EMPTY_QUEUE, type RoomFacts, type ServerMessage, type VersionedRoomFacts } from "@sync-beats/protocol";
 import type { PresenceEntry, SharedRoomState, Transition } from "./backplane.js";
+import { refuseRemoved } from "./chat-rules.js";
 import { ProtocolError } from "./errors.js";
 import type { Identity } from "./identity.js";
 import { applyCommand, EMPTY_TIMELINE } from "@sync-beats/timeline";
@@ -36,6 +37,7 @@ export function publicFacts(facts: VersionedRoomFacts | null): RoomFacts {
 export function admit(identity: Identity, firstJoinerHosts: boolean, presence: PresenceEntry[]): Transition {
   return (state) => {
     if (isClosedFor(state, identity.room)) throw new ProtocolError("ROOM_CLOSED", "this room was deleted", CloseCode.ROOM_CLOSED);
+    refuseRemoved(identity.userId, state);
     const facts = newerFacts(state.facts, identity.room);
     const othersPresent = presence.some((entry) => entry.userId !== identity.userId);
     const hostAbsent = state.hostUserId === null || !presence.some((entry) => entry.userId === state.hostUserId);

@@ -9,6 +9,8 @@ import {
   type SharedRoomState,
   type Transition,
 } from "./backplane.js";
+import { newlyRemoved } from "./chat-rules.js";
+import { type ChatStore, createMemoryChatStore } from "./chat-store.js";
 import type { ClientSocket } from "./client-socket.js";
 import type { Clock, Disposer } from "./clock.js";
 import { ProtocolError, viaBackplane } from "./errors.js";
@@ -16,6 +18,7 @@ import type { Identity } from "./identity.js";
 import { QueueScheduler } from "./queue-scheduler.js";
 import { applyQueueCommand, type QueueCommandContext, queueMessage, withQueueFollowing } from "./queue-transitions.js";
 import { admit, applyControl, isClosedFor, promoteSuccessor, publicFacts } from "./room-transitions.js";
+import { RoomChat } from "./room-chat.js";
 
 export interface RoomConfig {
   /** Minimum lead between a command's arrival and the server instant it takes effect. */
@@ -94,6 +97,8 @@ export class Room {
   private lifecycle: RoomLifecycle = { phase: "open", hostAway: null };
   private readonly subscription: Promise<() => Promise<void>>;
   private readonly queueScheduler: QueueScheduler;
+  /** Chat, reactions and the owner's moderation [CH*]. */
+  readonly chat: RoomChat;
 
   constructor(
     readonly code: string,
@@ -102,6 +107,7 @@ export class Room {
     private readonly backplane: Backplane,
     private readonly events: RoomEvents,
     private readonly logger: Logger,
+    chatStore: ChatStore = createMemoryChatStore(),
   ) {
     this.queueScheduler = new QueueScheduler({
       clock,
@@ -111,6 +117,7 @@ export class Room {
       logger,
       roomCode: code,
     });
+    this.chat = new RoomChat(code, clock, backplane, chatStore, () => this.state);
     this.subscription = backplane.subscribe(code, (envelope) => this.receive(envelope));
   }
 
@@ -139,8 +146,12 @@ export class Room {
     };
     this.members.set(member.id, member);
     let presence: PresenceEntry[];
+    let chat: ServerMessage;
     try {
-      presence = await viaBackplane(() => this.announceJoin(member));
+      // Read after the member is listed: a message sent meanwhile is held, never missed (maybe in both) [CH5].
+      const [entries, history] = await Promise.all([viaBackplane(() => this.announceJoin(member)), this.chat.history()]);
+      presence = entries;
+      chat = { type: "chat_history", messages: history };
     } catch (error) {
       // Leave no ghost behind: it would buffer every broadcast and keep the room alive forever.
       this.members.delete(member.id);
@@ -165,6 +176,7 @@ export class Room {
     // The state now, then every command announced before this member joined but not yet in force.
     for (const message of joinMessages(this.state.timeline, now)) this.sendTo(member, message);
     if (this.state.queue.version > 0) this.sendTo(member, queueMessage(this.state.queue));
+    this.sendTo(member, chat);
     if (member.delivery.phase === "catching-up") for (const frame of member.delivery.held) member.socket.send(frame);
     member.delivery = { phase: "live" };
     return member;
@@ -265,8 +277,13 @@ export class Room {
   private adopt(state: SharedRoomState): void {
     if (state.version < this.state.version) return;
     const wasClosed = isClosedFor(this.state, this.state.facts);
+    const removed = newlyRemoved(this.state, state);
     this.state = state;
     if (this.lifecycle.phase === "open") this.queueScheduler.replan(state);
+    // Whichever node ran the removal, every node sends that user's sockets away [CH8].
+    for (const member of this.members.values()) {
+      if (removed.has(member.identity.userId)) member.socket.close(CloseCode.REMOVED, "the room's owner removed you from this room");
+    }
     // Whichever node ran the deletion, every node sends its own members away.
     if (!wasClosed && state.closedAtVersion !== null && isClosedFor(state, state.facts)) {
       this.closeAll(CloseCode.ROOM_CLOSED, "room deleted");

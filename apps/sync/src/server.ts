@@ -14,6 +14,8 @@ import { devIdentityVerifier, ticketVerifier } from "./identity.js";
 import { createInternalApi } from "./internal-api.js";
 import { createMemoryBackplane } from "./memory-backplane.js";
 import { createMetrics } from "./metrics.js";
+import { createMemoryChatStore } from "./chat-store.js";
+import { createRedisChatStore } from "./redis-chat-store.js";
 import { RoomRegistry } from "./room-registry.js";
 
 /** A socket whose unsent data grows past this is too slow to follow the room; it is dropped. */
@@ -57,7 +59,9 @@ export async function startSyncServer(
 ): Promise<RunningSyncServer> {
   let connections = 0;
   const metrics = createMetrics({ connections: () => connections, rooms: () => registry.size });
-  const registry = new RoomRegistry(clock, config.room, logger, backplane, metrics);
+  // Chat history follows the backplane: shared through Redis whenever rooms are [CH4].
+  const chatStore = config.redisUrl ? await createRedisChatStore(config.redisUrl) : createMemoryChatStore();
+  const registry = new RoomRegistry(clock, config.room, logger, backplane, metrics, chatStore);
   const verifyIdentity = config.ticketSecret
     ? ticketVerifier(config.ticketSecret, (jti, untilMs, nowMs) =>
         viaBackplane(() => backplane.claimOnce(`ticket:${jti}`, untilMs - nowMs)),
@@ -165,6 +169,7 @@ export async function startSyncServer(
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await registry.dispose();
       await backplane.close();
+      await chatStore.close();
     },
   };
 }

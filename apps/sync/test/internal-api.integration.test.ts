@@ -64,7 +64,7 @@ describe("internal API (real server)", () => {
     expect(closing).toEqual({ status: 401, body: { error: { code: "UNAUTHORIZED", message: expect.any(String) } } });
     host.send({ type: "time_ping", t0: 1 });
     await host.next("time_pong");
-    expect(host.received.map((m) => m.type)).toEqual(["joined", "time_pong"]);
+    expect(host.received.map((m) => m.type)).toEqual(["joined", "chat_history", "time_pong"]);
   });
 
   it("[IA1] a signed request with a bad body is 400; a wrong method 405; an unknown route 404", async () => {

@@ -140,6 +140,6 @@ describe("sync server over real WebSockets", () => {
     await a.next("PLAY");
     b.send({ type: "time_ping", t0: 1 });
     await b.next("time_pong");
-    expect(b.received.map((m) => m.type)).toEqual(["joined", "time_pong"]);
+    expect(b.received.map((m) => m.type)).toEqual(["joined", "chat_history", "time_pong"]);
   });
 });

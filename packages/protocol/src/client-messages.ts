@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CHAT_CLIENT_MESSAGES } from "./chat.js";
 import {
   ClientTimestamp,
   CommandId,
@@ -72,6 +73,7 @@ export const ClientMessage = z.discriminatedUnion("type", [
   TimePing,
   SyncCheck,
   ...QUEUE_COMMANDS,
+  ...CHAT_CLIENT_MESSAGES,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage["type"];

@@ -30,6 +30,12 @@ export const ErrorCode = z.enum([
   "STALE_QUEUE",
   /** The sender may not make this queue change (policy, not their item, host only) [Q3, Q5, Q7]. */
   "NOT_ALLOWED",
+  /** Only the room's owner may do this (remove a chat message or a person). */
+  "NOT_OWNER",
+  /** The chat message is not (or no longer) in the room's history. */
+  "NO_SUCH_MESSAGE",
+  /** The room's owner removed this user from the room: they may not join it again. */
+  "REMOVED",
   /** A dependency (the Redis backplane) is unreachable: retry shortly. */
   "UNAVAILABLE",
   "INTERNAL",
@@ -46,6 +52,8 @@ export const CloseCode = {
   JOIN_TIMEOUT: 4002,
   /** The room was deleted by its owner; do not reconnect. */
   ROOM_CLOSED: 4004,
+  /** The room's owner removed this user from the room; do not reconnect. */
+  REMOVED: 4011,
   /** The server is shutting down; reconnect with backoff. */
   GOING_AWAY: 1001,
 } as const;

@@ -7,3 +7,4 @@ export * from "./rest.js";
 export * from "./versions.js";
 export * from "./internal.js";
 export * from "./queue.js";
+export * from "./chat.js";

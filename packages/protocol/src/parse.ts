@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { CLIENT_MESSAGE_TYPES, ClientMessage, COMMAND_MESSAGE_TYPES } from "./client-messages.js";
+import { CHAT_COMMAND_TYPES } from "./chat.js";
 import type { ErrorCode } from "./errors.js";
 import { CommandId } from "./primitives.js";
 import { ServerMessage } from "./server-messages.js";
@@ -11,6 +12,8 @@ import { ServerMessage } from "./server-messages.js";
 export type ParseResult<T> =
   | { ok: true; message: T }
   | { ok: false; code: ErrorCode; message: string; commandId?: string };
+
+const COMMAND_TYPES: ReadonlySet<string> = new Set([...COMMAND_MESSAGE_TYPES, ...CHAT_COMMAND_TYPES]);
 
 function describeIssues(error: z.ZodError): string {
   return error.issues
@@ -41,7 +44,7 @@ export function validateClientMessage(value: unknown): ParseResult<ClientMessage
   const parsed = ClientMessage.safeParse(value);
   if (!parsed.success) {
     const message = `invalid ${type}: ${describeIssues(parsed.error)}`;
-    const id = COMMAND_MESSAGE_TYPES.has(type) ? CommandId.safeParse((value as { id?: unknown }).id) : null;
+    const id = COMMAND_TYPES.has(type) ? CommandId.safeParse((value as { id?: unknown }).id) : null;
     return id?.success ? { ok: false, code: "INVALID_MESSAGE", message, commandId: id.data } : { ok: false, code: "INVALID_MESSAGE", message };
   }
   return { ok: true, message: parsed.data };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CHAT_SERVER_MESSAGES } from "./chat.js";
 import { ErrorCode } from "./errors.js";
 import {
   ClientTimestamp,
@@ -168,6 +169,7 @@ export const ServerMessage = z.discriminatedUnion("type", [
   ResyncMessage,
   ErrorMessage,
   QueueBroadcast,
+  ...CHAT_SERVER_MESSAGES,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 export type ServerMessageType = ServerMessage["type"];

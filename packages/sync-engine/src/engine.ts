@@ -3,6 +3,7 @@ import { applyTimelineMessage, EMPTY_TIMELINE, pruneTimeline, stateAt, type Time
 import { ClockEstimator, DEFAULT_CLOCK_FILTER, serverTimeAt } from "./clock-estimator.js";
 import { CommandLedger, type CommandWithoutId, type QueueCommandInput } from "./commands.js";
 import { nextToPrefetch } from "./queue-prefetch.js";
+import { ChatFeedState } from "./chat-feed.js";
 import { ServerLink } from "./server-link.js";
 import { ENGINE_TIMING, pingPeriodMs } from "./engine-timing.js";
 import { MIN_SAMPLES_TO_START, Player } from "./player.js";
@@ -48,6 +49,8 @@ class Engine implements SyncEngine {
   /** The room's queue as last announced; null until the room's queue ever changed. */
   private roomQueue: QueueState | null = null;
   private readonly listeners = new Set<() => void>();
+  /** Chat, reactions and moderation [CH*]: state of its own, so a chat line never rebuilds the snapshot. */
+  readonly chat: ChatFeedState;
 
   constructor(private readonly options: SyncEngineOptions) {
     this.clock = options.clock ?? createSystemClock();
@@ -60,6 +63,7 @@ class Engine implements SyncEngine {
     this.audioOutput = options.audio ?? null;
     this.offsetMs = options.outputLatencyOffsetMs ?? 0;
     this.commands = new CommandLedger(this.random);
+    this.chat = new ChatFeedState(Math.floor(this.random() * 36 ** 6).toString(36), (message) => this.send(message));
     this.link = new ServerLink({
       url: options.syncUrl,
       roomCode: options.roomCode,
@@ -70,7 +74,10 @@ class Engine implements SyncEngine {
       onState: (state) => {
         this.connection = state;
         // Answers come only on the socket a command went out on.
-        if (state.status !== "joined") this.commands.socketGone();
+        if (state.status !== "joined") {
+          this.commands.socketGone();
+          this.chat.socketGone();
+        }
         this.emit();
       },
       onFrame: (data) => this.onFrame(data),
@@ -172,12 +179,19 @@ class Engine implements SyncEngine {
         return this.emit();
       case "command_accepted":
         if (this.commands.accepted(message.id)) this.emit();
+        else this.chat.answered(message.id, null);
         return;
       case "command_refused":
         if (this.commands.refused(message.id, message.code, message.message, this.clock.now())) this.emit();
+        else this.chat.answered(message.id, { code: message.code, message: message.message });
         return;
       case "queue":
         return this.onQueue(message);
+      case "reaction":
+      case "chat_message":
+      case "chat_history":
+      case "chat_removed":
+        return this.chat.receive(message);
       case "room_closed":
         return this.end({ reason: "room closed", error: null, roomClosed: { reason: message.reason } });
       case "error": {

@@ -27,6 +27,7 @@ export type {
   TrackInput,
 } from "./types.js";
 export type { CommandRefusal, CommandsState, QueueCommandInput } from "./commands.js";
+export { mergeChat, type ChatFeed, type ChatRefusal, type ChatState, type ReactionEvent } from "./chat-feed.js";
 export { createSyncEngine } from "./engine.js";
 export { createSystemClock } from "./system-clock.js";
 export { createWebAudioOutput, type WebAudioOutputOptions } from "./web-audio-output.js";

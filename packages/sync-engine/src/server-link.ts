@@ -14,6 +14,7 @@ export const SERVER_LINK_TIMING = {
 const FINAL_CLOSES: Partial<Record<number, Exclude<ClosedReason, "disconnected" | "unauthorized">>> = {
   [CloseCode.PROTOCOL_MISMATCH]: "protocol mismatch",
   [CloseCode.ROOM_CLOSED]: "room closed",
+  [CloseCode.REMOVED]: "removed",
 };
 
 /** What {@link ServerLink} needs and reports. */

@@ -8,6 +8,9 @@ export const VERSION_MESSAGES = {
   PROTOCOL_MISMATCH: "this page and the server speak different protocol versions: reload",
 } as const;
 
+/** What the page says when the room's owner removed this user [CH8]. */
+export const REMOVED_MESSAGE = "the room's owner removed you from this room";
+
 /** A reason to stop for good, and what to tell the page about it. */
 export interface SessionEnd {
   readonly reason: Exclude<ClosedReason, "disconnected">;
@@ -23,6 +26,8 @@ export function endFromError(code: ErrorCode, message: string): SessionEnd | nul
     case "CLIENT_TOO_OLD":
     case "SERVER_TOO_OLD":
       return { reason: "protocol mismatch", error: { code, message: VERSION_MESSAGES[code] }, roomClosed: null };
+    case "REMOVED":
+      return { reason: "removed", error: { code, message: REMOVED_MESSAGE }, roomClosed: null };
     case "ROOM_CLOSED":
       // A join to a deleted room: no `room_closed` broadcast, only this refusal and 4004.
       return { reason: "room closed", error: null, roomClosed: { reason: message } };
@@ -41,6 +46,8 @@ export function endFromClose(reason: SessionEnd["reason"], closeReason: string):
       return { reason, error: { code: "PROTOCOL_MISMATCH", message: VERSION_MESSAGES.PROTOCOL_MISMATCH }, roomClosed: null };
     case "room closed":
       return { reason, error: null, roomClosed: { reason: closeReason || "this room was deleted" } };
+    case "removed":
+      return { reason, error: { code: "REMOVED", message: REMOVED_MESSAGE }, roomClosed: null };
     case "unauthorized":
       return { reason, error: { code: "UNAUTHORIZED", message: closeReason || "not allowed to join this room" }, roomClosed: null };
   }

@@ -1,6 +1,7 @@
 import type { Clock, Disposer } from "@sync-beats/clock";
 import type { ErrorCode, MemberRole, Participant, QueueState, RoomFacts, TrackInfo } from "@sync-beats/protocol";
 import type { CommandsState, QueueCommandInput } from "./commands.js";
+import type { ChatFeed } from "./chat-feed.js";
 
 export type { Clock, Disposer };
 
@@ -101,7 +102,7 @@ export type ConnectionState =
  * Why the connection stopped for good: the page disconnected, the server and the page share no
  * protocol version, the join was refused three times, or the owner deleted the room.
  */
-export type ClosedReason = "disconnected" | "protocol mismatch" | "unauthorized" | "room closed";
+export type ClosedReason = "disconnected" | "protocol mismatch" | "unauthorized" | "room closed" | "removed";
 
 /**
  * What the server told us when we joined, kept current by user_joined/left, host_changed and
@@ -277,4 +278,6 @@ export interface SyncEngine {
    * when calibrated), so the user can tune {@link setOutputLatencyOffsetMs} by ear.
    */
   playCalibrationClick(): void;
+  /** The room's chat, reactions and the owner's moderation (SPEC CH*). */
+  readonly chat: ChatFeed;
 }

@@ -272,6 +272,14 @@ export class SyncModel {
       case "queue_play_now":
         // The fuzzer sends no queue commands; their rules have their own tests (queue-rules, queue-transitions).
         throw new Error(`the room model does not model ${message.type}`);
+      // Dev identity: a room without facts has no owner to moderate it [CH6][CH8].
+      case "chat_remove":
+      case "remove_member":
+        return { kind: "refused", id: message.id, code: "NOT_OWNER" };
+      case "react":
+      case "chat_send":
+        // frames.ts does not generate them (their broadcasts carry server-chosen ids and names).
+        throw new Error(`the model does not cover ${message.type}: model it before fuzzing it`);
       default: {
         const { id } = message;
         // Dev identity: no room facts, so listeners never control; only the host does.
@@ -326,7 +334,8 @@ export class SyncModel {
     if (room.host === null) room.host = userId;
     const line = room.timeline;
     // The state at the join instant, then every command announced but not yet in force.
-    const catchUp = line ? line.catchUp(now) : [];
+    // No fuzzed frame sends chat, so the history a joiner gets is always empty [CH5].
+    const catchUp: ServerMessage[] = [...(line ? line.catchUp(now) : []), { type: "chat_history", messages: [] }];
     return { kind: "joined", room: roomCode, userId, role: room.host === userId ? "host" : "listener", hostId: room.host, protocolVersion, catchUp };
   }
 

@@ -4,6 +4,7 @@ import {
   createSyncEngine,
   createWebAudioOutput,
   type AudioOutput,
+  type ChatFeed,
   type EngineError,
   type SyncEngine,
   type SyncSnapshot,
@@ -20,8 +21,8 @@ export interface SyncPlaybackHandlers {
   onError?(error: EngineError): void;
 }
 
-/** The snapshot plus the engine's commands (bound; safe to pass as event handlers). */
-export type SyncPlayback = { snapshot: SyncSnapshot } & Pick<
+/** The snapshot plus the engine's commands (bound; safe to pass as event handlers) and its chat feed (null until there is an engine). */
+export type SyncPlayback = { snapshot: SyncSnapshot; chat: ChatFeed | null } & Pick<
   SyncEngine,
   | "getPositionMs"
   | "play"
@@ -93,6 +94,7 @@ export function useSyncPlayback(roomCode: string, handlers: SyncPlaybackHandlers
   return useMemo(
     () => ({
       snapshot,
+      chat: engine?.chat ?? null,
       getPositionMs,
       play: (track, positionMs) => engine?.play(track, positionMs) ?? null,
       pause: () => engine?.pause() ?? null,

@@ -5,6 +5,7 @@ const CLOSED_TEXT: Record<ClosedReason, string> = {
   "protocol mismatch": "Disconnected: reload the page",
   unauthorized: "Disconnected: not allowed in this room",
   "room closed": "Room deleted",
+  removed: "Removed from this room",
 };
 
 /** A short word for the dot's colour (CSS keys on it) and a sentence for people. */

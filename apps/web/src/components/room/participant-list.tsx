@@ -1,7 +1,17 @@
 import type { Participant } from "@sync-beats/protocol";
+import type { ReactNode } from "react";
 
 /** Who is in the live room (from the engine snapshot), the host first, with owner and host marks. */
-export function ParticipantList({ participants, selfId }: { participants: readonly Participant[]; selfId: string | null }) {
+export function ParticipantList({
+  participants,
+  selfId,
+  actions,
+}: {
+  participants: readonly Participant[];
+  selfId: string | null;
+  /** Extra controls after a participant (the owner's "remove from room"). */
+  actions?: (participant: Participant) => ReactNode;
+}) {
   // Host first; the listeners keep the server's (join) order.
   const ordered = [...participants.filter((p) => p.role === "host"), ...participants.filter((p) => p.role !== "host")];
   return (
@@ -21,6 +31,7 @@ export function ParticipantList({ participants, selfId }: { participants: readon
               </span>
               {participant.isOwner && <span className="badge">owner</span>}
               {participant.role === "host" && <span className="badge host">host</span>}
+              {actions?.(participant)}
             </li>
           ))}
         </ul>

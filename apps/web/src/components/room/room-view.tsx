@@ -11,12 +11,16 @@ import { useDocumentTitle } from "@/lib/use-document-title";
 import { useResource } from "@/lib/use-resource";
 import { useSyncPlayback } from "@/lib/use-sync-playback";
 import { AudioUnlockOverlay } from "./audio-unlock-overlay";
+import { ChatPanel } from "./chat-panel";
 import { ConnectionStatus } from "./connection-status";
 import { DebugPanel } from "./debug-panel";
 import { LatencySettings } from "./latency-settings";
 import { NowPlaying } from "./now-playing";
 import { ParticipantList } from "./participant-list";
 import { QueuePanel } from "./queue-panel";
+import { ReactionBar } from "./reaction-bar";
+import { RemovedFromRoom } from "./removed-from-room";
+import { RemoveMemberButton } from "./remove-member-button";
 import { RoomSettings } from "./room-settings";
 import { TrackPicker } from "./track-picker";
 
@@ -116,6 +120,8 @@ function RoomView({
   const joined = snapshot.connection.status === "joined";
   const showUnlock = joined && snapshot.audio !== "running";
 
+  if (snapshot.connection.status === "closed" && snapshot.connection.reason === "removed") return <RemovedFromRoom />;
+
   if (snapshot.roomClosed) {
     return (
       <main className="page narrow" data-testid="room-deleted">
@@ -178,7 +184,13 @@ function RoomView({
           <TrackPicker tracks={library} currentTrackId={currentTrackId} canControl={canControl} onPick={pick} />
         </div>
         <div className="stack">
-          <ParticipantList participants={snapshot.participants} selfId={snapshot.room?.userId ?? user.id} />
+          <ParticipantList
+            participants={snapshot.participants}
+            selfId={snapshot.room?.userId ?? user.id}
+            actions={(p) => isRoomOwner && p.userId !== snapshot.room?.userId && <RemoveMemberButton feed={sync.chat} userId={p.userId} name={p.name} />}
+          />
+          <ReactionBar feed={sync.chat} disabled={!joined} />
+          <ChatPanel feed={sync.chat} isOwner={isRoomOwner} disabled={!joined} />
           {isRoomOwner && <RoomSettings listenersCanControl={listenersCanControl} save={saveSettings} />}
           <LatencySettings
             onChange={sync.setOutputLatencyOffsetMs}
