@@ -4,6 +4,7 @@ import type { RoomResponse, Track, UpdateRoomBody } from "@sync-beats/protocol";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
+import { errorMessage } from "@/lib/api-error";
 import { useApi } from "@/lib/config-context";
 import { useSession } from "@/lib/session";
 import { nextTrack, toTrackInfo } from "@/lib/track-info";
@@ -18,6 +19,7 @@ import { LatencySettings } from "./latency-settings";
 import { NowPlaying } from "./now-playing";
 import { ParticipantList } from "./participant-list";
 import { RoomSettings } from "./room-settings";
+import { ShareCard } from "./share-card";
 import { TrackPicker } from "./track-picker";
 
 /**
@@ -185,7 +187,12 @@ function RoomView({
           <TrackPicker tracks={library} currentTrackId={currentTrackId} canControl={canControl} onPick={pick} />
         </div>
         <div className="stack">
-          <ParticipantList participants={snapshot.participants} selfId={snapshot.room?.userId ?? user.id} />
+          <ParticipantList
+            participants={snapshot.participants}
+            selfId={snapshot.room?.userId ?? user.id}
+            onMakeHost={isRoomOwner ? (userId) => void api.transferHost(code, userId).catch((e: unknown) => setNotice(errorMessage(e))) : undefined}
+          />
+          <ShareCard code={code} isOwner={isRoomOwner} />
           {isRoomOwner && <RoomSettings listenersCanControl={listenersCanControl} save={saveSettings} />}
           <LatencySettings
             onChange={sync.setOutputLatencyOffsetMs}
