@@ -62,7 +62,7 @@ export function ShareCard({ code, isOwner }: { code: string; isOwner: boolean })
       {link && enabled && (
         <>
           <p className="muted small">Anyone with this link joins as a guest, no account needed.</p>
-          <input readOnly aria-label="Invite link" value={link} data-testid="invite-link" onFocus={(e) => e.target.select()} />
+          <input readOnly aria-label="Invite link" value={link} style={{ width: "100%" }} data-testid="invite-link" onFocus={(e) => e.target.select()} />
           {qr && <img src={qr} alt="QR code of the invite link" width={180} height={180} data-testid="invite-qr" />}
           <div className="row">
             <button type="button" className="secondary small" onClick={() => void copy()}>
