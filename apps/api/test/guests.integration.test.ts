@@ -56,6 +56,18 @@ describeEachBackend("guests and invite links", (backend) => {
     expect((await inviteOf(guest)).token).toBe(token);
   });
 
+  it("[G0] an account holding the link joins as itself (200), keeping its session", async () => {
+    const member = api.client();
+    const me = await member.signup(uniqueName("member"), undefined, "Mia");
+    const sid = member.sid;
+    const response = await member.post(`/api/invites/${(await inviteOf(owner)).token}/guest`, { displayName: "ignored" });
+    expect(response.status).toBe(200);
+    expect(GuestJoinResponse.parse(await response.json())).toMatchObject({ roomCode: code, user: { id: me.id, displayName: "Mia" } });
+    expect(member.sid).toBe(sid);
+    const list = ParticipantListResponse.parse(await (await owner.get(`/api/rooms/${code}/participants`)).json()).participants;
+    expect(list.find((p) => p.userId === me.id)?.role).toBe("listener");
+  });
+
   it("[G1] a guest session used on another room is refused (403 GUEST_NOT_ALLOWED), known code or not; its own room's ticket says guest", async () => {
     const { guest } = await joinAsGuest((await inviteOf(owner)).token);
     for (const path of [`/api/rooms/${otherCode}`, `/api/rooms/${otherCode}/participants`, "/api/rooms/ZZZZZ2"]) {

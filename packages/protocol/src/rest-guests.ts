@@ -11,7 +11,8 @@ import { Password, RoomName, SingleLineText, User, Username } from "./rest.js";
  *
  * Routes:
  *   GET  /api/invites/:token                          -> 200 InviteLookupResponse (anyone)
- *   POST /api/invites/:token/guest  GuestJoinBody     -> 201 GuestJoinResponse (sets the guest session)
+ *   POST /api/invites/:token/guest  GuestJoinBody     -> 201 GuestJoinResponse (sets the guest session;
+ *                                                         200 and no new session for a logged-in account, which joins as itself)
  *   GET  /api/rooms/:code/invite                      -> 200 RoomInviteResponse (participants and owner)
  *   PUT  /api/rooms/:code/invite    SetInviteBody     -> 200 RoomInviteResponse (owner only)
  *   POST /api/rooms/:code/invite/rotate               -> 200 RoomInviteResponse (owner only)

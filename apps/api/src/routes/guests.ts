@@ -62,6 +62,13 @@ export function inviteRoutes({ repos, clock, guestSessionTtlMs, lookupLimiter, j
     if (!invite.enabled) throw new ApiError("INVITE_DISABLED", "the room's owner turned its invite link off");
     const { displayName } = parseOr400(GuestJoinBody, req.body, "guest");
     const createdAt = new Date(clock.now());
+    // Someone logged in with an account joins as itself: a guest session would log it out.
+    if (req.user && !req.user.guestRoomCode) {
+      await repos.participants.join(room.code, req.user.id, createdAt);
+      const body: GuestJoinResponse = { user: userView(req.user), roomCode: room.code };
+      res.json(body);
+      return;
+    }
     // The placeholder username fits the account rules but no one logs in with it (no password).
     const guest = { id: randomUUID(), username: `guest-${randomBytes(8).toString("hex")}`, displayName, passwordHash: "!", createdAt, guestRoomCode: room.code };
     if (!(await repos.users.create(guest))) throw new Error("a fresh guest id or placeholder username was taken");

@@ -120,7 +120,7 @@ function RoomView({
 
   async function leave() {
     await api.leaveRoom(code).catch(() => undefined);
-    router.push("/dashboard");
+    router.push(user.guest ? "/" : "/dashboard");
   }
 
   const joined = snapshot.connection.status === "joined";
