@@ -16,6 +16,7 @@ import { originGuard } from "./http/origin-guard.js";
 import { authRoutes } from "./routes/auth.js";
 import { createLiveRooms } from "./live-rooms.js";
 import { roomRoutes } from "./routes/rooms.js";
+import { inviteRoutes, roomInviteRoutes, upgradeRoute } from "./routes/guests.js";
 import { audioRoute, trackRoutes } from "./routes/tracks.js";
 import { TrackLibrary } from "./tracks/library.js";
 import { trackGranter } from "./tracks/track-grant.js";
@@ -77,6 +78,9 @@ export function createApp({ db, config, logger, clock }: AppDeps): App {
   const signupAttempts = new MemoryStore();
   const roomLookups = new MemoryStore();
   const roomCreations = new MemoryStore();
+  const inviteLookups = new MemoryStore();
+  const guestJoins = new MemoryStore();
+  const upgrades = new MemoryStore();
   const sessionStore = new DatabaseSessionStore(db.repos.sessions, clock, config.sessionTtlMs);
   const library = new TrackLibrary(db.repos, config.tracksDir, clock);
   const withSession = [
@@ -119,6 +123,19 @@ export function createApp({ db, config, logger, clock }: AppDeps): App {
     res.json({ ok: true, db: db.dialect });
   });
   app.use(audioRoute({ repos: db.repos, library }));
+  // Guests (issue 18): invite links, guest sessions, the upgrade into an account.
+  app.use("/auth/upgrade", ...withSession, upgradeRoute({ repos: db.repos, limiter: limiter(upgrades, config.signupRateLimit, false) }));
+  app.use(
+    "/api/invites",
+    ...withSession,
+    inviteRoutes({
+      repos: db.repos,
+      clock,
+      guestSessionTtlMs: config.guestSessionTtlMs,
+      lookupLimiter: limiter(inviteLookups, config.roomLookupRateLimit, true),
+      joinLimiter: limiter(guestJoins, config.guestJoinRateLimit, false),
+    }),
+  );
   app.use(
     "/auth",
     ...withSession,
@@ -135,17 +152,19 @@ export function createApp({ db, config, logger, clock }: AppDeps): App {
       production: config.production,
     }),
   );
+  // Guessing codes means many misses from one address; a code that exists does not count.
+  const roomLookupLimiter = limiter(roomLookups, config.roomLookupRateLimit, true);
   app.use(
     "/api/rooms",
     ...withSession,
+    roomInviteRoutes({ repos: db.repos, clock, lookupLimiter: roomLookupLimiter }),
     roomRoutes({
       repos: db.repos,
       clock,
       syncSecret: config.syncSecret,
       syncPublicUrl: config.syncPublicUrl,
       liveRooms: createLiveRooms({ baseUrl: config.syncInternalUrl, secret: config.syncSecret, logger }),
-      // Guessing codes means many misses from one address; a code that exists does not count.
-      lookupLimiter: limiter(roomLookups, config.roomLookupRateLimit, true),
+      lookupLimiter: roomLookupLimiter,
       createLimiter: limiter(roomCreations, config.roomCreateRateLimit, false, (req) => req.user?.id),
     }),
   );
@@ -172,6 +191,9 @@ export function createApp({ db, config, logger, clock }: AppDeps): App {
       signupAttempts.shutdown();
       roomLookups.shutdown();
       roomCreations.shutdown();
+      inviteLookups.shutdown();
+      guestJoins.shutdown();
+      upgrades.shutdown();
     },
   };
 }

@@ -30,6 +30,9 @@ const Env = z.object({
   ROOM_LOOKUP_RATE_LIMIT_WINDOW_MS: int(60 * 1000),
   ROOM_CREATE_RATE_LIMIT_MAX: int(30),
   ROOM_CREATE_RATE_LIMIT_WINDOW_MS: int(60 * 60 * 1000),
+  GUEST_SESSION_TTL_MS: int(24 * 60 * 60 * 1000),
+  GUEST_JOIN_RATE_LIMIT_MAX: int(20),
+  GUEST_JOIN_RATE_LIMIT_WINDOW_MS: int(15 * 60 * 1000),
   SEED_DEMO_TRACKS: z.enum(["0", "1"]).default("1"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
@@ -64,6 +67,10 @@ export interface ApiConfig {
   roomLookupRateLimit: { max: number; windowMs: number };
   /** Rooms created per user per window. */
   roomCreateRateLimit: { max: number; windowMs: number };
+  /** Lifetime of a guest session (sliding): shorter than an account's, a guest has no password to come back with. */
+  guestSessionTtlMs: number;
+  /** Guest joins through invite links per client address per window. */
+  guestJoinRateLimit: { max: number; windowMs: number };
   seedDemoTracks: boolean;
   logLevel: string;
 }
@@ -121,6 +128,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     signupRateLimit: { max: parsed.SIGNUP_RATE_LIMIT_MAX, windowMs: parsed.LOGIN_RATE_LIMIT_WINDOW_MS },
     roomLookupRateLimit: { max: parsed.ROOM_LOOKUP_RATE_LIMIT_MAX, windowMs: parsed.ROOM_LOOKUP_RATE_LIMIT_WINDOW_MS },
     roomCreateRateLimit: { max: parsed.ROOM_CREATE_RATE_LIMIT_MAX, windowMs: parsed.ROOM_CREATE_RATE_LIMIT_WINDOW_MS },
+    guestSessionTtlMs: parsed.GUEST_SESSION_TTL_MS,
+    guestJoinRateLimit: { max: parsed.GUEST_JOIN_RATE_LIMIT_MAX, windowMs: parsed.GUEST_JOIN_RATE_LIMIT_WINDOW_MS },
     seedDemoTracks: parsed.SEED_DEMO_TRACKS === "1",
     logLevel: parsed.LOG_LEVEL,
   };

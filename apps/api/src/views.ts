@@ -1,9 +1,10 @@
 /** Records to REST bodies (the shapes of @sync-beats/protocol's rest.ts). */
 import type { Room, RoomParticipant, RoomViewer, Track, User, VersionedRoomFacts } from "@sync-beats/protocol";
-import type { ParticipantView, RoomView, TrackRecord, UserRecord } from "./repositories/types.js";
+import type { NewUser, ParticipantView, RoomView, TrackRecord } from "./repositories/types.js";
 
-export function userView(user: UserRecord): User {
-  return { id: user.id, username: user.username, displayName: user.displayName, createdAt: user.createdAt.toISOString() };
+export function userView(user: NewUser): User {
+  const view: User = { id: user.id, username: user.username, displayName: user.displayName, createdAt: user.createdAt.toISOString() };
+  return user.guestRoomCode ? { ...view, guest: { roomCode: user.guestRoomCode } } : view;
 }
 
 export function roomView(room: RoomView): Room {
@@ -40,7 +41,7 @@ export function participantView(room: RoomView, p: ParticipantView): RoomPartici
   return {
     userId: p.userId,
     displayName: p.displayName,
-    role: p.userId === room.ownerUserId ? "owner" : "listener",
+    role: p.userId === room.ownerUserId ? "owner" : p.isGuest ? "guest" : "listener",
     joinedAt: p.joinedAt.toISOString(),
   };
 }

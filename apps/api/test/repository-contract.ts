@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../src/db/open.js";
 import type { TrackRecord, UserRecord } from "../src/repositories/types.js";
 import type { TestTarget } from "./databases.js";
+import { guestRepositoryContract } from "./guest-repository-contract.js";
 
 const T0 = new Date("2026-01-01T00:00:00.000Z");
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
@@ -13,7 +14,7 @@ const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 let serial = 0;
 function user(name: string): UserRecord {
   serial += 1;
-  return { id: `u-${name}-${serial}`, username: `${name}${serial}`, displayName: name, passwordHash: "x", createdAt: T0 };
+  return { id: `u-${name}-${serial}`, username: `${name}${serial}`, displayName: name, passwordHash: "x", createdAt: T0, guestRoomCode: null };
 }
 
 export function repositoryContract(makeTarget: () => Promise<TestTarget>): void {
@@ -74,7 +75,7 @@ export function repositoryContract(makeTarget: () => Promise<TestTarget>): void 
       expect(await db.repos.rooms.create(room)).toBe(true);
       // A new room lets everyone add to its queue [Q3].
       expect(await db.repos.rooms.find("ABCDEF")).toEqual({ ...room, queueAddPolicy: "everyone", ownerDisplayName: "owner", participantCount: 1 });
-      expect(await db.repos.participants.listLive("ABCDEF")).toEqual([{ userId: owner.id, displayName: "owner", joinedAt: at(1) }]);
+      expect(await db.repos.participants.listLive("ABCDEF")).toEqual([{ userId: owner.id, displayName: "owner", joinedAt: at(1), isGuest: false }]);
     });
 
     it("[R6] refuses a taken room code and leaves no stray participant", async () => {
@@ -87,19 +88,19 @@ export function repositoryContract(makeTarget: () => Promise<TestTarget>): void 
     });
 
     it("[R7] join is idempotent, leave ends presence, rejoin revives it", async () => {
-      const guest = user("guest");
-      await db.repos.users.create(guest);
-      await db.repos.participants.join("ABCDEF", guest.id, at(5));
-      await db.repos.participants.join("ABCDEF", guest.id, at(6));
+      const liam = user("liam");
+      await db.repos.users.create(liam);
+      await db.repos.participants.join("ABCDEF", liam.id, at(5));
+      await db.repos.participants.join("ABCDEF", liam.id, at(6));
       const live = await db.repos.participants.listLive("ABCDEF");
-      expect(live.find((p) => p.userId === guest.id)?.joinedAt).toEqual(at(5));
+      expect(live.find((p) => p.userId === liam.id)?.joinedAt).toEqual(at(5));
       expect((await db.repos.rooms.find("ABCDEF"))?.participantCount).toBe(2);
-      expect(await db.repos.participants.leave("ABCDEF", guest.id, at(7))).toBe(true);
-      expect(await db.repos.participants.leave("ABCDEF", guest.id, at(8))).toBe(false);
+      expect(await db.repos.participants.leave("ABCDEF", liam.id, at(7))).toBe(true);
+      expect(await db.repos.participants.leave("ABCDEF", liam.id, at(8))).toBe(false);
       expect((await db.repos.rooms.find("ABCDEF"))?.participantCount).toBe(1);
-      await db.repos.participants.join("ABCDEF", guest.id, at(9));
-      expect(await db.repos.participants.isLive("ABCDEF", guest.id)).toBe(true);
-      expect((await db.repos.participants.listLive("ABCDEF")).at(-1)).toEqual({ userId: guest.id, displayName: "guest", joinedAt: at(9) });
+      await db.repos.participants.join("ABCDEF", liam.id, at(9));
+      expect(await db.repos.participants.isLive("ABCDEF", liam.id)).toBe(true);
+      expect((await db.repos.participants.listLive("ABCDEF")).at(-1)).toEqual({ userId: liam.id, displayName: "liam", joinedAt: at(9), isGuest: false });
     });
 
     it("[R8] lists public rooms newest first with counts, and a user's rooms", async () => {
@@ -142,6 +143,8 @@ export function repositoryContract(makeTarget: () => Promise<TestTarget>): void 
       expect(await db.repos.rooms.delete("PRVBBB")).toBe(false);
     });
   });
+
+  guestRepositoryContract(() => db);
 
   describe("tracks", () => {
     it("[R10] creates, finds, upserts and lists demo tracks before own uploads", async () => {

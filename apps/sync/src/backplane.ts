@@ -35,6 +35,8 @@ export interface PresenceEntry {
   id: string;
   userId: string;
   name: string;
+  /** See Identity.isGuest; absent in entries written before guests existed. */
+  isGuest?: boolean;
 }
 
 /**

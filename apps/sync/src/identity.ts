@@ -11,6 +11,8 @@ export interface Identity {
   name: string;
   /** The room's durable facts as the API signed them into the ticket; null in dev identity. */
   room: VersionedRoomFacts | null;
+  /** Joined through an invite link without an account (issue 18): listed as a guest, controls like a listener. Absent: false. */
+  isGuest?: boolean;
 }
 
 /** Turns a `join` into an identity, or rejects with a {@link ProtocolError} that closes the socket. */
@@ -44,8 +46,8 @@ export function ticketVerifier(secret: string, claimOnce: ClaimOnce = localClaim
     const result = verifyTicket(join.ticket, secret, { roomCode: join.roomCode, nowMs });
     if (!result.ok) throw unauthorized(`ticket refused: ${result.reason}`);
     if (!(await claimOnce(result.claims.jti, result.claims.exp, nowMs))) throw unauthorized("ticket refused: already used");
-    const { userId, name, room } = result.claims;
-    return { userId, name, room };
+    const { userId, name, room, guest } = result.claims;
+    return { userId, name, room, isGuest: guest === true };
   };
 }
 

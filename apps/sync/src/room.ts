@@ -78,10 +78,14 @@ const MAX_SYNC_CHECK_SKEW_MS = 30_000;
 
 let nextMemberNumber = 1;
 
+/** `{ isGuest: true }` for a guest, nothing otherwise (issue 18). */
+const guestMark = (isGuest: boolean | undefined) => (isGuest ? { isGuest: true } : {});
+
 function participantsOf(presence: PresenceEntry[], state: SharedRoomState): Participant[] {
   const byUser = new Map<string, Participant>();
-  for (const { userId, name } of presence) {
-    byUser.set(userId, { userId, name, role: userId === state.hostUserId ? "host" : "listener", isOwner: userId === state.facts?.ownerId });
+  for (const { userId, name, isGuest } of presence) {
+    // `isGuest` only when true: absent means false on the wire [G4].
+    byUser.set(userId, { userId, name, role: userId === state.hostUserId ? "host" : "listener", isOwner: userId === state.facts?.ownerId, ...guestMark(isGuest) });
   }
   return [...byUser.values()];
 }
@@ -185,13 +189,13 @@ export class Room {
   /** Presence, host claim and `user_joined`: everything the other nodes must hear of a join. */
   private async announceJoin(member: Member): Promise<PresenceEntry[]> {
     const { identity } = member;
-    const presence = await this.backplane.join(this.code, { id: member.id, userId: identity.userId, name: identity.name });
+    const presence = await this.backplane.join(this.code, { id: member.id, userId: identity.userId, name: identity.name, ...guestMark(identity.isGuest) });
     this.adopt(await this.backplane.transact(this.code, admit(identity, this.config.firstJoinerHosts, presence)));
     if (identity.userId === this.state.hostUserId) this.stopHostGrace();
     // A host who left an otherwise empty room: the grace runs from this join, then a successor hosts.
     else if (this.state.hostUserId !== null && !presence.some((entry) => entry.userId === this.state.hostUserId)) this.awaitAbsentHost();
     await this.publish(
-      { type: "user_joined", userId: identity.userId, name: identity.name, totalClients: presence.length },
+      { type: "user_joined", userId: identity.userId, name: identity.name, totalClients: presence.length, ...guestMark(identity.isGuest) },
       member.id,
     );
     return presence;

@@ -4,6 +4,7 @@ export * from "./client-messages.js";
 export * from "./server-messages.js";
 export * from "./parse.js";
 export * from "./rest.js";
+export * from "./rest-guests.js";
 export * from "./versions.js";
 export * from "./internal.js";
 export * from "./queue.js";

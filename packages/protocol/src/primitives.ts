@@ -97,6 +97,8 @@ export const Participant = z.object({
   name: DisplayName,
   role: MemberRole,
   isOwner: z.boolean(),
+  /** A guest (no account, issue 18) [G4]; absent from servers before it, meaning false. */
+  isGuest: z.boolean().optional(),
 });
 export type Participant = z.infer<typeof Participant>;
 

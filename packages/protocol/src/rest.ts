@@ -34,6 +34,7 @@ import { DisplayName, QueueAddPolicy, RoomCode, UserId } from "./primitives.js";
  *   GET  /api/tracks/:id                           -> 200 TrackResponse
  *   GET  /api/tracks/:id/audio                     -> 200/206 audio bytes (Range, CORS, no login)
  *   GET  /healthz                                  -> 200 HealthResponse
+ *   Guests and invite links (issue 18): see rest-guests.ts.
  * Every failure is an {@link ApiErrorBody}.
  */
 
@@ -76,6 +77,12 @@ export const ApiErrorCode = z.enum([
   "RANGE_NOT_SATISFIABLE",
   /** 429: too many attempts (login, room code lookups, room creation); retry after the `Retry-After` header. */
   "RATE_LIMITED",
+  /** 403: a guest (no account) may not do this, or not in this room (issue 18, rest-guests.ts). */
+  "GUEST_NOT_ALLOWED",
+  /** 404: the invite link is unknown or was rotated (replaced by a new one). */
+  "INVITE_INVALID",
+  /** 403: the room's owner turned its invite link off. */
+  "INVITE_DISABLED",
   /** 500: a bug on our side; details are in the server log only. */
   "INTERNAL",
   /** 503: the database is unreachable for now; retry after the `Retry-After` header. */
@@ -145,6 +152,11 @@ export const User = z.object({
   username: Username,
   displayName: DisplayName,
   createdAt: Timestamp,
+  /**
+   * Present for a guest only (no account, issue 18): the one room it may use. A guest's
+   * `username` is a generated placeholder until it becomes an account (rest-guests.ts).
+   */
+  guest: z.object({ roomCode: RoomCode }).optional(),
 });
 export type User = z.infer<typeof User>;
 
@@ -229,7 +241,8 @@ export type TransferOwnershipBody = z.input<typeof TransferOwnershipBody>;
 export const RoomParticipant = z.object({
   userId: UserId,
   displayName: DisplayName,
-  role: z.enum(["owner", "listener"]),
+  /** `guest`: joined through an invite link without an account (issue 18); never the owner. */
+  role: z.enum(["owner", "listener", "guest"]),
   joinedAt: Timestamp,
 });
 export type RoomParticipant = z.infer<typeof RoomParticipant>;

@@ -43,6 +43,8 @@ export const UserJoinedMessage = z.object({
   userId: UserId,
   name: z.string(),
   totalClients: z.number().int().min(0),
+  /** The joiner is a guest (issue 18) [G4]; absent means false. */
+  isGuest: z.boolean().optional(),
 });
 
 export const UserLeftMessage = z.object({

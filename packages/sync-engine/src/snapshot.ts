@@ -25,6 +25,7 @@ export function nextRoom(room: RoomInfo | null, message: RoomMessage): RoomInfo 
         name: message.name || message.userId,
         role: roleOf(message.userId, room.hostId),
         isOwner: message.userId === room.facts.ownerId,
+        ...(message.isGuest ? { isGuest: true } : {}),
       };
       return { ...room, participants: [...others, joiner] };
     }

@@ -17,6 +17,8 @@ export const TicketClaims = z.object({
   room: VersionedRoomFacts,
   exp: z.number().int().positive(),
   jti: z.string().min(8).max(64),
+  /** A guest (no account, issue 18): it joins its one room like a listener, listed as a guest. */
+  guest: z.boolean().optional(),
 });
 export type TicketClaims = z.infer<typeof TicketClaims>;
 

@@ -33,12 +33,17 @@ export function sessionMiddleware(store: DatabaseSessionStore, options: SessionO
   });
 }
 
-/** Starts a fresh session for the user: a new id (defeats fixation) and the old row deleted. */
-export function logIn(req: Request, userId: string): Promise<void> {
+/**
+ * Starts a fresh session for the user: a new id (defeats fixation) and the old row deleted.
+ * `ttlMs` gives this session its own (sliding) lifetime, as a guest's is shorter [G1].
+ */
+export function logIn(req: Request, userId: string, ttlMs?: number): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     req.session.regenerate((regenerateError) => {
       if (regenerateError) return reject(regenerateError);
       req.session.userId = userId;
+      // express-session keeps a session's own max age (stored with it) on every later touch.
+      if (ttlMs !== undefined) req.session.cookie.maxAge = ttlMs;
       req.session.save((saveError) => (saveError ? reject(saveError) : resolvePromise()));
     });
   });

@@ -10,6 +10,8 @@ export const users = pgTable("users", {
   displayName: text("display_name").notNull(),
   passwordHash: text("password_hash").notNull(),
   createdAt: createdAt(),
+  /** Set for a guest (issue 18): the one room this account-less user may use; null for accounts. */
+  guestRoomCode: text("guest_room_code"),
 });
 
 export const sessions = pgTable(
@@ -76,3 +78,14 @@ export const tracks = pgTable(
   },
   (t) => [index("tracks_owner_idx").on(t.ownerUserId)],
 );
+
+/** A room's invite link (issue 18): one per room, made on first read; rotating replaces the token. */
+export const roomInvites = pgTable("room_invites", {
+  roomCode: text("room_code")
+    .primaryKey()
+    .references(() => rooms.code, { onDelete: "cascade" }),
+  /** 128 random bits, base64url: the link's secret, looked up as is (it is shown to the room again). */
+  token: text("token").notNull().unique(),
+  enabled: boolean("enabled").notNull(),
+  updatedAt: instant("updated_at").notNull(),
+});

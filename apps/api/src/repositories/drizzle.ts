@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lte, or } from "drizzle-orm";
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
 import type * as schema from "../db/schema-sqlite.js";
+import { inviteRepository } from "./invites.js";
 import type {
   ParticipantRepository,
   Repositories,
@@ -30,6 +31,7 @@ export function createRepositories(db: Db, t: Schema): Repositories {
     rooms: roomRepository(db, t),
     participants: participantRepository(db, t),
     tracks: trackRepository(db, t),
+    invites: inviteRepository(db, t),
   };
 }
 
@@ -46,6 +48,22 @@ function userRepository(db: Db, { users }: Schema): UserRepository {
     async findByUsername(username) {
       const [row] = await db.select().from(users).where(eq(users.username, username));
       return row ?? null;
+    },
+    async upgradeGuest(id, username, passwordHash) {
+      // The unique username index decides a race between two upgrades (or a signup) for one name.
+      const taken = await this.findByUsername(username);
+      if (taken) return false;
+      try {
+        const updated = await db
+          .update(users)
+          .set({ username, passwordHash, guestRoomCode: null })
+          .where(and(eq(users.id, id), isNotNull(users.guestRoomCode)))
+          .returning({ id: users.id });
+        return updated.length === 1;
+      } catch (error) {
+        if (await this.findByUsername(username)) return false;
+        throw error;
+      }
     },
   };
 }
@@ -79,7 +97,7 @@ function sessionRepository(db: Db, { sessions }: Schema): SessionRepository {
   };
 }
 
-function roomRepository(db: Db, { rooms, users, participants }: Schema): RoomRepository {
+function roomRepository(db: Db, { rooms, users, participants, roomInvites, sessions }: Schema): RoomRepository {
   /** Rooms with their owner's name and live count. Grouping by both primary keys is valid SQL on both. */
   const selectViews = () =>
     db
@@ -135,6 +153,11 @@ function roomRepository(db: Db, { rooms, users, participants }: Schema): RoomRep
       return db.transaction(async (tx) => {
         // Explicit rather than by cascade: SQLite enforces foreign keys only when asked to.
         await tx.delete(participants).where(eq(participants.roomCode, code));
+        await tx.delete(roomInvites).where(eq(roomInvites.roomCode, code));
+        // The room's guests had nothing else: they go with it, sessions first (foreign key).
+        const guests = db.select({ id: users.id }).from(users).where(eq(users.guestRoomCode, code));
+        await tx.delete(sessions).where(inArray(sessions.userId, guests));
+        await tx.delete(users).where(eq(users.guestRoomCode, code));
         const deleted = await tx.delete(rooms).where(eq(rooms.code, code)).returning({ code: rooms.code });
         return deleted.length === 1;
       });
@@ -182,7 +205,12 @@ function participantRepository(db: Db, { participants, users }: Schema): Partici
     },
     async listLive(roomCode) {
       return db
-        .select({ userId: participants.userId, displayName: users.displayName, joinedAt: participants.joinedAt })
+        .select({
+          userId: participants.userId,
+          displayName: users.displayName,
+          joinedAt: participants.joinedAt,
+          isGuest: isNotNull(users.guestRoomCode).mapWith(Boolean),
+        })
         .from(participants)
         .innerJoin(users, eq(users.id, participants.userId))
         .where(and(eq(participants.roomCode, roomCode), isNull(participants.leftAt)))

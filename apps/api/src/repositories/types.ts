@@ -11,13 +11,26 @@ export interface UserRecord {
   displayName: string;
   passwordHash: string;
   createdAt: Date;
+  /**
+   * A guest (issue 18) has no password and may use this one room only; null for an account. A
+   * guest's `username` is a generated placeholder (`guest-…`), replaced when it becomes an account.
+   */
+  guestRoomCode: string | null;
 }
+
+/** What creating a user takes: an account unless `guestRoomCode` is given. */
+export type NewUser = Omit<UserRecord, "guestRoomCode"> & Partial<Pick<UserRecord, "guestRoomCode">>;
 
 export interface UserRepository {
   /** Inserts the user; `false` when the username (or id) is already taken. */
-  create(user: UserRecord): Promise<boolean>;
+  create(user: NewUser): Promise<boolean>;
   findById(id: string): Promise<UserRecord | null>;
   findByUsername(username: string): Promise<UserRecord | null>;
+  /**
+   * Turns the guest `id` into an account with this username and password hash, keeping its id and
+   * display name; `false` when the username is taken or `id` is not a guest.
+   */
+  upgradeGuest(id: string, username: string, passwordHash: string): Promise<boolean>;
 }
 
 export interface SessionRecord {
@@ -85,7 +98,7 @@ export interface RoomRepository {
    * two racing transfers cannot both win). Returns whether it happened.
    */
   transferOwnership(code: string, fromUserId: string, toUserId: string, factsVersion: number): Promise<boolean>;
-  /** Deletes the room (and its participants); false when there was none. */
+  /** Deletes the room (its participants, its invite link, its guests and their sessions); false when there was none. */
   delete(code: string): Promise<boolean>;
 }
 
@@ -93,6 +106,8 @@ export interface ParticipantView {
   userId: string;
   displayName: string;
   joinedAt: Date;
+  /** A guest (no account), see {@link UserRecord.guestRoomCode}. */
+  isGuest: boolean;
 }
 
 /**
@@ -133,10 +148,29 @@ export interface TrackRepository {
   listVisibleTo(userId: string): Promise<TrackRecord[]>;
 }
 
+/** A room's invite link (issue 18). `token` is the link's secret; a rotation replaces it. */
+export interface InviteRecord {
+  roomCode: string;
+  token: string;
+  enabled: boolean;
+  updatedAt: Date;
+}
+
+export interface InviteRepository {
+  /** The room's link, made (enabled, with `token`) when it has none yet; null when the room is gone. */
+  ensure(roomCode: string, token: string, at: Date): Promise<InviteRecord | null>;
+  findByToken(token: string): Promise<InviteRecord | null>;
+  /** Replaces the room's token (the old one stops matching at once); keeps `enabled`. */
+  rotate(roomCode: string, token: string, at: Date): Promise<InviteRecord | null>;
+  /** Turns the room's link on or off, keeping its token. */
+  setEnabled(roomCode: string, enabled: boolean, at: Date): Promise<InviteRecord | null>;
+}
+
 export interface Repositories {
   users: UserRepository;
   sessions: SessionRepository;
   rooms: RoomRepository;
   participants: ParticipantRepository;
   tracks: TrackRepository;
+  invites: InviteRepository;
 }

@@ -29,6 +29,7 @@ export function authRoutes({ repos, clock, loginLimiters, signupLimiter, product
       displayName: body.displayName ?? body.username,
       passwordHash: await hashPassword(body.password),
       createdAt: new Date(clock.now()),
+      guestRoomCode: null,
     };
     if (!(await repos.users.create(user))) throw new ApiError("USERNAME_TAKEN", "that username is taken");
     await logIn(req, user.id);

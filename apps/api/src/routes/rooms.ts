@@ -2,7 +2,6 @@ import { Router, type Request, type RequestHandler } from "express";
 import {
   CreateRoomBody,
   type HostTransferResponse,
-  RoomCode,
   TransferHostBody,
   TransferOwnershipBody,
   UpdateRoomBody,
@@ -14,8 +13,10 @@ import { currentUser } from "../auth/session.js";
 import type { WallClock } from "../wall-clock.js";
 import { ApiError, parseOr400 } from "../http/errors.js";
 import type { LiveRooms } from "../live-rooms.js";
-import { nextFactsVersion, type Repositories, type RoomView } from "../repositories/types.js";
+import { nextFactsVersion, type Repositories } from "../repositories/types.js";
 import { generateRoomCode } from "../rooms/room-codes.js";
+import { refuseGuests } from "../auth/guest-scope.js";
+import { roomOfRequest, requireOwner } from "./room-access.js";
 import { liveFactsOf, participantView, roomView, viewerOf } from "../views.js";
 
 export interface RoomRouteDeps {
@@ -30,7 +31,6 @@ export interface RoomRouteDeps {
   createLimiter: RequestHandler;
 }
 
-const CodeParams = z.object({ code: RoomCode });
 const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) });
 
 /**
@@ -41,12 +41,7 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl, lookupLimi
   const router = Router();
   const now = () => new Date(clock.now());
 
-  async function loadRoom(req: Request): Promise<RoomView> {
-    const { code } = parseOr400(CodeParams, req.params, "room code");
-    const room = await repos.rooms.find(code);
-    if (!room) throw new ApiError("NOT_FOUND", "no such room");
-    return room;
-  }
+  const loadRoom = (req: Request) => roomOfRequest(repos, req);
 
   async function roomResponse(code: string, userId: string | undefined) {
     const room = await repos.rooms.find(code);
@@ -55,22 +50,18 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl, lookupLimi
     return { room: roomView(room), viewer: viewerOf(room, userId, isParticipant) };
   }
 
-  function requireOwner(room: RoomView, userId: string): void {
-    if (room.ownerUserId !== userId) throw new ApiError("NOT_OWNER", "only the room's owner can do this");
-  }
-
-  router.get("/", async (req, res) => {
+  router.get("/", refuseGuests, async (req, res) => {
     const { limit } = parseOr400(ListQuery, req.query, "query");
     res.json({ rooms: (await repos.rooms.listPublic(limit)).map(roomView) });
   });
 
-  router.get("/mine", async (req, res) => {
+  router.get("/mine", refuseGuests, async (req, res) => {
     const user = currentUser(req);
     const { limit } = parseOr400(ListQuery, req.query, "query");
     res.json({ rooms: (await repos.rooms.listForUser(user.id, limit)).map(roomView) });
   });
 
-  router.post("/", createLimiter, async (req, res) => {
+  router.post("/", refuseGuests, createLimiter, async (req, res) => {
     const user = currentUser(req);
     const body = parseOr400(CreateRoomBody, req.body, "room");
     // 31^6 codes: a clash is rare, several in a row means something else is wrong.
@@ -164,6 +155,7 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl, lookupLimi
       if (!(await repos.participants.isLive(room.code, userId))) {
         throw new ApiError("NOT_PARTICIPANT", "the new owner must be in the room");
       }
+      if ((await repos.users.findById(userId))?.guestRoomCode) throw new ApiError("GUEST_NOT_ALLOWED", "a guest cannot own a room");
       if (!(await repos.rooms.transferOwnership(room.code, user.id, userId, nextFactsVersion(room.factsVersion, clock.now())))) {
         throw new ApiError("CONFLICT", "the owner changed meanwhile");
       }
@@ -180,7 +172,9 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl, lookupLimi
     // push (or was restarted) catches up from the next join [RM5].
     const issuedAt = clock.now();
     const exp = Math.floor(issuedAt) + DEFAULT_TICKET_TTL_MS;
-    const ticket = signTicket({ userId: user.id, name: user.displayName, roomCode: room.code, room: liveFactsOf(room), exp }, syncSecret, issuedAt);
+    // A guest's ticket says so: the live room lists it as a guest [G4].
+    const guest = user.guestRoomCode ? { guest: true } : {};
+    const ticket = signTicket({ userId: user.id, name: user.displayName, roomCode: room.code, room: liveFactsOf(room), exp, ...guest }, syncSecret, issuedAt);
     const body: TicketResponse = syncPublicUrl ? { ticket, expiresAt: exp, syncUrl: syncPublicUrl } : { ticket, expiresAt: exp };
     res.set("Cache-Control", "no-store").json(body);
   });

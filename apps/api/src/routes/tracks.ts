@@ -4,6 +4,7 @@ import { Router, type Request, type RequestHandler } from "express";
 import multer from "multer";
 import { type Track, TrackId } from "@sync-beats/protocol";
 import { z } from "zod";
+import { refuseGuests } from "../auth/guest-scope.js";
 import { currentUser } from "../auth/session.js";
 import { ApiError, multipartError, parseOr400 } from "../http/errors.js";
 import type { Repositories, TrackRecord } from "../repositories/types.js";
@@ -65,7 +66,7 @@ export function trackRoutes({ repos, library, maxUploadBytes, publicUrl, grant }
     res.json({ tracks: tracks.map((t) => trackView(t, baseUrl(req), grant)) });
   });
 
-  router.post("/", requireUser, refuseOversize, upload, async (req, res) => {
+  router.post("/", requireUser, refuseGuests, refuseOversize, upload, async (req, res) => {
     const user = currentUser(req);
     const file = req.file;
     if (!file) throw new ApiError("VALIDATION_FAILED", 'send the audio file in multipart field "file"');

@@ -1,5 +1,9 @@
 import {
+  GuestJoinResponse,
+  HostTransferResponse,
+  InviteLookupResponse,
   OkResponse,
+  RoomInviteResponse,
   ParticipantListResponse,
   RoomListResponse,
   RoomResponse,
@@ -10,11 +14,12 @@ import {
   type CreateRoomBody,
   type LoginBody,
   type SignupBody,
+  type UpgradeGuestBody,
   type UpdateRoomBody,
 } from "@sync-beats/protocol";
 import { ApiError, toApiError } from "./api-error";
 
-type Method = "GET" | "POST" | "PATCH" | "DELETE";
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /** A schema-like validator (zod's `safeParse` shape) for response bodies. */
 interface Validator<T> {
@@ -106,11 +111,32 @@ export class ApiClient {
     return this.request("GET", `${roomPath(code)}/participants`, ParticipantListResponse);
   }
   transferHost(code: string, userId: string) {
-    return this.request("POST", `${roomPath(code)}/host`, RoomResponse, { userId });
+    return this.request("POST", `${roomPath(code)}/host`, HostTransferResponse, { userId });
   }
   /** A fresh single-use ticket for the sync server's `join` (fetched on every (re)connect). */
   ticket(code: string) {
     return this.request("POST", `${roomPath(code)}/ticket`, TicketResponse);
+  }
+
+  /** Guests (issue 18): the room an invite link opens, and joining it with a name only. */
+  invite(token: string) {
+    return this.request("GET", `/api/invites/${encodeURIComponent(token)}`, InviteLookupResponse);
+  }
+  joinAsGuest(token: string, displayName: string) {
+    return this.request("POST", `/api/invites/${encodeURIComponent(token)}/guest`, GuestJoinResponse, { displayName });
+  }
+  roomInvite(code: string) {
+    return this.request("GET", `${roomPath(code)}/invite`, RoomInviteResponse);
+  }
+  rotateInvite(code: string) {
+    return this.request("POST", `${roomPath(code)}/invite/rotate`, RoomInviteResponse);
+  }
+  setInviteEnabled(code: string, enabled: boolean) {
+    return this.request("PUT", `${roomPath(code)}/invite`, RoomInviteResponse, { enabled });
+  }
+  /** A guest becomes an account, keeping its display name. */
+  upgrade(body: UpgradeGuestBody) {
+    return this.request("POST", "/auth/upgrade", UserResponse, body);
   }
 
   tracks() {

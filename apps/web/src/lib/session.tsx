@@ -9,6 +9,8 @@ import { useApi } from "./config-context";
 interface Session {
   user: User;
   logout(): Promise<void>;
+  /** After a guest became an account: the user as the API now answers. */
+  replaceUser(user: User): void;
 }
 
 const SessionContext = createContext<Session | null>(null);
@@ -62,7 +64,7 @@ export function SessionGate({ children }: { children: ReactNode }) {
       </main>
     );
   }
-  return <SessionContext.Provider value={{ user, logout }}>{children}</SessionContext.Provider>;
+  return <SessionContext.Provider value={{ user, logout, replaceUser: setUser }}>{children}</SessionContext.Provider>;
 }
 
 export function useSession(): Session {

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { GuestUpgrade } from "@/components/guest/guest-upgrade";
 import { useSession } from "@/lib/session";
 
 const LINKS = [
@@ -14,11 +15,13 @@ export function TopBar() {
   const pathname = usePathname();
   return (
     <header className="topbar">
-      <Link href="/dashboard" className="brand">
+      <Link href={user.guest ? `/dashboard/room/${user.guest.roomCode}` : "/dashboard"} className="brand">
         Sync <span>Beats</span>
       </Link>
+      {/* A guest has its one room only: no library or dashboard to go to. */}
       <nav aria-label="Main">
-        {LINKS.map((link) => (
+        {!user.guest &&
+          LINKS.map((link) => (
           <Link key={link.href} href={link.href} aria-current={pathname === link.href ? "page" : undefined}>
             {link.label}
           </Link>
@@ -28,6 +31,8 @@ export function TopBar() {
         <span className="name" data-testid="current-user">
           {user.displayName}
         </span>
+        {user.guest && <span className="badge">guest</span>}
+        {user.guest && <GuestUpgrade />}
         <button type="button" className="ghost small" onClick={() => void logout()}>
           Log out
         </button>

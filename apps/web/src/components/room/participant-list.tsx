@@ -1,14 +1,29 @@
 import type { Participant } from "@sync-beats/protocol";
 import type { ReactNode } from "react";
 
-/** Who is in the live room (from the engine snapshot), the host first, with owner and host marks. */
+/** The roles shown beside a name (issue 18 vocabulary): owner, host, guest, else listener. */
+function rolesOf(participant: Participant): string[] {
+  const roles = [];
+  if (participant.isOwner) roles.push("owner");
+  if (participant.role === "host") roles.push("host");
+  if (participant.isGuest) roles.push("guest");
+  if (roles.length === 0) roles.push("listener");
+  return roles;
+}
+
+/**
+ * Who is in the live room (from the engine snapshot), the host first, with their roles. The owner
+ * gets "make host" beside everyone present who is not host (`onMakeHost`; the live room decides).
+ */
 export function ParticipantList({
   participants,
   selfId,
+  onMakeHost,
   actions,
 }: {
   participants: readonly Participant[];
   selfId: string | null;
+  onMakeHost?: (userId: string) => void;
   /** Extra controls after a participant (the owner's "remove from room"). */
   actions?: (participant: Participant) => ReactNode;
 }) {
@@ -24,13 +39,21 @@ export function ParticipantList({
       ) : (
         <ul className="list" data-testid="participants">
           {ordered.map((participant) => (
-            <li key={participant.userId} data-user-id={participant.userId}>
+            <li key={participant.userId} data-user-id={participant.userId} data-roles={rolesOf(participant).join(" ")}>
               <span className="grow ellipsis">
                 {participant.name}
                 {participant.userId === selfId && <span className="muted"> (you)</span>}
               </span>
-              {participant.isOwner && <span className="badge">owner</span>}
-              {participant.role === "host" && <span className="badge host">host</span>}
+              {rolesOf(participant).map((role) => (
+                <span key={role} className={role === "host" ? "badge host" : "badge"}>
+                  {role}
+                </span>
+              ))}
+              {onMakeHost && participant.role !== "host" && (
+                <button type="button" className="ghost small" onClick={() => onMakeHost(participant.userId)} aria-label={`Make ${participant.name} host`}>
+                  Make host
+                </button>
+              )}
               {actions?.(participant)}
             </li>
           ))}

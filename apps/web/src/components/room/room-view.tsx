@@ -4,6 +4,7 @@ import type { RoomResponse, Track, UpdateRoomBody } from "@sync-beats/protocol";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
+import { errorMessage } from "@/lib/api-error";
 import { useApi } from "@/lib/config-context";
 import { useSession } from "@/lib/session";
 import { nextTrack, toTrackInfo } from "@/lib/track-info";
@@ -22,6 +23,7 @@ import { ReactionBar } from "./reaction-bar";
 import { RemovedFromRoom } from "./removed-from-room";
 import { RemoveMemberButton } from "./remove-member-button";
 import { RoomSettings } from "./room-settings";
+import { ShareCard } from "./share-card";
 import { TrackPicker } from "./track-picker";
 
 /**
@@ -114,7 +116,7 @@ function RoomView({
 
   async function leave() {
     await api.leaveRoom(code).catch(() => undefined);
-    router.push("/dashboard");
+    router.push(user.guest ? "/" : "/dashboard");
   }
 
   const joined = snapshot.connection.status === "joined";
@@ -187,8 +189,10 @@ function RoomView({
           <ParticipantList
             participants={snapshot.participants}
             selfId={snapshot.room?.userId ?? user.id}
+            onMakeHost={isRoomOwner ? (userId) => void api.transferHost(code, userId).catch((e: unknown) => setNotice(errorMessage(e))) : undefined}
             actions={(p) => isRoomOwner && p.userId !== snapshot.room?.userId && <RemoveMemberButton feed={sync.chat} userId={p.userId} name={p.name} />}
           />
+          <ShareCard code={code} isOwner={isRoomOwner} />
           <ReactionBar feed={sync.chat} disabled={!joined} />
           <ChatPanel feed={sync.chat} isOwner={isRoomOwner} disabled={!joined} />
           {isRoomOwner && <RoomSettings listenersCanControl={listenersCanControl} save={saveSettings} />}
