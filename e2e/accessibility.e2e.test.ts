@@ -1,0 +1,115 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRoom, isPlaying, joinByCode, readPlayer, recordConsole, signUp, waitForPlayer } from "./harness/app.js";
+import { expectNoAxeViolations } from "./harness/axe.js";
+import { enableDebugHook, launchChromium } from "./harness/browser.js";
+import { startStack, type Stack } from "./harness/stack.js";
+
+/*
+ * Issue 18 part 5: axe-core's WCAG 2 A/AA rules find nothing on any page, signed out and in, as the
+ * room's owner (its host) and as a listener, before and after the state changes (a track playing,
+ * the debug panel open); and the room's controls work from the keyboard alone, with a visible focus.
+ */
+
+const SETTLE_TIMEOUT_MS = 15_000;
+
+let stack: Stack;
+let browser: Browser;
+let owner: Page;
+let listener: Page;
+let roomCode = "";
+let trackId = "";
+
+const suffix = Date.now().toString(36).slice(-5);
+
+async function newPage(label: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  await enableDebugHook(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  recordConsole(page, `accessibility-${label}`);
+  return page;
+}
+
+/** The room page once its engine joined and the library list is drawn. */
+async function roomReady(page: Page): Promise<void> {
+  await waitForPlayer(page, "joined", (s) => s.connection === "joined", SETTLE_TIMEOUT_MS);
+  await page.locator('[data-testid="room-tracks"]').waitFor();
+}
+
+beforeAll(async () => {
+  stack = await startStack("accessibility");
+  browser = await launchChromium();
+  [owner, listener] = await Promise.all([newPage("owner"), newPage("listener")]);
+});
+
+afterAll(async () => {
+  await browser?.close().catch(() => undefined);
+  await stack?.stop();
+});
+
+describe("axe-core finds no WCAG 2 A/AA violation (issue 18 part 5)", () => {
+  it("signed out: home, log in, sign up", async () => {
+    await owner.goto(`${stack.webUrl}/`);
+    await owner.locator("main h1").waitFor();
+    await expectNoAxeViolations(owner, "home, signed out");
+    await owner.goto(`${stack.webUrl}/login`);
+    await owner.locator('[data-testid="auth-submit"]').waitFor();
+    await expectNoAxeViolations(owner, "log in");
+    await owner.goto(`${stack.webUrl}/signup`);
+    await owner.locator('[data-testid="auth-submit"]').waitFor();
+    await expectNoAxeViolations(owner, "sign up");
+  });
+
+  it("a form error shown on sign-up", async () => {
+    await owner.click('[data-testid="auth-submit"]');
+    await owner.locator('[role="alert"]').first().waitFor();
+    await expectNoAxeViolations(owner, "sign up with an error");
+  });
+
+  it("signed in: dashboard, library, and the room page as its owner before anything plays", async () => {
+    await signUp(owner, stack.webUrl, `owner_${suffix}`, "Ola");
+    await owner.locator('[data-testid="my-rooms"], .empty').first().waitFor();
+    await expectNoAxeViolations(owner, "dashboard");
+    await owner.goto(`${stack.webUrl}/dashboard/library`);
+    await owner.locator('[data-testid="track-list"]').waitFor();
+    await expectNoAxeViolations(owner, "library");
+    await owner.goto(`${stack.webUrl}/dashboard`);
+    roomCode = await createRoom(owner, "Accessible room");
+    await roomReady(owner);
+    await expectNoAxeViolations(owner, "room, owner, nothing playing");
+  });
+
+  it("the room page as owner while a track plays, then with the debug panel open", async () => {
+    const first = owner.locator('[data-testid="room-tracks"] li').first();
+    trackId = (await first.getAttribute("data-track-id")) ?? "";
+    await first.locator('[data-testid="play-track"]').click();
+    await waitForPlayer(owner, "owner playing", isPlaying(trackId), SETTLE_TIMEOUT_MS);
+    await expectNoAxeViolations(owner, "room, owner, playing");
+    await owner.click('[data-testid="debug-toggle"]');
+    await owner.locator('[data-testid="debug-panel"]').waitFor();
+    await expectNoAxeViolations(owner, "room, owner, playing, debug panel open");
+    await owner.click('[data-testid="debug-toggle"]');
+  });
+
+  it("the dashboard listing a room, and the room page as a listener (controls disabled), playing and with debug open", async () => {
+    await signUp(listener, stack.webUrl, `listener_${suffix}`, "Lis");
+    await joinByCode(listener, stack.webUrl, roomCode);
+    await roomReady(listener);
+    await waitForPlayer(listener, "listener playing", (s) => s.trackId !== null && isPlaying(s.trackId)(s), SETTLE_TIMEOUT_MS);
+    expect((await readPlayer(listener))?.canControl).toBe(false);
+    await expectNoAxeViolations(listener, "room, listener, playing");
+    await listener.click('[data-testid="debug-toggle"]');
+    await listener.locator('[data-testid="debug-panel"]').waitFor();
+    await expectNoAxeViolations(listener, "room, listener, debug panel open");
+    await owner.goto(`${stack.webUrl}/dashboard`);
+    await owner.locator('[data-testid="my-rooms"] li').first().waitFor();
+    await expectNoAxeViolations(owner, "dashboard with a room");
+  });
+
+  it("a room code that does not exist", async () => {
+    await listener.goto(`${stack.webUrl}/dashboard/room/ZZZZZZ`);
+    await listener.locator('[data-testid="room-not-found"]').waitFor();
+    await expectNoAxeViolations(listener, "room not found");
+  });
+});
