@@ -113,3 +113,85 @@ describe("axe-core finds no WCAG 2 A/AA violation (issue 18 part 5)", () => {
     await expectNoAxeViolations(listener, "room not found");
   });
 });
+
+/** What the focused element is, and whether the keyboard focus ring is drawn on it. */
+async function focused(page: Page): Promise<{ testId: string | null; focusVisible: boolean; outline: string }> {
+  return page.evaluate(() => {
+    const element = document.activeElement as HTMLElement | null;
+    if (!element || element === document.body) return { testId: null, focusVisible: false, outline: "none" };
+    const style = getComputedStyle(element);
+    const drawn = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+    return {
+      testId: element.getAttribute("data-testid"),
+      focusVisible: element.matches(":focus-visible") && drawn,
+      outline: `${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor}`,
+    };
+  });
+}
+
+/** Presses Tab (only Tab) from the top of the page until the element `testId` has the focus. */
+async function tabTo(page: Page, testId: string): Promise<void> {
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  const seen: Array<string | null> = [];
+  for (let press = 0; press < 60; press += 1) {
+    await page.keyboard.press("Tab");
+    const now = await focused(page);
+    seen.push(now.testId);
+    if (now.testId === testId) {
+      expect(now.focusVisible, `focus ring on ${testId}: ${now.outline}`).toBe(true);
+      return;
+    }
+  }
+  throw new Error(`Tab never reached ${testId}; focus went through ${seen.join(", ")}`);
+}
+
+describe("the room's controls from the keyboard alone, with a visible focus (issue 18 part 5)", () => {
+  it("play/pause with Space and Enter, the seek slider with arrows and Home, a track from the picker with Enter", async () => {
+    await owner.goto(`${stack.webUrl}/dashboard/room/${roomCode}`);
+    await roomReady(owner);
+    await waitForPlayer(owner, "owner playing", (s) => s.trackId !== null && isPlaying(s.trackId)(s), SETTLE_TIMEOUT_MS);
+
+    await tabTo(owner, "pause");
+    await owner.keyboard.press("Space");
+    await waitForPlayer(owner, "paused by Space", (s) => s.isPaused, SETTLE_TIMEOUT_MS);
+    // The same button now resumes, and keeps the focus.
+    expect((await focused(owner)).testId).toBe("resume");
+    await owner.keyboard.press("Enter");
+    const playing = await waitForPlayer(owner, "resumed by Enter", (s) => s.trackId !== null && isPlaying(s.trackId)(s), SETTLE_TIMEOUT_MS);
+
+    await tabTo(owner, "seek-bar");
+    await owner.keyboard.press("ArrowRight");
+    await waitForPlayer(owner, "seeked 5 s ahead", (s) => s.positionMs > playing.positionMs + 4_000, SETTLE_TIMEOUT_MS);
+    await owner.keyboard.press("Home");
+    await waitForPlayer(owner, "seeked to the start", (s) => s.positionMs < 2_000, SETTLE_TIMEOUT_MS);
+
+    const current = playing.trackId;
+    await tabTo(owner, "play-track");
+    const picked = await owner.evaluate(() => document.activeElement?.closest("li")?.getAttribute("data-track-id") ?? null);
+    expect(picked).not.toBe(current);
+    await owner.keyboard.press("Enter");
+    await waitForPlayer(owner, "picked track playing", isPlaying(picked!), SETTLE_TIMEOUT_MS);
+  });
+
+  it("the latency offset with arrows and digits, the calibration click and the owner's switch with Space", async () => {
+    await tabTo(owner, "latency-offset");
+    await owner.keyboard.press("ArrowUp");
+    expect(await owner.inputValue('[data-testid="latency-offset"]')).toBe("5");
+    await owner.keyboard.press("Control+A");
+    await owner.keyboard.type("40");
+    await expect
+      .poll(() => owner.evaluate(() => window.__syncBeats?.getSnapshot().stats.outputLatencyOffsetMs ?? null))
+      .toBe(40);
+    await owner.keyboard.press("Tab");
+    expect(await focused(owner)).toMatchObject({ testId: "calibration-click", focusVisible: true });
+    await owner.keyboard.press("Enter");
+
+    await tabTo(owner, "listeners-can-control");
+    await owner.keyboard.press("Space");
+    await waitForPlayer(owner, "listeners may control", (s) => s.listenersCanControl === true, SETTLE_TIMEOUT_MS);
+    // Saving must not have taken the focus away (a disabled box would drop it to the page).
+    expect((await focused(owner)).testId).toBe("listeners-can-control");
+    await owner.keyboard.press("Space");
+    await waitForPlayer(owner, "listeners may not control", (s) => s.listenersCanControl === false, SETTLE_TIMEOUT_MS);
+  });
+});
