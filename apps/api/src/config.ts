@@ -31,6 +31,7 @@ const Env = z.object({
   ROOM_CREATE_RATE_LIMIT_MAX: int(30),
   ROOM_CREATE_RATE_LIMIT_WINDOW_MS: int(60 * 60 * 1000),
   SEED_DEMO_TRACKS: z.enum(["0", "1"]).default("1"),
+  SEED_BENCHMARK_TRACKS: z.enum(["0", "1"]).default("0"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -65,6 +66,8 @@ export interface ApiConfig {
   /** Rooms created per user per window. */
   roomCreateRateLimit: { max: number; windowMs: number };
   seedDemoTracks: boolean;
+  /** Seed the benchmark fixtures too (the float32 timecode track); off, they are removed (TR4). */
+  seedBenchmarkTracks: boolean;
   logLevel: string;
 }
 
@@ -122,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     roomLookupRateLimit: { max: parsed.ROOM_LOOKUP_RATE_LIMIT_MAX, windowMs: parsed.ROOM_LOOKUP_RATE_LIMIT_WINDOW_MS },
     roomCreateRateLimit: { max: parsed.ROOM_CREATE_RATE_LIMIT_MAX, windowMs: parsed.ROOM_CREATE_RATE_LIMIT_WINDOW_MS },
     seedDemoTracks: parsed.SEED_DEMO_TRACKS === "1",
+    seedBenchmarkTracks: parsed.SEED_BENCHMARK_TRACKS === "1",
     logLevel: parsed.LOG_LEVEL,
   };
 }
