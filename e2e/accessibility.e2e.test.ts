@@ -49,7 +49,7 @@ afterAll(async () => {
 });
 
 describe("axe-core finds no WCAG 2 A/AA violation (issue 18 part 5)", () => {
-  it("signed out: home, log in, sign up", async () => {
+  it("[AX1] signed out: home, log in, sign up", async () => {
     await owner.goto(`${stack.webUrl}/`);
     await owner.locator("main h1").waitFor();
     await expectNoAxeViolations(owner, "home, signed out");
@@ -61,13 +61,13 @@ describe("axe-core finds no WCAG 2 A/AA violation (issue 18 part 5)", () => {
     await expectNoAxeViolations(owner, "sign up");
   });
 
-  it("a form error shown on sign-up", async () => {
+  it("[AX1] a form error shown on sign-up", async () => {
     await owner.click('[data-testid="auth-submit"]');
     await owner.locator('[role="alert"]').first().waitFor();
     await expectNoAxeViolations(owner, "sign up with an error");
   });
 
-  it("signed in: dashboard, library, and the room page as its owner before anything plays", async () => {
+  it("[AX1] signed in: dashboard, library, and the room page as its owner before anything plays", async () => {
     await signUp(owner, stack.webUrl, `owner_${suffix}`, "Ola");
     await owner.locator('[data-testid="my-rooms"], .empty').first().waitFor();
     await expectNoAxeViolations(owner, "dashboard");
@@ -80,7 +80,7 @@ describe("axe-core finds no WCAG 2 A/AA violation (issue 18 part 5)", () => {
     await expectNoAxeViolations(owner, "room, owner, nothing playing");
   });
 
-  it("the room page as owner while a track plays, then with the debug panel open", async () => {
+  it("[AX1] the room page as owner while a track plays, then with the debug panel open", async () => {
     const first = owner.locator('[data-testid="room-tracks"] li').first();
     trackId = (await first.getAttribute("data-track-id")) ?? "";
     await first.locator('[data-testid="play-track"]').click();
@@ -92,7 +92,7 @@ describe("axe-core finds no WCAG 2 A/AA violation (issue 18 part 5)", () => {
     await owner.click('[data-testid="debug-toggle"]');
   });
 
-  it("the dashboard listing a room, and the room page as a listener (controls disabled), playing and with debug open", async () => {
+  it("[AX1] the dashboard listing a room, and the room page as a listener (controls disabled), playing and with debug open", async () => {
     await signUp(listener, stack.webUrl, `listener_${suffix}`, "Lis");
     await joinByCode(listener, stack.webUrl, roomCode);
     await roomReady(listener);
@@ -107,7 +107,7 @@ describe("axe-core finds no WCAG 2 A/AA violation (issue 18 part 5)", () => {
     await expectNoAxeViolations(owner, "dashboard with a room");
   });
 
-  it("a room code that does not exist", async () => {
+  it("[AX1] a room code that does not exist", async () => {
     await listener.goto(`${stack.webUrl}/dashboard/room/ZZZZZZ`);
     await listener.locator('[data-testid="room-not-found"]').waitFor();
     await expectNoAxeViolations(listener, "room not found");
@@ -146,7 +146,7 @@ async function tabTo(page: Page, testId: string): Promise<void> {
 }
 
 describe("the room's controls from the keyboard alone, with a visible focus (issue 18 part 5)", () => {
-  it("play/pause with Space and Enter, the seek slider with arrows and Home, a track from the picker with Enter", async () => {
+  it("[AX2] play/pause with Space and Enter, the seek slider with arrows and Home, a track from the picker with Enter", async () => {
     await owner.goto(`${stack.webUrl}/dashboard/room/${roomCode}`);
     await roomReady(owner);
     await waitForPlayer(owner, "owner playing", (s) => s.trackId !== null && isPlaying(s.trackId)(s), SETTLE_TIMEOUT_MS);
@@ -173,7 +173,7 @@ describe("the room's controls from the keyboard alone, with a visible focus (iss
     await waitForPlayer(owner, "picked track playing", isPlaying(picked!), SETTLE_TIMEOUT_MS);
   });
 
-  it("the latency offset with arrows and digits, the calibration click and the owner's switch with Space", async () => {
+  it("[AX2] [AX3] the latency offset with arrows and digits, the calibration click and the owner's switch with Space", async () => {
     await tabTo(owner, "latency-offset");
     await owner.keyboard.press("ArrowUp");
     expect(await owner.inputValue('[data-testid="latency-offset"]')).toBe("5");

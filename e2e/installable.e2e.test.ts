@@ -80,7 +80,7 @@ afterAll(async () => {
 });
 
 describe("web app manifest and icons (issue 18 part 4)", () => {
-  it("the manifest: name, start_url, standalone, colours, icons 192, 512 and maskable", async () => {
+  it("[WM1] the manifest: name, start_url, standalone, colours, icons 192, 512 and maskable", async () => {
     const response = await fetch(`${stack.webUrl}/manifest.webmanifest`);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("application/manifest+json");
@@ -96,7 +96,7 @@ describe("web app manifest and icons (issue 18 part 4)", () => {
     }
   });
 
-  it("every page links the manifest, an apple-touch-icon (180 px) and a theme-color, stays cross-origin isolated, and Chromium reads the manifest without errors", async () => {
+  it("[WM1] every page links the manifest, an apple-touch-icon (180 px) and a theme-color, stays cross-origin isolated, and Chromium reads the manifest without errors", async () => {
     await owner.goto(`${stack.webUrl}/login`);
     const head = await owner.evaluate(() => ({
       manifest: document.querySelector<HTMLLinkElement>('link[rel="manifest"]')?.href ?? null,
@@ -121,7 +121,7 @@ describe("Media Session on the room page (issue 18 part 4)", () => {
   let roomCode = "";
   let title = "";
 
-  it("the owner's lock screen shows the playing track (title, artist, room as album, icon), with play/pause/seek handlers", async () => {
+  it("[MS1] [MS2] the owner's lock screen shows the playing track (title, artist, room as album, icon), with play/pause/seek handlers", async () => {
     await signUp(owner, stack.webUrl, `owner_${suffix}`, "Ola");
     roomCode = await createRoom(owner, "Lock screen party");
     const first = owner.locator('[data-testid="room-tracks"] li').first();
@@ -135,7 +135,7 @@ describe("Media Session on the room page (issue 18 part 4)", () => {
     expect(session.actions).toEqual(["pause", "play", "seekbackward", "seekforward", "seekto"]);
   });
 
-  it("a lock-screen pause and seek reach the room", async () => {
+  it("[MS2] a lock-screen pause and seek reach the room", async () => {
     await owner.evaluate(() => (window as unknown as { __mediaActions: Record<string, (d: object) => void> }).__mediaActions.pause!({ action: "pause" }));
     await waitForPlayer(owner, "paused from the lock screen", (s) => s.isPaused, SETTLE_TIMEOUT_MS);
     await expect.poll(async () => (await mediaSession(owner)).playbackState).toBe("paused");
@@ -145,7 +145,7 @@ describe("Media Session on the room page (issue 18 part 4)", () => {
     await waitForPlayer(owner, "resumed from the lock screen", playingAny, SETTLE_TIMEOUT_MS);
   });
 
-  it("a listener who may not control sees the same track and gets no action handlers", async () => {
+  it("[MS1] [MS2] a listener who may not control sees the same track and gets no action handlers", async () => {
     await signUp(listener, stack.webUrl, `listener_${suffix}`, "Lis");
     await joinByCode(listener, stack.webUrl, roomCode);
     await waitForPlayer(listener, "listener playing", playingAny, SETTLE_TIMEOUT_MS);

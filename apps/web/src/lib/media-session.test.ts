@@ -15,37 +15,37 @@ const input = (changes: Partial<MediaSessionInput> = {}): MediaSessionInput => (
 });
 
 describe("Media Session state of the room page", () => {
-  it("shows the track: title, artist, the room as album, the app icon as artwork", () => {
+  it("[MS1] shows the track: title, artist, the room as album, the app icon as artwork", () => {
     expect(mediaSessionState(input()).metadata).toEqual({ title: "Four Chords", artist: "Demo", album: "Friday", artwork });
   });
 
-  it("falls back to placeholder names for an untagged track and a room not loaded yet", () => {
+  it("[MS1] falls back to placeholder names for an untagged track and a room not loaded yet", () => {
     const { metadata } = mediaSessionState(input({ track: { audioUrl: track.audioUrl, duration: 1_000 }, roomName: null }));
     expect(metadata).toMatchObject({ title: "Untitled", artist: "Unknown artist", album: "Sync Beats" });
   });
 
-  it("gives the live timeline's position in seconds at rate 1, playing or paused", () => {
+  it("[MS1] gives the live timeline's position in seconds at rate 1, playing or paused", () => {
     expect(mediaSessionState(input())).toMatchObject({ playbackState: "playing", position: { duration: 90, position: 12.5, playbackRate: 1 } });
     expect(mediaSessionState(input({ isPaused: true }))).toMatchObject({ playbackState: "paused", position: { position: 12.5, playbackRate: 1 } });
   });
 
-  it("clamps the position into [0, duration] as setPositionState requires", () => {
+  it("[MS1] clamps the position into [0, duration] as setPositionState requires", () => {
     expect(mediaSessionState(input({ positionMs: 95_000 })).position?.position).toBe(90);
     expect(mediaSessionState(input({ positionMs: -40 })).position?.position).toBe(0);
   });
 
-  it("registers play/pause/seek only for a member who may control; a listener gets none", () => {
+  it("[MS2] registers play/pause/seek only for a member who may control; a listener gets none", () => {
     expect(mediaSessionState(input()).actions).toEqual(MEDIA_SESSION_ACTIONS);
     expect(mediaSessionState(input({ canControl: false })).actions).toEqual([]);
   });
 
-  it("nothing playing: no card, no position, no actions", () => {
+  it("[MS1] nothing playing: no card, no position, no actions", () => {
     expect(mediaSessionState(input({ track: null }))).toEqual({ metadata: null, playbackState: "none", position: null, actions: [] });
   });
 });
 
 describe("Media Session seek actions", () => {
-  it("seekto lands at its time; skips move by their offset or 10 s; all clamped to the track", () => {
+  it("[MS2] seekto lands at its time; skips move by their offset or 10 s; all clamped to the track", () => {
     expect(mediaSessionSeekTargetMs("seekto", { seekTime: 42.25 }, 10_000, 90_000)).toBe(42_250);
     expect(mediaSessionSeekTargetMs("seekforward", {}, 10_000, 90_000)).toBe(20_000);
     expect(mediaSessionSeekTargetMs("seekbackward", { seekOffset: 3 }, 10_000, 90_000)).toBe(7_000);
