@@ -47,20 +47,16 @@ export function useMediaSession({
   useEffect(() => {
     if (!("mediaSession" in navigator)) return;
     const metadata = JSON.parse(metadataKey) as MediaSessionState["metadata"];
-    navigator.mediaSession.metadata = metadata ? new MediaMetadata(metadata) : null;
-    return () => {
-      navigator.mediaSession.metadata = null;
-    };
+    guarded(() => (navigator.mediaSession.metadata = metadata ? new MediaMetadata(metadata) : null));
+    return () => guarded(() => (navigator.mediaSession.metadata = null));
   }, [metadataKey]);
 
   useEffect(() => {
     if (!("mediaSession" in navigator)) return;
-    navigator.mediaSession.playbackState = state.playbackState;
-    try {
+    guarded(() => {
+      navigator.mediaSession.playbackState = state.playbackState;
       navigator.mediaSession.setPositionState(state.position ?? undefined);
-    } catch {
-      // A browser that rejects the state (older engines validate differently) keeps its own.
-    }
+    });
   }, [state]);
 
   const mayControl = state.actions.length > 0;
@@ -87,9 +83,17 @@ export function useMediaSession({
 
 /** Browsers throw for actions they do not know; those simply go without a handler. */
 function setHandler(session: MediaSession, action: MediaSessionAction, handler: MediaSessionActionHandler | null): void {
+  guarded(() => session.setActionHandler(action, handler));
+}
+
+/**
+ * The lock screen is a nicety: whatever an engine rejects (an action it does not know, a position
+ * state it validates differently), the room page plays on without it.
+ */
+function guarded(apply: () => unknown): void {
   try {
-    session.setActionHandler(action, handler);
+    apply();
   } catch {
-    // Not supported here.
+    // Left as the browser had it.
   }
 }
