@@ -110,11 +110,13 @@ describe("listening together in real Chromium", () => {
     await a.setInputFiles('[data-testid="upload-input"]', {
       name: "e2e-sine.wav",
       mimeType: "audio/wav",
-      buffer: sineWav({ seconds: 20, frequency: 440 }),
+      // 60 s: the room reaches it after the two demo tracks, and it must outlast the later tests
+      // (reload, autoplay, a sync restart mid-song).
+      buffer: sineWav({ seconds: 60, frequency: 440 }),
     });
     await a.locator('[data-testid="upload-done"]').waitFor({ timeout: 20_000 });
     await expect.poll(() => rows.count()).toBe(before + 1);
-    expect(await a.locator('[data-testid="track-list"]').textContent()).toContain("0:20");
+    expect(await a.locator('[data-testid="track-list"]').textContent()).toContain("1:00");
     const progress = await a.evaluate(() => (window as unknown as { __progress: number[] }).__progress);
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.every((value, i) => i === 0 || value >= progress[i - 1]!)).toBe(true);

@@ -34,6 +34,7 @@ const Env = z.object({
   GUEST_JOIN_RATE_LIMIT_MAX: int(20),
   GUEST_JOIN_RATE_LIMIT_WINDOW_MS: int(15 * 60 * 1000),
   SEED_DEMO_TRACKS: z.enum(["0", "1"]).default("1"),
+  SEED_BENCHMARK_TRACKS: z.enum(["0", "1"]).default("0"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -72,6 +73,8 @@ export interface ApiConfig {
   /** Guest joins through invite links per client address per window. */
   guestJoinRateLimit: { max: number; windowMs: number };
   seedDemoTracks: boolean;
+  /** Seed the benchmark fixtures too (the float32 timecode track); off, they are removed (TR4). */
+  seedBenchmarkTracks: boolean;
   logLevel: string;
 }
 
@@ -131,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     guestSessionTtlMs: parsed.GUEST_SESSION_TTL_MS,
     guestJoinRateLimit: { max: parsed.GUEST_JOIN_RATE_LIMIT_MAX, windowMs: parsed.GUEST_JOIN_RATE_LIMIT_WINDOW_MS },
     seedDemoTracks: parsed.SEED_DEMO_TRACKS === "1",
+    seedBenchmarkTracks: parsed.SEED_BENCHMARK_TRACKS === "1",
     logLevel: parsed.LOG_LEVEL,
   };
 }

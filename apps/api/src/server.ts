@@ -33,7 +33,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const db = options.db ?? (await openDatabase(config.database));
   const { app, sessionStore, library, dispose } = createApp({ db, config, logger, clock });
   if (config.seedDemoTracks) {
-    const seeded = await library.seedDemoTracks();
+    const seeded = await library.seedDemoTracks({ benchmark: config.seedBenchmarkTracks });
     logger.info({ tracks: seeded.map((t) => t.id) }, "demo tracks ready");
   }
 

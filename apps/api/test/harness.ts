@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe } from "vitest";
-import { DEMO_TRACKS, generateDemoTracks } from "@sync-beats/demo-tracks";
+import { BENCHMARK_TRACKS, DEMO_TRACKS, generateDemoTracks, type DemoTrack } from "@sync-beats/demo-tracks";
 import { Writable } from "node:stream";
 import pino from "pino";
 import type { WallClock } from "../src/wall-clock.js";
@@ -27,8 +27,8 @@ export interface TestApi {
   client(): Client;
   /** Stops the server, keeping the data (for restart tests). */
   stop(): Promise<void>;
-  /** Starts again on the same data directory and database. */
-  restart(): Promise<void>;
+  /** Starts again on the same data directory and database (with `changes` to its config). */
+  restart(changes?: Partial<ApiConfig>): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -57,11 +57,11 @@ function demoSourceHash(): string {
  * Demo files are rendered once per machine into a cache and copied, so each test server does not
  * spend a second synthesising chords. Rendering is deterministic, so the copy is identical.
  */
-function provideDemoFiles(tracksDir: string): void {
+function provideDemoFiles(tracksDir: string, tracks: readonly DemoTrack[]): void {
   const cache = join(tmpdir(), `sync-beats-demo-cache-${demoSourceHash()}`);
-  generateDemoTracks(cache);
+  generateDemoTracks(cache, { tracks });
   mkdirSync(tracksDir, { recursive: true });
-  for (const demo of DEMO_TRACKS) {
+  for (const demo of tracks) {
     const target = join(tracksDir, demo.fileName);
     if (!existsSync(target)) copyFileSync(join(cache, demo.fileName), target);
   }
@@ -94,7 +94,7 @@ export async function startTestApi(backend: Backend, options: TestApiOptions = {
     ...options.env,
   };
   const config = loadConfig(env);
-  if (seed) provideDemoFiles(config.tracksDir);
+  if (seed) provideDemoFiles(config.tracksDir, config.seedBenchmarkTracks ? [...DEMO_TRACKS, ...BENCHMARK_TRACKS] : DEMO_TRACKS);
   const logger = options.logLines ? captureLogger(options.logLines) : undefined;
   let server = await startServer({ config, clock: options.clock, logger });
   const api: TestApi = {
@@ -108,8 +108,8 @@ export async function startTestApi(backend: Backend, options: TestApiOptions = {
     target,
     client: () => new Client(() => server.url),
     stop: () => server.close(),
-    async restart() {
-      server = await startServer({ config: { ...config, port: 0 }, clock: options.clock, logger });
+    async restart(changes = {}) {
+      server = await startServer({ config: { ...config, ...changes, port: 0 }, clock: options.clock, logger });
     },
     async dispose() {
       await server.close().catch(() => undefined);

@@ -171,6 +171,9 @@ export function repositoryContract(makeTarget: () => Promise<TestTarget>): void 
       expect((await db.repos.tracks.listVisibleTo(me.id)).map((t) => t.id)).toEqual(["demo-x", "mine-2", "mine-1"]);
       expect((await db.repos.tracks.find("mine-1"))?.artist).toBe("me");
       expect(await db.repos.tracks.find("nope")).toBeNull();
+      expect(await db.repos.tracks.delete("demo-x")).toBe(true);
+      expect(await db.repos.tracks.delete("demo-x")).toBe(false);
+      expect((await db.repos.tracks.listVisibleTo(me.id)).map((t) => t.id)).toEqual(["mine-2", "mine-1"]);
     });
   });
 }

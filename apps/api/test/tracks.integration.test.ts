@@ -31,7 +31,8 @@ describeEachBackend("tracks", (backend) => {
   const timecodeFile = () => readFileSync(join(api.config.tracksDir, "demo-timecode.wav"));
 
   beforeAll(async () => {
-    api = await startTestApi(backend, { env: { MAX_UPLOAD_BYTES: String(MAX_UPLOAD) } });
+    // The byte-range tests read the float32 timecode track: the benchmark fixture, seeded on request.
+    api = await startTestApi(backend, { env: { MAX_UPLOAD_BYTES: String(MAX_UPLOAD), SEED_BENCHMARK_TRACKS: "1" } });
     alice = api.client();
     bob = api.client();
     await alice.signup(uniqueName("alice"));
@@ -67,6 +68,18 @@ describeEachBackend("tracks", (backend) => {
       expect(tracks.filter((t) => t.isDemo)).toHaveLength(3);
       const system = await api.client().post("/auth/login", { username: "system", password: "anything at all" });
       expect(system.status).toBe(401);
+    });
+
+    it("[TR4] without SEED_BENCHMARK_TRACKS the timecode track is not in the library, and the row an earlier start left is removed", async () => {
+      await api.stop();
+      await api.restart({ seedBenchmarkTracks: false });
+      const { tracks } = TrackListResponse.parse(await (await alice.get("/api/tracks")).json());
+      expect(tracks.map((t) => t.id)).toEqual(["demo-chords", "demo-metronome"]);
+      expect((await alice.get("/api/tracks/demo-timecode")).status).toBe(404);
+      // Asked for again (as the benchmark does), it is back.
+      await api.stop();
+      await api.restart({ seedBenchmarkTracks: true });
+      expect((await alice.get("/api/tracks/demo-timecode")).status).toBe(200);
     });
   });
 

@@ -22,8 +22,9 @@ export function proxy(request: NextRequest): NextResponse {
 export const config = {
   matcher: [
     {
-      // Pages only: static files carry no scripts to allow, and prefetches are not documents.
-      source: "/((?!_next/static|_next/image|icon.svg).*)",
+      // Pages only: static files (the icons, the manifest) carry no scripts to allow, and
+      // prefetches are not documents.
+      source: "/((?!_next/static|_next/image|icon.svg|apple-icon.png|icons/|manifest.webmanifest).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

@@ -3,6 +3,9 @@
  *
  *   demo-chords.wav     24 s, stereo 16-bit: C–Am–F–G, two seconds each, three times round
  *   demo-metronome.wav  30 s, mono 16-bit: clicks at 120 BPM, accented on each bar's first beat
+ *
+ * and the benchmark fixture, seeded only where a benchmark asks for it (it is not music):
+ *
  *   demo-timecode.wav   60 s, mono 32-bit float: a ramp whose samples encode their own position
  */
 import { DEMO_SAMPLE_RATE, encodeTimecodeSample } from "./timecode.js";
@@ -97,9 +100,16 @@ function renderTimecode(): Buffer {
   });
 }
 
-/** The demo library, in display order. */
+/** The demo library people see, in display order. */
 export const DEMO_TRACKS: readonly DemoTrack[] = [
   { id: "demo-chords", fileName: "demo-chords.wav", title: "Four Chords in C", artist: "Sync Beats demo", render: renderChords },
   { id: "demo-metronome", fileName: "demo-metronome.wav", title: "Metronome 120 BPM", artist: "Sync Beats demo", render: renderMetronome },
+];
+
+/**
+ * Benchmark fixtures: tracks a measurement reads back sample by sample, not music. The API seeds
+ * them only when asked (`SEED_BENCHMARK_TRACKS=1`), after {@link DEMO_TRACKS}.
+ */
+export const BENCHMARK_TRACKS: readonly DemoTrack[] = [
   { id: "demo-timecode", fileName: "demo-timecode.wav", title: "Timecode (benchmark)", artist: "Sync Beats demo", render: renderTimecode },
 ];

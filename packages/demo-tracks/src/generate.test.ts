@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseBuffer } from "music-metadata";
 import { afterAll, describe, expect, it } from "vitest";
-import { DEMO_TRACKS } from "./catalogue.js";
+import { BENCHMARK_TRACKS, DEMO_TRACKS } from "./catalogue.js";
+
+const ALL_TRACKS = [...DEMO_TRACKS, ...BENCHMARK_TRACKS];
 import { generateDemoTracks } from "./generate.js";
 import { DEMO_SAMPLE_RATE, decodeTimecodeSample } from "./timecode.js";
 
@@ -17,13 +19,18 @@ describe("demo tracks", () => {
     expect(generateDemoTracks(dir)).toEqual([]);
   });
 
+  it("the timecode track is a benchmark fixture: written only when asked for", () => {
+    expect(DEMO_TRACKS.map((t) => t.id)).not.toContain("demo-timecode");
+    expect(generateDemoTracks(dir, { tracks: BENCHMARK_TRACKS })).toEqual([join(dir, "demo-timecode.wav")]);
+  });
+
   it("produces files music-metadata reads with the right format, duration and tags", async () => {
     const expected: Record<string, { seconds: number; channels: number; bits: number }> = {
       "demo-chords": { seconds: 24, channels: 2, bits: 16 },
       "demo-metronome": { seconds: 30, channels: 1, bits: 16 },
       "demo-timecode": { seconds: 60, channels: 1, bits: 32 },
     };
-    for (const track of DEMO_TRACKS) {
+    for (const track of ALL_TRACKS) {
       const meta = await parseBuffer(readFileSync(join(dir, track.fileName)));
       expect(meta.format.container).toBe("WAVE");
       expect(meta.format.sampleRate).toBe(DEMO_SAMPLE_RATE);
@@ -44,6 +51,6 @@ describe("demo tracks", () => {
   });
 
   it("is deterministic", () => {
-    for (const track of DEMO_TRACKS) expect(track.render().equals(readFileSync(join(dir, track.fileName)))).toBe(true);
+    for (const track of ALL_TRACKS) expect(track.render().equals(readFileSync(join(dir, track.fileName)))).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEMO_TRACKS } from "./catalogue.js";
+import { DEMO_TRACKS, type DemoTrack } from "./catalogue.js";
 
 function exists(path: string): boolean {
   try {
@@ -11,13 +11,14 @@ function exists(path: string): boolean {
 }
 
 /**
- * Writes every demo track missing from `outDir` (all of them with `overwrite`), each via a temp
- * file and a rename so a concurrent reader never sees half a file. Returns the files written.
+ * Writes every track of `options.tracks` (default: {@link DEMO_TRACKS}) missing from `outDir`
+ * (all of them with `overwrite`), each via a temp file and a rename so a concurrent reader never
+ * sees half a file. Returns the files written.
  */
-export function generateDemoTracks(outDir: string, options: { overwrite?: boolean } = {}): string[] {
+export function generateDemoTracks(outDir: string, options: { overwrite?: boolean; tracks?: readonly DemoTrack[] } = {}): string[] {
   mkdirSync(outDir, { recursive: true });
   const written: string[] = [];
-  for (const track of DEMO_TRACKS) {
+  for (const track of options.tracks ?? DEMO_TRACKS) {
     const target = join(outDir, track.fileName);
     if (!options.overwrite && exists(target)) continue;
     const temp = `${target}.${process.pid}.tmp`;

@@ -1,8 +1,9 @@
 /**
  * The demo library: a WAV writer, the timecode codec the sync benchmark reads positions with, and
- * the three demo tracks the API installs on first start. Output is deterministic, byte for byte.
+ * the demo tracks the API installs on first start (the benchmark's timecode track only on request).
+ * Output is deterministic, byte for byte.
  */
-export { DEMO_TRACKS, type DemoTrack } from "./catalogue.js";
+export { BENCHMARK_TRACKS, DEMO_TRACKS, type DemoTrack } from "./catalogue.js";
 export { generateDemoTracks } from "./generate.js";
 export {
   DEMO_SAMPLE_RATE,

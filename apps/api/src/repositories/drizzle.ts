@@ -232,6 +232,10 @@ function trackRepository(db: Db, { tracks }: Schema): TrackRepository {
       const [found] = await db.select().from(tracks).where(eq(tracks.id, id));
       return found ?? null;
     },
+    async delete(id) {
+      const removed = await db.delete(tracks).where(eq(tracks.id, id)).returning({ id: tracks.id });
+      return removed.length > 0;
+    },
     async listVisibleTo(userId) {
       return db
         .select()

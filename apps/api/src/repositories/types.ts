@@ -144,6 +144,8 @@ export interface TrackRepository {
   /** Inserts or refreshes by id (demo seeding is idempotent). */
   upsert(track: TrackRecord): Promise<void>;
   find(id: string): Promise<TrackRecord | null>;
+  /** Removes a track's row; false when there was none. */
+  delete(id: string): Promise<boolean>;
   /** Demo tracks first, then the user's own uploads, newest first. */
   listVisibleTo(userId: string): Promise<TrackRecord[]>;
 }

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, statSync } from "node:fs";
 import { rename, rm, writeFile } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
-import { DEMO_TRACKS, generateDemoTracks } from "@sync-beats/demo-tracks";
+import { BENCHMARK_TRACKS, DEMO_TRACKS, generateDemoTracks } from "@sync-beats/demo-tracks";
 import type { WallClock } from "../wall-clock.js";
 import { ApiError } from "../http/errors.js";
 import type { Repositories, TrackRecord } from "../repositories/types.js";
@@ -74,13 +74,21 @@ export class TrackLibrary {
 
   /**
    * Renders missing demo files and upserts their rows, owned by {@link SYSTEM_USER}. Safe to run on
-   * every start: same files, same ids, same rows.
+   * every start: same files, same ids, same rows. The benchmark fixtures join them only with
+   * `benchmark`; otherwise a row an earlier start left for them is removed, so people never see
+   * them in the library (TR4).
    */
-  async seedDemoTracks(): Promise<TrackRecord[]> {
+  async seedDemoTracks(options: { benchmark: boolean }): Promise<TrackRecord[]> {
     await this.repos.users.create({ ...SYSTEM_USER, createdAt: new Date(0) });
-    generateDemoTracks(this.tracksDir);
+    const tracks = options.benchmark ? [...DEMO_TRACKS, ...BENCHMARK_TRACKS] : DEMO_TRACKS;
+    if (!options.benchmark) {
+      for (const fixture of BENCHMARK_TRACKS) {
+        if ((await this.repos.tracks.find(fixture.id))?.ownerUserId === SYSTEM_USER.id) await this.repos.tracks.delete(fixture.id);
+      }
+    }
+    generateDemoTracks(this.tracksDir, { tracks });
     const seeded: TrackRecord[] = [];
-    for (const [index, demo] of DEMO_TRACKS.entries()) {
+    for (const [index, demo] of tracks.entries()) {
       const path = join(this.tracksDir, demo.fileName);
       const bytes = readFileSync(path);
       const probe = await probeAudio(bytes);

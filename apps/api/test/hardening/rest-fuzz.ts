@@ -264,7 +264,7 @@ export async function startRestFuzz(backend: Backend) {
     const param = (value: string, mine: string, missing: string) =>
       UNDECODABLE.includes(value) ? value : encodeURIComponent(value === "room" || value === "demo" ? mine : value === "missing" ? missing : value);
     const path =
-      route.path.replace(":code", param(input.code, code, "ZZZZZZ")).replace(":id", param(input.id, "demo-timecode", "no-such-track")) + input.query;
+      route.path.replace(":code", param(input.code, code, "ZZZZZZ")).replace(":id", param(input.id, "demo-chords", "no-such-track")) + input.query;
     const headers: Record<string, string> = {};
     if (input.origin === "web") headers.origin = WEB_ORIGIN;
     if (input.origin === "evil") headers.origin = "http://evil.example";

@@ -8,6 +8,8 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: "Sync Beats",
   description: "Listen together: every device in the room plays the same track at the same instant.",
+  // iOS takes the home-screen name from here (the manifest gives the others theirs).
+  appleWebApp: { title: "Sync Beats" },
 };
 
 export const viewport: Viewport = {

@@ -26,6 +26,8 @@ export function RoomSettings({
   }, [requested, listenersCanControl]);
 
   async function change(allowed: boolean) {
+    // Busy rather than disabled while saving: a disabled box would drop the keyboard focus.
+    if (saving) return;
     setRequested(allowed);
     setSaving(true);
     setError(null);
@@ -48,7 +50,7 @@ export function RoomSettings({
         <input
           type="checkbox"
           checked={shown}
-          disabled={saving}
+          aria-disabled={saving}
           onChange={(event) => void change(event.target.checked)}
           data-testid="listeners-can-control"
         />{" "}

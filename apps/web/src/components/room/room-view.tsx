@@ -9,6 +9,7 @@ import { useApi } from "@/lib/config-context";
 import { useSession } from "@/lib/session";
 import { nextTrack, toTrackInfo } from "@/lib/track-info";
 import { useDocumentTitle } from "@/lib/use-document-title";
+import { useMediaSession } from "@/lib/use-media-session";
 import { useResource } from "@/lib/use-resource";
 import { useSyncPlayback } from "@/lib/use-sync-playback";
 import { AudioUnlockOverlay } from "./audio-unlock-overlay";
@@ -103,6 +104,8 @@ function RoomView({
     }),
     [sync, upNext, pick],
   );
+
+  useMediaSession({ snapshot, roomName, getPositionMs: sync.getPositionMs, controls: transport });
 
   async function copyInvite() {
     try {

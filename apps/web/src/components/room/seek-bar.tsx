@@ -4,6 +4,27 @@ import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } fr
 import { formatDuration } from "@/lib/format";
 
 const KEY_STEP_MS = 5_000;
+const PAGE_STEP_MS = 30_000;
+
+/** Where a key moves the position, by the ARIA slider pattern; null for keys the slider ignores. */
+function keyTargetMs(key: string, currentMs: number): number | null {
+  switch (key) {
+    case "ArrowRight":
+    case "ArrowUp":
+      return currentMs + KEY_STEP_MS;
+    case "ArrowLeft":
+    case "ArrowDown":
+      return currentMs - KEY_STEP_MS;
+    case "PageUp":
+      return currentMs + PAGE_STEP_MS;
+    case "PageDown":
+      return currentMs - PAGE_STEP_MS;
+    case "Home":
+      return 0;
+    default:
+      return null;
+  }
+}
 
 function clamp01(value: number): number {
   return Math.min(1, Math.max(0, value));
@@ -62,10 +83,10 @@ export function SeekBar({
   };
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (!interactive) return;
-    const step = event.key === "ArrowRight" ? KEY_STEP_MS : event.key === "ArrowLeft" ? -KEY_STEP_MS : 0;
-    if (step === 0) return;
+    const target = keyTargetMs(event.key, getPositionMs());
+    if (target === null) return;
     event.preventDefault();
-    onSeek(Math.min(durationMs, Math.max(0, getPositionMs() + step)));
+    onSeek(Math.min(durationMs, Math.max(0, target)));
   };
 
   const shownMs = dragFraction !== null ? dragFraction * durationMs : Math.min(positionMs, durationMs);
