@@ -60,6 +60,8 @@ export class Connection {
     TRACK_CHANGE: (message) => this.control(message),
     time_ping: (message, receivedAt) => this.joined().room.timePong(this.joined().member, message.t0, receivedAt),
     sync_check: (message) => this.joined().room.syncCheck(this.joined().member, message),
+    calibration_start: (message) => this.answer(message.id, ({ room, member }) => room.calibration.start(member, message)),
+    calibration_result: (message) => this.answer(message.id, ({ room, member }) => room.calibration.result(member, message)),
   };
   /** The newest round trip the transport measured; handed to the room on join. */
   private rttMs: number | null = null;
@@ -92,14 +94,18 @@ export class Connection {
   }
 
   /** A command is answered either way: accepted with its instant, or refused with the code [PV5]. */
-  private async control(message: ControlMessage): Promise<void> {
+  private control(message: ControlMessage): Promise<void> {
+    return this.answer(message.id, ({ room, member }) => room.control(member, message));
+  }
+
+  /** Runs command `id` in the joined room and answers it: accepted with its instant, or refused. */
+  private async answer(id: string, run: (joined: { room: Room; member: Member }) => Promise<number>): Promise<void> {
     try {
-      const { room, member } = this.joined();
-      const atServerMs = await room.control(member, message);
-      this.send({ type: "command_accepted", id: message.id, atServerMs });
+      const atServerMs = await run(this.joined());
+      this.send({ type: "command_accepted", id, atServerMs });
     } catch (error) {
       if (!(error instanceof ProtocolError)) this.deps.logger.error({ err: error }, "command failed");
-      throw (error instanceof ProtocolError ? error : new ProtocolError("INTERNAL", "internal error")).forCommand(message.id);
+      throw (error instanceof ProtocolError ? error : new ProtocolError("INTERNAL", "internal error")).forCommand(id);
     }
   }
 

@@ -9,6 +9,7 @@ import {
   type SharedRoomState,
   type Transition,
 } from "./backplane.js";
+import { RoomCalibration } from "./calibration.js";
 import type { ClientSocket } from "./client-socket.js";
 import type { Clock, Disposer } from "./clock.js";
 import { ProtocolError, viaBackplane } from "./errors.js";
@@ -83,6 +84,8 @@ export class Room {
   private state: SharedRoomState = EMPTY_ROOM_STATE;
   private lifecycle: RoomLifecycle = { phase: "open", hostAway: null };
   private readonly subscription: Promise<() => Promise<void>>;
+  /** Acoustic calibration runs (issue 15), kept in their own module. */
+  readonly calibration: RoomCalibration;
 
   constructor(
     readonly code: string,
@@ -93,6 +96,14 @@ export class Room {
     private readonly logger: Logger,
   ) {
     this.subscription = backplane.subscribe(code, (envelope) => this.receive(envelope));
+    this.calibration = new RoomCalibration({
+      clock,
+      leadMs: () => this.leadMs(),
+      hostUserId: () => this.state.hostUserId,
+      localMembers: () => this.members.values(),
+      presence: () => viaBackplane(() => backplane.presence(code)),
+      publish: (message) => viaBackplane(() => this.publish(message)),
+    });
   }
 
   /** Members on this node. */
@@ -142,6 +153,7 @@ export class Room {
       protocolVersion,
       serverTime: now,
       participants: participantsOf(presence, this.state),
+      connectionId: member.id,
     });
     // The state now, then every command announced before this member joined but not yet in force.
     for (const message of joinMessages(this.state.timeline, now)) this.sendTo(member, message);
@@ -167,6 +179,7 @@ export class Room {
 
   async leave(member: Member): Promise<void> {
     if (!this.members.delete(member.id)) return;
+    this.calibration.memberLeft(member.id);
     const presence = await this.backplane.leave(this.code, member.id);
     await this.publish({ type: "user_left", userId: member.identity.userId, totalClients: presence.length });
     const hostGone = !presence.some((entry) => entry.userId === this.state.hostUserId);
@@ -227,6 +240,7 @@ export class Room {
 
   async dispose(): Promise<void> {
     this.stopHostGrace();
+    this.calibration.dispose();
     this.lifecycle = { phase: "disposed" };
     const unsubscribe = await this.subscription;
     await unsubscribe();

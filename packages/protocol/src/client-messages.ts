@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CalibrationResultCommand, CalibrationStartCommand } from "./calibration-messages.js";
 import {
   ClientTimestamp,
   CommandId,
@@ -70,6 +71,8 @@ export const ClientMessage = z.discriminatedUnion("type", [
   TrackChangeCommand,
   TimePing,
   SyncCheck,
+  CalibrationStartCommand,
+  CalibrationResultCommand,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage["type"];

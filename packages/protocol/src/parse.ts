@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { CALIBRATION_COMMAND_TYPES } from "./calibration-messages.js";
 import { CLIENT_MESSAGE_TYPES, ClientMessage, CONTROL_MESSAGE_TYPES } from "./client-messages.js";
 import type { ErrorCode } from "./errors.js";
 import { CommandId } from "./primitives.js";
@@ -12,7 +13,7 @@ export type ParseResult<T> =
   | { ok: true; message: T }
   | { ok: false; code: ErrorCode; message: string; commandId?: string };
 
-const COMMAND_TYPES: ReadonlySet<string> = new Set(CONTROL_MESSAGE_TYPES);
+const COMMAND_TYPES: ReadonlySet<string> = new Set([...CONTROL_MESSAGE_TYPES, ...CALIBRATION_COMMAND_TYPES]);
 
 function describeIssues(error: z.ZodError): string {
   return error.issues

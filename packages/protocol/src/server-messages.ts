@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CalibrationAbandonedMessage, CalibrationDoneMessage, CalibrationScheduleMessage, ConnectionId } from "./calibration-messages.js";
 import { ErrorCode } from "./errors.js";
 import {
   ClientTimestamp,
@@ -26,6 +27,8 @@ export const JoinedMessage = z.object({
   protocolVersion: z.number().int(),
   serverTime: ServerInstantMs,
   participants: z.array(Participant),
+  /** This connection's id, as calibration schedules and results name it (always sent). */
+  connectionId: ConnectionId.optional(),
 });
 
 /** Sent to a joiner when the room has a track: where the timeline is at `atServerMs`. */
@@ -166,6 +169,9 @@ export const ServerMessage = z.discriminatedUnion("type", [
   TimePong,
   ResyncMessage,
   ErrorMessage,
+  CalibrationScheduleMessage,
+  CalibrationDoneMessage,
+  CalibrationAbandonedMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 export type ServerMessageType = ServerMessage["type"];

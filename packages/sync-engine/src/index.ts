@@ -27,6 +27,8 @@ export type {
   TrackInput,
 } from "./types.js";
 export type { CommandRefusal, CommandsState } from "./commands.js";
+export type { CalibrationDevice, CalibrationView } from "./calibration-run.js";
+export type { AudioCapture, CapturedAudio } from "./types.js";
 export { createSyncEngine } from "./engine.js";
 export { createSystemClock } from "./system-clock.js";
 export { createWebAudioOutput, type WebAudioOutputOptions } from "./web-audio-output.js";
