@@ -4,6 +4,7 @@ import {
   createSyncEngine,
   createWebAudioOutput,
   type AudioOutput,
+  type CalibrationView,
   type EngineError,
   type SyncEngine,
   type SyncSnapshot,
@@ -11,6 +12,7 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { useConfig } from "./config-context";
 import { exposeDebugHook } from "./debug-hook";
+import { persistCalibratedOffsets } from "./calibration-persistence";
 import { IDLE_SNAPSHOT } from "./idle-snapshot";
 import { readOutputLatencyOffset } from "./latency-offset-store";
 import { localizeAudioUrl } from "./track-info";
@@ -21,7 +23,7 @@ export interface SyncPlaybackHandlers {
 }
 
 /** The snapshot plus the engine's commands (bound; safe to pass as event handlers). */
-export type SyncPlayback = { snapshot: SyncSnapshot } & Pick<
+export type SyncPlayback = { snapshot: SyncSnapshot; calibration: CalibrationView } & Pick<
   SyncEngine,
   | "getPositionMs"
   | "play"
@@ -32,11 +34,13 @@ export type SyncPlayback = { snapshot: SyncSnapshot } & Pick<
   | "unlockAudio"
   | "setOutputLatencyOffsetMs"
   | "playCalibrationClick"
+  | "calibrate"
 >;
 
 const noop = () => undefined;
 const subscribeNothing = () => noop;
 const idle = () => IDLE_SNAPSHOT;
+const NO_CALIBRATION: CalibrationView = { phase: "idle" };
 
 /**
  * Thin React binding of the framework-free sync engine: one engine per mounted room, its snapshot
@@ -68,9 +72,11 @@ export function useSyncPlayback(roomCode: string, handlers: SyncPlaybackHandlers
       getPositionMs: () => created.getPositionMs(),
       renderedPositionMs: () => audio.renderedPositionMs(audio.currentTime()),
     });
+    const stopPersisting = persistCalibratedOffsets(created, audio);
     setEngine(created);
     created.connect();
     return () => {
+      stopPersisting();
       created.disconnect();
       audio.dispose();
       hideDebugHook();
@@ -92,6 +98,8 @@ export function useSyncPlayback(roomCode: string, handlers: SyncPlaybackHandlers
   return useMemo(
     () => ({
       snapshot,
+      // Read on every snapshot change: the engine emits one whenever the calibration moves.
+      calibration: engine?.getCalibration() ?? NO_CALIBRATION,
       getPositionMs,
       play: (track, positionMs) => engine?.play(track, positionMs) ?? null,
       pause: () => engine?.pause() ?? null,
@@ -102,6 +110,7 @@ export function useSyncPlayback(roomCode: string, handlers: SyncPlaybackHandlers
       unlockAudio: () => engine?.unlockAudio() ?? Promise.resolve(),
       setOutputLatencyOffsetMs: (ms) => engine?.setOutputLatencyOffsetMs(ms),
       playCalibrationClick: () => engine?.playCalibrationClick(),
+      calibrate: (measuringUserId) => engine?.calibrate(measuringUserId) ?? null,
     }),
     [engine, snapshot, getPositionMs],
   );

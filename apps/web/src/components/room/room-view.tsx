@@ -12,6 +12,7 @@ import { useDocumentTitle } from "@/lib/use-document-title";
 import { useResource } from "@/lib/use-resource";
 import { useSyncPlayback } from "@/lib/use-sync-playback";
 import { AudioUnlockOverlay } from "./audio-unlock-overlay";
+import { CalibrationPanel } from "./calibration-panel";
 import { ConnectionStatus } from "./connection-status";
 import { DebugPanel } from "./debug-panel";
 import { LatencySettings } from "./latency-settings";
@@ -187,6 +188,7 @@ function RoomView({
         <div className="stack">
           <ParticipantList participants={snapshot.participants} selfId={snapshot.room?.userId ?? user.id} />
           {isRoomOwner && <RoomSettings listenersCanControl={listenersCanControl} save={saveSettings} />}
+          <CalibrationPanel snapshot={snapshot} calibration={sync.calibration} calibrate={sync.calibrate} />
           <LatencySettings
             onChange={sync.setOutputLatencyOffsetMs}
             onCalibrationClick={sync.playCalibrationClick}
