@@ -2,7 +2,7 @@
  * Acoustic room calibration, pure: the sweep every device plays, the matched filter that finds it
  * in a recording, sub-sample peak picking, refusal below a detection threshold, outlier rejection
  * over repeats, the schedule's geometry, and the offsets that align the room. No Web Audio here:
- * the browser records and plays, this package only computes (rules CAL1–CAL9 in SPEC.md).
+ * the browser records and plays, this package only computes (rules CAL1–CAL8 in SPEC.md).
  */
 export { DEFAULT_SWEEP, sweepSamples, sweepValueAt, type SweepSpec } from "./signal.js";
 export { correlationEnvelope } from "./correlate.js";
