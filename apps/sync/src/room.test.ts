@@ -18,6 +18,7 @@ describe("join", () => {
       room: { name: null, ownerId: null, listenersCanControl: false },
       serverTime: expect.any(Number),
       participants: [{ userId: "alice", name: "alice", role: "host", isOwner: false }],
+      connectionId: expect.any(String),
     });
     const guest = await joinAs("bob");
     expect(guest.socket.last("joined")).toMatchObject({ role: "listener", hostId: "alice" });

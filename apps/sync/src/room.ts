@@ -11,6 +11,7 @@ import {
 } from "./backplane.js";
 import { newlyRemoved } from "./chat-rules.js";
 import { type ChatStore, createMemoryChatStore } from "./chat-store.js";
+import { RoomCalibration } from "./calibration.js";
 import type { ClientSocket } from "./client-socket.js";
 import type { Clock, Disposer } from "./clock.js";
 import { ProtocolError, viaBackplane } from "./errors.js";
@@ -103,6 +104,8 @@ export class Room {
   private readonly queueScheduler: QueueScheduler;
   /** Chat, reactions and the owner's moderation [CH*]. */
   readonly chat: RoomChat;
+  /** Acoustic calibration runs (issue 15), kept in their own module. */
+  readonly calibration: RoomCalibration;
 
   constructor(
     readonly code: string,
@@ -123,6 +126,14 @@ export class Room {
     });
     this.chat = new RoomChat(code, clock, backplane, chatStore, () => this.state);
     this.subscription = backplane.subscribe(code, (envelope) => this.receive(envelope));
+    this.calibration = new RoomCalibration({
+      clock,
+      leadMs: () => this.leadMs(),
+      hostUserId: () => this.state.hostUserId,
+      localMembers: () => this.members.values(),
+      presence: () => viaBackplane(() => backplane.presence(code)),
+      publish: (message) => viaBackplane(() => this.publish(message)),
+    });
   }
 
   /** Members on this node. */
@@ -176,6 +187,7 @@ export class Room {
       protocolVersion,
       serverTime: now,
       participants: participantsOf(presence, this.state),
+      connectionId: member.id,
     });
     // The state now, then every command announced before this member joined but not yet in force.
     for (const message of joinMessages(this.state.timeline, now)) this.sendTo(member, message);
@@ -203,6 +215,7 @@ export class Room {
 
   async leave(member: Member): Promise<void> {
     if (!this.members.delete(member.id)) return;
+    this.calibration.memberLeft(member.id);
     const presence = await this.backplane.leave(this.code, member.id);
     await this.publish({ type: "user_left", userId: member.identity.userId, totalClients: presence.length });
     const hostGone = !presence.some((entry) => entry.userId === this.state.hostUserId);
@@ -273,6 +286,7 @@ export class Room {
   async dispose(): Promise<void> {
     this.stopHostGrace();
     this.queueScheduler.cancel();
+    this.calibration.dispose();
     this.lifecycle = { phase: "disposed" };
     const unsubscribe = await this.subscription;
     await unsubscribe();

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CHAT_CLIENT_MESSAGES } from "./chat.js";
+import { CalibrationResultCommand, CalibrationStartCommand } from "./calibration-messages.js";
 import {
   ClientTimestamp,
   CommandId,
@@ -74,6 +75,8 @@ export const ClientMessage = z.discriminatedUnion("type", [
   SyncCheck,
   ...QUEUE_COMMANDS,
   ...CHAT_CLIENT_MESSAGES,
+  CalibrationStartCommand,
+  CalibrationResultCommand,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage["type"];

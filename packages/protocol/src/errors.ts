@@ -12,6 +12,8 @@ export const ErrorCode = z.enum([
   /** The sender may not control playback: not the host, and the room does not let listeners. */
   "NOT_HOST",
   "NO_TRACK",
+  /** A calibration is already running in the room (CAL11). */
+  "CALIBRATION_RUNNING",
   /** Hosting can only be handed to someone in the room now. */
   "NOT_PARTICIPANT",
   /** The owner deleted the room. */

@@ -2,6 +2,7 @@ export * from "./primitives.js";
 export * from "./errors.js";
 export * from "./client-messages.js";
 export * from "./server-messages.js";
+export * from "./calibration-messages.js";
 export * from "./parse.js";
 export * from "./rest.js";
 export * from "./rest-guests.js";

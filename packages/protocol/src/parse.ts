@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { CLIENT_MESSAGE_TYPES, ClientMessage, COMMAND_MESSAGE_TYPES } from "./client-messages.js";
 import { CHAT_COMMAND_TYPES } from "./chat.js";
+import { CALIBRATION_COMMAND_TYPES } from "./calibration-messages.js";
 import type { ErrorCode } from "./errors.js";
 import { CommandId } from "./primitives.js";
 import { ServerMessage } from "./server-messages.js";
@@ -13,7 +14,7 @@ export type ParseResult<T> =
   | { ok: true; message: T }
   | { ok: false; code: ErrorCode; message: string; commandId?: string };
 
-const COMMAND_TYPES: ReadonlySet<string> = new Set([...COMMAND_MESSAGE_TYPES, ...CHAT_COMMAND_TYPES]);
+const COMMAND_TYPES: ReadonlySet<string> = new Set([...COMMAND_MESSAGE_TYPES, ...CHAT_COMMAND_TYPES, ...CALIBRATION_COMMAND_TYPES]);
 
 function describeIssues(error: z.ZodError): string {
   return error.issues

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CHAT_SERVER_MESSAGES } from "./chat.js";
+import { CalibrationAbandonedMessage, CalibrationDoneMessage, CalibrationScheduleMessage, ConnectionId } from "./calibration-messages.js";
 import { ErrorCode } from "./errors.js";
 import {
   ClientTimestamp,
@@ -28,6 +29,8 @@ export const JoinedMessage = z.object({
   protocolVersion: z.number().int(),
   serverTime: ServerInstantMs,
   participants: z.array(Participant),
+  /** This connection's id, as calibration schedules and results name it (always sent). */
+  connectionId: ConnectionId.optional(),
 });
 
 /** Sent to a joiner when the room has a track: where the timeline is at `atServerMs`. */
@@ -172,6 +175,9 @@ export const ServerMessage = z.discriminatedUnion("type", [
   ErrorMessage,
   QueueBroadcast,
   ...CHAT_SERVER_MESSAGES,
+  CalibrationScheduleMessage,
+  CalibrationDoneMessage,
+  CalibrationAbandonedMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 export type ServerMessageType = ServerMessage["type"];

@@ -4,6 +4,7 @@ import { ClockEstimator, DEFAULT_CLOCK_FILTER, serverTimeAt } from "./clock-esti
 import { CommandLedger, type CommandWithoutId, type QueueCommandInput } from "./commands.js";
 import { nextToPrefetch } from "./queue-prefetch.js";
 import { ChatFeedState } from "./chat-feed.js";
+import { EngineCalibration, openRawMicrophone, type CalibrationView } from "./calibration-run.js";
 import { ServerLink } from "./server-link.js";
 import { ENGINE_TIMING, pingPeriodMs } from "./engine-timing.js";
 import { MIN_SAMPLES_TO_START, Player } from "./player.js";
@@ -51,6 +52,7 @@ class Engine implements SyncEngine {
   private readonly listeners = new Set<() => void>();
   /** Chat, reactions and moderation [CH*]: state of its own, so a chat line never rebuilds the snapshot. */
   readonly chat: ChatFeedState;
+  private readonly calibration: EngineCalibration;
 
   constructor(private readonly options: SyncEngineOptions) {
     this.clock = options.clock ?? createSystemClock();
@@ -83,6 +85,16 @@ class Engine implements SyncEngine {
       onFrame: (data) => this.onFrame(data),
       onFailure: (code, message) => this.fail(code, message),
       onFinalClose: (reason, closeReason) => this.end(endFromClose(reason, closeReason)),
+    });
+    this.calibration = new EngineCalibration({
+      clock: this.clock,
+      audio: () => this.audio,
+      bridge: () => this.player?.bridge() ?? null,
+      openMicrophone: options.openMicrophone ?? openRawMicrophone,
+      send: (message) => this.send(message),
+      newCommandId: () => this.calibrationCommandId(),
+      applyCorrection: (ms) => this.setOutputLatencyOffsetMs(this.offsetMs + ms),
+      onChange: () => this.emit(),
     });
     this.snapshot = this.build();
   }
@@ -128,6 +140,7 @@ class Engine implements SyncEngine {
   /** Closes the connection for `reason` and stops audio and every timer. */
   private halt(reason: ClosedReason): void {
     this.link.stop(reason);
+    this.calibration.stop();
     for (const dispose of this.timers) dispose();
     this.timers = [];
     this.player?.stop();
@@ -170,7 +183,12 @@ class Engine implements SyncEngine {
         return this.emit();
       }
       case "joined":
+        this.calibration.joined(message.connectionId);
         return this.onJoined(message);
+      case "calibration_schedule":
+      case "calibration_done":
+      case "calibration_abandoned":
+        return this.calibration.onMessage(message);
       case "user_joined":
       case "user_left":
       case "host_changed":
@@ -182,6 +200,7 @@ class Engine implements SyncEngine {
         else this.chat.answered(message.id, null);
         return;
       case "command_refused":
+        if (this.calibration.refused(message)) return this.emit();
         if (this.commands.refused(message.id, message.code, message.message, this.clock.now())) this.emit();
         else this.chat.answered(message.id, { code: message.code, message: message.message });
         return;
@@ -309,6 +328,21 @@ class Engine implements SyncEngine {
 
   playCalibrationClick(): void {
     if (!this.playback.playCalibrationClick()) this.fail("NOT_JOINED", "audio or clock not ready for the calibration click");
+  }
+
+  calibrate(measuringUserId?: string): string | null {
+    const id = this.calibrationCommandId();
+    if (!this.send({ type: "calibration_start", id, ...(measuringUserId ? { measuringUserId } : {}) })) return null;
+    this.calibration.started(id);
+    return id;
+  }
+
+  private calibrationCommandId(): string {
+    return `cal-${Math.floor(this.random() * 2 ** 48).toString(36)}`;
+  }
+
+  getCalibration(): CalibrationView {
+    return this.calibration.state;
   }
 
   private send(message: ClientMessage): boolean {

@@ -28,6 +28,8 @@ export type {
 } from "./types.js";
 export type { CommandRefusal, CommandsState, QueueCommandInput } from "./commands.js";
 export { mergeChat, type ChatFeed, type ChatRefusal, type ChatState, type ReactionEvent } from "./chat-feed.js";
+export type { CalibrationDevice, CalibrationView } from "./calibration-run.js";
+export type { AudioCapture, CapturedAudio } from "./types.js";
 export { createSyncEngine } from "./engine.js";
 export { createSystemClock } from "./system-clock.js";
 export { createWebAudioOutput, type WebAudioOutputOptions } from "./web-audio-output.js";

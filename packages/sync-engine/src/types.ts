@@ -1,3 +1,4 @@
+import type { CalibrationView } from "./calibration-run.js";
 import type { Clock, Disposer } from "@sync-beats/clock";
 import type { ErrorCode, MemberRole, Participant, QueueState, RoomFacts, TrackInfo } from "@sync-beats/protocol";
 import type { CommandsState, QueueCommandInput } from "./commands.js";
@@ -85,8 +86,26 @@ export interface AudioOutput {
   renderedPositionMs(contextTime: number): number | null;
   /** Plays a short calibration click at context time `when`. */
   playClick(when: number): void;
+  /** Plays mono samples (made for the context's rate) at context time `when`, through the music path. */
+  playSignal?(samplesFor: (sampleRate: number) => Float32Array, when: number): void;
+  /** Starts recording `stream` in this output's context (calibration's microphone). */
+  capture?(stream: MediaStream): AudioCapture;
+  /** Which output route plays (the context's `sinkId`; "default" when the browser cannot tell). */
+  outputRoute?(): string;
   /** Releases the device (closes the context). */
   dispose(): void;
+}
+
+/** A recording in progress; `stop` ends it and hands over what was recorded. */
+export interface AudioCapture {
+  stop(): CapturedAudio;
+}
+
+/** Recorded mono samples; sample n was captured at context time `firstContextTime + n / sampleRate`. */
+export interface CapturedAudio {
+  readonly samples: Float32Array;
+  readonly sampleRate: number;
+  readonly firstContextTime: number;
 }
 
 /** Connection lifecycle, as a tagged union: each variant holds only what is valid in it. */
@@ -224,6 +243,11 @@ export interface SyncEngineOptions {
    * only). An injected output is never disposed by the engine.
    */
   readonly audio?: AudioOutput;
+  /**
+   * Opens the microphone for calibration (default: `getUserMedia` with echo cancellation, noise
+   * suppression and auto gain off: they would reshape the very signal being timed).
+   */
+  readonly openMicrophone?: () => Promise<MediaStream>;
   /** Uniform [0, 1) for backoff jitter; defaults to Math.random. */
   readonly random?: () => number;
   /** Defaults to `precise`. */
@@ -280,4 +304,8 @@ export interface SyncEngine {
   playCalibrationClick(): void;
   /** The room's chat, reactions and the owner's moderation (SPEC CH*). */
   readonly chat: ChatFeed;
+  /** Host: calibrate the room acoustically, measured by `measuringUserId`'s device (default: this one). */
+  calibrate(measuringUserId?: string): string | null;
+  /** Where this device is in the latest calibration run. */
+  getCalibration(): CalibrationView;
 }

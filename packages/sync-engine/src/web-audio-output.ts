@@ -1,3 +1,4 @@
+import { captureInput } from "./web-audio-capture.js";
 import type { AudioOutput, AudioState, AudioTimestamp, Disposer } from "./types.js";
 
 /** A start is never scheduled closer than this to `currentTime` (the render thread may be ahead). */
@@ -215,6 +216,27 @@ export function createWebAudioOutput(options: WebAudioOutputOptions = {}): Audio
       source.buffer = buffer;
       source.connect(output());
       source.start(Math.max(when, ctx.currentTime));
+    },
+
+    playSignal(samplesFor, when) {
+      const ctx = ensureContext();
+      const samples = samplesFor(ctx.sampleRate);
+      const buffer = ctx.createBuffer(1, samples.length, ctx.sampleRate);
+      buffer.getChannelData(0).set(samples);
+      const source = ctx.createBufferSource();
+      source.buffer = buffer;
+      source.connect(output());
+      source.start(Math.max(when, ctx.currentTime));
+    },
+
+    capture(stream) {
+      return captureInput(ensureContext(), stream);
+    },
+
+    outputRoute() {
+      // Chromium tells the route (`sinkId`, "" for the default device); elsewhere there is one.
+      const sinkId = (context as (AudioContext & { sinkId?: unknown }) | null)?.sinkId;
+      return typeof sinkId === "string" && sinkId !== "" ? sinkId : "default";
     },
 
     dispose() {

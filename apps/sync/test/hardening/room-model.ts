@@ -292,6 +292,8 @@ export class SyncModel {
           message: broadcast,
           accepted: { id, atServerMs },
         });
+        // frames.ts never generates a well-formed calibration command (rules CAL10–CAL16 have their own tests).
+        if (message.type === "calibration_start" || message.type === "calibration_result") throw new Error(`${message.type} is not modelled`);
         switch (message.type) {
           case "PLAY": {
             const { type: _type, id: _id, positionMs = 0, ...track } = message;

@@ -5,6 +5,7 @@ import {
   createWebAudioOutput,
   type AudioOutput,
   type ChatFeed,
+  type CalibrationView,
   type EngineError,
   type SyncEngine,
   type SyncSnapshot,
@@ -12,6 +13,7 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { useConfig } from "./config-context";
 import { exposeDebugHook } from "./debug-hook";
+import { persistCalibratedOffsets } from "./calibration-persistence";
 import { IDLE_SNAPSHOT } from "./idle-snapshot";
 import { readOutputLatencyOffset } from "./latency-offset-store";
 import { localizeAudioUrl } from "./track-info";
@@ -23,6 +25,8 @@ export interface SyncPlaybackHandlers {
 
 /** The snapshot plus the engine's commands (bound; safe to pass as event handlers) and its chat feed (null until there is an engine). */
 export type SyncPlayback = { snapshot: SyncSnapshot; chat: ChatFeed | null } & Pick<
+/** The snapshot plus the engine's commands (bound; safe to pass as event handlers). */
+export type SyncPlayback = { snapshot: SyncSnapshot; calibration: CalibrationView } & Pick<
   SyncEngine,
   | "getPositionMs"
   | "play"
@@ -34,11 +38,13 @@ export type SyncPlayback = { snapshot: SyncSnapshot; chat: ChatFeed | null } & P
   | "unlockAudio"
   | "setOutputLatencyOffsetMs"
   | "playCalibrationClick"
+  | "calibrate"
 >;
 
 const noop = () => undefined;
 const subscribeNothing = () => noop;
 const idle = () => IDLE_SNAPSHOT;
+const NO_CALIBRATION: CalibrationView = { phase: "idle" };
 
 /**
  * Thin React binding of the framework-free sync engine: one engine per mounted room, its snapshot
@@ -70,9 +76,11 @@ export function useSyncPlayback(roomCode: string, handlers: SyncPlaybackHandlers
       getPositionMs: () => created.getPositionMs(),
       renderedPositionMs: () => audio.renderedPositionMs(audio.currentTime()),
     });
+    const stopPersisting = persistCalibratedOffsets(created, audio);
     setEngine(created);
     created.connect();
     return () => {
+      stopPersisting();
       created.disconnect();
       audio.dispose();
       hideDebugHook();
@@ -95,6 +103,8 @@ export function useSyncPlayback(roomCode: string, handlers: SyncPlaybackHandlers
     () => ({
       snapshot,
       chat: engine?.chat ?? null,
+      // Read on every snapshot change: the engine emits one whenever the calibration moves.
+      calibration: engine?.getCalibration() ?? NO_CALIBRATION,
       getPositionMs,
       play: (track, positionMs) => engine?.play(track, positionMs) ?? null,
       pause: () => engine?.pause() ?? null,
@@ -106,6 +116,7 @@ export function useSyncPlayback(roomCode: string, handlers: SyncPlaybackHandlers
       unlockAudio: () => engine?.unlockAudio() ?? Promise.resolve(),
       setOutputLatencyOffsetMs: (ms) => engine?.setOutputLatencyOffsetMs(ms),
       playCalibrationClick: () => engine?.playCalibrationClick(),
+      calibrate: (measuringUserId) => engine?.calibrate(measuringUserId) ?? null,
     }),
     [engine, snapshot, getPositionMs],
   );

@@ -14,6 +14,7 @@ import { useResource } from "@/lib/use-resource";
 import { useSyncPlayback } from "@/lib/use-sync-playback";
 import { AudioUnlockOverlay } from "./audio-unlock-overlay";
 import { ChatPanel } from "./chat-panel";
+import { CalibrationPanel } from "./calibration-panel";
 import { ConnectionStatus } from "./connection-status";
 import { DebugPanel } from "./debug-panel";
 import { LatencySettings } from "./latency-settings";
@@ -199,6 +200,7 @@ function RoomView({
           <ReactionBar feed={sync.chat} disabled={!joined} />
           <ChatPanel feed={sync.chat} isOwner={isRoomOwner} disabled={!joined} />
           {isRoomOwner && <RoomSettings listenersCanControl={listenersCanControl} save={saveSettings} />}
+          <CalibrationPanel snapshot={snapshot} calibration={sync.calibration} calibrate={sync.calibrate} />
           <LatencySettings
             onChange={sync.setOutputLatencyOffsetMs}
             onCalibrationClick={sync.playCalibrationClick}
