@@ -19,6 +19,8 @@ import { RoomRegistry } from "./room-registry.js";
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** A connection must join within this long. */
 const JOIN_TIMEOUT_MS = 10_000;
+/** A pre-encoded frame is still a text frame (`ws` sends a Buffer as binary unless told). */
+const AS_TEXT = { binary: false } as const;
 
 export interface RunningSyncServer {
   readonly port: number;
@@ -29,13 +31,14 @@ export interface RunningSyncServer {
 /** Adapts a `ws` socket to the room's {@link ClientSocket}, dropping clients that fall behind. */
 function adapt(ws: WebSocket): ClientSocket {
   return {
-    send(text) {
+    send(frame) {
       if (ws.readyState !== WebSocket.OPEN) return false;
       if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
         ws.terminate();
         return false;
       }
-      ws.send(text);
+      if (typeof frame === "string") ws.send(frame);
+      else ws.send(frame, AS_TEXT);
       return true;
     },
     close(code, reason) {
@@ -162,6 +165,7 @@ export async function startSyncServer(
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await registry.dispose();
       await backplane.close();
+      metrics.stop();
     },
   };
 }
