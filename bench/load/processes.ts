@@ -214,7 +214,7 @@ export async function deleteRoomKeys(url: string, prefix: string): Promise<numbe
   try {
     let cursor = "0";
     for (let round = 0; round < 10_000; round++) {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `sb:room:${prefix}*`, "COUNT", 1_000);
+      const [next, keys] = await redis.scan(cursor, "MATCH", `sb:room:{${prefix}*`, "COUNT", 1_000);
       if (keys.length > 0) deleted += await redis.del(...keys);
       cursor = next;
       if (cursor === "0") break;
