@@ -9,7 +9,7 @@ import { startSyncServer } from "./server.js";
 import { startRedisTime } from "./shared-time.js";
 
 /** One sync process: its clock (shared through Redis when rooms are), backplane and server. */
-export async function startNode(config: SyncServerConfig, redis: RedisTarget | null, logger: Logger): Promise<{ close(): Promise<void> }> {
+export async function startNode(config: SyncServerConfig, redis: RedisTarget | null, logger: Logger): Promise<{ readonly port: number; close(): Promise<void> }> {
   let clock: ServerClock = systemClock;
   let backplane: Backplane;
   let stopSharedTime = async () => {};
@@ -25,6 +25,7 @@ export async function startNode(config: SyncServerConfig, redis: RedisTarget | n
   }
   const server = await startSyncServer(config, logger, clock, backplane);
   return {
+    port: server.port,
     async close() {
       await server.close();
       await stopSharedTime();

@@ -16,6 +16,9 @@ export function describeTarget(target: RedisTarget): string {
   return isCluster(target) ? `cluster ${target.cluster.map(hide).join(",")}` : hide(target);
 }
 
+/** How often a cluster client re-reads which node serves which slot (bounds the failover window). */
+const SLOTS_REFRESH_MS = 1_000;
+
 function seedOf(url: string): { host: string; port: number } {
   const parsed = new URL(url.includes("://") ? url : `redis://${url}`);
   return { host: parsed.hostname, port: Number(parsed.port || 6379) };
@@ -26,13 +29,24 @@ function seedOf(url: string): { host: string; port: number } {
  * master so that `SSUBSCRIBE` reaches the shard that owns each channel.
  */
 export function redisClient(target: RedisTarget, options: { sharded?: boolean } = {}): RedisClient {
+  const client = createClient(target, options.sharded ?? false);
+  // Connection errors surface on the commands that fail (and `/healthz`); without a listener
+  // ioredis prints each reconnect attempt as an unhandled error event.
+  client.on("error", () => undefined);
+  return client;
+}
+
+function createClient(target: RedisTarget, sharded: boolean): RedisClient {
   const common = { maxRetriesPerRequest: 3 };
   if (!isCluster(target)) return new Redis(target, { ...common, lazyConnect: true, enableAutoPipelining: true });
   const first = new URL(target.cluster[0]!.includes("://") ? target.cluster[0]! : `redis://${target.cluster[0]}`);
   return new Cluster(target.cluster.map(seedOf), {
     lazyConnect: true,
     enableAutoPipelining: true,
-    shardedSubscribers: options.sharded ?? false,
+    // ioredis refreshes the slot map only on MOVED unless told: after a master dies nothing answers
+    // MOVED, and every command to its slots failed with "Connection is closed" for good (measured).
+    slotsRefreshInterval: SLOTS_REFRESH_MS,
+    shardedSubscribers: sharded,
     redisOptions: { ...common, username: first.username || undefined, password: first.password || undefined },
   });
 }
