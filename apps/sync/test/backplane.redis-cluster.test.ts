@@ -10,7 +10,7 @@ import { redisClusterUnavailable, type RunningRedisCluster, startRedisCluster } 
 const unavailable = await redisClusterUnavailable();
 if (unavailable) console.log(`[backplane on Redis Cluster] ${unavailable}`);
 
-describe.skipIf(unavailable !== null)("backplane on Redis Cluster", () => {
+describe.skipIf(unavailable !== null)("[RC3] backplane on Redis Cluster", () => {
   let cluster: RunningRedisCluster;
   beforeAll(async () => {
     cluster = await startRedisCluster();
