@@ -43,8 +43,8 @@ function createClient(target: RedisTarget, sharded: boolean): RedisClient {
   return new Cluster(target.cluster.map(seedOf), {
     lazyConnect: true,
     enableAutoPipelining: true,
-    // ioredis refreshes the slot map only on MOVED unless told: after a master dies nothing answers
-    // MOVED, and every command to its slots failed with "Connection is closed" for good (measured).
+    // ioredis re-reads the slot map on MOVED and on errors unless told otherwise; reading it every
+    // second too bounds how long a client keeps a dead master's slots after its replica took over.
     slotsRefreshInterval: SLOTS_REFRESH_MS,
     shardedSubscribers: sharded,
     redisOptions: { ...common, username: first.username || undefined, password: first.password || undefined },
