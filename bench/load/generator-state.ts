@@ -46,6 +46,8 @@ export class LiveStats {
   commandsSent = 0;
   readonly sameNode = new Histogram();
   readonly crossNode = new Histogram();
+  /** time_ping → time_pong round trips, as the clients measure them. */
+  readonly pongRtt = new Histogram();
   readonly commands: Command[] = [];
   framesReceived = 0;
   /** Command receipts that arrived while this phase ran (its throughput). */

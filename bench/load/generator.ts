@@ -106,6 +106,7 @@ function onFrame(client: Client, text: string): void {
       break;
     case "time_pong":
       current.pongs++;
+      current.pongRtt.record((performance.now() - (message.t0 as number)) * 1000);
       break;
     case "joined":
       client.onJoined?.();
@@ -246,6 +247,7 @@ async function report(): Promise<PhaseStats> {
     commandsSent: stats.commandsSent,
     sameNode: stats.sameNode.toSparse(),
     crossNode: stats.crossNode.toSparse(),
+    pongRtt: stats.pongRtt.toSparse(),
     missingReceipts,
     framesReceived: stats.framesReceived,
     receipts: stats.receipts,

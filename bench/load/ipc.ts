@@ -41,6 +41,8 @@ export interface PhaseStats {
   /** Command receipts by clients on the host's server / on another node (cluster). */
   sameNode: SparseHistogram;
   crossNode: SparseHistogram;
+  /** Round trips time_ping → time_pong (µs). */
+  pongRtt: SparseHistogram;
   /** Receipts still missing when the phase was reported (commands the server never delivered). */
   missingReceipts: number;
   framesReceived: number;

@@ -8,10 +8,12 @@ import { get } from "node:http";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { Redis } from "ioredis";
+import { type GcPause, parseGcPauses } from "./gc-trace.js";
 
 export const REPO_ROOT = resolve(import.meta.dirname, "../..");
 const TSX = ["--import", "tsx"];
-const READY_TIMEOUT_MS = 30_000;
+/** A starved machine takes long to load tsx in every worker. */
+const READY_TIMEOUT_MS = 120_000;
 
 const children = new Set<ChildProcess>();
 
@@ -63,13 +65,22 @@ export interface ServerProcess {
   readonly httpUrl: string;
   readonly inspectPort: number | null;
   output(): string;
+  /** GC pauses it printed between two instants (`--trace-gc` runs only). */
+  gcPauses(from: number, to: number): GcPause[];
+  /** Its memory and CPU time; a workers primary's include its workers'. */
+  sample(): ProcSample;
   alive(): boolean;
   stop(): Promise<void>;
 }
 
-function serverProcess(child: ChildProcess, port: number, inspectPort: number | null): ServerProcess {
+function serverProcess(child: ChildProcess, port: number, inspectPort: number | null, withWorkers = false): ServerProcess {
   let output = "";
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4_000));
+  const pauses: GcPause[] = [];
+  const keep = (chunk: Buffer) => {
+    const text = chunk.toString();
+    output = (output + text).slice(-4_000);
+    if (text.includes(" ms: ")) pauses.push(...parseGcPauses(text, performance.now()));
+  };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
   return {
@@ -78,6 +89,8 @@ function serverProcess(child: ChildProcess, port: number, inspectPort: number | 
     httpUrl: `http://127.0.0.1:${port}`,
     inspectPort,
     output: () => output,
+    sample: () => (withWorkers ? sampleTree(child.pid!) : sampleProc(child.pid!)),
+    gcPauses: (from, to) => pauses.filter((pause) => pause.at >= from && pause.at <= to),
     alive: () => child.exitCode === null && child.signalCode === null,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -100,28 +113,33 @@ async function waitUntil(what: string, child: ChildProcess, ready: () => Promise
 
 /**
  * The real sync server (`apps/sync/src/main.ts`) as its own process, run by `node --import tsx`
- * so that the pid is the server's (not an npx or tsx wrapper's). Dev identity, warn-level logs.
+ * so that the pid is the server's (not an npx or tsx wrapper's). Dev identity, warn-level logs;
+ * `env` adds e.g. REDIS_URL, REDIS_CLUSTER_URLS or SYNC_WORKERS.
  */
-export async function startSyncProcess(options: { redisUrl: string | null; inspect: boolean }): Promise<ServerProcess> {
+export async function startSyncProcess(options: { env: Record<string, string>; inspect: boolean; traceGc: boolean }): Promise<ServerProcess> {
   const port = await freePort();
   const inspectPort = options.inspect ? await freePort() : null;
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", SYNC_DEV_IDENTITY: "1", LOG_LEVEL: "warn", NODE_ENV: "development" };
   delete env.REDIS_URL;
-  if (options.redisUrl) env.REDIS_URL = options.redisUrl;
+  delete env.REDIS_CLUSTER_URLS;
+  delete env.SYNC_WORKERS;
+  Object.assign(env, options.env);
   const inspectArgs = inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [];
-  const child = track(spawn(process.execPath, [...inspectArgs, ...TSX, "apps/sync/src/main.ts"], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] }));
-  const server = serverProcess(child, port, inspectPort);
+  const nodeArgs = [...inspectArgs, ...(options.traceGc ? ["--trace-gc"] : []), ...TSX];
+  const child = track(spawn(process.execPath, [...nodeArgs, "apps/sync/src/main.ts"], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] }));
+  const server = serverProcess(child, port, inspectPort, Boolean(options.env.SYNC_WORKERS));
   await waitUntil("sync server", child, async () => (await httpText(`${server.httpUrl}/healthz`, 1_000)).includes('"ok"'), server.output);
   return server;
 }
 
 /** The bare `ws` broadcast server of the baseline. */
-export async function startBareProcess(options: { inspect: boolean }): Promise<ServerProcess> {
+export async function startBareProcess(options: { inspect: boolean; traceGc: boolean }): Promise<ServerProcess> {
   const port = await freePort();
   const inspectPort = options.inspect ? await freePort() : null;
   const env = { ...process.env, PORT: String(port) };
   const inspectArgs = inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [];
-  const child = track(spawn(process.execPath, [...inspectArgs, ...TSX, "bench/load/bare-ws-server.ts"], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] }));
+  const nodeArgs = [...inspectArgs, ...(options.traceGc ? ["--trace-gc"] : []), ...TSX];
+  const child = track(spawn(process.execPath, [...nodeArgs, "bench/load/bare-ws-server.ts"], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] }));
   const server = serverProcess(child, port, inspectPort);
   await waitUntil("bare ws server", child, async () => server.output().includes("listening"), server.output);
   return server;
@@ -146,6 +164,28 @@ const CLOCK_TICKS = (() => {
     return 100;
   }
 })();
+
+/** Direct children of a process (a `SYNC_WORKERS` primary's workers), from /proc. */
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** A process and its direct children together: a workers primary counts what its workers use. */
+function sampleTree(pid: number): ProcSample {
+  // A child may exit between the listing and the reading; only the server itself must be there.
+  const samples = [sampleProc(pid), ...childrenOf(pid).flatMap((child) => {
+    try {
+      return [sampleProc(child)];
+    } catch {
+      return [];
+    }
+  })];
+  return { rssKb: samples.reduce((sum, sample) => sum + sample.rssKb, 0), cpuSeconds: samples.reduce((sum, sample) => sum + sample.cpuSeconds, 0), at: performance.now() };
+}
 
 export function sampleProc(pid: number): ProcSample {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
@@ -214,7 +254,7 @@ export async function deleteRoomKeys(url: string, prefix: string): Promise<numbe
   try {
     let cursor = "0";
     for (let round = 0; round < 10_000; round++) {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `sb:room:${prefix}*`, "COUNT", 1_000);
+      const [next, keys] = await redis.scan(cursor, "MATCH", `sb:room:{${prefix}*`, "COUNT", 1_000);
       if (keys.length > 0) deleted += await redis.del(...keys);
       cursor = next;
       if (cursor === "0") break;

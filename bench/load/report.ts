@@ -10,7 +10,16 @@ export interface Target {
   note?: string;
 }
 
+/** Sync ÷ bare-ws at one client count: the issue's targets are read from these. */
 export interface Ratios {
+  clients: number;
+  /** Steady fan-out p99 (≤ 1.5× targeted). */
+  fanOutP99: number;
+  /** Steady time_ping → time_pong p99 (≤ 1.5× targeted). */
+  pongP99: number;
+  /** Saturation fan-out per server CPU-second (≥ 1.0× targeted). */
+  fanOutPerCpu: number;
+  rssPerConnection: number;
   saturationFanOut: number;
   saturationFanOutPerCpu: number;
   steadyP50: number;
@@ -33,15 +42,35 @@ function pressure(phase: PhaseResult): string {
 
 function label(result: ScenarioResult): string {
   if (result.scenario === "cluster") return `cluster: 2 sync + Redis`;
+  if (result.scenario === "workers") return "SYNC_WORKERS=2, one port, Redis";
+  if (result.scenario === "redis-cluster") return "2 sync + 3-master Redis Cluster";
   return result.server === "sync" ? "sync, 1 process" : "bare ws baseline";
+}
+
+/** The client counts of a run, in the order they ran. */
+function clientCounts(results: ScenarioResult[]): number[] {
+  return [...new Set(results.map((result) => result.clients))];
+}
+
+/** Sync ÷ baseline at every client count where both ran. */
+export function allRatios(results: ScenarioResult[]): Ratios[] {
+  return clientCounts(results).flatMap((clients) => {
+    const ratio = ratios(results.filter((result) => result.clients === clients));
+    return ratio ? [ratio] : [];
+  });
 }
 
 export function ratios(results: ScenarioResult[]): Ratios | null {
   const sync = results.find((result) => result.scenario === "single");
-  const bare = results.find((result) => result.scenario === "baseline");
+  const bare = results.find((result) => result.scenario === "baseline" && result.clients === sync?.clients);
   if (!sync || !bare) return null;
   const ratio = (a: number, b: number) => Math.round((100 * a) / b) / 100;
   return {
+    clients: sync.clients,
+    fanOutP99: ratio(sync.steady.latency.p99, bare.steady.latency.p99),
+    pongP99: ratio(sync.steady.pongRtt.p99, bare.steady.pongRtt.p99),
+    fanOutPerCpu: ratio(sync.saturate.fanOutPerCpuSecond, bare.saturate.fanOutPerCpuSecond),
+    rssPerConnection: ratio(sync.rssPerIdleConnectionKb, bare.rssPerIdleConnectionKb),
     saturationFanOut: ratio(sync.saturate.fanOutPerSecond, bare.saturate.fanOutPerSecond),
     saturationFanOutPerCpu: ratio(sync.saturate.fanOutPerCpuSecond, bare.saturate.fanOutPerCpuSecond),
     steadyP50: ratio(sync.steady.latency.p50, bare.steady.latency.p50),
@@ -51,6 +80,28 @@ export function ratios(results: ScenarioResult[]): Ratios | null {
   };
 }
 
+/** Issue 16's targets, at each client count of 10,000 and more where sync and baseline ran. */
+function scaleTargets(results: ScenarioResult[]): Target[] {
+  const verdict = (ok: boolean): Target["verdict"] => (ok ? "met" : "missed");
+  return allRatios(results)
+    .filter((ratio) => ratio.clients >= 10_000)
+    .flatMap((ratio) => {
+      const at = `at ${number(ratio.clients)}`;
+      const single = results.find((result) => result.scenario === "single" && result.clients === ratio.clients)!;
+      const scrape = single.steady.scrape;
+      return [
+        { target: `fan-out p99 ≤ 1.5× bare ws (steady) ${at}`, measured: `${ratio.fanOutP99}×`, verdict: verdict(ratio.fanOutP99 <= 1.5) },
+        { target: `pong RTT p99 ≤ 1.5× bare ws (steady) ${at}`, measured: `${ratio.pongP99}×`, verdict: verdict(ratio.pongP99 <= 1.5) },
+        { target: `fan-out per server CPU-s ≥ 1.0× bare ws (saturation) ${at}`, measured: `${ratio.fanOutPerCpu}×`, verdict: verdict(ratio.fanOutPerCpu >= 1.0) },
+        {
+          target: `/metrics scrape costs the event loop ≤ 5 ms ${at}`,
+          measured: scrape ? `${scrape.eventLoopCostMs} ms (noise floor ${scrape.quietMaxMs} ms)` : "–",
+          verdict: scrape ? verdict(scrape.eventLoopCostMs <= 5) : ("not run" as const),
+        },
+      ];
+    });
+}
+
 export function targets(results: ScenarioResult[]): Target[] {
   const single = results.find((result) => result.scenario === "single");
   const cluster = results.find((result) => result.scenario === "cluster");
@@ -58,6 +109,7 @@ export function targets(results: ScenarioResult[]): Target[] {
   const verdict = (ok: boolean | undefined): Target["verdict"] => (ok === undefined ? "not run" : ok ? "met" : "missed");
   const at = single ? ` at ${number(single.clients)}` : "";
   return [
+    ...scaleTargets(results),
     {
       target: "fan-out p99 ≤ 50 ms at 20k clients on one process (steady)",
       measured: single ? `${single.steady.latency.p99} ms${at}` : "–",
@@ -89,16 +141,18 @@ export function targets(results: ScenarioResult[]): Target[] {
 
 function resultsTable(results: ScenarioResult[]): string[] {
   const lines = [
-    "| scenario | clients / rooms | connect+join /s | RSS per idle conn | steady: commands/s → fan-out/s | steady p50 / p99 / max | cross-node p99 | server CPU (steady) | loop lag p99 | saturation fan-out/s | saturation p99 | sat. fan-out per server CPU-s | machine CPU pressure (steady / sat.) |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    "| scenario | clients / rooms | connect+join /s | RSS per idle conn | steady: commands/s → fan-out/s | steady p50 / p99 / max | cross-node p99 | pong RTT p99 | /metrics scrape cost | server CPU (steady) | loop lag p99 | GC pauses (steady: n / max) | saturation fan-out/s | saturation p99 | sat. fan-out per server CPU-s | machine CPU pressure (steady / sat.) | load average (start → end) |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const result of results) {
     const { steady, saturate } = result;
     lines.push(
       `| ${label(result)} | ${number(result.clients)} / ${number(result.rooms)} | ${number(result.connect.perSecond)} | ${result.rssPerIdleConnectionKb} KB ` +
         `| ${number(steady.commandsPerSecond)} → ${number(steady.fanOutPerSecond)} | ${steady.latency.p50} / ${steady.latency.p99} / ${steady.latency.max} ms ` +
-        `| ${result.nodes > 1 ? `${steady.crossNode.p99} ms` : "–"} | ${cores(steady.serverCpuPercent)} | ${lag(steady)} ms ` +
-        `| ${number(saturate.fanOutPerSecond)} | ${saturate.latency.p99} ms | ${number(saturate.fanOutPerCpuSecond)} | ${pressure(steady)} / ${pressure(saturate)} |`,
+        `| ${result.nodes > 1 ? `${steady.crossNode.p99} ms` : "–"} | ${steady.pongRtt.p99} ms | ${steady.scrape ? `${steady.scrape.eventLoopCostMs} ms` : "–"} ` +
+        `| ${cores(steady.serverCpuPercent)} | ${lag(steady)} ms | ${steady.gc ? `${steady.gc.scavenges + steady.gc.markCompacts} / ${steady.gc.maxPauseMs} ms` : "–"} ` +
+        `| ${number(saturate.fanOutPerSecond)} | ${saturate.latency.p99} ms | ${number(saturate.fanOutPerCpuSecond)} | ${pressure(steady)} / ${pressure(saturate)} ` +
+        `| ${result.loadAverage.before.split(",")[0]} → ${result.loadAverage.after.split(",")[0]} |`,
     );
   }
   return lines;
@@ -131,10 +185,11 @@ function profileLines(name: string, phase: string, summary: ProfileSummary): str
 
 export function render(results: ScenarioResult[], options: BenchOptions, load: { before: string; after: string }): string {
   const lines = ["", "## Load benchmark", "", ...options.notes.map((note) => `> ${note}`), "", ...resultsTable(results), ""];
-  const ratio = ratios(results);
-  if (ratio) {
+  for (const ratio of allRatios(results)) {
+    const pair = results.filter((result) => result.clients === ratio.clients && (result.scenario === "single" || result.scenario === "baseline"));
     lines.push(
-      `Sync ÷ bare-ws baseline: saturation fan-out ${ratio.saturationFanOut}× (per server CPU-second ${ratio.saturationFanOutPerCpu}×), steady p50 ${ratio.steadyP50}×, steady p99 ${ratio.steadyP99}×, ` +
+      `Sync ÷ bare-ws baseline at ${number(ratio.clients)} (load ${pair.map((result) => result.loadAverage.before.split(",")[0]).join(" / ")}): fan-out p99 ${ratio.fanOutP99}×, pong RTT p99 ${ratio.pongP99}×, ` +
+        `saturation fan-out per server CPU-second ${ratio.fanOutPerCpu}×, RSS per connection ${ratio.rssPerConnection}×; saturation fan-out ${ratio.saturationFanOut}×, steady p50 ${ratio.steadyP50}×, ` +
         `saturation p99 ${ratio.saturationP99}×, server CPU per frame ${ratio.cpuPerFrame}×`,
       "",
     );

@@ -5,6 +5,7 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { loadavg } from "node:os";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Histogram } from "./histogram.js";
@@ -22,7 +23,11 @@ import {
   startBareProcess,
   startSyncProcess,
 } from "./processes.js";
+import { type GcSummary, summariseGc } from "./gc-trace.js";
 import { type ProfileSummary, startProfiler, summarise } from "./profile.js";
+import { measureScrapeCost, type ScrapeCost } from "./scrape-probe.js";
+
+export const loadAverage = () => loadavg().map((value) => value.toFixed(2)).join(", ");
 
 /** The connect phase may take this long per client (a starved machine connects slowly). */
 const CONNECT_MS_PER_CLIENT = 20;
@@ -40,6 +45,10 @@ export interface PhaseResult {
   latency: Latency;
   sameNode: Latency;
   crossNode: Latency;
+  /** time_ping → time_pong round trips the clients measured. */
+  pongRtt: Latency;
+  /** GC pauses of the server processes (`--trace-gc`), when traced. */
+  gc: GcSummary | null;
   missingReceipts: number;
   /** % of receipts that came after the command's effect instant (server lead too short). */
   lateReceiptsPercent: number;
@@ -56,6 +65,8 @@ export interface PhaseResult {
   fanOutPerCpuSecond: number;
   generatorCpuPercent: number;
   generatorLagP99Ms: number;
+  /** What a /metrics scrape cost the first server's event loop (steady phase of sync servers). */
+  scrape: ScrapeCost | null;
   /** From the sync server's /metrics (monitorEventLoopDelay over the phase), per process. */
   eventLoopLag: { p99Ms: number; maxMs: number; meanMs: number }[] | null;
   serverRssMb: number[];
@@ -65,6 +76,8 @@ export interface PhaseResult {
 
 export interface ScenarioResult {
   scenario: ScenarioName;
+  /** The machine's load average (1, 5, 15 min) when the scenario started and ended. */
+  loadAverage: { before: string; after: string };
   server: "sync" | "bare-ws";
   nodes: number;
   clients: number;
@@ -167,18 +180,29 @@ interface Context {
   servers: ServerProcess[];
   generators: Generator[];
   sync: boolean;
+  traceGc: boolean;
 }
 
 async function runPhase(context: Context, phase: Exclude<Phase, "quiet">, seconds: number, drainMs: number): Promise<PhaseResult> {
   const { servers, generators } = context;
   await eventLoopLag(servers, context.sync);
-  const serverBefore = servers.map((server) => sampleProc(server.pid));
+  const serverBefore = servers.map((server) => server.sample());
   const pressureBefore = cpuPressureMicros();
   const generatorBefore = generators.map((generator) => sampleProc(generator.child.pid!));
+  const phaseStartedAt = performance.now();
   await everyGenerator(generators, { type: "phase", phase }, "phase-started");
-  await sleep(seconds * 1000);
+  // The /metrics scrape cost is measured in the middle of the steady phase, under its load.
+  let scrape: ScrapeCost | null = null;
+  if (phase === "steady" && context.sync) {
+    await sleep((seconds * 1000) / 3);
+    scrape = await measureScrapeCost(servers[0]!).catch(() => null);
+    await sleep(Math.max(0, seconds * 1000 - (performance.now() - phaseStartedAt)));
+  } else {
+    await sleep(seconds * 1000);
+  }
   await everyGenerator(generators, { type: "phase", phase: "quiet" }, "phase-started");
-  const serverAfter = servers.map((server) => sampleProc(server.pid));
+  const phaseEndedAt = performance.now();
+  const serverAfter = servers.map((server) => server.sample());
   const pressureAfter = cpuPressureMicros();
   const generatorAfter = generators.map((generator) => sampleProc(generator.child.pid!));
   const lagAfter = eventLoopLag(servers, context.sync);
@@ -200,6 +224,8 @@ async function runPhase(context: Context, phase: Exclude<Phase, "quiet">, second
     latency: merge(reports, (report) => [report.sameNode, report.crossNode]).summaryMs(),
     sameNode: merge(reports, (report) => [report.sameNode]).summaryMs(),
     crossNode: merge(reports, (report) => [report.crossNode]).summaryMs(),
+    pongRtt: merge(reports, (report) => [report.pongRtt]).summaryMs(),
+    gc: context.traceGc ? summariseGc(servers.flatMap((server) => server.gcPauses(phaseStartedAt, phaseEndedAt))) : null,
     missingReceipts: sum((report) => report.missingReceipts),
     lateReceiptsPercent: Math.round((1000 * sum((report) => report.lateReceipts)) / Math.max(1, sum((report) => report.sameNode.count + report.crossNode.count))) / 10,
     resyncs: sum((report) => report.resyncs),
@@ -210,6 +236,7 @@ async function runPhase(context: Context, phase: Exclude<Phase, "quiet">, second
     generatorCpuPercent: Math.round(generators.reduce((total, _, index) => total + cpuPercent(generatorBefore[index]!, generatorAfter[index]!), 0)),
     generatorLagP99Ms: Math.max(...reports.map((report) => report.generatorLagP99Ms)),
     eventLoopLag: lag,
+    scrape,
     serverRssMb: serverAfter.map((sample) => Math.round(sample.rssKb / 1024)),
     cpuPressurePercent:
       pressureBefore === null || pressureAfter === null
@@ -232,21 +259,41 @@ async function profilePhase(context: Context, phase: Exclude<Phase, "quiet">, op
   return { summary: summarise(profile), file };
 }
 
-export async function runScenario(name: ScenarioName, options: BenchOptions, redisUrl: string | null, stamp: string): Promise<ScenarioResult> {
+/** Where the scenario's servers share rooms: one Redis, a Redis Cluster, or nowhere. */
+export interface SharedStores {
+  redisUrl: string | null;
+  clusterSeeds: string[] | null;
+}
+
+/** The sync servers' environment per scenario (the baseline has none). */
+function syncEnv(name: ScenarioName, stores: SharedStores): Record<string, string> {
+  if (name === "cluster") return { REDIS_URL: stores.redisUrl! };
+  if (name === "workers") return { REDIS_URL: stores.redisUrl!, SYNC_WORKERS: "2" };
+  if (name === "redis-cluster") return { REDIS_CLUSTER_URLS: stores.clusterSeeds!.join(",") };
+  return {};
+}
+
+export async function runScenario(name: ScenarioName, options: BenchOptions, stores: SharedStores, stamp: string): Promise<ScenarioResult> {
   const sync = name !== "baseline";
-  const nodes = name === "cluster" ? 2 : 1;
+  // `workers` is one server process (the primary) with two workers behind one port.
+  const nodes = name === "cluster" || name === "redis-cluster" ? 2 : 1;
   // The baseline is profiled too: the two profiles side by side show where the sync server's
-  // extra time per frame goes.
-  const profile = options.profile;
+  // extra time per frame goes. A workers primary does no sync work: nothing to profile there.
+  const profile = options.profile && name !== "workers";
+  const loadBefore = loadAverage();
   const prefix = `L${randomBytes(3).toString("hex").toUpperCase().slice(0, 3)}`;
   const servers: ServerProcess[] = [];
   const generators: Generator[] = [];
   try {
     for (let node = 0; node < nodes; node++) {
-      servers.push(sync ? await startSyncProcess({ redisUrl: name === "cluster" ? redisUrl : null, inspect: profile }) : await startBareProcess({ inspect: profile }));
+      servers.push(
+        sync
+          ? await startSyncProcess({ env: syncEnv(name, stores), inspect: profile, traceGc: options.traceGc })
+          : await startBareProcess({ inspect: profile, traceGc: options.traceGc }),
+      );
     }
     await sleep(1_000);
-    const rssBefore = servers.map((server) => sampleProc(server.pid).rssKb);
+    const rssBefore = servers.map((server) => server.sample().rssKb);
 
     const rooms = planRooms(options, nodes, prefix);
     for (let index = 0; index < options.generators; index++) generators.push(new Generator(forkGenerator()));
@@ -264,25 +311,25 @@ export async function runScenario(name: ScenarioName, options: BenchOptions, red
       };
       generator.send({ type: "configure", config });
     });
-    const connectCpuBefore = servers.map((server) => sampleProc(server.pid).cpuSeconds);
+    const connectCpuBefore = servers.map((server) => server.sample().cpuSeconds);
     const connectTimeoutMs = Math.max(120_000, options.clients * CONNECT_MS_PER_CLIENT);
     const connected = await everyGenerator(generators, { type: "connect" }, "connected", connectTimeoutMs);
-    const connectCpuSeconds = servers.reduce((total, server, index) => total + sampleProc(server.pid).cpuSeconds - connectCpuBefore[index]!, 0);
+    const connectCpuSeconds = servers.reduce((total, server, index) => total + server.sample().cpuSeconds - connectCpuBefore[index]!, 0);
     const opened = connected.reduce((total, reply) => total + reply.opened, 0);
     const connectSeconds = Math.max(...connected.map((reply) => reply.seconds));
     await sleep(2_000);
-    const rssAfter = servers.map((server) => sampleProc(server.pid).rssKb);
+    const rssAfter = servers.map((server) => server.sample().rssKb);
     const rssGrowthKb = rssAfter.reduce((total, rss, index) => total + rss - rssBefore[index]!, 0);
 
     await everyGenerator(generators, { type: "play" }, "playing");
     await sleep(3_000);
-    const context: Context = { servers, generators, sync };
+    const context: Context = { servers, generators, sync, traceGc: options.traceGc };
     const steady = await runPhase(context, "steady", options.steadySeconds, 500);
     const saturate = await runPhase(context, "saturate", options.saturateSeconds, 500);
     const profiles: ScenarioResult["profiles"] = { files: [] };
     if (profile) {
       for (const phase of ["steady", "saturate"] as const) {
-        const { summary, file } = await profilePhase(context, phase, options, `${stamp}-${name}`);
+        const { summary, file } = await profilePhase(context, phase, options, `${stamp}-${name}-${options.clients}`);
         profiles[phase] = summary;
         profiles.files.push(file);
       }
@@ -292,6 +339,7 @@ export async function runScenario(name: ScenarioName, options: BenchOptions, red
     }
     return {
       scenario: name,
+      loadAverage: { before: loadBefore, after: loadAverage() },
       server: sync ? "sync" : "bare-ws",
       nodes,
       clients: options.clients,
@@ -324,6 +372,6 @@ export async function runScenario(name: ScenarioName, options: BenchOptions, red
       }),
     );
     await Promise.all(servers.map((server) => server.stop()));
-    if (name === "cluster" && redisUrl) await deleteRoomKeys(redisUrl, prefix).catch(() => 0);
+    if ((name === "cluster" || name === "workers") && stores.redisUrl) await deleteRoomKeys(stores.redisUrl, prefix).catch(() => 0);
   }
 }

@@ -11,7 +11,7 @@ describe("Fleet against a real sync server", () => {
   let server: ServerProcess;
 
   beforeAll(async () => {
-    server = await startSyncProcess({ redisUrl: null, inspect: false });
+    server = await startSyncProcess({ env: {}, inspect: false, traceGc: false });
   });
 
   afterAll(async () => {

@@ -18,7 +18,6 @@ function metrics(overrides: Partial<ServerMetrics>): ServerMetrics {
     resyncTotal: 0,
     connections: 10,
     rooms: 1,
-    activeHandles: 12,
     openFds: 30,
     ...overrides,
   };

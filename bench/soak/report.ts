@@ -49,7 +49,7 @@ export interface SoakSummary {
   cpuPressurePercent: { median: number; max: number } | null;
   /** Over the soak's sampling intervals: the median interval's p50 and p99, the worst interval's p99, the largest max. */
   lagMs: { p50: number; p99: number; worstP99: number; max: number };
-  handles: { soakStart: number; soakEnd: number };
+  openFiles: { soakStart: number; soakEnd: number };
   serverResyncs: number;
   metricsMissed: number;
   unhealthySamples: number;
@@ -92,7 +92,7 @@ export function summarise(samples: readonly Sample[], soakStartMs: number, warmu
       worstP99: round(Math.max(...lags.map((m) => m.lagP99Ms)), 2),
       max: round(Math.max(...lags.map((m) => m.lagMaxMs)), 2),
     },
-    handles: { soakStart: metric(first, (m) => m.activeHandles), soakEnd: metric(last, (m) => m.activeHandles) },
+    openFiles: { soakStart: metric(first, (m) => m.openFds), soakEnd: metric(last, (m) => m.openFds) },
     serverResyncs: metric(samples.at(-1), (m) => m.resyncTotal) - metric(samples[0], (m) => m.resyncTotal),
     metricsMissed: samples.filter((sample) => !sample.server).length,
     unhealthySamples: samples.filter((sample) => !sample.healthy && sample.phase !== "closed").length,
@@ -120,7 +120,7 @@ function deliveries(counts: DeliveryCounts): string {
 
 /** The soak's figures as a two-column Markdown table (stdout and README). */
 export function markdownTable(options: SoakOptions, summary: SoakSummary, fleet: FleetFigures): string {
-  const { rssMb, heapUsedMb, lagMs, handles } = summary;
+  const { rssMb, heapUsedMb, lagMs, openFiles } = summary;
   const rows: [string, string][] = [
     ["clients / rooms / soak", `${count(options.clients)} / ${count(options.rooms)} / ${summary.minutes} min (warm-up ${options.warmupMinutes} min), churn ${options.churnPercentPerMinute} %/min`],
     ["connect + join", `${count(fleet.connect.opened)} ok, ${fleet.connect.failed} failed in ${fleet.connect.seconds.toFixed(1)} s`],
@@ -128,7 +128,7 @@ export function markdownTable(options: SoakOptions, summary: SoakSummary, fleet:
     ["RSS growth after warm-up; over the last half (±2 SE)", `${growth(summary.rssGrowth)}; ${growth(summary.rssGrowthLastHalf)}`],
     ["heap used: soak start → end", `${heapUsedMb.soakStart} → ${heapUsedMb.soakEnd} MB`],
     ["heap after GC (per-minute low of heap used): growth after warm-up; over the last half", `${growth(summary.heapFloorGrowth)}; ${growth(summary.heapFloorGrowthLastHalf)}`],
-    ["active handles: soak start → end", `${count(handles.soakStart)} → ${count(handles.soakEnd)}`],
+    ["open files: soak start → end", `${count(openFiles.soakStart)} → ${count(openFiles.soakEnd)}`],
     ["event-loop lag p50 / p99 (median interval) / worst p99 / max", `${lagMs.p50} / ${lagMs.p99} / ${lagMs.worstP99} / ${lagMs.max} ms`],
     ["host commands", `${count(fleet.counters.commandsSent)} sent, ${fleet.counters.commandsRefused} refused, ${fleet.counters.commandsSkipped} turns skipped (host away)`],
     ["command broadcasts (one per member)", deliveries(fleet.commands)],

@@ -38,7 +38,7 @@ const benchLoop = monitorEventLoopDelay({ resolution: 10 });
 benchLoop.enable();
 console.log(`soak: ${options.clients} clients in ${options.rooms} rooms for ${options.minutes} min, churn ${options.churnPercentPerMinute} %/min; ${loadAtStart}`);
 
-const server: ServerProcess = await startSyncProcess({ redisUrl: null, inspect: false });
+const server: ServerProcess = await startSyncProcess({ env: {}, inspect: false, traceGc: false });
 const serverReadyAt = performance.now();
 const fleet = new Fleet({
   url: server.url,

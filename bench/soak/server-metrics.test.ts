@@ -31,7 +31,6 @@ describe("serverMetrics", () => {
       resyncTotal: 3,
       connections: 500,
       rooms: 50,
-      activeHandles: 2,
       openFds: 29,
     });
     expect(metrics.lagP50Ms).toBeCloseTo(0.109, 3);

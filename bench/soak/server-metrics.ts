@@ -11,7 +11,6 @@ export interface ServerMetrics {
   resyncTotal: number;
   connections: number;
   rooms: number;
-  activeHandles: number;
   openFds: number;
 }
 
@@ -46,7 +45,6 @@ export function serverMetrics(text: string): ServerMetrics {
     resyncTotal: get("resync_total"),
     connections: get("connections"),
     rooms: get("rooms"),
-    activeHandles: get("nodejs_active_handles_total"),
     openFds: get("process_open_fds"),
   };
 }

@@ -1,38 +1,32 @@
-import type { Backplane } from "./backplane.js";
-import { type ServerClock, systemClock } from "./clock.js";
+import cluster from "node:cluster";
 import { loadConfig } from "./config.js";
+import { loadDeployment } from "./deployment.js";
 import { createLogger } from "./logger.js";
-import { createMemoryBackplane } from "./memory-backplane.js";
-import { createRedisBackplane } from "./redis-backplane.js";
-import { startSyncServer } from "./server.js";
-import { startRedisTime } from "./shared-time.js";
+import { startNode } from "./node.js";
+import { runPrimary } from "./workers.js";
 
-const config = loadConfig();
+let settings;
+try {
+  // The primary reads the config first: it creates the ticket secret file the workers then share.
+  settings = { config: loadConfig(), deployment: loadDeployment() };
+} catch (error) {
+  console.error(`sync server not started: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+const { config, deployment } = settings;
 const logger = createLogger(config.logLevel);
 
-let clock: ServerClock = systemClock;
-let backplane: Backplane;
-let stopSharedTime = async () => {};
-if (config.redisUrl) {
-  const sharedTime = await startRedisTime(config.redisUrl, systemClock);
-  clock = sharedTime.clock;
-  stopSharedTime = sharedTime.stop;
-  backplane = await createRedisBackplane(config.redisUrl, clock, logger);
-  logger.info({ node: backplane.nodeId, offsetToRedisMs: sharedTime.offsetMs() }, "redis backplane connected");
+if (deployment.workers > 1 && cluster.isPrimary) {
+  runPrimary(deployment.workers, logger);
 } else {
-  backplane = createMemoryBackplane(clock);
-}
-const server = await startSyncServer(config, logger, clock, backplane);
-
-let stopping = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down");
-    void server
-      .close()
-      .then(stopSharedTime)
-      .then(() => process.exit(0));
-  });
+  const node = await startNode(config, deployment.redis, logger);
+  let stopping = false;
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, "shutting down");
+      void node.close().then(() => logger.flush(() => process.exit(0)));
+    });
+  }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { EMPTY_TIMELINE } from "@sync-beats/timeline";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import {
   type Backplane,
@@ -12,6 +12,7 @@ import {
 } from "./backplane.js";
 import type { Clock } from "./clock.js";
 import { ProtocolError } from "./errors.js";
+import { describeTarget, hasShardedPubSub, isCluster, type RedisClient, redisClient, type RedisTarget } from "./redis-connection.js";
 
 /** A room nobody touched for a day is forgotten. */
 const ROOM_TTL_SECONDS = 24 * 60 * 60;
@@ -34,14 +35,20 @@ function parseState(raw: string | null | undefined): SharedRoomState {
   return { ...EMPTY_ROOM_STATE, ...state, timeline: Array.isArray(timeline?.anchors) ? timeline : EMPTY_TIMELINE };
 }
 
+/**
+ * A room's keys and channel share the hash tag `{CODE}`, so on a Redis Cluster they live in one
+ * hash slot (one shard) and the commit script may publish to the channel [RC1].
+ */
 const keys = {
-  state: (room: string) => `sb:room:${room}:state`,
-  presence: (room: string) => `sb:room:${room}:presence`,
-  channel: (room: string) => `sb:room:${room}`,
+  state: (room: string) => `sb:room:{${room}}:state`,
+  presence: (room: string) => `sb:room:{${room}}:presence`,
+  channel: (room: string) => `sb:room:{${room}}`,
   node: (nodeId: string) => `sb:node:${nodeId}`,
   claim: (key: string) => `sb:claim:${key}`,
   sequence: "sb:presence-seq",
 };
+
+const CHANNEL = /^sb:room:\{(.*)\}$/;
 
 function nodeOf(entryId: string): string {
   return entryId.slice(0, entryId.lastIndexOf(":"));
@@ -54,6 +61,9 @@ function nodeOf(entryId: string): string {
  * [0, the state as stored now ("" when none)] so the retry needs no extra read. The stored state
  * carries its commit's id: a commit resent after a lost reply (ioredis resends on reconnect)
  * finds itself already applied and answers [1] instead of being applied twice.
+ * The channel is an argument, not a key: a pub/sub channel declared as a key is `CROSSSLOT` on a
+ * Redis Cluster; it shares the state key's hash slot, so publishing from the script is local
+ * [RC1]. ARGV[7] is `PUBLISH`, or `SPUBLISH` (sharded pub/sub) on a cluster that has it [RC2].
  */
 const COMMIT_ROOM_STATE = `
 local raw = redis.call("GET", KEYS[1])
@@ -65,47 +75,56 @@ if raw then
 end
 if version ~= tonumber(ARGV[1]) then return {0, raw or ""} end
 redis.call("SET", KEYS[1], ARGV[2], "EX", ARGV[4])
-redis.call("PUBLISH", KEYS[2], ARGV[3])
+if ARGV[7] == "SPUBLISH" then redis.call("SPUBLISH", ARGV[6], ARGV[3]) else redis.call("PUBLISH", ARGV[6], ARGV[3]) end
 return {1}
 `;
 
-type RoomCommitRedis = Redis & {
+export type PublishCommand = "PUBLISH" | "SPUBLISH";
+
+type RoomCommitRedis<Client extends RedisClient> = Client & {
   commitRoomState(
     stateKey: string,
-    channel: string,
     expectedVersion: number,
     state: string,
     envelope: string,
     ttlSeconds: number,
     commitId: string,
+    channel: string,
+    publish: PublishCommand,
   ): Promise<[1] | [0, string]>;
 };
 
 /** Registers the commit script (EVALSHA, falling back to EVAL once per connection). */
-export function withRoomCommit(redis: Redis): RoomCommitRedis {
-  redis.defineCommand("commitRoomState", { numberOfKeys: 2, lua: COMMIT_ROOM_STATE });
-  return redis as RoomCommitRedis;
+export function withRoomCommit<Client extends RedisClient = Redis>(redis: Client): RoomCommitRedis<Client> {
+  redis.defineCommand("commitRoomState", { numberOfKeys: 1, lua: COMMIT_ROOM_STATE });
+  return redis as RoomCommitRedis<Client>;
 }
 
 /**
  * Rooms shared by every sync process on one Redis: state in a key updated by a version-checked
  * script (so two hosts on two nodes never overwrite each other), broadcasts
  * over pub/sub (serialised once at the origin), presence in a sorted set ordered by join, with
- * entries of dead nodes (liveness key expired) pruned on read.
+ * entries of dead nodes (liveness key expired) pruned on read. `target` is one Redis (a URL) or
+ * a Redis Cluster (`{ cluster: seeds }`): every command touches one key, or one room's keys.
  */
-export async function createRedisBackplane(url: string, clock: Clock, logger: Logger): Promise<Backplane> {
+export async function createRedisBackplane(target: RedisTarget, clock: Clock, logger: Logger): Promise<Backplane> {
   const nodeId = randomUUID().slice(0, 8);
-  const options = { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true };
-  const commands = withRoomCommit(new Redis(url, options));
-  const subscriber = new Redis(url, options);
-  await Promise.all([commands.connect(), subscriber.connect()]);
+  const commands = withRoomCommit(redisClient(target));
+  await commands.connect();
+  // Plain pub/sub on a cluster sends every message to every node; sharded only to the room's shard.
+  const sharded = isCluster(target) && (await hasShardedPubSub(commands));
+  const publishCommand: PublishCommand = sharded ? "SPUBLISH" : "PUBLISH";
+  const subscriber = redisClient(target, { sharded });
+  await subscriber.connect();
+  logger.info({ redis: describeTarget(target), pubsub: sharded ? "sharded" : "plain" }, "redis backplane");
 
   const listeners = new Map<string, Set<(envelope: RoomEnvelope) => void>>();
   /** This node's presence members, by room and entry id: `leave` and `close` remove exactly these. */
   const ownEntries = new Map<string, { room: string; member: string }>();
   const ownKey = (room: string, entryId: string) => JSON.stringify([room, entryId]);
-  subscriber.on("message", (channel: string, payload: string) => {
-    const room = channel.slice("sb:room:".length);
+  subscriber.on(sharded ? "smessage" : "message", (channel: string, payload: string) => {
+    const room = CHANNEL.exec(channel)?.[1];
+    if (room === undefined) return;
     let envelope: RoomEnvelope;
     try {
       envelope = JSON.parse(payload) as RoomEnvelope;
@@ -143,12 +162,13 @@ export async function createRedisBackplane(url: string, clock: Clock, logger: Lo
     };
     const [committed, stored] = await commands.commitRoomState(
       keys.state(room),
-      keys.channel(room),
       current.version,
       JSON.stringify({ ...next, commitId }),
       JSON.stringify(envelope),
       ROOM_TTL_SECONDS,
       commitId,
+      keys.channel(room),
+      publishCommand,
     );
     return committed === 1 ? { committed: next } : { conflict: parseState(stored) };
   }
@@ -179,7 +199,8 @@ export async function createRedisBackplane(url: string, clock: Clock, logger: Lo
     if (members.length === 0) return [];
     const entries = members.map((member) => ({ member, entry: JSON.parse(member) as PresenceEntry }));
     const nodes = [...new Set(entries.map(({ entry }) => nodeOf(entry.id)))];
-    const alive = await commands.mget(...nodes.map(keys.node));
+    // One GET per node, not MGET: on a cluster the nodes' keys lie in different slots.
+    const alive = await Promise.all(nodes.map((node) => commands.get(keys.node(node))));
     const dead = new Set(nodes.filter((_, index) => alive[index] === null));
     const stale = entries.filter(({ entry }) => dead.has(nodeOf(entry.id))).map(({ member }) => member);
     if (stale.length > 0) await commands.zrem(keys.presence(room), ...stale);
@@ -200,20 +221,21 @@ export async function createRedisBackplane(url: string, clock: Clock, logger: Lo
       return run;
     },
     async publish(room, envelope) {
-      await commands.publish(keys.channel(room), JSON.stringify({ ...envelope, sentAt: clock.now() }));
+      const payload = JSON.stringify({ ...envelope, sentAt: clock.now() });
+      await (sharded ? commands.spublish(keys.channel(room), payload) : commands.publish(keys.channel(room), payload));
     },
     async subscribe(room, listener) {
       let set = listeners.get(room);
       if (!set) {
         listeners.set(room, (set = new Set()));
-        await subscriber.subscribe(keys.channel(room));
+        await (sharded ? subscriber.ssubscribe(keys.channel(room)) : subscriber.subscribe(keys.channel(room)));
       }
       set.add(listener);
       return async () => {
         set.delete(listener);
         if (set.size === 0 && listeners.get(room) === set) {
           listeners.delete(room);
-          await subscriber.unsubscribe(keys.channel(room));
+          await (sharded ? subscriber.sunsubscribe(keys.channel(room)) : subscriber.unsubscribe(keys.channel(room)));
         }
       };
     },
@@ -240,10 +262,8 @@ export async function createRedisBackplane(url: string, clock: Clock, logger: Lo
     },
     async close() {
       stopRefresh();
-      const pipeline = commands.pipeline();
-      for (const { room, member } of ownEntries.values()) pipeline.zrem(keys.presence(room), member);
-      pipeline.del(keys.node(nodeId));
-      await pipeline.exec();
+      // Separate commands (auto-pipelined per shard): a cluster refuses a pipeline across slots.
+      await Promise.all([...[...ownEntries.values()].map(({ room, member }) => commands.zrem(keys.presence(room), member)), commands.del(keys.node(nodeId))]);
       ownEntries.clear();
       listeners.clear();
       await Promise.all([commands.quit(), subscriber.quit()]);

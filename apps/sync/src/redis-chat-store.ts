@@ -1,18 +1,19 @@
 import { CHAT_HISTORY_LIMIT, ChatMessage } from "@sync-beats/protocol";
-import { Redis } from "ioredis";
 import type { ChatStore } from "./chat-store.js";
+import { redisClient, type RedisTarget } from "./redis-connection.js";
 
 /** Chat history outlives a quiet room as long as its live state does (the backplane's TTL). */
 const CHAT_TTL_SECONDS = 24 * 60 * 60;
 
-const chatKey = (room: string) => `sb:room:${room}:chat`;
+// The room's hash tag, as the backplane's keys carry it, so a cluster keeps a room in one slot [RC1].
+const chatKey = (room: string) => `sb:room:{${room}}:chat`;
 
 /**
  * A {@link ChatStore} on Redis: one list per room, appended and trimmed to the newest
  * {@link CHAT_HISTORY_LIMIT} in one MULTI, so every node reads the same history in the same order.
  */
-export async function createRedisChatStore(url: string): Promise<ChatStore> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true });
+export async function createRedisChatStore(target: RedisTarget): Promise<ChatStore> {
+  const redis = redisClient(target);
   await redis.connect();
 
   async function stored(roomCode: string): Promise<{ raw: string; message: ChatMessage }[]> {

@@ -12,7 +12,7 @@ import {
 import { newlyRemoved } from "./chat-rules.js";
 import { type ChatStore, createMemoryChatStore } from "./chat-store.js";
 import { RoomCalibration } from "./calibration.js";
-import type { ClientSocket } from "./client-socket.js";
+import type { ClientSocket, OutboundFrame } from "./client-socket.js";
 import type { Clock, Disposer } from "./clock.js";
 import { ProtocolError, viaBackplane } from "./errors.js";
 import type { Identity } from "./identity.js";
@@ -47,7 +47,7 @@ export interface RoomEvents {
  * Where a member is in joining: `catching-up` while it is told the room's state (frames that
  * arrive meanwhile wait in `held` and follow right after), then `live`.
  */
-type MemberPhase = { phase: "catching-up"; held: string[] } | { phase: "live" };
+type MemberPhase = { phase: "catching-up"; held: OutboundFrame[] } | { phase: "live" };
 
 /** One live connection in a room on this node. */
 export interface Member {
@@ -310,9 +310,11 @@ export class Room {
 
   private receive(envelope: RoomEnvelope): void {
     let fanOut = 0;
+    // Encoded to UTF-8 once here, not once per member inside `ws` (which encodes every string it sends).
+    const frames = envelope.frames.map((frame) => Buffer.from(frame));
     for (const member of this.members.values()) {
       if (member.id === envelope.exceptId) continue;
-      for (const frame of envelope.frames) {
+      for (const frame of frames) {
         if (member.delivery.phase === "catching-up") member.delivery.held.push(frame);
         else if (member.socket.send(frame)) fanOut++;
       }

@@ -14,7 +14,7 @@ import { devIdentityVerifier, ticketVerifier } from "./identity.js";
 import { createInternalApi } from "./internal-api.js";
 import { createMemoryBackplane } from "./memory-backplane.js";
 import { createMetrics } from "./metrics.js";
-import { createMemoryChatStore } from "./chat-store.js";
+import { type ChatStore, createMemoryChatStore } from "./chat-store.js";
 import { createRedisChatStore } from "./redis-chat-store.js";
 import { RoomRegistry } from "./room-registry.js";
 
@@ -22,6 +22,8 @@ import { RoomRegistry } from "./room-registry.js";
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** A connection must join within this long. */
 const JOIN_TIMEOUT_MS = 10_000;
+/** A pre-encoded frame is still a text frame (`ws` sends a Buffer as binary unless told). */
+const AS_TEXT = { binary: false } as const;
 
 export interface RunningSyncServer {
   readonly port: number;
@@ -32,13 +34,14 @@ export interface RunningSyncServer {
 /** Adapts a `ws` socket to the room's {@link ClientSocket}, dropping clients that fall behind. */
 function adapt(ws: WebSocket): ClientSocket {
   return {
-    send(text) {
+    send(frame) {
       if (ws.readyState !== WebSocket.OPEN) return false;
       if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
         ws.terminate();
         return false;
       }
-      ws.send(text);
+      if (typeof frame === "string") ws.send(frame);
+      else ws.send(frame, AS_TEXT);
       return true;
     },
     close(code, reason) {
@@ -56,11 +59,12 @@ export async function startSyncServer(
   logger: Logger,
   clock: ServerClock = systemClock,
   backplane: Backplane = createMemoryBackplane(clock),
+  givenChatStore?: ChatStore,
 ): Promise<RunningSyncServer> {
   let connections = 0;
   const metrics = createMetrics({ connections: () => connections, rooms: () => registry.size });
   // Chat history follows the backplane: shared through Redis whenever rooms are [CH4].
-  const chatStore = config.redisUrl ? await createRedisChatStore(config.redisUrl) : createMemoryChatStore();
+  const chatStore = givenChatStore ?? (config.redisUrl ? await createRedisChatStore(config.redisUrl) : createMemoryChatStore());
   const registry = new RoomRegistry(clock, config.room, logger, backplane, metrics, chatStore);
   const verifyIdentity = config.ticketSecret
     ? ticketVerifier(config.ticketSecret, (jti, untilMs, nowMs) =>
@@ -170,6 +174,7 @@ export async function startSyncServer(
       await registry.dispose();
       await backplane.close();
       await chatStore.close();
+      metrics.stop();
     },
   };
 }

@@ -1,5 +1,5 @@
-import { Redis } from "ioredis";
 import type { ServerClock } from "./clock.js";
+import { isCluster, type RedisClient, redisClient, type RedisTarget } from "./redis-connection.js";
 
 /** One probe of a reference clock: local send/receive instants and the reference reading. */
 export interface TimeSample {
@@ -38,18 +38,22 @@ const RESYNC_EVERY_MS = 30_000;
  * Several sync processes must stamp one timeline with one clock. Each node measures its offset to
  * the Redis server's `TIME` (which every node can reach) and stamps everything with
  * `local + offset`: nodes then agree to within half a round trip to Redis, whatever their own
- * clocks say.
+ * clocks say. On a Redis Cluster every node reads the clock of one master, the one owning the key
+ * `sb:clock` (a script declaring it is routed there), never a random node's [RC4].
  */
-export async function startRedisTime(url: string, base: ServerClock): Promise<{ clock: ServerClock; offsetMs(): number; stop(): Promise<void> }> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+export async function startRedisTime(target: RedisTarget, base: ServerClock): Promise<{ clock: ServerClock; offsetMs(): number; stop(): Promise<void> }> {
+  const redis: RedisClient = redisClient(target);
   await redis.connect();
+  const readTime = isCluster(target)
+    ? async () => (await redis.eval("return redis.call('TIME')", 1, "sb:clock")) as [string, string]
+    : () => redis.time();
   let offset = 0;
 
   async function measure(): Promise<void> {
     const samples: TimeSample[] = [];
     for (let index = 0; index < SAMPLES_PER_ROUND; index++) {
       const sentAt = base.now();
-      const [seconds, micros] = await redis.time();
+      const [seconds, micros] = await readTime();
       const receivedAt = base.now();
       samples.push({ sentAt, receivedAt, referenceMs: Number(seconds) * 1000 + Number(micros) / 1000 });
     }

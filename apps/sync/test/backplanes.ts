@@ -5,6 +5,7 @@ import type { Backplane } from "../src/backplane.js";
 import { systemClock } from "../src/clock.js";
 import { createMemoryBackplane } from "../src/memory-backplane.js";
 import { createRedisBackplane } from "../src/redis-backplane.js";
+import type { RedisTarget } from "../src/redis-connection.js";
 import { FakeClock } from "./fake-clock.js";
 
 /** Set in CI (`.ci/run`); Redis suites skip with a printed reason when it is not. */
@@ -60,29 +61,37 @@ export const memoryTarget: BackplaneTarget = {
 };
 
 /** Redis nodes run on the system clock: their liveness refresh and conflict backoff need real timers. */
+function redisDeployment(target: RedisTarget): Deployment {
+  const open = new Set<Backplane>();
+  const logger = pino({ level: "silent" });
+  async function node(): Promise<Backplane> {
+    const backplane = await createRedisBackplane(target, systemClock, logger);
+    open.add(backplane);
+    return backplane;
+  }
+  async function closeNode(backplane: Backplane): Promise<void> {
+    if (open.delete(backplane)) await backplane.close();
+  }
+  return {
+    node,
+    async restart(backplane) {
+      await closeNode(backplane);
+      return node();
+    },
+    elapse: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    close: async () => void (await Promise.all([...open].map(closeNode))),
+  };
+}
+
 export const redisTarget: BackplaneTarget = {
   durable: true,
   deploy() {
     if (!TEST_REDIS_URL) throw new Error(REDIS_SKIP_REASON);
-    const url = TEST_REDIS_URL;
-    const open = new Set<Backplane>();
-    const logger = pino({ level: "silent" });
-    async function node(): Promise<Backplane> {
-      const backplane = await createRedisBackplane(url, systemClock, logger);
-      open.add(backplane);
-      return backplane;
-    }
-    async function closeNode(backplane: Backplane): Promise<void> {
-      if (open.delete(backplane)) await backplane.close();
-    }
-    return {
-      node,
-      async restart(backplane) {
-        await closeNode(backplane);
-        return node();
-      },
-      elapse: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-      close: async () => void (await Promise.all([...open].map(closeNode))),
-    };
+    return redisDeployment(TEST_REDIS_URL);
   },
 };
+
+/** A Redis Cluster whose seeds are known once it started (in the suite's `beforeAll`). */
+export function redisClusterTarget(seeds: () => string[]): BackplaneTarget {
+  return { durable: true, deploy: () => redisDeployment({ cluster: seeds() }) };
+}

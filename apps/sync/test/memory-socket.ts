@@ -1,5 +1,5 @@
 import { parseServerMessage, type ServerMessage, type ServerMessageOf, type ServerMessageType } from "@sync-beats/protocol";
-import type { ClientSocket } from "../src/client-socket.js";
+import type { ClientSocket, OutboundFrame } from "../src/client-socket.js";
 
 /** Records what the server sent, validated against the protocol so a malformed frame fails the test. */
 export class MemorySocket implements ClientSocket {
@@ -10,8 +10,9 @@ export class MemorySocket implements ClientSocket {
     return this.closed === null;
   }
 
-  send(text: string): boolean {
+  send(frame: OutboundFrame): boolean {
     if (this.closed) return false;
+    const text = frame.toString();
     const parsed = parseServerMessage(text);
     if (!parsed.ok) throw new Error(`server sent an invalid frame: ${parsed.message}: ${text}`);
     this.received.push(parsed.message);

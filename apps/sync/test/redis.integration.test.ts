@@ -192,8 +192,8 @@ describe.skipIf(!redisUrl)("two sync processes over Redis", () => {
 
   it("[RB9] a commit resent after a lost reply (same commit id) is not applied or published twice", async () => {
     const room = freshRoom();
-    const stateKey = `sb:room:${room}:state`;
-    const channel = `sb:room:${room}`;
+    const stateKey = `sb:room:{${room}}:state`;
+    const channel = `sb:room:{${room}}`;
     const redis = withRoomCommit(new Redis(redisUrl!));
     const listener = new Redis(redisUrl!);
     try {
@@ -201,9 +201,9 @@ describe.skipIf(!redisUrl)("two sync processes over Redis", () => {
       listener.on("message", (_channel: string, payload: string) => published.push(payload));
       await listener.subscribe(channel);
       const state = JSON.stringify({ version: 1, hostUserId: "h", timeline: null, facts: null, closedAtVersion: null, commitId: "commit-1" });
-      expect(await redis.commitRoomState(stateKey, channel, 0, state, "{}", 60, "commit-1")).toEqual([1]);
-      expect(await redis.commitRoomState(stateKey, channel, 0, state, "{}", 60, "commit-1")).toEqual([1]);
-      expect(await redis.commitRoomState(stateKey, channel, 0, state, "{}", 60, "commit-2")).toEqual([0, state]);
+      expect(await redis.commitRoomState(stateKey, 0, state, "{}", 60, "commit-1", channel, "PUBLISH")).toEqual([1]);
+      expect(await redis.commitRoomState(stateKey, 0, state, "{}", 60, "commit-1", channel, "PUBLISH")).toEqual([1]);
+      expect(await redis.commitRoomState(stateKey, 0, state, "{}", 60, "commit-2", channel, "PUBLISH")).toEqual([0, state]);
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(published).toEqual(["{}"]);
       expect(JSON.parse((await redis.get(stateKey))!).version).toBe(1);
@@ -229,7 +229,7 @@ describe.skipIf(!redisUrl)("two sync processes over Redis", () => {
       // What a kill -9 leaves behind once the node's liveness key has expired: its entries.
       await redis.del(`sb:node:${crashed.nodeId}`);
       expect(await survivor.presence(room)).toEqual([kept]);
-      expect(await redis.zcard(`sb:room:${room}:presence`)).toBe(1);
+      expect(await redis.zcard(`sb:room:{${room}}:presence`)).toBe(1);
     } finally {
       await Promise.all([crashed.close(), survivor.close()]);
       redis.disconnect();

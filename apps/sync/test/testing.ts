@@ -5,3 +5,4 @@
 export { createHarness } from "./harness.js";
 export { counters, LIMITS, sessionProperty } from "./hardening/fuzz-session.js";
 export { wsTransport } from "./hardening/ws-transport.js";
+export { redisClusterUnavailable, type RunningRedisCluster, startRedisCluster } from "./redis-cluster.js";

@@ -23,10 +23,8 @@ export interface SyncPlaybackHandlers {
   onError?(error: EngineError): void;
 }
 
-/** The snapshot plus the engine's commands (bound; safe to pass as event handlers) and its chat feed (null until there is an engine). */
-export type SyncPlayback = { snapshot: SyncSnapshot; chat: ChatFeed | null } & Pick<
-/** The snapshot plus the engine's commands (bound; safe to pass as event handlers). */
-export type SyncPlayback = { snapshot: SyncSnapshot; calibration: CalibrationView } & Pick<
+/** The snapshot plus the engine's commands (bound; safe to pass as event handlers), its chat feed (null until there is an engine) and its calibration. */
+export type SyncPlayback = { snapshot: SyncSnapshot; chat: ChatFeed | null; calibration: CalibrationView } & Pick<
   SyncEngine,
   | "getPositionMs"
   | "play"
