@@ -115,6 +115,17 @@ describe("engine: playback on the audio clock", () => {
     expect(Math.abs(trueError(h, 20_000, s0))).toBeLessThan(1);
   });
 
+  it.each([100, 1_000])("[DC8] through the engine: a %s ms device stall is corrected once and the speaker is back within 2 ms in 2 s", async (ms) => {
+    const h = harness({ audio: { timestampJitterMs: 0.1 } });
+    const { s0 } = await joinedAndPlaying(h);
+    await h.clock.advance(20_000);
+    h.audio.stall(ms);
+    await h.clock.advance(ms + 35 + 2_000);
+    expect(h.engine.getSnapshot().stats.hardSeeks).toBe(1);
+    expect(await maxErrorOver(h, 5_000, 20_000, s0)).toBeLessThan(2);
+    expect(h.engine.getSnapshot().stats.hardSeeks).toBe(1);
+  });
+
   it("[PB2] PLAY starts at its server instant, converted through the clock estimate", async () => {
     const h = harness({ server: { offsetMs: 1.7e12 + 123.456, skew: 50e-6 } });
     h.engine.connect();
