@@ -2,6 +2,7 @@ import { parseServerMessage, type ClientMessage, type ServerMessage } from "@syn
 import { applyTimelineMessage, EMPTY_TIMELINE, pruneTimeline, stateAt, type Timeline, type TimelineMessage } from "@sync-beats/timeline";
 import { ClockEstimator, DEFAULT_CLOCK_FILTER, serverTimeAt } from "./clock-estimator.js";
 import { CommandLedger, type CommandWithoutId } from "./commands.js";
+import { declaredJoinTiming } from "./join-timing.js";
 import { ServerLink } from "./server-link.js";
 import { ENGINE_TIMING, pingPeriodMs } from "./engine-timing.js";
 import { MIN_SAMPLES_TO_START, Player } from "./player.js";
@@ -62,6 +63,7 @@ class Engine implements SyncEngine {
       roomCode: options.roomCode,
       createSocket: options.createSocket,
       getJoinCredentials: options.getJoinCredentials,
+      joinTiming: () => declaredJoinTiming(this.audioOutput, this.clock.now()),
       clock: this.clock,
       random: this.random,
       onState: (state) => {

@@ -17,6 +17,12 @@ export const MIN_SAMPLES_TO_START = 5;
  * re-seeked instead (`DriftPolicy.youngSeekMs`), right after the listener started hearing.
  */
 export const YOUNG_ESTIMATE_SAMPLES = 60;
+/**
+ * A same-track anchor whose line differs from the sounding one by more than this (ms) is a
+ * transition (SEEK, RESUME elsewhere), not a correction: if it is already due it is joined late in
+ * sync (LS5) rather than left to the drift controller.
+ */
+export const LATE_TRANSITION_MS = 50;
 /** Drift measurements kept for the debug chart. */
 export const DRIFT_HISTORY_MS = 60_000;
 
@@ -137,7 +143,13 @@ export class Player {
     if (state.paused || state.ended) return this.stopIfPlaying(state.anchor);
     const issued = this.issued;
     const continuing = issued?.kind === "play" && issued.when <= now && issued.anchor.track.audioUrl === state.track.audioUrl;
-    if (continuing) {
+    if (continuing && Math.abs(positionFromAnchor(state.anchor, serverEarliest) - positionFromAnchor(issued.anchor, serverEarliest)) > LATE_TRANSITION_MS) {
+      // LS5: a transition that arrived after its instant (a link too slow for the room's lead):
+      // silence now, then the new position from the earliest schedulable instant, in sync.
+      this.deps.audio.stop();
+      this.issued = { kind: "stop", anchor: issued.anchor };
+      this.apply(state.anchor, earliest, bridge);
+    } else if (continuing) {
       // Same track already sounding: adopt the anchor (a RESYNC, a re-sent PLAY_SYNC) and let
       // the controller decide between a nudge and a re-seek.
       this.issued = { kind: "play", anchor: state.anchor, when: issued.when };
