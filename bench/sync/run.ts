@@ -5,7 +5,7 @@
  *   npx tsx bench/sync/run.ts [--clients 6] [--scenarios lan,jitter,asymmetric,spikes]
  *     [--naive all|none|lan,...] [--join-ms 8000] [--seek-ms 5000] [--warmup-ms 3000]
  *     [--settle-ms 1000] [--stagger-ms 300] [--seed 1] [--no-check] [--chromium /usr/bin/chromium] [--out bench-results]
- *     [--runs 3] [--busy] [--quick]
+ *     [--runs 3] [--busy] [--quick] [--no-isolation] [--chromium-pulse]
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -35,6 +35,8 @@ const { values: args } = parseArgs({
     runs: { type: "string", default: "1" },
     quick: { type: "boolean", default: false },
     busy: { type: "boolean", default: false },
+    "no-isolation": { type: "boolean", default: false },
+    "chromium-pulse": { type: "boolean", default: false },
     "no-check": { type: "boolean", default: false },
     chromium: { type: "string", default: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" },
     out: { type: "string", default: "bench-results" },
@@ -97,9 +99,14 @@ const loadAtStart = uptime();
 console.log(`sync precision benchmark: ${options.clients} clients, clock shifts ${Array.from({ length: options.clients }, (_, i) => clockShiftMs(i)).join("/")} ms`);
 console.log(`load at start: ${loadAtStart}`);
 try {
-  pages = await startPageServer(60);
+  pages = await startPageServer(60, !args["no-isolation"]);
   sync = await startSyncServer();
-  browser = await launchBrowser(args.chromium!);
+  browser = await launchBrowser(args.chromium!, args["chromium-pulse"]);
+  const probe = await browser.newPage();
+  await probe.goto(pages.url);
+  const isolated = await probe.evaluate(() => crossOriginIsolated);
+  await probe.close();
+  console.log(`pages cross-origin isolated: ${isolated}; Chromium audio: ${args["chromium-pulse"] ? "through PulseAudio (on purpose)" : "fake headless device"}`);
 
   let check: TapCheckResult | null = null;
   if (!args["no-check"]) {
