@@ -44,7 +44,11 @@ const { values: args } = parseArgs({
 });
 
 // --quick: a short smoke run (3 clients, LAN only, short phases, no naive run, no chain check).
-if (args.quick) Object.assign(args, { clients: "3", scenarios: "lan", naive: "none", "join-ms": "4000", "seek-ms": "3000", "warmup-ms": "1500", "no-check": true });
+// Options given on the command line win over these.
+if (args.quick) {
+  const quick = { clients: "3", scenarios: "lan", naive: "none", "join-ms": "4000", "seek-ms": "3000", "warmup-ms": "1500", "no-check": true };
+  for (const [key, value] of Object.entries(quick)) if (!process.argv.some((a) => a === `--${key}` || a.startsWith(`--${key}=`))) Object.assign(args, { [key]: value });
+}
 const positive = (name: string, value: string | undefined, max: number): number => {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0 || n > max) throw new Error(`--${name} must be a number in [0, ${max}]`);
