@@ -24,11 +24,15 @@ export const CHROMIUM_ARGS = [
  */
 const NO_PULSE_SERVER = "unix:/nonexistent/pulse/native";
 
-export async function launchBrowser(executablePath: string): Promise<Browser> {
+/**
+ * `throughPulse`: the robustness scenario (issue 14) — Chromium plays through the running
+ * PulseAudio server on purpose, as on a Linux desktop (`bench:sync --chromium-pulse`).
+ */
+export async function launchBrowser(executablePath: string, throughPulse = false): Promise<Browser> {
   return chromium.launch({
     executablePath,
     headless: true,
-    env: { ...process.env, PULSE_SERVER: NO_PULSE_SERVER },
+    env: throughPulse ? { ...process.env } : { ...process.env, PULSE_SERVER: NO_PULSE_SERVER },
     args: CHROMIUM_ARGS,
     // Playwright mutes audio by default; rendering runs either way (see the timing note), but the
     // benchmark measures the unmuted path a listener hears.

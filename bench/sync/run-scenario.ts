@@ -3,6 +3,7 @@
  * plays the timecode, the pages join one by one while it plays, the host seeks, and the tap data
  * is turned into figures.
  */
+import { maxRenderedRateDeviation, renderedGlitches } from "./rendered.js";
 import { loadavg } from "node:os";
 import type { Browser } from "playwright-core";
 import type { SyncAlgorithm } from "@sync-beats/sync-engine";
@@ -60,6 +61,10 @@ export interface ClientResult {
   readonly fitResidualP99Ms: number | null;
   /** Audio glitches seen as steps in the output timestamps (each starts a new fit segment). */
   readonly audioGlitches: number;
+  /** Rendered discontinuities > 1 ms after the warm-up, the room's own seek excused (rendered.ts). */
+  readonly renderedGlitches: number;
+  /** Largest |rendered rate − 1| over 1 s stretches of continuous sound after the warm-up. */
+  readonly maxRateDeviation: number | null;
   readonly stamps: number;
   readonly absErrorMs: Summary;
   /** Median signed error (rendered minus timeline) in the statistics window; negative: behind. */
@@ -208,6 +213,8 @@ export async function runScenario(
         calibrationRttMs: client.calibrationRttMs,
         fitResidualP99Ms: tracks[i]!.residualP99Ms,
         audioGlitches: tracks[i]!.segments.length - 1,
+        renderedGlitches: renderedGlitches(tracks[i]!, events).filter((t) => t >= fromMs && t <= endMs).length,
+        maxRateDeviation: maxRenderedRateDeviation(tracks[i]!, fromMs),
         stamps: tracks[i]!.stampCount,
         absErrorMs: summarize(errors.values),
         medianErrorMs: quantile(signed, 0.5),

@@ -5,8 +5,9 @@
  *   npx tsx bench/sync/run.ts [--clients 6] [--scenarios lan,jitter,asymmetric,spikes]
  *     [--naive all|none|lan,...] [--join-ms 8000] [--seek-ms 5000] [--warmup-ms 3000]
  *     [--settle-ms 1000] [--stagger-ms 300] [--seed 1] [--no-check] [--chromium /usr/bin/chromium] [--out bench-results]
+ *     [--runs 3] [--busy] [--quick] [--no-isolation] [--chromium-pulse]
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -15,6 +16,7 @@ import { launchBrowser, svgToPng } from "./browser.js";
 import { checkTap, type TapCheckResult } from "./check-tap.js";
 import { startPageServer, type PageServer } from "./page-server.js";
 import { markdownTable, svgPlot, type ScenarioRow } from "./report.js";
+import { repeatedRows, repeatedTable } from "./runs.js";
 import { runScenario, worstClientP95, type RunOptions, type RunResult } from "./run-scenario.js";
 import { clockShiftMs, SCENARIOS } from "./scenarios.js";
 import { startSyncServer, type SyncServerProcess } from "./sync-server.js";
@@ -30,12 +32,23 @@ const { values: args } = parseArgs({
     "stagger-ms": { type: "string", default: "300" },
     "settle-ms": { type: "string", default: "1000" },
     seed: { type: "string", default: "1" },
+    runs: { type: "string", default: "1" },
+    quick: { type: "boolean", default: false },
+    busy: { type: "boolean", default: false },
+    "no-isolation": { type: "boolean", default: false },
+    "chromium-pulse": { type: "boolean", default: false },
     "no-check": { type: "boolean", default: false },
     chromium: { type: "string", default: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" },
     out: { type: "string", default: "bench-results" },
   },
 });
 
+// --quick: a short smoke run (3 clients, LAN only, short phases, no naive run, no chain check).
+// Options given on the command line win over these.
+if (args.quick) {
+  const quick = { clients: "3", scenarios: "lan", naive: "none", "join-ms": "4000", "seek-ms": "3000", "warmup-ms": "1500", "no-check": true };
+  for (const [key, value] of Object.entries(quick)) if (!process.argv.some((a) => a === `--${key}` || a.startsWith(`--${key}=`))) Object.assign(args, { [key]: value });
+}
 const positive = (name: string, value: string | undefined, max: number): number => {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0 || n > max) throw new Error(`--${name} must be a number in [0, ${max}]`);
@@ -65,10 +78,15 @@ const uptime = (): string => {
   }
 };
 
+const runs = Math.max(1, Math.round(positive("runs", args.runs, 20)));
+// --busy: two busy-loop processes keep both cores loaded for the whole benchmark (issue 17).
+const busyLoops: ChildProcess[] = args.busy ? [0, 1].map(() => spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" })) : [];
+
 let browser: Browser | null = null;
 let sync: SyncServerProcess | null = null;
 let pages: PageServer | null = null;
 async function cleanup(): Promise<void> {
+  for (const loop of busyLoops.splice(0)) loop.kill();
   await browser?.close().catch(() => undefined);
   await sync?.stop().catch(() => undefined);
   await pages?.close().catch(() => undefined);
@@ -85,9 +103,14 @@ const loadAtStart = uptime();
 console.log(`sync precision benchmark: ${options.clients} clients, clock shifts ${Array.from({ length: options.clients }, (_, i) => clockShiftMs(i)).join("/")} ms`);
 console.log(`load at start: ${loadAtStart}`);
 try {
-  pages = await startPageServer(60);
+  pages = await startPageServer(60, !args["no-isolation"]);
   sync = await startSyncServer();
-  browser = await launchBrowser(args.chromium!);
+  browser = await launchBrowser(args.chromium!, args["chromium-pulse"]);
+  const probe = await browser.newPage();
+  await probe.goto(pages.url);
+  const isolated = await probe.evaluate(() => crossOriginIsolated);
+  await probe.close();
+  console.log(`pages cross-origin isolated: ${isolated}; Chromium audio: ${args["chromium-pulse"] ? "through PulseAudio (on purpose)" : "fake headless device"}`);
 
   let check: TapCheckResult | null = null;
   if (!args["no-check"]) {
@@ -116,14 +139,23 @@ try {
     return null;
   };
   const rows: ScenarioRow[] = [];
-  for (const scenario of scenarios) {
-    const precise = await attempt(scenario, "precise");
-    const naive = naiveFor(scenario.name) ? await attempt(scenario, "naive") : null;
-    if (precise) rows.push({ precise, naive });
+  const allRuns: RunResult[][] = [];
+  for (let run = 0; run < runs; run += 1) {
+    if (runs > 1) console.log(`run ${run + 1} of ${runs} (load ${uptime().replace(/.*load average: /, "")})`);
+    const thisRun: RunResult[] = [];
+    for (const scenario of scenarios) {
+      const precise = await attempt(scenario, "precise");
+      // The naive baseline and the detailed table come from the first run.
+      const naive = run === 0 && naiveFor(scenario.name) ? await attempt(scenario, "naive") : null;
+      if (precise) thisRun.push(precise);
+      if (precise && run === 0) rows.push({ precise, naive });
+    }
+    allRuns.push(thisRun);
   }
 
   const table = markdownTable(rows);
   console.log(`\n${table}\n`);
+  if (runs > 1) console.log(`median and worst of ${runs} runs${args.busy ? " (two busy-loop processes running)" : ""}:\n\n${repeatedTable(repeatedRows(allRuns))}\n`);
   for (const { precise } of rows) {
     const limited = precise.clients.filter((c) => c.limitMs > 0);
     const steady = precise.interClientAfterSeekMs;

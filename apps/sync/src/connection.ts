@@ -236,7 +236,7 @@ export class Connection {
     const identity = await this.deps.verifyIdentity(message, this.deps.clock.wallNow());
     if (this.state.phase !== "joining") return null;
     const room = this.deps.registry.getOrCreate(message.roomCode);
-    return { room, member: await room.join(this.socket, identity, protocolVersion) };
+    return { room, member: await room.join(this.socket, identity, protocolVersion, message.timing ?? null) };
   }
 
   private fail(error: unknown): void {

@@ -113,13 +113,14 @@ describe("host commands", () => {
     ]);
   });
 
-  it("[SS5][LT1] lead time grows with the room's worst round trip the server measured, up to the cap", async () => {
+  it("[SS5][LT1][LS2] lead time grows with the room's worst round trip the server measured, up to the cap", async () => {
     const { clock, joinAs } = createHarness();
     const host = await joinAs("alice");
     const guest = await joinAs("bob");
     guest.connection.onRtt(400);
     await host.send({ type: "PLAY", id: "play", ...track });
-    expect(host.socket.last("PLAY").startServerMs - clock.now()).toBe(400 * 1.5 + 50);
+    // Undeclared: 50 ms scheduling + 50 ms output latency assumed, plus 25 ms slack.
+    expect(host.socket.last("PLAY").startServerMs - clock.now()).toBe(400 + 50 + 50 + 25);
     guest.connection.onRtt(30_000);
     await host.send({ type: "SEEK", id: "seek", seekPositionMs: 1_000 });
     expect(host.socket.last("SEEK").atServerMs - clock.now()).toBe(1_500);
@@ -132,7 +133,22 @@ describe("host commands", () => {
     guest.connection.onRtt(600);
     await guest.send({ type: "join", roomCode: "ROOM42", versions: PROTOCOL_VERSIONS, userId: "bob" });
     await host.send({ type: "PLAY", id: "play", ...track });
-    expect(host.socket.last("PLAY").startServerMs - clock.now()).toBe(600 * 1.5 + 50);
+    expect(host.socket.last("PLAY").startServerMs - clock.now()).toBe(600 + 50 + 50 + 25);
+  });
+
+  it("[SS5][LS3] declared margins size the lead, and no declaration pushes it past the cap", async () => {
+    const { clock, connect, joinAs } = createHarness();
+    const host = await joinAs("alice");
+    const guest = connect();
+    await guest.send({ type: "join", roomCode: "ROOM42", versions: PROTOCOL_VERSIONS, userId: "bob", timing: { schedulingMarginMs: 120, outputLatencyMs: 200 } });
+    guest.connection.onRtt(100);
+    await host.send({ type: "PLAY", id: "play", ...track });
+    expect(host.socket.last("PLAY").startServerMs - clock.now()).toBe(100 + 120 + 200 + 25);
+    const greedy = connect();
+    await greedy.send({ type: "join", roomCode: "ROOM42", versions: PROTOCOL_VERSIONS, userId: "carl", timing: { schedulingMarginMs: 500, outputLatencyMs: 500 } });
+    greedy.connection.onRtt(900);
+    await host.send({ type: "SEEK", id: "seek", seekPositionMs: 1_000 });
+    expect(host.socket.last("SEEK").atServerMs - clock.now()).toBe(1_500);
   });
 
   it("[SS5][LT3] nothing the client says sizes the lead: a time_ping with rttMs is refused as INVALID_MESSAGE", async () => {

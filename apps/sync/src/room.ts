@@ -20,6 +20,7 @@ import { QueueScheduler } from "./queue-scheduler.js";
 import { applyQueueCommand, type QueueCommandContext, queueMessage, withQueueFollowing } from "./queue-transitions.js";
 import { admit, applyControl, isClosedFor, promoteSuccessor, publicFacts } from "./room-transitions.js";
 import { RoomChat } from "./room-chat.js";
+import { roomLeadMs, type JoinTiming } from "./lead-sizing.js";
 
 export interface RoomConfig {
   /** Minimum lead between a command's arrival and the server instant it takes effect. */
@@ -57,6 +58,8 @@ export interface Member {
   readonly identity: Identity;
   /** Latest round trip the server measured itself (WebSocket ping/pong), used to size lead times. */
   rttMs: number | null;
+  /** Scheduling margin and output latency the member declared on join [LS1] (null: none). */
+  readonly timing: JoinTiming | null;
   delivery: MemberPhase;
 }
 
@@ -150,13 +153,14 @@ export class Room {
   }
 
   /** Adds a member (refused when the room was deleted); `protocolVersion` is the one its join chose. */
-  async join(socket: ClientSocket, identity: Identity, protocolVersion: number): Promise<Member> {
+  async join(socket: ClientSocket, identity: Identity, protocolVersion: number, timing: JoinTiming | null = null): Promise<Member> {
     await viaBackplane(() => this.subscription);
     const member: Member = {
       id: `${this.backplane.nodeId}:${nextMemberNumber++}`,
       socket,
       identity,
       rttMs: null,
+      timing,
       delivery: { phase: "catching-up", held: [] },
     };
     this.members.set(member.id, member);
@@ -271,11 +275,9 @@ export class Room {
     member.rttMs = rttMs;
   }
 
-  /** Lead time: the configured floor, or this node's slowest measured round trip × 1.5 + 50 ms, capped. */
+  /** Lead time: this node's largest member need (measured round trip + declared margins), floored and capped [LS3]. */
   leadMs(): number {
-    let worstRtt = 0;
-    for (const member of this.members.values()) worstRtt = Math.max(worstRtt, member.rttMs ?? 0);
-    return Math.min(this.config.maxLeadMs, Math.max(this.config.leadMs, worstRtt * 1.5 + 50));
+    return roomLeadMs(this.members.values(), this.config);
   }
 
   /** Closes every local connection (server shutdown); the shared state stays in the backplane. */

@@ -5,6 +5,7 @@ import {
   ClientTimestamp,
   CommandId,
   DisplayName,
+  MAX_DECLARED_TIMING_MS,
   PositionMs,
   RoomCode,
   ServerInstantMs,
@@ -20,6 +21,16 @@ import { QUEUE_COMMANDS, QUEUE_MESSAGE_TYPES, type QueueMessageType } from "./qu
  * `CLIENT_TOO_OLD`). Identity comes from `ticket` (signed by the API) when the server requires
  * tickets; in dev-identity mode the server takes `userId`/`name` as claimed.
  */
+/**
+ * What a client needs between receiving a command and the instant it takes effect, declared on
+ * join [LS1]: its scheduling margin (main thread to audio render thread) and its output latency
+ * (render thread to speaker). Bounded so that no member can claim more than the room's cap allows.
+ */
+export const JoinTiming = z.object({
+  schedulingMarginMs: z.number().int().min(0).max(MAX_DECLARED_TIMING_MS),
+  outputLatencyMs: z.number().int().min(0).max(MAX_DECLARED_TIMING_MS),
+});
+
 export const JoinMessage = z.object({
   type: z.literal("join"),
   roomCode: RoomCode,
@@ -28,6 +39,7 @@ export const JoinMessage = z.object({
   ticket: z.string().min(1).max(2048).optional(),
   userId: UserId.optional(),
   name: DisplayName.optional(),
+  timing: JoinTiming.optional(),
 });
 
 /** Fields every command carries: `id` is echoed by the server's `command_accepted` / `command_refused`. */

@@ -126,3 +126,6 @@ export type RoomFacts = z.infer<typeof RoomFacts>;
  */
 export const VersionedRoomFacts = RoomFacts.extend({ version: z.number().int().min(0) });
 export type VersionedRoomFacts = z.infer<typeof VersionedRoomFacts>;
+
+/** Upper bound of each declared join timing figure (ms) [LS1]. */
+export const MAX_DECLARED_TIMING_MS = 500;

@@ -75,11 +75,11 @@ export interface ClockFilterOptions {
 
 /** Defaults tuned for the engine's ping schedule (fast for a minute, then every 3 s). */
 export const DEFAULT_CLOCK_FILTER: ClockFilterOptions = {
-  minSkewSpanMs: 60_000,
+  minSkewSpanMs: 10_000,
   maxSkew: 300e-6,
   offsetSamples: 64,
   offsetSpanMs: 60_000,
-  skewNoiseFactor: 16,
+  skewNoiseFactor: 4,
   timerQuantumMs: 0,
 };
 
@@ -122,6 +122,7 @@ export function estimateClock(
     maxT = Math.max(maxT, s.t3);
   }
   let skew = priorSkew;
+  let fitSkew = priorSkew;
   if (maxT - minT >= options.minSkewSpanMs) {
     const up = supportSlope(valid.map((s) => ({ x: s.t0, y: s.t1 - s.t0 })), "below");
     const down = supportSlope(valid.map((s) => ({ x: s.t3, y: s.t2 - s.t3 })), "above");
@@ -134,6 +135,10 @@ export function estimateClock(
       // of jitter a minute of pings cannot tell 50 ppm from 0, and a wrong rate is worse than none.
       const shrunk = (raw * raw * raw) / (raw * raw + noise * noise || 1);
       skew = Math.max(-options.maxSkew, Math.min(options.maxSkew, shrunk));
+      // The bounds are projected with the raw slope (the best fit over the window itself: a shrunk
+      // one leaves a bias proportional to the true skew over the window's lever arm, CE17); only
+      // the estimate's own rate (from the window's centre on, and between pings) is the shrunk one.
+      fitSkew = Math.max(-options.maxSkew, Math.min(options.maxSkew, raw));
     }
   }
   const newest = valid[valid.length - 1]!.t3;
@@ -142,11 +147,11 @@ export function estimateClock(
   let upper = Infinity;
   let lower = -Infinity;
   for (const s of recent) {
-    upper = Math.min(upper, s.t1 - s.t0 + q - skew * (s.t0 - x0));
-    lower = Math.max(lower, s.t2 - s.t3 - q - skew * (s.t3 - x0));
+    upper = Math.min(upper, s.t1 - s.t0 + q - fitSkew * (s.t0 - x0));
+    lower = Math.max(lower, s.t2 - s.t3 - q - fitSkew * (s.t3 - x0));
   }
   // Crossed bounds mean the rate is off or a clock stepped: trust the minimum-RTT sample alone.
-  const offsetMs = upper >= lower ? (upper + lower) / 2 : sampleOffset(best) - skew * ((best.t0 + best.t3) / 2 - x0);
+  const offsetMs = upper >= lower ? (upper + lower) / 2 : sampleOffset(best) - fitSkew * ((best.t0 + best.t3) / 2 - x0);
   return {
     refLocalMs: x0,
     offsetMs,

@@ -24,7 +24,7 @@ describe("engine: connection", () => {
     expect(h.sockets.last().url).toBe("ws://sync.test");
     const socket = await h.join(true, 0);
     const joinedAt = h.clock.now();
-    expect(socket.sent[0]).toEqual({ type: "join", roomCode: "ABCD", versions: PROTOCOL_VERSIONS, ticket: "ticket-1" });
+    expect(socket.sent[0]).toMatchObject({ type: "join", roomCode: "ABCD", versions: PROTOCOL_VERSIONS, ticket: "ticket-1", timing: { schedulingMarginMs: 80 } });
     const snap = h.engine.getSnapshot();
     expect(snap.connection.status).toBe("joined");
     expect(snap.isHost).toBe(true);

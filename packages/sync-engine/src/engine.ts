@@ -5,6 +5,7 @@ import { CommandLedger, type CommandWithoutId, type QueueCommandInput } from "./
 import { nextToPrefetch } from "./queue-prefetch.js";
 import { ChatFeedState } from "./chat-feed.js";
 import { EngineCalibration, openRawMicrophone, type CalibrationView } from "./calibration-run.js";
+import { declaredJoinTiming } from "./join-timing.js";
 import { ServerLink } from "./server-link.js";
 import { ENGINE_TIMING, pingPeriodMs } from "./engine-timing.js";
 import { MIN_SAMPLES_TO_START, Player } from "./player.js";
@@ -71,6 +72,7 @@ class Engine implements SyncEngine {
       roomCode: options.roomCode,
       createSocket: options.createSocket,
       getJoinCredentials: options.getJoinCredentials,
+      joinTiming: () => declaredJoinTiming(this.audioOutput, this.clock.now()),
       clock: this.clock,
       random: this.random,
       onState: (state) => {

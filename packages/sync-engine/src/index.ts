@@ -58,6 +58,16 @@ export {
   type DriftControllerState,
 } from "./drift-controller.js";
 export {
+  DEFAULT_DRIFT_POLICY,
+  feedForwardRate,
+  INITIAL_SUPERVISOR_STATE,
+  superviseDrift,
+  type DriftInput,
+  type DriftPolicy,
+  type DriftSupervisorState,
+  type SupervisedAction,
+} from "./drift-supervisor.js";
+export {
   AudioClockMap,
   audioSkewPpm,
   contextAtLocal,

@@ -115,6 +115,31 @@ describe("engine: playback on the audio clock", () => {
     expect(Math.abs(trueError(h, 20_000, s0))).toBeLessThan(1);
   });
 
+  it.each([100, 1_000])("[DC8] through the engine: a %s ms device stall is corrected once and the speaker is back within 2 ms in 2 s", async (ms) => {
+    const h = harness({ audio: { timestampJitterMs: 0.1 } });
+    const { s0 } = await joinedAndPlaying(h);
+    await h.clock.advance(20_000);
+    h.audio.stall(ms);
+    await h.clock.advance(ms + 35 + 2_000);
+    expect(h.engine.getSnapshot().stats.hardSeeks).toBe(1);
+    expect(await maxErrorOver(h, 5_000, 20_000, s0)).toBeLessThan(2);
+    expect(h.engine.getSnapshot().stats.hardSeeks).toBe(1);
+  });
+
+  it("[LS5] a SEEK that arrives 120 ms after its instant (a link too slow for the lead): a short silence, then in sync", async () => {
+    const h = harness({ audio: { timestampJitterMs: 0.1 } });
+    const { socket } = await joinedAndPlaying(h, 0);
+    await h.clock.advance(15_000);
+    const seekAt = h.serverNow() - 120 + 5; // delivered after the 5 ms down leg: 120 ms late
+    h.deliver(socket, { type: "SEEK", seekPositionMs: 90_000, atServerMs: seekAt, isPaused: false });
+    await h.clock.advance(20);
+    expect(h.audio.stops.length).toBe(1);
+    await h.clock.advance(200);
+    expect(Math.abs(trueError(h, 90_000, seekAt))).toBeLessThan(1);
+    expect(await maxErrorOver(h, 3_000, 90_000, seekAt)).toBeLessThan(1);
+    expect(h.engine.getSnapshot().stats.hardSeeks).toBe(0);
+  });
+
   it("[PB2] PLAY starts at its server instant, converted through the clock estimate", async () => {
     const h = harness({ server: { offsetMs: 1.7e12 + 123.456, skew: 50e-6 } });
     h.engine.connect();
@@ -178,7 +203,7 @@ describe("engine: playback on the audio clock", () => {
     expect(h.engine.getSnapshot().stats.hardSeeks).toBe(0);
   });
 
-  it("[PB5] RESYNC: a small correction is slewed by rate, a large one re-seeks", async () => {
+  it("[PB5][LS5] RESYNC: a small correction is slewed by rate; one that moves the line past 50 ms is joined at once", async () => {
     const h = harness();
     const { socket, s0 } = await joinedAndPlaying(h);
     await h.clock.advance(12_000); // a mature clock estimate (see PB14 for a young one)
@@ -194,7 +219,9 @@ describe("engine: playback on the audio clock", () => {
     const later = h.serverNow();
     h.deliver(socket, { type: "RESYNC", correctPosMs: 20_020 + (later - s0) + 400, atServerMs: later, driftMs: -400 });
     await h.clock.advance(300);
-    expect(h.engine.getSnapshot().stats.hardSeeks).toBe(1);
+    // A moved line is a transition already due (LS5), not a drift re-seek.
+    expect(h.engine.getSnapshot().stats.hardSeeks).toBe(0);
+    expect(h.audio.stops.length).toBeGreaterThan(0);
     expect(Math.abs(trueError(h, 20_420, s0))).toBeLessThan(1);
   });
 

@@ -2,13 +2,7 @@ import { EMPTY_TIMELINE, positionFromAnchor, stateAt, type Anchor, type Timeline
 import { AudioClockMap, audioSkewPpm } from "./audio-clock-map.js";
 import type { ClockEstimate } from "./clock-estimator.js";
 import { makeClockBridge, type ClockBridge } from "./clock-bridge.js";
-import {
-  DEFAULT_DRIFT_CONTROL,
-  INITIAL_DRIFT_STATE,
-  NAIVE_DRIFT_CONTROL,
-  stepDriftController,
-  type DriftControllerState,
-} from "./drift-controller.js";
+import { feedForwardRate, INITIAL_SUPERVISOR_STATE, superviseDrift, type DriftSupervisorState } from "./drift-supervisor.js";
 import type { AudioOutput, Clock, DriftPoint, SyncAlgorithm } from "./types.js";
 
 /** How far ahead of `currentTime` a start is scheduled (main → render thread hand-over). */
@@ -19,18 +13,16 @@ export const SCHEDULE_HORIZON_S = 1.5;
 export const MIN_SAMPLES_TO_START = 5;
 /**
  * While the clock estimate is young (fewer samples than this, about the first 10 s), its
- * corrections can be several ms and slewing them at 0.5 % would take seconds: errors beyond
- * {@link YOUNG_HARD_SEEK_MS} are re-seeked instead, right after the listener started hearing.
+ * corrections can be several ms and slewing them at 0.5 % would take seconds: larger errors are
+ * re-seeked instead (`DriftPolicy.youngSeekMs`), right after the listener started hearing.
  */
 export const YOUNG_ESTIMATE_SAMPLES = 60;
-export const YOUNG_HARD_SEEK_MS = 10;
-/** Young-estimate re-seeks are at least this far apart (an estimate still moving is not chased). */
-export const YOUNG_SEEK_COOLDOWN_MS = 3_000;
 /**
- * After an audio clock jump (a device stall shifts what is heard by tens of ms at once) the
- * young-estimate threshold applies this long: re-seek at once rather than slew for seconds.
+ * A same-track anchor whose line differs from the sounding one by more than this (ms) is a
+ * transition (SEEK, RESUME elsewhere), not a correction: if it is already due it is joined late in
+ * sync (LS5) rather than left to the drift controller.
  */
-export const AFTER_AUDIO_JUMP_MS = 3_000;
+export const LATE_TRANSITION_MS = 50;
 /** Drift measurements kept for the debug chart. */
 export const DRIFT_HISTORY_MS = 60_000;
 
@@ -70,15 +62,12 @@ export class Player {
   private timeline: Timeline = EMPTY_TIMELINE;
   private readonly map = new AudioClockMap();
   private issued: Issued | null = null;
-  private drift: DriftControllerState = INITIAL_DRIFT_STATE;
-  private lastControlMs: number | null = null;
+  private drift: DriftSupervisorState = INITIAL_SUPERVISOR_STATE;
   private rate = 1;
   private driftMs: number | null = null;
   private history: DriftPoint[] = [];
   private readonly loads = new Map<string, "loading" | "ready" | "failed">();
   private offsetMs = 0;
-  private lastSeekMs = -Infinity;
-  private lastAudioJumpMs = -Infinity;
 
   constructor(private readonly deps: PlayerDeps) {}
 
@@ -98,9 +87,7 @@ export class Player {
   sampleAudioClock(): void {
     const pair = this.deps.audio.getState() === "running" ? this.deps.audio.outputTimestamp() : null;
     if (!pair) return;
-    const jumpsBefore = this.map.jumps;
     this.map.add(pair);
-    if (this.map.jumps !== jumpsBefore) this.lastAudioJumpMs = this.deps.clock.now();
   }
 
   /** Starts loading `url` (idempotent); reconciles when it is decoded. */
@@ -156,7 +143,13 @@ export class Player {
     if (state.paused || state.ended) return this.stopIfPlaying(state.anchor);
     const issued = this.issued;
     const continuing = issued?.kind === "play" && issued.when <= now && issued.anchor.track.audioUrl === state.track.audioUrl;
-    if (continuing) {
+    if (continuing && Math.abs(positionFromAnchor(state.anchor, serverEarliest) - positionFromAnchor(issued.anchor, serverEarliest)) > LATE_TRANSITION_MS) {
+      // LS5: a transition that arrived after its instant (a link too slow for the room's lead):
+      // silence now, then the new position from the earliest schedulable instant, in sync.
+      this.deps.audio.stop();
+      this.issued = { kind: "stop", anchor: issued.anchor };
+      this.apply(state.anchor, earliest, bridge);
+    } else if (continuing) {
       // Same track already sounding: adopt the anchor (a RESYNC, a re-sent PLAY_SYNC) and let
       // the controller decide between a nudge and a re-seek.
       this.issued = { kind: "play", anchor: state.anchor, when: issued.when };
@@ -182,10 +175,10 @@ export class Player {
     // A pending start is re-issued only if the clock estimate moved it by more than 0.2 ms.
     if (previous?.kind === "play" && previous.anchor === anchor && Math.abs(previous.when - when) < 2e-4) return;
     const offsetMs = positionFromAnchor(anchor, bridge.serverAt(when));
-    this.rate = this.deps.algorithm === "naive" ? 1 : bridge.baseRate;
+    this.rate = this.deps.algorithm === "naive" ? 1 : feedForwardRate(this.drift, bridge.baseRate, this.map.fit()?.samples ?? 0);
     audio.start(url, when, offsetMs, this.rate);
     this.issued = { kind: "play", anchor, when };
-    this.lastControlMs = null;
+    this.drift = { ...this.drift, lastStepAtMs: null, rate: this.rate };
   }
 
   private stopIfPlaying(anchor: Anchor | null): void {
@@ -204,23 +197,19 @@ export class Player {
     if (rendered === null || !state || state.paused) return;
     const errorMs = rendered - state.positionMs;
     const localNow = this.deps.clock.now();
-    const dtS = this.lastControlMs === null ? 0 : (localNow - this.lastControlMs) / 1000;
-    this.lastControlMs = localNow;
-    const unsettled =
-      (this.deps.clockEstimate()?.samples ?? 0) < YOUNG_ESTIMATE_SAMPLES || localNow - this.lastAudioJumpMs < AFTER_AUDIO_JUMP_MS;
-    const young = unsettled && localNow - this.lastSeekMs >= YOUNG_SEEK_COOLDOWN_MS;
-    const options =
-      this.deps.algorithm === "naive"
-        ? NAIVE_DRIFT_CONTROL
-        : young
-          ? { ...DEFAULT_DRIFT_CONTROL, hardSeekMs: YOUNG_HARD_SEEK_MS }
-          : DEFAULT_DRIFT_CONTROL;
-    const step = stepDriftController(this.drift, errorMs, dtS, this.deps.algorithm === "naive" ? 1 : bridge.baseRate, options);
+    const step = superviseDrift(this.drift, {
+      nowMs: localNow,
+      errorMs,
+      rawBaseRate: bridge.baseRate,
+      mapPairs: this.map.fit()?.samples ?? 0,
+      mapJumps: this.map.jumps,
+      estimateYoung: (this.deps.clockEstimate()?.samples ?? 0) < YOUNG_ESTIMATE_SAMPLES,
+      naive: this.deps.algorithm === "naive",
+    });
     this.drift = step.state;
     this.driftMs = errorMs;
     this.history = [...this.history.filter((p) => p.atMs > localNow - DRIFT_HISTORY_MS), { atMs: localNow, driftMs: errorMs }];
     if (step.action.kind === "seek") {
-      this.lastSeekMs = localNow;
       const when = now + START_LEAD_S;
       this.rate = step.action.rate;
       this.deps.audio.start(state.track.audioUrl, when, positionFromAnchor(state.anchor, bridge.serverAt(when)), this.rate);
@@ -262,7 +251,7 @@ export class Player {
     return {
       driftMs: this.driftMs,
       driftHistory: this.history,
-      hardSeeks: this.drift.hardSeeks,
+      hardSeeks: this.drift.pi.hardSeeks,
       playbackRate: this.rate,
       audioSkewPpm: fit && fit.samples > 1 ? audioSkewPpm(fit) : null,
       loading: [...this.loads.values()].includes("loading"),

@@ -1,5 +1,6 @@
 import { CloseCode, PROTOCOL_VERSIONS, type ClientMessage } from "@sync-beats/protocol";
 import { backoffDelayMs } from "./backoff.js";
+import type { JoinTiming } from "./join-timing.js";
 import type { ClosedReason, Clock, ConnectionState, Disposer, EngineError, JoinCredentials, SyncSocket } from "./types.js";
 
 /** Server link timing. */
@@ -23,6 +24,8 @@ export interface ServerLinkDeps {
   readonly roomCode: string;
   readonly createSocket: (url: string) => SyncSocket;
   readonly getJoinCredentials: () => Promise<JoinCredentials>;
+  /** The scheduling margin and output latency declared on each join (LS1). */
+  readonly joinTiming?: () => JoinTiming;
   readonly clock: Clock;
   readonly random: () => number;
   readonly onState: (state: ConnectionState) => void;
@@ -114,7 +117,8 @@ export class ServerLink {
       return this.onClose(4003, "no credentials");
     }
     if (this.socket !== socket) return;
-    this.send({ type: "join", roomCode: this.deps.roomCode, versions: { ...PROTOCOL_VERSIONS }, ...credentials });
+    const timing = this.deps.joinTiming?.();
+    this.send({ type: "join", roomCode: this.deps.roomCode, versions: { ...PROTOCOL_VERSIONS }, ...credentials, ...(timing ? { timing } : {}) });
   }
 
   private onClose(code: number, reason: string): void {

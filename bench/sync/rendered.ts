@@ -1,0 +1,61 @@
+/**
+ * Glitches and rendered rate, from what a page rendered (pure; issue 17's two extra columns).
+ *
+ * A rendered track is (bench instant, track position) per tap record, NaN for silence. Between two
+ * consecutive records that are both sounding and close in time, the position should advance by
+ * the elapsed time times the playback rate (within ±0.5 %: 0.03 ms over a 6 ms step). A step
+ * off by more than `thresholdMs` is a rendered discontinuity — a re-seek, a late seek, a skipped
+ * or repeated stretch. The room's own seeks are discontinuities too; each timeline event excuses
+ * the first jump within `excuseMs` of it.
+ */
+import type { RenderedTrack, TimelineEvent } from "./analysis.js";
+
+/** Longest gap between records that still counts as continuous (ms; a render quantum is 2.9 ms). */
+const CONTINUOUS_GAP_MS = 6;
+
+/** Instants (bench ms) of rendered discontinuities larger than `thresholdMs`, excused ones left out. */
+export function renderedGlitches(track: RenderedTrack, events: readonly TimelineEvent[], thresholdMs = 1, excuseMs = 250): number[] {
+  const { atMs, positionMs } = track;
+  const excused = new Set<number>();
+  const glitches: number[] = [];
+  for (let i = 1; i < atMs.length; i++) {
+    const dt = atMs[i]! - atMs[i - 1]!;
+    const a = positionMs[i - 1]!;
+    const b = positionMs[i]!;
+    if (Number.isNaN(a) || Number.isNaN(b) || dt > CONTINUOUS_GAP_MS || dt < 0) continue;
+    if (Math.abs(b - a - dt) <= thresholdMs) continue;
+    const event = events.findIndex((e, k) => !excused.has(k) && Math.abs(e.atMs - atMs[i]!) <= excuseMs);
+    if (event >= 0) excused.add(event);
+    else glitches.push(atMs[i]!);
+  }
+  return glitches;
+}
+
+/**
+ * The largest |rendered rate − 1| over `windowMs` stretches of continuous sound (no gap, no
+ * discontinuity inside), from `fromMs` on. Rate = position advanced / bench time elapsed.
+ */
+export function maxRenderedRateDeviation(track: RenderedTrack, fromMs: number, windowMs = 1_000, thresholdMs = 1): number | null {
+  const { atMs, positionMs } = track;
+  let worst: number | null = null;
+  let runStart = -1;
+  for (let i = 0; i < atMs.length; i++) {
+    const sounding = !Number.isNaN(positionMs[i]!) && atMs[i]! >= fromMs;
+    const continues =
+      sounding &&
+      runStart >= 0 &&
+      atMs[i]! - atMs[i - 1]! <= CONTINUOUS_GAP_MS &&
+      Math.abs(positionMs[i]! - positionMs[i - 1]! - (atMs[i]! - atMs[i - 1]!)) <= thresholdMs;
+    if (!continues) {
+      runStart = sounding ? i : -1;
+      continue;
+    }
+    if (atMs[i]! - atMs[runStart]! >= windowMs) {
+      const rate = (positionMs[i]! - positionMs[runStart]!) / (atMs[i]! - atMs[runStart]!);
+      worst = Math.max(worst ?? 0, Math.abs(rate - 1));
+      // Slide: the next window starts where this one ended.
+      runStart = i;
+    }
+  }
+  return worst;
+}
