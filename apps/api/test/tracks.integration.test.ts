@@ -31,7 +31,7 @@ describeEachBackend("tracks", (backend) => {
   const timecodeFile = () => readFileSync(join(api.config.tracksDir, "demo-timecode.wav"));
 
   beforeAll(async () => {
-    api = await startTestApi(backend, { env: { MAX_UPLOAD_BYTES: String(MAX_UPLOAD) } });
+    api = await startTestApi(backend, { env: { TRACK_UPLOAD_MAX_BYTES: String(MAX_UPLOAD) } });
     alice = api.client();
     bob = api.client();
     await alice.signup(uniqueName("alice"));
