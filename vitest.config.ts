@@ -10,6 +10,7 @@ export default defineConfig({
       "tests/**/*.test.ts",
       "bench/sync/*.test.ts",
       "bench/soak/*.test.ts",
+      "bench/media/*.test.ts",
     ],
     exclude: ["**/node_modules/**", "**/.next/**"],
     testTimeout: 20_000,

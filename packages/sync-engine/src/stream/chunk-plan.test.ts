@@ -6,9 +6,17 @@ const OPTIONS: ChunkPlanOptions = { firstChunkS: 0.5, chunkS: 5, aheadS: 25, beh
 const TOTAL = 3600 * R;
 
 describe("chunk planner", () => {
-  it("[M2] a start fetches a small first chunk at the playhead, then full chunks back to back", () => {
+  it("[M2] a start fetches a small first chunk at the playhead, then chunks back to back, doubling up to chunkS", () => {
     expect(planChunks([], 60_000, TOTAL, R, OPTIONS).fetch).toEqual({ start: 60_000, end: 60_500 });
-    expect(planChunks([{ start: 60_000, end: 60_500 }], 60_000, TOTAL, R, OPTIONS).fetch).toEqual({ start: 60_500, end: 65_500 });
+    const held = [{ start: 60_000, end: 60_500 }];
+    const sizes: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const next = planChunks(held, 60_000, TOTAL, R, OPTIONS).fetch!;
+      expect(next.start).toBe(held.at(-1)!.end);
+      sizes.push(next.end - next.start);
+      held.push(next);
+    }
+    expect(sizes).toEqual([500, 1000, 2000, 4000, 5000, 5000]);
   });
 
   it("[M2] the window ahead is bounded: nothing is fetched once aheadS is covered", () => {
@@ -31,8 +39,8 @@ describe("chunk planner", () => {
   });
 
   it("[M2] the last chunk stops at the track's end, and nothing is fetched past it", () => {
-    expect(planChunks([{ start: 0, end: 500 }], 0, 3000, R, OPTIONS).fetch).toEqual({ start: 500, end: 3000 });
-    expect(planChunks([{ start: 0, end: 500 }, { start: 500, end: 3000 }], 100, 3000, R, OPTIONS).fetch).toBeNull();
+    expect(planChunks([{ start: 0, end: 2000 }], 0, 3000, R, OPTIONS).fetch).toEqual({ start: 2000, end: 3000 });
+    expect(planChunks([{ start: 0, end: 2000 }, { start: 2000, end: 3000 }], 100, 3000, R, OPTIONS).fetch).toBeNull();
   });
 
   it("[M2] memory stays bounded over a 60-minute track played through", () => {

@@ -14,7 +14,11 @@ export interface FrameSpan {
 export interface ChunkPlanOptions {
   /** The first piece after a start or a seek: small, so the first sample renders quickly. */
   readonly firstChunkS: number;
-  /** Every later piece. */
+  /**
+   * The largest later piece. Pieces grow from the first: each is as long as the audio already
+   * ready ahead (so it arrives before that runs out on any link faster than about 2× the
+   * bitrate), up to this.
+   */
   readonly chunkS: number;
   /** Decoded audio kept ready ahead of the playhead. */
   readonly aheadS: number;
@@ -35,7 +39,7 @@ export interface ChunkPlan {
 
 /**
  * Plans around `playheadFrame`: the next fetch extends the run of held spans that covers the
- * playhead (or starts one there, small, when nothing covers it); spans that ended more than
+ * playhead (or starts one there, small, when nothing covers it), pieces doubling up to `chunkS`; spans that ended more than
  * `behindS` ago, or lie outside the run, are evicted (a seek leaves them behind).
  */
 export function planChunks(
@@ -67,6 +71,7 @@ export function planChunks(
   const from = runEnd ?? playhead;
   const horizon = playhead + Math.round(options.aheadS * sampleRate);
   if (from >= totalFrames || from >= horizon) return { fetch: null, evict };
-  const size = Math.round((runEnd === null ? options.firstChunkS : options.chunkS) * sampleRate);
+  const readyAhead = runEnd === null ? 0 : runEnd - playhead;
+  const size = Math.min(Math.round(options.chunkS * sampleRate), Math.max(Math.round(options.firstChunkS * sampleRate), readyAhead));
   return { fetch: { start: from, end: Math.min(totalFrames, from + Math.max(1, size)) }, evict };
 }

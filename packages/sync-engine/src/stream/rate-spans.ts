@@ -61,3 +61,8 @@ export function chunkStart(
   if (positionThen >= endMs) return null;
   return { when: from, offsetS: Math.max(0, positionThen - startMs) / 1000 };
 }
+
+/** The rate in force at context time `c`. */
+export function rateAt(spans: readonly RateSpan[], c: number): number {
+  return spanAt(spans, c).rate;
+}

@@ -70,7 +70,7 @@ export function wavByteRange(info: WavInfo, firstFrame: number, frames: number):
 }
 
 /** Sample frames (whole ones; a trailing partial frame is dropped) as one float array per channel. */
-export function decodeWavSamples(info: WavInfo, bytes: Uint8Array): Float32Array[] {
+export function decodeWavSamples(info: WavInfo, bytes: Uint8Array): Float32Array<ArrayBuffer>[] {
   const frames = Math.floor(bytes.length / info.blockAlign);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = Array.from({ length: info.channels }, () => new Float32Array(frames));
