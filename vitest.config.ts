@@ -11,6 +11,7 @@ export default defineConfig({
       "bench/sync/*.test.ts",
       "bench/soak/*.test.ts",
       "e2e/harness/*.test.ts",
+      "bench/media/*.test.ts",
     ],
     exclude: ["**/node_modules/**", "**/.next/**"],
     testTimeout: 20_000,

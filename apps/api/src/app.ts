@@ -82,7 +82,7 @@ export function createApp({ db, config, logger, clock }: AppDeps): App {
   const guestJoins = new MemoryStore();
   const upgrades = new MemoryStore();
   const sessionStore = new DatabaseSessionStore(db.repos.sessions, clock, config.sessionTtlMs);
-  const library = new TrackLibrary(db.repos, config.tracksDir, clock);
+  const library = new TrackLibrary(db.repos, config.tracksDir, config.incomingDir, clock);
   const withSession = [
     sessionMiddleware(sessionStore, { secret: config.sessionSecret, ttlMs: config.sessionTtlMs, production: config.production }),
     loadUser(db.repos),

@@ -17,7 +17,7 @@ const Env = z.object({
   SESSION_SECRET: z.string().min(16, "SESSION_SECRET must be at least 16 characters").optional(),
   SYNC_SECRET: z.string().optional(),
   SESSION_TTL_MS: int(7 * 24 * 60 * 60 * 1000),
-  MAX_UPLOAD_BYTES: int(50 * 1024 * 1024),
+  TRACK_UPLOAD_MAX_BYTES: int(500 * 1024 * 1024),
   PUBLIC_URL: z.url().optional(),
   SYNC_PUBLIC_URL: z.string().optional(),
   SYNC_INTERNAL_URL: z.url().default("http://127.0.0.1:6001"),
@@ -45,6 +45,8 @@ export interface ApiConfig {
   production: boolean;
   dataDir: string;
   tracksDir: string;
+  /** Uploads arrive here (same file system as `tracksDir`, so storing one is a rename). */
+  incomingDir: string;
   database: DatabaseTarget;
   /** Origins allowed by CORS and by the CSRF origin check. */
   webOrigins: string[];
@@ -116,12 +118,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     production,
     dataDir,
     tracksDir: join(dataDir, "tracks"),
+    incomingDir: join(dataDir, "incoming"),
     database: databaseTarget(parsed.DATABASE_URL, dataDir),
     webOrigins: parsed.WEB_ORIGIN.split(",").map((o) => o.trim().replace(/\/$/, "")).filter(Boolean),
     sessionSecret: loadOrCreateSessionSecret(dataDir, parsed.SESSION_SECRET),
     sessionTtlMs: parsed.SESSION_TTL_MS,
     syncSecret: loadOrCreateSyncSecret(dataDir, parsed.SYNC_SECRET),
-    maxUploadBytes: parsed.MAX_UPLOAD_BYTES,
+    maxUploadBytes: parsed.TRACK_UPLOAD_MAX_BYTES,
     publicUrl: parsed.PUBLIC_URL?.replace(/\/$/, "") ?? null,
     syncPublicUrl: parsed.SYNC_PUBLIC_URL ?? null,
     syncInternalUrl: parsed.SYNC_INTERNAL_URL,

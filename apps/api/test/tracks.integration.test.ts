@@ -32,7 +32,7 @@ describeEachBackend("tracks", (backend) => {
 
   beforeAll(async () => {
     // The byte-range tests read the float32 timecode track: the benchmark fixture, seeded on request.
-    api = await startTestApi(backend, { env: { MAX_UPLOAD_BYTES: String(MAX_UPLOAD), SEED_BENCHMARK_TRACKS: "1" } });
+    api = await startTestApi(backend, { env: { TRACK_UPLOAD_MAX_BYTES: String(MAX_UPLOAD), SEED_BENCHMARK_TRACKS: "1" } });
     alice = api.client();
     bob = api.client();
     await alice.signup(uniqueName("alice"));

@@ -1,8 +1,14 @@
 import { captureInput } from "./web-audio-capture.js";
+import { PlaybackSession, safely } from "./stream/playback-session.js";
+import { openTrackSource, type TrackFetch, type TrackSource } from "./stream/track-source.js";
 import type { AudioOutput, AudioState, AudioTimestamp, Disposer } from "./types.js";
 
 /** A start is never scheduled closer than this to `currentTime` (the render thread may be ahead). */
 const MIN_START_AHEAD_S = 0.01;
+/** How often the playing session refills its window and makes the nodes due next. */
+const TICK_MS = 100;
+/** Open tracks kept (the current one, the next one preloaded, the previous): older ones are released. */
+const KEPT_SOURCES = 3;
 
 /** Options of {@link createWebAudioOutput}. */
 export interface WebAudioOutputOptions {
@@ -12,44 +18,33 @@ export interface WebAudioOutputOptions {
   readonly createContext?: () => AudioContext;
   /** Converts `performance.now()` time to the engine's {@link Clock} time base (default: identity). */
   readonly toLocalMs?: (performanceNowMs: number) => number;
-  /** Downloads a track (default: global `fetch`). */
-  readonly fetch?: (url: string) => Promise<Response>;
-}
-
-/** From context time `fromContextS` on, a voice renders from `positionMs` at `rate`. */
-interface RateSpan {
-  readonly fromContextS: number;
-  readonly positionMs: number;
-  readonly rate: number;
-}
-
-/** One started source and the bookkeeping that says what it renders when. */
-interface Voice {
-  readonly node: AudioBufferSourceNode;
-  readonly when: number;
-  readonly endMs: number;
-  stopAt: number;
-  readonly rateSpans: RateSpan[];
+  /** Downloads a track or a byte range of it (default: global `fetch`). */
+  readonly fetch?: TrackFetch;
 }
 
 /**
- * The Web Audio {@link AudioOutput}: decoded buffers (cached by URL) played by
- * `AudioBufferSourceNode.start(when, offset)` through one master `GainNode` connected to
- * `context.destination` (a benchmark taps that node's output). Deliberately
- * thin: it only does what it is told and remembers start times, offsets and rate changes, so it
- * can say which position it renders at a given context time. Never throws on a missing API.
+ * The Web Audio {@link AudioOutput}. A WAV streams: HTTP range requests fill a bounded window of
+ * decoded chunks ahead of the playhead, each played by its own `AudioBufferSourceNode` started at
+ * the exact context time of its first sample frame, so chunks abut seamlessly (see
+ * `stream/playback-session.ts`). Other formats are decoded whole (`decodeAudioData`); at most
+ * {@link KEPT_SOURCES} tracks stay open. Everything goes through one master `GainNode` connected
+ * to `context.destination` (a benchmark taps that node's output). It only does what it is told
+ * and remembers start times, offsets and rate changes, so it can say which position it renders
+ * at a given context time. Never throws on a missing API.
  */
 export function createWebAudioOutput(options: WebAudioOutputOptions = {}): AudioOutput {
   const toLocal = options.toLocalMs ?? ((ms: number) => ms);
-  const download = options.fetch ?? ((url: string) => fetch(url));
-  const decoded = new Map<string, AudioBuffer>();
-  const pending = new Map<string, Promise<AudioBuffer>>();
+  const download: TrackFetch = options.fetch ?? ((url, init) => fetch(url, init));
+  /** Open tracks, least recently used first. */
+  const sources = new Map<string, Promise<TrackSource>>();
   const listeners = new Set<(state: AudioState) => void>();
   let context: AudioContext | null = null;
   /** Every voice and click goes through this one node into `destination` (one place to tap). */
   let master: GainNode | null = null;
   let unlocked = false;
-  let voices: Voice[] = [];
+  /** Started sessions, oldest first; the last one is the one being filled. */
+  let sessions: PlaybackSession[] = [];
+  let ticker: ReturnType<typeof setInterval> | null = null;
 
   const state = (): AudioState => {
     if (!context) return "locked";
@@ -77,28 +72,43 @@ export function createWebAudioOutput(options: WebAudioOutputOptions = {}): Audio
     return master!;
   };
 
-  const positionIn = (voice: Voice, c: number): number => {
-    let span = voice.rateSpans[0]!;
-    for (const s of voice.rateSpans) if (s.fromContextS <= c) span = s;
-    return span.positionMs + (c - span.fromContextS) * 1000 * span.rate;
+  const tick = () => sessions.at(-1)?.tick();
+
+  /** The open track `url` (opened now if need be), kept as most recently used. */
+  const open = (url: string): Promise<TrackSource> => {
+    const ctx = ensureContext();
+    let promise = sources.get(url);
+    if (promise) sources.delete(url);
+    else {
+      promise = openTrackSource(url, ctx, download, tick);
+      promise.catch(() => sources.delete(url));
+    }
+    sources.set(url, promise);
+    const inUse = new Set(sessions.map((session) => session.url));
+    for (const [key, older] of sources) {
+      if (sources.size <= KEPT_SOURCES) break;
+      if (inUse.has(key) || key === url) continue;
+      sources.delete(key);
+      void older.then((source) => source.dispose(), () => undefined);
+    }
+    return promise;
   };
 
-  const voiceAt = (c: number): Voice | null => {
-    for (let i = voices.length - 1; i >= 0; i--) {
-      const v = voices[i]!;
-      if (v.when <= c && c < v.stopAt) return v;
+  const sessionAt = (c: number): PlaybackSession | null => {
+    for (let i = sessions.length - 1; i >= 0; i--) {
+      const session = sessions[i]!;
+      if (session.when <= c && c < session.stopAt) return session;
     }
     return null;
   };
 
-  /** Ends every voice at `at`; voices that would only start at or after `at` are cancelled. */
+  /** Ends every session at `at`; sessions that would only start at or after `at` are cancelled. */
   const cut = (at: number) => {
     const ctx = ensureContext();
-    voices = voices.filter((v) => {
-      const cancel = v.when >= at && v.when > ctx.currentTime;
-      safely(() => v.node.stop(cancel ? 0 : at));
-      if (cancel) safely(() => v.node.disconnect());
-      v.stopAt = Math.min(v.stopAt, at);
+    sessions = sessions.filter((session) => {
+      const cancel = session.when >= at && session.when > ctx.currentTime;
+      session.cut(cancel ? 0 : at);
+      if (cancel) session.dispose();
       return !cancel;
     });
   };
@@ -131,22 +141,7 @@ export function createWebAudioOutput(options: WebAudioOutputOptions = {}): Audio
     },
 
     load(url) {
-      const ctx = ensureContext();
-      let promise = pending.get(url);
-      if (!promise) {
-        promise = download(url)
-          .then((response) => {
-            if (!response.ok) throw new Error(`HTTP ${response.status}`);
-            return response.arrayBuffer();
-          })
-          .then((bytes) => ctx.decodeAudioData(bytes));
-        pending.set(url, promise);
-        promise.then(
-          (buffer) => decoded.set(url, buffer),
-          () => pending.delete(url),
-        );
-      }
-      return promise.then((buffer) => ({ durationMs: buffer.duration * 1000 }));
+      return open(url).then((source) => ({ durationMs: (source.totalFrames / source.sampleRate) * 1000 }));
     },
 
     currentTime: () => context?.currentTime ?? 0,
@@ -164,26 +159,25 @@ export function createWebAudioOutput(options: WebAudioOutputOptions = {}): Audio
 
     start(url, requestedWhen, requestedOffsetMs, rate) {
       const ctx = ensureContext();
-      const buffer = decoded.get(url);
-      if (!buffer) return;
       // A main thread that stalled past `when` (a busy page) would start late with the offset
       // meant for `when`, and the bookkeeping would never know. Start a little ahead instead, with
       // the offset that belongs to that instant, so what is recorded is what plays.
       const earliest = ctx.currentTime + MIN_START_AHEAD_S;
-      const when = Math.max(requestedWhen, earliest);
-      const offsetMs = requestedOffsetMs + (when - requestedWhen) * 1000 * rate;
+      // On the context's frame grid: chunk nodes (whose starts are this plus whole frames) then
+      // start on frames, and none renders an interpolated first sample at its boundary.
+      const when = Math.ceil(Math.max(requestedWhen, earliest) * ctx.sampleRate) / ctx.sampleRate;
+      const offsetMs = Math.max(0, requestedOffsetMs + (when - requestedWhen) * 1000 * rate);
       cut(when);
-      const offsetS = Math.max(0, offsetMs / 1000);
-      if (offsetS >= buffer.duration) return;
-      const node = ctx.createBufferSource();
-      node.buffer = buffer;
-      node.playbackRate.value = rate;
-      node.connect(output());
-      node.start(when, offsetS);
-      const voice: Voice = { node, when, endMs: buffer.duration * 1000, stopAt: Infinity, rateSpans: [{ fromContextS: when, positionMs: offsetMs, rate }] };
-      node.onended = () => safely(() => node.disconnect());
-      // Ended voices stay a while so positions just rendered can still be asked about.
-      voices = [...voices.filter((v) => v.stopAt > ctx.currentTime - 10), voice];
+      const session = new PlaybackSession(url, ctx, output(), when, offsetMs, rate);
+      // Ended sessions stay a while so positions just rendered can still be asked about.
+      sessions = [...sessions.filter((s) => s.stopAt > ctx.currentTime - 10), session];
+      // A track not open yet (or released) plays from whenever its chunk arrives, at the position
+      // that belongs to that instant: a late start is in sync, never shifted.
+      void open(url).then(
+        (source) => sessions.includes(session) && session.attach(source),
+        () => undefined,
+      );
+      ticker ??= setInterval(tick, TICK_MS);
     },
 
     stop(when) {
@@ -191,18 +185,11 @@ export function createWebAudioOutput(options: WebAudioOutputOptions = {}): Audio
     },
 
     setRate(rate, when) {
-      const voice = voiceAt(when);
-      if (!voice) return;
-      const pos = positionIn(voice, when);
-      safely(() => voice.node.playbackRate.setValueAtTime(rate, when));
-      voice.rateSpans.push({ fromContextS: when, positionMs: pos, rate });
+      sessionAt(when)?.setRate(rate, when);
     },
 
     renderedPositionMs(contextTime) {
-      const voice = voiceAt(contextTime);
-      if (!voice) return null;
-      const pos = positionIn(voice, contextTime);
-      return pos < voice.endMs ? pos : null;
+      return sessionAt(contextTime)?.renderedPositionMs(contextTime) ?? null;
     },
 
     playClick(when) {
@@ -240,8 +227,12 @@ export function createWebAudioOutput(options: WebAudioOutputOptions = {}): Audio
     },
 
     dispose() {
-      for (const v of voices) safely(() => v.node.stop());
-      voices = [];
+      for (const session of sessions) session.dispose();
+      sessions = [];
+      if (ticker !== null) clearInterval(ticker);
+      ticker = null;
+      for (const promise of sources.values()) void promise.then((source) => source.dispose(), () => undefined);
+      sources.clear();
       safely(() => master?.disconnect());
       context?.removeEventListener("statechange", notify);
       // A context the caller handed in is theirs to close.
@@ -250,13 +241,4 @@ export function createWebAudioOutput(options: WebAudioOutputOptions = {}): Audio
       master = null;
     },
   };
-}
-
-/** Runs `fn`, swallowing exceptions from audio nodes in odd states (stopped twice, closed context). */
-function safely<T>(fn: () => T): T | undefined {
-  try {
-    return fn();
-  } catch {
-    return undefined;
-  }
 }

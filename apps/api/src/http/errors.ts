@@ -103,14 +103,17 @@ function translate(error: unknown): ApiError | null {
 }
 
 /**
- * What the multipart parser (multer over busboy, memory storage) refused, as a client error.
- * Memory storage cannot fail, so every error out of that step is the form's fault: multer's own
- * (`LIMIT_*`, `MISSING_FIELD_NAME` for an empty field name: B7), busboy's parse errors ("Malformed
- * part header" for a control character in a file name: B6; "Unexpected end of form") and the ones
- * busboy throws before reading ("Multipart: Boundary not found"), which multer passes on bare.
+ * What the multipart parser (multer over busboy, disk storage) refused, as a client error. A
+ * failing disk write (a Node system error: `syscall` set, e.g. ENOSPC) is the server's fault and
+ * passes on unchanged (a logged 500); every other error out of that step is the form's fault:
+ * multer's own (`LIMIT_*`, `MISSING_FIELD_NAME` for an empty field name: B7), busboy's parse
+ * errors ("Malformed part header" for a control character in a file name: B6; "Unexpected end of
+ * form") and the ones busboy throws before reading ("Multipart: Boundary not found"), which
+ * multer passes on bare.
  */
-export function multipartError(error: unknown): ApiError {
+export function multipartError(error: unknown): unknown {
   if (error instanceof ApiError) return error;
+  if (typeof (error as { syscall?: unknown })?.syscall === "string") return error;
   if ((error as LibraryError)?.code === "LIMIT_FILE_SIZE") return new ApiError("PAYLOAD_TOO_LARGE", "file too large");
   return new ApiError("VALIDATION_FAILED", 'malformed multipart form (send one file in field "file")');
 }

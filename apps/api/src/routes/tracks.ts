@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { Router, type Request, type RequestHandler } from "express";
@@ -39,8 +40,10 @@ const MULTIPART_SLACK_BYTES = 64 * 1024;
 export function trackRoutes({ repos, library, maxUploadBytes, publicUrl, grant }: TrackRouteDeps): Router {
   const router = Router();
   const baseUrl = (req: Request) => publicUrl ?? `${req.protocol}://${req.get("host")}`;
+  // Streamed to disk as it arrives (a 500 MB mix must not sit in memory) under a server-made
+  // name; multer removes a partial file itself when the form fails or hits the size limit.
   const parseForm = multer({
-    storage: multer.memoryStorage(),
+    storage: multer.diskStorage({ destination: library.incomingDir, filename: (_req, _file, done) => done(null, randomUUID()) }),
     limits: { fileSize: maxUploadBytes, files: 1, fields: 4, parts: 5 },
   }).single("file");
   const upload: RequestHandler = (req, res, next) => {
@@ -67,11 +70,13 @@ export function trackRoutes({ repos, library, maxUploadBytes, publicUrl, grant }
   });
 
   router.post("/", requireUser, refuseGuests, refuseOversize, upload, async (req, res) => {
-    const user = currentUser(req);
     const file = req.file;
     if (!file) throw new ApiError("VALIDATION_FAILED", 'send the audio file in multipart field "file"');
+    // requireUser ran before the body was read, so this cannot throw with a file left on disk.
+    const user = currentUser(req);
     const track = await library.upload({
-      bytes: file.buffer,
+      path: file.path,
+      sizeBytes: file.size,
       clientMimeType: file.mimetype,
       clientFileName: file.originalname,
       ownerUserId: user.id,

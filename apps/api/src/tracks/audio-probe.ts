@@ -1,4 +1,4 @@
-import { parseBuffer } from "music-metadata";
+import { parseFile } from "music-metadata";
 
 /** What the bytes say they are: never taken from the client's filename or Content-Type. */
 export interface AudioProbe {
@@ -33,14 +33,16 @@ const CONTAINERS: ReadonlyArray<{ prefix: string; mimeType: string; extension: s
 ];
 
 /**
- * Sniffs audio by parsing it. Without a MIME hint music-metadata must recognise the container from
- * the bytes, so a text file named `song.mp3` fails here. Returns null when the bytes are not a
+ * Sniffs the audio file at `path` by parsing it, reading from disk (an upload of hundreds of MB
+ * is never held in memory). Without a MIME hint music-metadata must recognise the container from
+ * the bytes, so a text file named `song.mp3` fails here. Returns null when the file is not a
  * supported audio file with a known, positive duration.
  */
-export async function probeAudio(bytes: Uint8Array): Promise<AudioProbe | null> {
+export async function probeAudio(path: string): Promise<AudioProbe | null> {
   let meta;
   try {
-    meta = await parseBuffer(bytes, { size: bytes.length }, { duration: true, skipCovers: true });
+    // parseFile picks the parser from the extension when it has one; a server-made temp name has none.
+    meta = await parseFile(path, { duration: true, skipCovers: true });
   } catch {
     return null;
   }

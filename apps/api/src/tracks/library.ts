@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync, statSync } from "node:fs";
-import { rename, rm, writeFile } from "node:fs/promises";
+import { createReadStream, mkdirSync, rmSync, statSync } from "node:fs";
+import { rename, rm } from "node:fs/promises";
+import { pipeline } from "node:stream/promises";
 import { basename, extname, join } from "node:path";
 import { BENCHMARK_TRACKS, DEMO_TRACKS, generateDemoTracks } from "@sync-beats/demo-tracks";
 import type { WallClock } from "../wall-clock.js";
@@ -12,22 +13,35 @@ import { cleanText, probeAudio } from "./audio-probe.js";
 export const SYSTEM_USER = { id: "system", username: "system", displayName: "Sync Beats", passwordHash: "!" } as const;
 
 export interface UploadInput {
-  bytes: Buffer;
+  /** The uploaded file, already on disk in {@link TrackLibrary.incomingDir}; moved or removed by `upload`. */
+  path: string;
+  sizeBytes: number;
   clientMimeType: string;
   clientFileName: string;
   ownerUserId: string;
 }
 
-export const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+/** SHA-256 of a file, streamed (a 500 MB upload is never read into memory). */
+export async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  await pipeline(createReadStream(path), hash);
+  return hash.digest("hex");
+}
+
 
 /** The track library on disk: `<tracksDir>/<server-generated name>`, metadata in the repository. */
 export class TrackLibrary {
   constructor(
     private readonly repos: Repositories,
     readonly tracksDir: string,
+    /** Where the multipart parser streams uploads to (server-made names only). */
+    readonly incomingDir: string,
     private readonly clock: WallClock,
   ) {
     mkdirSync(tracksDir, { recursive: true });
+    // What a crashed process left half-written is never a track: start with an empty incoming dir.
+    rmSync(incomingDir, { recursive: true, force: true });
+    mkdirSync(incomingDir, { recursive: true });
   }
 
   /** Absolute path of a stored track; `fileName` is server-made, and `basename` is a second guard. */
@@ -35,18 +49,29 @@ export class TrackLibrary {
     return join(this.tracksDir, basename(track.fileName));
   }
 
-  /** Checks the declared type, sniffs the bytes, stores the file under a fresh name and records it. */
+  /**
+   * Checks the declared type, sniffs the file, moves it under a fresh name and records it. The
+   * incoming file is gone afterwards on every path: moved on success, removed on any failure.
+   */
   async upload(input: UploadInput): Promise<TrackRecord> {
+    try {
+      return await this.store(input);
+    } finally {
+      await rm(input.path, { force: true });
+    }
+  }
+
+  private async store(input: UploadInput): Promise<TrackRecord> {
     if (!input.clientMimeType.toLowerCase().startsWith("audio/")) {
       throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "only audio files can be uploaded");
     }
-    const probe = await probeAudio(input.bytes);
+    const probe = await probeAudio(input.path);
     if (!probe) throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "the file is not a supported audio file");
+    const hash = await sha256OfFile(input.path);
     const id = randomUUID();
     const fileName = `${id}${probe.extension}`;
     const target = join(this.tracksDir, fileName);
-    await writeFile(`${target}.tmp`, input.bytes, { flag: "wx" });
-    await rename(`${target}.tmp`, target);
+    await rename(input.path, target);
     // The client's filename is only ever a fallback title (displayed escaped), never a path.
     const lastSegment = input.clientFileName.split(/[\\/]/).pop() ?? "";
     const fallbackTitle = cleanText(lastSegment.slice(0, lastSegment.length - extname(lastSegment).length)) ?? "Untitled";
@@ -57,9 +82,9 @@ export class TrackLibrary {
       artist: probe.artist,
       durationMs: probe.durationMs,
       mimeType: probe.mimeType,
-      sizeBytes: input.bytes.length,
+      sizeBytes: input.sizeBytes,
       fileName,
-      sha256: sha256(input.bytes),
+      sha256: hash,
       isDemo: false,
       createdAt: new Date(this.clock.now()),
     };
@@ -90,8 +115,7 @@ export class TrackLibrary {
     const seeded: TrackRecord[] = [];
     for (const [index, demo] of tracks.entries()) {
       const path = join(this.tracksDir, demo.fileName);
-      const bytes = readFileSync(path);
-      const probe = await probeAudio(bytes);
+      const probe = await probeAudio(path);
       if (!probe) throw new Error(`demo track ${demo.fileName} does not parse`);
       const track: TrackRecord = {
         id: demo.id,
@@ -102,7 +126,7 @@ export class TrackLibrary {
         mimeType: probe.mimeType,
         sizeBytes: statSync(path).size,
         fileName: demo.fileName,
-        sha256: sha256(bytes),
+        sha256: await sha256OfFile(path),
         isDemo: true,
         // Fixed, ordered timestamps keep the demo order stable in listings (newest first).
         createdAt: new Date(Date.UTC(2026, 0, 1) - index * 1000),

@@ -31,7 +31,7 @@ describeEachBackend("API attacks", (backend) => {
   let code: string;
 
   beforeAll(async () => {
-    api = await startTestApi(backend, { seedDemoTracks: false, env: { MAX_UPLOAD_BYTES: "100000" } });
+    api = await startTestApi(backend, { seedDemoTracks: false, env: { TRACK_UPLOAD_MAX_BYTES: "100000" } });
     host = api.client();
     guest = api.client();
     hostUser = await host.signup(uniqueName("host"));

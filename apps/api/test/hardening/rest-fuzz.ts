@@ -242,7 +242,7 @@ async function snapshotter(api: TestApi): Promise<{ take(): Promise<string>; clo
 export async function startRestFuzz(backend: Backend) {
   const api = await startTestApi(backend, {
     env: {
-      MAX_UPLOAD_BYTES: "100000",
+      TRACK_UPLOAD_MAX_BYTES: "100000",
       LOGIN_RATE_LIMIT_MAX: "1000000000",
       SIGNUP_RATE_LIMIT_MAX: "1000000000",
       ROOM_LOOKUP_RATE_LIMIT_MAX: "1000000000",

@@ -59,7 +59,7 @@ export function useSyncPlayback(roomCode: string, handlers: SyncPlaybackHandlers
     // Created in the effect (not during render) so Strict Mode's mount/unmount/mount and route
     // changes each get a clean engine and audio context, and the server never builds one.
     const audio: AudioOutput = createWebAudioOutput({
-      fetch: (url) => fetch(localizeAudioUrl(url, apiUrl)),
+      fetch: (url, init) => fetch(localizeAudioUrl(url, apiUrl), init),
     });
     const created = createSyncEngine({
       syncUrl,

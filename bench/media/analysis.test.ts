@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { encodeTimecodeSample } from "@sync-beats/demo-tracks";
+import { readTap, wrappedDelta } from "./analysis.js";
+
+const WRAP = 2 ** 22;
+const code = (frame: number) => encodeTimecodeSample(frame % WRAP);
+
+describe("bench:media tap reading", () => {
+  it("[M4] a seamless run: first frame and timecode found, no discontinuity, across a wrap too", () => {
+    const records = [0, Number.NaN, 128, Number.NaN];
+    for (let f = 256; f < 2000; f += 128) records.push(f, code(WRAP - 1000 + f - 256));
+    const reading = readTap(records, WRAP);
+    expect(reading.firstFrame).toBe(256);
+    expect(reading.firstTimecode).toBe(WRAP - 1000);
+    expect(reading.discontinuities).toBe(0);
+    expect(reading.settled).toEqual({ frame: 384, timecode: WRAP - 1000 + 128 });
+  });
+
+  it("[M4] a jump of one frame and a gap of silence (however long) each count once", () => {
+    const records = [0, code(100), 128, code(228), 256, code(385), 384, Number.NaN, 512, Number.NaN, 640, code(768)];
+    expect(readTap(records, WRAP).discontinuities).toBe(2);
+  });
+
+  it("[M4] wrapped distances", () => {
+    expect(wrappedDelta(5, WRAP - 5, WRAP)).toBe(10);
+    expect(wrappedDelta(WRAP - 5, 5, WRAP)).toBe(-10);
+  });
+});

@@ -1,0 +1,195 @@
+/**
+ * `npm run bench:media`: streaming playback and uploads of real sizes, measured (issue 13).
+ *
+ * - the real API as a child process; a 3-minute float32 timecode WAV and a 60-minute 16-bit WAV
+ *   (~318 MB) generated into a temp dir and uploaded streamed, the API's RSS sampled meanwhile;
+ * - headless Chromium pages running the engine's Web Audio output, the link throttled with CDP
+ *   (`Network.emulateNetworkConditions`: 4 Mbit/s, 50 ms), the rendered output read by the tap of
+ *   bench/sync (`tap-init.ts`, `tap-worklet.ts`);
+ * - PLAY → first rendered sample (speaker time), a late join (start mid-track: rendered position
+ *   against the schedule), chunk-boundary discontinuities over a stretch of playback, the
+ *   renderer's memory over 10 tracks in a row; the load average beside every figure.
+ *
+ *   npx tsx bench/media/run.ts [--play-s 20] [--chromium /usr/bin/chromium]
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import { loadavg, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { build } from "esbuild";
+import type { Browser, Page } from "playwright-core";
+import { launchBrowser } from "../sync/browser.js";
+import { listenLoopback, sleep } from "../sync/time.js";
+import type { TapData } from "../sync/tap-init.js";
+import { readTap, wrappedDelta } from "./analysis.js";
+import { signUp, startApi, upload } from "./api.js";
+import type { MediaPageApi } from "./page.js";
+import { RATE, TIMECODE_WRAP_FRAMES, writeTrack } from "./tracks.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..", "..");
+const { values: args } = parseArgs({
+  options: { "play-s": { type: "string", default: "20" }, chromium: { type: "string", default: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" } },
+});
+const PLAY_S = Number(args["play-s"]);
+const THROTTLE = { offline: false, latency: 50, downloadThroughput: 4_000_000 / 8, uploadThroughput: 4_000_000 / 8 };
+
+const load = () => loadavg()[0]!.toFixed(2);
+const rows: string[][] = [];
+const row = (figure: string, value: string) => {
+  rows.push([figure, value, load()]);
+  console.log(`${figure}: ${value} (load ${load()})`);
+};
+
+async function bundle(entry: string, format: "iife" | "esm"): Promise<string> {
+  const result = await build({ entryPoints: [join(here, entry)], bundle: true, write: false, format, platform: "browser", target: "chrome120", logLevel: "silent" });
+  return result.outputFiles[0]!.text;
+}
+
+async function startPageServer(): Promise<{ origin: string; initScript: string; close: () => void }> {
+  const [pageJs, workletJs, initJs] = await Promise.all([bundle("page.ts", "iife"), bundle("../sync/tap-worklet.ts", "esm"), bundle("../sync/tap-init.ts", "iife")]);
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>media bench</title></head><body><script src="/page.js"></script></body></html>`;
+  const server = createServer((req, res) => {
+    const body = req.url === "/page.js" ? pageJs : req.url === "/" ? html : null;
+    if (body === null) return void res.writeHead(404).end();
+    res.writeHead(200, { "content-type": req.url === "/" ? "text/html" : "text/javascript", "cache-control": "no-store" }).end(body);
+  });
+  const port = await listenLoopback(server);
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    initScript: `window.__BENCH_CONFIG__ = ${JSON.stringify({ shiftMs: 0, workletSource: workletJs })};\n${initJs}`,
+    close: () => server.close(),
+  };
+}
+
+/** A fresh throttled page with the tap, its audio running. */
+async function openPage(browser: Browser, origin: string, initScript: string): Promise<Page> {
+  const context = await browser.newContext();
+  await context.addInitScript({ content: initScript });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", THROTTLE);
+  await page.goto(`${origin}/`);
+  await page.evaluate(() => window.__benchTap.ready());
+  return page;
+}
+
+/** The speaker instant (page performance.now ms) of context frame `frame`, from the latest output timestamp. */
+function speakerMs(tap: TapData, frame: number): number {
+  const n = tap.stamps.length;
+  const [contextTime, performanceTime] = [tap.stamps[n - 2]!, tap.stamps[n - 1]!];
+  return performanceTime + (frame / tap.sampleRate - contextTime) * 1000;
+}
+
+interface PlayFigures {
+  readonly firstRenderMs: number | null;
+  readonly positionErrorMs: number | null;
+  readonly discontinuities: number;
+  /** Where they were: seconds after the first rendered frame, and the jump in frames (NaN: a gap). */
+  readonly where: string;
+  readonly renderedS: number;
+}
+
+/** Starts `url` at `offsetMs` on a fresh throttled page, plays `seconds`, reads the tap. */
+async function play(browser: Browser, origin: string, initScript: string, url: string, offsetMs: number, seconds: number, timecode: boolean): Promise<PlayFigures> {
+  const page = await openPage(browser, origin, initScript);
+  try {
+    const started = await page.evaluate(([u, o]) => window.media.start(u, o), [url, offsetMs] as const);
+    await sleep(seconds * 1000);
+    const tap = (await page.evaluate(() => window.__benchTap.collect()))!;
+    const reading = readTap(tap.records, TIMECODE_WRAP_FRAMES);
+    if (reading.firstFrame === null) return { firstRenderMs: null, positionErrorMs: null, discontinuities: 0, where: "", renderedS: 0 };
+    // Where the schedule says the track is at the settled frame (context time, rate 1).
+    const settled = reading.settled;
+    const expectedFrame = settled ? ((offsetMs / 1000 + (settled.frame / tap.sampleRate - started.when)) * RATE) % TIMECODE_WRAP_FRAMES : 0;
+    return {
+      firstRenderMs: speakerMs(tap, reading.firstFrame) - started.calledAtMs,
+      positionErrorMs: timecode && settled ? (wrappedDelta(settled.timecode, expectedFrame, TIMECODE_WRAP_FRAMES) / RATE) * 1000 : null,
+      discontinuities: timecode ? reading.discontinuities : 0,
+      where: reading.firstDiscontinuities.map((d) => `${((d.frame - reading.firstFrame!) / tap.sampleRate).toFixed(2)} s: ${d.jump.toFixed(1)}`).join(", "),
+      renderedS: reading.renderedFrames / tap.sampleRate,
+    };
+  } finally {
+    await page.context().close();
+  }
+}
+
+/** Resident memory of every renderer process of `browser`, bytes (CDP SystemInfo + /proc). */
+async function rendererRss(browser: Browser): Promise<number> {
+  const cdp = await browser.newBrowserCDPSession();
+  const { processInfo } = (await cdp.send("SystemInfo.getProcessInfo")) as { processInfo: { type: string; id: number }[] };
+  await cdp.detach();
+  const { readFileSync } = await import("node:fs");
+  let total = 0;
+  for (const info of processInfo.filter((p) => p.type === "renderer")) {
+    const status = readFileSync(`/proc/${info.id}/status`, "utf8");
+    total += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+  }
+  return total;
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const ms = (value: number | null) => (value === null ? "none" : `${value.toFixed(1)} ms`);
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "bench-media-"));
+  const pages = await startPageServer();
+  const api = await startApi(root, join(dir, "data"), pages.origin);
+  let browser: Browser | null = null;
+  try {
+    const shortPath = join(dir, "timecode-3min.wav");
+    const longPath = join(dir, "sine-60min.wav");
+    const shortSize = await writeTrack(shortPath, "timecode", 180);
+    const longSize = await writeTrack(longPath, "sine", 3600);
+    const headers = await signUp(api, pages.origin);
+    const short = await upload(api, headers, shortPath, shortSize, "timecode-3min.wav");
+    const long = await upload(api, headers, longPath, longSize, "sine-60min.wav");
+    row(`API RSS, ${mb(longSize)} upload (before → peak)`, `${mb(long.rssBeforeBytes)} → ${mb(long.rssPeakBytes)} (+${mb(long.rssPeakBytes - long.rssBeforeBytes)}, ${long.seconds.toFixed(1)} s)`);
+    row(`API RSS, ${mb(shortSize)} upload (before → peak)`, `${mb(short.rssBeforeBytes)} → ${mb(short.rssPeakBytes)}`);
+    const audio = (id: string) => `${api.url}/api/tracks/${id}/audio`;
+
+    browser = await launchBrowser(args.chromium);
+    const shortStart = await play(browser, pages.origin, pages.initScript, audio(short.trackId), 0, PLAY_S, true);
+    row("3-min WAV, PLAY → first rendered sample (4 Mbit/s, 50 ms)", ms(shortStart.firstRenderMs));
+    row(`3-min WAV, rendered position vs schedule at start`, ms(shortStart.positionErrorMs));
+    row(`3-min WAV, discontinuities in ${shortStart.renderedS.toFixed(1)} s rendered (chunk boundaries)`, `${shortStart.discontinuities} ${shortStart.where ? `(${shortStart.where})` : ""}`);
+    const shortLate = await play(browser, pages.origin, pages.initScript, audio(short.trackId), 150_000, 8, true);
+    row("3-min WAV, late join at 2:30 → first rendered sample", ms(shortLate.firstRenderMs));
+    row("3-min WAV, late join: rendered position vs schedule", ms(shortLate.positionErrorMs));
+    row("3-min WAV, late join: discontinuities", `${shortLate.discontinuities} ${shortLate.where ? `(${shortLate.where})` : ""}`);
+    const longStart = await play(browser, pages.origin, pages.initScript, audio(long.trackId), 0, 5, false);
+    row("60-min WAV, PLAY → first rendered sample", ms(longStart.firstRenderMs));
+    const longLate = await play(browser, pages.origin, pages.initScript, audio(long.trackId), 45 * 60_000, 5, false);
+    row("60-min WAV, late join at 45:00 → first rendered sample", ms(longLate.firstRenderMs));
+
+    // Baseline, same run and link: the whole-file download and decode the engine used to do.
+    const page = await openPage(browser, pages.origin, pages.initScript);
+    const wholeMs = await page.evaluate(([u]) => window.media.wholeDecodeMs(u, 90_000), [audio(short.trackId)] as const);
+    row("baseline: 3-min WAV whole download + decodeAudioData", wholeMs === null ? "> 90 s" : `${(wholeMs / 1000).toFixed(1)} s (ratio to streamed start ${shortStart.firstRenderMs ? (wholeMs / shortStart.firstRenderMs).toFixed(0) : "?"}×)`);
+
+    await page.context().close();
+
+    // Ten tracks in a row on a fresh page (distinct URLs, so nothing is reused), 4 s each.
+    const tracksPage = await openPage(browser, pages.origin, pages.initScript);
+    const memory: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      await tracksPage.evaluate(([u]) => window.media.start(u, 600_000), [`${audio(long.trackId)}?n=${i}`] as const);
+      await sleep(4000);
+      memory.push(await rendererRss(browser));
+    }
+    await tracksPage.evaluate(() => window.media.stop());
+    row("renderer RSS over 10 60-min tracks in a row (after 1st → after 10th)", `${mb(memory[0]!)} → ${mb(memory.at(-1)!)} (max ${mb(Math.max(...memory))})`);
+  } finally {
+    await browser?.close();
+    await api.close();
+    pages.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log("\n| figure | value | load (1 min) |\n|---|---|---|");
+  for (const [figure, value, l] of rows) console.log(`| ${figure} | ${value} | ${l} |`);
+}
+
+await main();

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { planChunks, type ChunkPlanOptions } from "./chunk-plan.js";
+
+const R = 1000;
+const OPTIONS: ChunkPlanOptions = { firstChunkS: 0.5, chunkS: 5, aheadS: 25, behindS: 2 };
+const TOTAL = 3600 * R;
+
+describe("chunk planner", () => {
+  it("[M2] a start fetches a small first chunk at the playhead, then chunks back to back, doubling up to chunkS", () => {
+    expect(planChunks([], 60_000, TOTAL, R, OPTIONS).fetch).toEqual({ start: 60_000, end: 60_500 });
+    const held = [{ start: 60_000, end: 60_500 }];
+    const sizes: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const next = planChunks(held, 60_000, TOTAL, R, OPTIONS).fetch!;
+      expect(next.start).toBe(held.at(-1)!.end);
+      sizes.push(next.end - next.start);
+      held.push(next);
+    }
+    expect(sizes).toEqual([500, 1000, 2000, 4000, 5000, 5000]);
+  });
+
+  it("[M2] the window ahead is bounded: nothing is fetched once aheadS is covered", () => {
+    const held = [{ start: 0, end: 500 }, ...Array.from({ length: 5 }, (_, i) => ({ start: 500 + i * 5000, end: 5500 + i * 5000 }))];
+    expect(planChunks(held, 0, TOTAL, R, OPTIONS).fetch).toBeNull();
+    expect(planChunks(held, 1000, TOTAL, R, OPTIONS).fetch).toEqual({ start: 25_500, end: 30_500 });
+  });
+
+  it("[M2] what played more than behindS ago is evicted; what just played is kept", () => {
+    const held = [{ start: 0, end: 500 }, { start: 500, end: 5500 }, { start: 5500, end: 10_500 }];
+    expect(planChunks(held, 6000, TOTAL, R, OPTIONS).evict).toEqual([0]);
+    expect(planChunks(held, 8000, TOTAL, R, OPTIONS).evict).toEqual([0, 1]);
+  });
+
+  it("[M2] a seek elsewhere drops every held span and starts small at the target", () => {
+    const held = [{ start: 0, end: 500 }, { start: 500, end: 5500 }];
+    const plan = planChunks(held, 2_000_000, TOTAL, R, OPTIONS);
+    expect(plan.evict).toEqual([0, 1]);
+    expect(plan.fetch).toEqual({ start: 2_000_000, end: 2_000_500 });
+  });
+
+  it("[M2] the last chunk stops at the track's end, and nothing is fetched past it", () => {
+    expect(planChunks([{ start: 0, end: 2000 }], 0, 3000, R, OPTIONS).fetch).toEqual({ start: 2000, end: 3000 });
+    expect(planChunks([{ start: 0, end: 2000 }, { start: 2000, end: 3000 }], 100, 3000, R, OPTIONS).fetch).toBeNull();
+  });
+
+  it("[M2] memory stays bounded over a 60-minute track played through", () => {
+    let held: { start: number; end: number }[] = [];
+    let most = 0;
+    for (let playhead = 0; playhead < TOTAL; playhead += 250) {
+      for (;;) {
+        const plan = planChunks(held, playhead, TOTAL, R, OPTIONS);
+        held = held.filter((_, i) => !plan.evict.includes(i));
+        if (!plan.fetch) break;
+        held.push(plan.fetch);
+      }
+      most = Math.max(most, held.reduce((sum, s) => sum + s.end - s.start, 0));
+    }
+    expect(most / R).toBeLessThanOrEqual(OPTIONS.aheadS + OPTIONS.chunkS + OPTIONS.behindS + OPTIONS.chunkS);
+  });
+});

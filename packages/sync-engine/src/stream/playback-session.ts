@@ -1,0 +1,124 @@
+import { chunkStart, positionAt, rateAt, type RateSpan } from "./rate-spans.js";
+import type { DecodedChunk, TrackSource } from "./track-source.js";
+
+/** Chunks due within this many context seconds get their source node (later ones wait). */
+const NODE_HORIZON_S = 2;
+/** A node is never started closer than this to `currentTime` (the render thread may be ahead). */
+const MIN_AHEAD_S = 0.01;
+
+interface ChunkNode {
+  readonly chunk: DecodedChunk;
+  readonly node: AudioBufferSourceNode;
+  readonly when: number;
+}
+
+/**
+ * One `start()` of one track: plays its source's chunks back to back on the audio clock, each
+ * node started at the exact context time of its first frame (from the rate history), so chunk
+ * boundaries are seamless; rate nudges apply to every node. What it says it renders is only what
+ * a node really renders then.
+ */
+export class PlaybackSession {
+  private source: TrackSource | null = null;
+  private readonly nodes = new Map<DecodedChunk, ChunkNode>();
+  readonly spans: RateSpan[];
+  stopAt = Infinity;
+
+  constructor(
+    readonly url: string,
+    private readonly ctx: BaseAudioContext,
+    private readonly output: AudioNode,
+    readonly when: number,
+    offsetMs: number,
+    rate: number,
+  ) {
+    this.spans = [{ fromContextS: when, positionMs: offsetMs, rate }];
+  }
+
+  /** The source, once open (a session may start before its track is open: it plays from then). */
+  attach(source: TrackSource): void {
+    this.source = source;
+    this.tick();
+  }
+
+  get attached(): TrackSource | null {
+    return this.source;
+  }
+
+  /** Fills the window and gives every chunk due soon its node. Call often (and on chunk arrival). */
+  tick(): void {
+    const source = this.source;
+    const now = this.ctx.currentTime;
+    if (!source || now >= this.stopAt) return;
+    const from = Math.max(now, this.when);
+    source.pump(Math.floor((positionAt(this.spans, from) / 1000) * source.sampleRate));
+    const earliest = now + MIN_AHEAD_S;
+    for (const chunk of source.held()) {
+      if (this.nodes.has(chunk)) continue;
+      const start = chunkStart(this.spans, chunk.start, chunk.end, source.sampleRate, earliest);
+      if (!start || start.when > now + NODE_HORIZON_S || start.when >= this.stopAt) continue;
+      const node = this.ctx.createBufferSource();
+      node.buffer = chunk.buffer;
+      node.playbackRate.value = rateAt(this.spans, start.when);
+      node.connect(this.output);
+      node.start(start.when, start.offsetS);
+      if (Number.isFinite(this.stopAt)) node.stop(this.stopAt);
+      node.onended = () => {
+        safely(() => node.disconnect());
+        this.nodes.delete(chunk);
+      };
+      this.nodes.set(chunk, { chunk, node, when: start.when });
+    }
+  }
+
+  /** Ends the session at `at`: nodes not yet started by then are dropped. */
+  cut(at: number): void {
+    this.stopAt = Math.min(this.stopAt, at);
+    for (const [chunk, entry] of this.nodes) {
+      if (entry.when >= at) this.drop(chunk, entry);
+      else safely(() => entry.node.stop(at));
+    }
+  }
+
+  /** From `when` on, every node plays at `rate`; nodes due later are re-made at their new time. */
+  setRate(rate: number, when: number): void {
+    const positionMs = positionAt(this.spans, when);
+    this.spans.push({ fromContextS: when, positionMs, rate });
+    for (const [chunk, entry] of this.nodes) {
+      if (entry.when >= when) this.drop(chunk, entry);
+      else safely(() => entry.node.playbackRate.setValueAtTime(rate, when));
+    }
+    this.tick();
+  }
+
+  /** The track position rendered at `c`, or null when no node plays then (not loaded, stopped). */
+  renderedPositionMs(c: number): number | null {
+    const source = this.source;
+    if (!source || c < this.when || c >= this.stopAt) return null;
+    const positionMs = positionAt(this.spans, c);
+    const frame = (positionMs / 1000) * source.sampleRate;
+    for (const { chunk, when } of this.nodes.values()) if (when <= c && chunk.start <= frame && frame < chunk.end) return positionMs;
+    return null;
+  }
+
+  /** Stops every node now. */
+  dispose(): void {
+    for (const [chunk, entry] of this.nodes) this.drop(chunk, entry);
+  }
+
+  private drop(chunk: DecodedChunk, entry: ChunkNode): void {
+    entry.node.onended = null;
+    safely(() => entry.node.stop(0));
+    safely(() => entry.node.disconnect());
+    this.nodes.delete(chunk);
+  }
+}
+
+/** Runs `fn`, swallowing exceptions from audio nodes in odd states (stopped twice, closed context). */
+export function safely<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,152 @@
+import { DEFAULT_CHUNK_PLAN, planChunks, type ChunkPlanOptions, type FrameSpan } from "./chunk-plan.js";
+import { decodeWavSamples, parseWavHeader, wavByteRange, type WavInfo } from "./wav.js";
+
+/** Downloads (part of) a track; `init` carries the Range header. */
+export type TrackFetch = (url: string, init?: RequestInit) => Promise<Response>;
+
+/** Decoded frames `[start, end)` of the track, ready to play. */
+export interface DecodedChunk extends FrameSpan {
+  readonly buffer: AudioBuffer;
+}
+
+/**
+ * A track as decoded pieces: either streamed (a window of chunks around the playhead, fetched by
+ * HTTP range) or, for formats not cut here, one whole decoded buffer. Frames count from the
+ * track's sample 0 at `sampleRate`.
+ */
+export interface TrackSource {
+  readonly sampleRate: number;
+  readonly totalFrames: number;
+  readonly streaming: boolean;
+  /** Chunks decoded now. */
+  held(): readonly DecodedChunk[];
+  /** Keeps the window around `playheadFrame` filled (fetches in the background). */
+  pump(playheadFrame: number): void;
+  /** Drops every decoded chunk and cancels fetches. */
+  dispose(): void;
+}
+
+/** How much of a file is read to find a WAV's data chunk (a large LIST/INFO chunk may come first). */
+const HEAD_BYTES = 64 * 1024;
+
+/**
+ * Opens `url`: a range request for the head decides the format. A PCM/float WAV streams; any
+ * other format (or a server ignoring Range) is downloaded and decoded whole. `onChunk` fires when
+ * a streamed chunk is ready.
+ */
+export async function openTrackSource(
+  url: string,
+  ctx: BaseAudioContext,
+  download: TrackFetch,
+  onChunk: () => void,
+  plan: ChunkPlanOptions = DEFAULT_CHUNK_PLAN,
+): Promise<TrackSource> {
+  const head = await download(url, { headers: { Range: `bytes=0-${HEAD_BYTES - 1}` } });
+  if (!head.ok) throw new Error(`HTTP ${head.status}`);
+  const total = head.status === 206 ? totalFromContentRange(head.headers.get("content-range")) : null;
+  if (total !== null) {
+    const headBytes = new Uint8Array(await head.arrayBuffer());
+    const info = parseWavHeader(headBytes, total);
+    if (info && info.frames > 0) return wavSource(url, info, headBytes, ctx, download, onChunk, plan);
+    const whole = await download(url);
+    if (!whole.ok) throw new Error(`HTTP ${whole.status}`);
+    return wholeSource(await ctx.decodeAudioData(await whole.arrayBuffer()));
+  }
+  // A 200: the server sent the whole file; decode what we already have.
+  return wholeSource(await ctx.decodeAudioData(await head.arrayBuffer()));
+}
+
+/** `bytes a-b/size` → size; null when absent or unknown (`*`). */
+export function totalFromContentRange(header: string | null): number | null {
+  const match = header ? /\/(\d+)\s*$/.exec(header) : null;
+  return match ? Number(match[1]) : null;
+}
+
+function wholeSource(buffer: AudioBuffer): TrackSource {
+  let chunks: DecodedChunk[] = [{ start: 0, end: buffer.length, buffer }];
+  return {
+    sampleRate: buffer.sampleRate,
+    totalFrames: buffer.length,
+    streaming: false,
+    held: () => chunks,
+    pump: () => undefined,
+    dispose: () => {
+      chunks = [];
+    },
+  };
+}
+
+function wavSource(
+  url: string,
+  info: WavInfo,
+  headBytes: Uint8Array,
+  ctx: BaseAudioContext,
+  download: TrackFetch,
+  onChunk: () => void,
+  plan: ChunkPlanOptions,
+): TrackSource {
+  const toChunk = (start: number, samples: Float32Array<ArrayBuffer>[]): DecodedChunk | null => {
+    const frames = Math.min(samples[0]?.length ?? 0, info.frames - start);
+    if (frames <= 0) return null;
+    // The buffer keeps the file's own rate: Web Audio resamples on playback, and frame indexes
+    // stay the file's, so chunk boundaries are exact sample positions.
+    const buffer = ctx.createBuffer(info.channels, frames, info.sampleRate);
+    samples.forEach((channel, i) => buffer.copyToChannel(channel.subarray(0, frames), i));
+    return { start, end: start + frames, buffer };
+  };
+  // The head's samples are the first chunk already: a start from 0 needs no second round trip.
+  const first = toChunk(0, decodeWavSamples(info, headBytes.subarray(info.dataOffset)));
+  let chunks: DecodedChunk[] = first ? [first] : [];
+  /** The one fetch in flight (a stale one, left behind by a seek, is aborted). */
+  let inFlight: { span: FrameSpan; abort: AbortController } | null = null;
+  let disposed = false;
+
+  const fetchChunk = (span: FrameSpan) => {
+    const abort = new AbortController();
+    inFlight = { span, abort };
+    const { start, end } = wavByteRange(info, span.start, span.end - span.start);
+    void download(url, { headers: { Range: `bytes=${start}-${end - 1}` }, signal: abort.signal })
+      .then(async (response) => {
+        if (response.status !== 206) throw new Error(`HTTP ${response.status} for a range`);
+        return new Uint8Array(await response.arrayBuffer());
+      })
+      .then(
+        (bytes) => {
+          if (disposed || inFlight?.abort !== abort) return;
+          inFlight = null;
+          const chunk = toChunk(span.start, decodeWavSamples(info, bytes));
+          if (!chunk) return;
+          chunks = [...chunks, chunk];
+          onChunk();
+        },
+        () => {
+          // A failed or aborted range is planned again on the next pump.
+          if (inFlight?.abort === abort) inFlight = null;
+        },
+      );
+  };
+
+  return {
+    sampleRate: info.sampleRate,
+    totalFrames: info.frames,
+    streaming: true,
+    held: () => chunks,
+    pump(playheadFrame) {
+      if (disposed) return;
+      const spans: FrameSpan[] = inFlight ? [...chunks, inFlight.span] : chunks;
+      const decision = planChunks(spans, playheadFrame, info.frames, info.sampleRate, plan);
+      if (inFlight && decision.evict.includes(chunks.length)) {
+        inFlight.abort.abort();
+        inFlight = null;
+      }
+      if (decision.evict.length > 0) chunks = chunks.filter((_, i) => !decision.evict.includes(i));
+      if (!inFlight && decision.fetch) fetchChunk(decision.fetch);
+    },
+    dispose() {
+      disposed = true;
+      inFlight?.abort.abort();
+      inFlight = null;
+      chunks = [];
+    },
+  };
+}
