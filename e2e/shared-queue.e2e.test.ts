@@ -3,6 +3,7 @@ import { DEMO_SAMPLE_RATE, encodeTimecodeSample, encodeWav } from "@sync-beats/d
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRoom, isPlaying, joinByCode, recordConsole, screenshot, signUp, waitForPlayer } from "./harness/app.js";
+import { expectNoAxeViolations } from "./harness/axe.js";
 import { boundaryGaps } from "./harness/boundary-gaps.js";
 import { enableDebugHook, launchChromium } from "./harness/browser.js";
 import { startStack, type Stack } from "./harness/stack.js";
@@ -10,8 +11,10 @@ import { collectTap, installTap } from "./harness/tap.js";
 
 /*
  * The shared queue played by the server [Q8]: the owner queues two tracks, a second account adds
- * a third, the owner's page closes, and the remaining page plays the queue through. Its rendered
- * output (the precision benchmark's timecode tap) shows the gap at each track boundary.
+ * a third, a guest who came in through the invite link with no account (on a phone-sized
+ * viewport) adds a fourth and takes it back out, the owner's page closes, and the remaining pages
+ * play the queue through. The friend's rendered output (the precision benchmark's timecode tap)
+ * shows the gap at each track boundary.
  */
 
 /** The issue's bound on the gap between the last sample of one track and the first of the next (p95). */
@@ -23,6 +26,7 @@ let browser: Browser;
 let owner: Page;
 let friend: Page;
 let friendContext: BrowserContext;
+let guest: Page;
 
 const suffix = Date.now().toString(36).slice(-5);
 
@@ -74,6 +78,10 @@ beforeAll(async () => {
   friend = await friendContext.newPage();
   recordConsole(owner, "queue-owner");
   recordConsole(friend, "queue-friend");
+  const guestContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  await enableDebugHook(guestContext);
+  guest = await guestContext.newPage();
+  recordConsole(guest, "queue-guest");
 });
 
 afterAll(async () => {
@@ -95,20 +103,35 @@ describe("shared queue in real Chromium", () => {
     await friend.goto(`${stack.webUrl}/dashboard`);
     await joinByCode(friend, stack.webUrl, code);
     await waitForPlayer(friend, "friend joined", (s) => s.connection === "joined" && s.audio === "running", 15_000);
+    // A guest with no account, through the owner's invite link [G1].
+    const inviteLink = await owner.locator('[data-testid="invite-link"]').inputValue();
+    await guest.goto(inviteLink);
+    await guest.fill("#guest-name", "Gus");
+    await guest.click('[data-testid="guest-join"]');
+    await waitForPlayer(guest, "guest joined", (s) => s.connection === "joined" && s.audio === "running", 15_000);
 
     await addToQueue(owner, first, 1);
     await addToQueue(owner, second, 2);
     await addToQueue(friend, third, 3);
+    // The guest adds from the library a guest may see (the demo tracks), then removes its own item [Q3][Q5].
+    await addToQueue(guest, "demo-chords", 4);
+    await expect.poll(async () => (await owner.locator('[data-testid="queue-item"]').allTextContents())[3] ?? "", { timeout: 10_000 }).toContain("added by Gus");
+    await guest.locator('[data-testid="queue-item"]').nth(3).getByRole("button", { name: /from the queue$/ }).click();
+    await expect.poll(() => owner.locator('[data-testid="queue-item"]').count(), { timeout: 10_000 }).toBe(3);
     const addedBy = await owner.locator('[data-testid="queue-item"]').allTextContents();
     expect(addedBy[2]).toContain("added by Finn");
     expect(addedBy[0]).toContain("added by Olive");
     await screenshot(owner, "queue-01-three-queued");
+    // The room page with the queue, share card, chat and participants, as owner and as a guest [AX1].
+    await expectNoAxeViolations(owner, "room with a queue, owner");
+    await expectNoAxeViolations(guest, "room with a queue, guest (phone viewport)");
 
     await owner.locator('[data-testid="queue-item"]').first().locator('[data-testid="queue-play-now"]').click();
     await waitForPlayer(friend, "friend plays the first queued track", isPlaying(first), 15_000);
     await owner.close();
 
     await waitForPlayer(friend, "friend plays the second", isPlaying(second), 15_000);
+    await waitForPlayer(guest, "guest plays the second", isPlaying(second), 15_000);
     await waitForPlayer(friend, "friend plays the third", isPlaying(third), 15_000);
     await friend.locator('[data-testid="queue-ended"]').waitFor({ timeout: 15_000 });
     await screenshot(friend, "queue-02-ran-out");

@@ -50,7 +50,7 @@ export function ParticipantList({
                 </span>
               ))}
               {onMakeHost && participant.role !== "host" && (
-                <button type="button" className="ghost small" onClick={() => onMakeHost(participant.userId)} aria-label={`Make ${participant.name} host`}>
+                <button type="button" className="ghost small" onClick={() => onMakeHost(participant.userId)} aria-label={`Make host: ${participant.name}`}>
                   Make host
                 </button>
               )}

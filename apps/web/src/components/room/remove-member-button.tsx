@@ -11,7 +11,7 @@ export function RemoveMemberButton({ feed, userId, name }: { feed: ChatFeed | nu
     if (window.confirm(`Remove ${name} from this room? They will not be able to join it again.`)) feed?.removeMember(userId);
   }
   return (
-    <button type="button" className="ghost small" onClick={remove} disabled={!feed} aria-label={`Remove ${name} from the room`} data-testid="remove-member">
+    <button type="button" className="ghost small" onClick={remove} disabled={!feed} aria-label={`remove from room: ${name}`} data-testid="remove-member">
       remove from room
     </button>
   );
