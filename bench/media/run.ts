@@ -18,9 +18,9 @@ import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { build } from "esbuild";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "../sync/browser.js";
+import { buildTapInitScript, bundleForBrowser } from "../sync/browser-bundle.js";
 import { listenLoopback, sleep } from "../sync/time.js";
 import type { TapData } from "../sync/tap-init.js";
 import { readTap, wrappedDelta } from "./analysis.js";
@@ -43,13 +43,8 @@ const row = (figure: string, value: string) => {
   console.log(`${figure}: ${value} (load ${load()})`);
 };
 
-async function bundle(entry: string, format: "iife" | "esm"): Promise<string> {
-  const result = await build({ entryPoints: [join(here, entry)], bundle: true, write: false, format, platform: "browser", target: "chrome120", logLevel: "silent" });
-  return result.outputFiles[0]!.text;
-}
-
 async function startPageServer(): Promise<{ origin: string; initScript: string; close: () => void }> {
-  const [pageJs, workletJs, initJs] = await Promise.all([bundle("page.ts", "iife"), bundle("../sync/tap-worklet.ts", "esm"), bundle("../sync/tap-init.ts", "iife")]);
+  const [pageJs, initScriptFor] = await Promise.all([bundleForBrowser(join(here, "page.ts"), "iife"), buildTapInitScript()]);
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>media bench</title></head><body><script src="/page.js"></script></body></html>`;
   const server = createServer((req, res) => {
     const body = req.url === "/page.js" ? pageJs : req.url === "/" ? html : null;
@@ -59,7 +54,7 @@ async function startPageServer(): Promise<{ origin: string; initScript: string; 
   const port = await listenLoopback(server);
   return {
     origin: `http://127.0.0.1:${port}`,
-    initScript: `window.__BENCH_CONFIG__ = ${JSON.stringify({ shiftMs: 0, workletSource: workletJs })};\n${initJs}`,
+    initScript: initScriptFor(0),
     close: () => server.close(),
   };
 }

@@ -1,35 +1,17 @@
 /**
  * The benchmark's own static server on 127.0.0.1: the page bundle (esbuild, from page.ts), the
  * timecode WAV and `/time-ws` (the benchmark's clock, for calibrating each page's time base). The
- * init script (tap-init.ts with the worklet inlined) is built here too.
+ * tap's init script comes from browser-bundle.ts.
  */
 import { createServer, type Server } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { WebSocketServer } from "ws";
+import { buildTapInitScript, bundleForBrowser, type InitScriptFor } from "./browser-bundle.js";
 import { renderTimecodeWav } from "./timecode.js";
 import { listenLoopback, nowMs } from "./time.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-
-async function bundle(entry: string, format: "iife" | "esm"): Promise<string> {
-  const result = await build({
-    entryPoints: [join(here, entry)],
-    bundle: true,
-    write: false,
-    format,
-    platform: "browser",
-    target: "chrome120",
-    logLevel: "silent",
-  });
-  const file = result.outputFiles[0];
-  if (!file) throw new Error(`esbuild produced nothing for ${entry}`);
-  return file.text;
-}
-
-/** The init script for a page whose wall clock is shifted by `shiftMs`. */
-export type InitScriptFor = (shiftMs: number) => string;
 
 export interface PageServer {
   readonly url: string;
@@ -53,11 +35,7 @@ const ISOLATION_HEADERS = { "cross-origin-opener-policy": "same-origin", "cross-
  * cross-origin isolated unless `isolated` is false (`bench:sync --no-isolation`).
  */
 export async function startPageServer(trackSeconds: number, isolated = true): Promise<PageServer> {
-  const [pageJs, workletJs, initJs] = await Promise.all([
-    bundle("page.ts", "iife"),
-    bundle("tap-worklet.ts", "esm"),
-    bundle("tap-init.ts", "iife"),
-  ]);
+  const [pageJs, initScriptFor] = await Promise.all([bundleForBrowser(join(here, "page.ts"), "iife"), buildTapInitScript()]);
   const wav = renderTimecodeWav(trackSeconds);
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? "/").split("?")[0];
@@ -86,8 +64,7 @@ export async function startPageServer(trackSeconds: number, isolated = true): Pr
   return {
     url: `http://127.0.0.1:${port}/`,
     trackDurationMs: trackSeconds * 1000,
-    initScriptFor: (shiftMs) =>
-      `window.__BENCH_CONFIG__ = ${JSON.stringify({ shiftMs, workletSource: workletJs })};\n${initJs}`,
+    initScriptFor,
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of timeSockets.clients) client.terminate();

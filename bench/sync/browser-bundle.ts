@@ -1,0 +1,37 @@
+/**
+ * In-memory esbuild bundles for the browser, and the rendered-output tap's init script built from
+ * them. Shared by bench:sync, bench:media and the e2e suite, which all install the same tap.
+ */
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Bundles the browser entry at `entryPath` (absolute) into one script of `format`. */
+export async function bundleForBrowser(entryPath: string, format: "iife" | "esm"): Promise<string> {
+  const result = await build({
+    entryPoints: [entryPath],
+    bundle: true,
+    write: false,
+    format,
+    platform: "browser",
+    target: "chrome120",
+    logLevel: "silent",
+  });
+  const file = result.outputFiles[0];
+  if (!file) throw new Error(`esbuild produced nothing for ${entryPath}`);
+  return file.text;
+}
+
+/** The init script for a page whose wall clock is shifted by `shiftMs`. */
+export type InitScriptFor = (shiftMs: number) => string;
+
+/** Bundles the tap (tap-init.ts with tap-worklet.ts inlined) once; returns its init script per clock shift. */
+export async function buildTapInitScript(): Promise<InitScriptFor> {
+  const [workletJs, initJs] = await Promise.all([
+    bundleForBrowser(join(here, "tap-worklet.ts"), "esm"),
+    bundleForBrowser(join(here, "tap-init.ts"), "iife"),
+  ]);
+  return (shiftMs) => `window.__BENCH_CONFIG__ = ${JSON.stringify({ shiftMs, workletSource: workletJs })};\n${initJs}`;
+}
