@@ -12,6 +12,7 @@ export default defineConfig({
       "bench/soak/*.test.ts",
       "e2e/harness/*.test.ts",
       "bench/media/*.test.ts",
+      "bench/calibration/*.test.ts",
     ],
     exclude: ["**/node_modules/**", "**/.next/**"],
     testTimeout: 20_000,

@@ -30,6 +30,15 @@ export interface TapData {
   readonly outputLatency: number;
 }
 
+/** Records and stamps since the previous drain; every frame before `completeToFrame` is in (this or an earlier drain's) `records`. */
+export interface TapDrain {
+  readonly realTimeOrigin: number;
+  readonly sampleRate: number;
+  readonly records: number[];
+  readonly stamps: number[];
+  readonly completeToFrame: number;
+}
+
 interface ContextTap {
   readonly context: AudioContext;
   readonly bus: GainNode;
@@ -37,6 +46,8 @@ interface ContextTap {
   readonly ready: Promise<void>;
   readonly records: number[];
   readonly stamps: number[];
+  /** Resolved at the worklet's next batch (the answer to a flush). */
+  readonly flushWaiters: (() => void)[];
 }
 
 declare global {
@@ -51,6 +62,8 @@ declare global {
       ready(): Promise<void>;
       /** Flushes the worklet and returns everything recorded so far (first context). */
       collect(): Promise<TapData | null>;
+      /** What was recorded since the previous drain, promptly (first context): for live consumers. */
+      drain(): Promise<TapDrain | null>;
     };
   }
 }
@@ -93,10 +106,12 @@ function tapFor(context: AudioContext): ContextTap {
     node: null,
     records,
     stamps,
+    flushWaiters: [],
     ready: context.audioWorklet.addModule(workletUrl).then(() => {
       const node = new AudioWorkletNode(context, "timecode-tap", { numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [1] });
       node.port.onmessage = (event: MessageEvent<Float64Array>) => {
         for (const value of event.data) records.push(value);
+        for (const resolve of tap.flushWaiters.splice(0)) resolve();
       };
       originalConnect.call(bus, node);
       // The worklet writes nothing (silence); connecting it keeps it pulled by the render graph.
@@ -153,6 +168,8 @@ AudioNode.prototype.disconnect = function disconnect(this: AudioNode, ...args: u
   return result;
 } as AudioNode["disconnect"];
 
+const drained = { records: 0, stamps: 0 };
+
 window.__benchTap = {
   realTimeOrigin,
   shiftMs,
@@ -177,5 +194,21 @@ window.__benchTap = {
       baseLatency: tap.context.baseLatency,
       outputLatency: tap.context.outputLatency,
     };
+  },
+  async drain() {
+    const tap = taps[0];
+    if (!tap?.node) return null;
+    const flushed = new Promise<void>((resolve) => tap.flushWaiters.push(resolve));
+    tap.node.port.postMessage("flush");
+    // A suspended context answers nothing: give up after a while rather than hang the consumer.
+    await Promise.race([flushed, new Promise((resolve) => setTimeout(resolve, 250))]);
+    const records = tap.records.slice(drained.records);
+    const stamps = tap.stamps.slice(drained.stamps);
+    drained.records = tap.records.length;
+    drained.stamps = tap.stamps.length;
+    // The worklet records every render quantum's first frame and posts whole quanta: every frame
+    // up to the last record is in, whichever batch woke us.
+    const completeToFrame = tap.records.length >= 2 ? tap.records[tap.records.length - 2]! + 1 : 0;
+    return { realTimeOrigin, sampleRate: tap.context.sampleRate, records, stamps, completeToFrame };
   },
 };
