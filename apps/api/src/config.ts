@@ -36,6 +36,8 @@ const Env = z.object({
   SEED_DEMO_TRACKS: z.enum(["0", "1"]).default("1"),
   SEED_BENCHMARK_TRACKS: z.enum(["0", "1"]).default("0"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  TLS_CERT_FILE: z.string().optional(),
+  TLS_KEY_FILE: z.string().optional(),
 });
 
 /** Everything the API reads from its environment, resolved once at start. */
@@ -78,6 +80,8 @@ export interface ApiConfig {
   /** Seed the benchmark fixtures too (the float32 timecode track); off, they are removed (TR4). */
   seedBenchmarkTracks: boolean;
   logLevel: string;
+  /** PEM certificate and key: serve `https:` (a LAN party's phones need a secure context); null: plain HTTP. */
+  tls: { cert: string; key: string } | null;
 }
 
 /** The repository's `data/` folder, shared with the sync server (it reads the ticket secret there). */
@@ -139,5 +143,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     seedDemoTracks: parsed.SEED_DEMO_TRACKS === "1",
     seedBenchmarkTracks: parsed.SEED_BENCHMARK_TRACKS === "1",
     logLevel: parsed.LOG_LEVEL,
+    tls: readTlsFiles(parsed.TLS_CERT_FILE, parsed.TLS_KEY_FILE),
   };
+}
+
+/** Both files or neither: a certificate without its key (or the reverse) is a mistake, not plain HTTP. */
+function readTlsFiles(certFile: string | undefined, keyFile: string | undefined): { cert: string; key: string } | null {
+  if (!certFile && !keyFile) return null;
+  if (!certFile || !keyFile) throw new Error("TLS_CERT_FILE and TLS_KEY_FILE must be set together");
+  return { cert: readFileSync(certFile, "utf8"), key: readFileSync(keyFile, "utf8") };
 }

@@ -1,4 +1,5 @@
 import { createServer } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { createApp } from "./app.js";
@@ -37,7 +38,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     logger.info({ tracks: seeded.map((t) => t.id) }, "demo tracks ready");
   }
 
-  const server = createServer(app);
+  const server = config.tls ? createTlsServer(config.tls, app) : createServer(app);
   await new Promise<void>((resolvePromise, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolvePromise());
@@ -47,10 +48,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     sessionStore.prune().catch((error: unknown) => logger.warn({ err: error }, "session prune failed"));
   }, PRUNE_EVERY_MS);
   prune.unref();
-  logger.info({ port, db: db.dialect }, "api listening");
+  logger.info({ port, db: db.dialect, tls: config.tls !== null }, "api listening");
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${config.tls ? "https" : "http"}://127.0.0.1:${port}`,
     port,
     db,
     async close() {

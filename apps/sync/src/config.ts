@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { loadOrCreateSyncSecret } from "@sync-beats/ticket";
 import { z } from "zod";
@@ -23,6 +24,8 @@ const Env = z.object({
   SYNC_QUEUE_LOOKAHEAD_MS: int(3_000),
   REDIS_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  TLS_CERT_FILE: z.string().optional(),
+  TLS_KEY_FILE: z.string().optional(),
 });
 
 export interface SyncServerConfig {
@@ -38,6 +41,8 @@ export interface SyncServerConfig {
   /** The secret the API signs track grants with (the sync secret; loaded in dev identity too) [Q2]. */
   trackGrantSecret?: string;
   logLevel: string;
+  /** PEM certificate and key: serve `https:` / `wss:` (a LAN party's phones need a secure context); null or absent: plain. */
+  tls?: { cert: string; key: string } | null;
 }
 
 /** The repository's `data/` folder, shared with the API (tickets are signed with a secret kept there). */
@@ -69,5 +74,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SyncServerConf
     ticketSecret: devIdentity ? null : secret,
     trackGrantSecret: secret,
     logLevel: parsed.LOG_LEVEL,
+    tls: readTlsFiles(parsed.TLS_CERT_FILE, parsed.TLS_KEY_FILE),
   };
+}
+
+/** Both files or neither: a certificate without its key (or the reverse) is a mistake, not plain HTTP. */
+function readTlsFiles(certFile: string | undefined, keyFile: string | undefined): { cert: string; key: string } | null {
+  if (!certFile && !keyFile) return null;
+  if (!certFile || !keyFile) throw new Error("TLS_CERT_FILE and TLS_KEY_FILE must be set together");
+  return { cert: readFileSync(certFile, "utf8"), key: readFileSync(keyFile, "utf8") };
 }

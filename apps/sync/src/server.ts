@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { CloseCode } from "@sync-beats/protocol";
 import { verifyTrackGrant } from "@sync-beats/ticket";
@@ -75,7 +76,7 @@ export async function startSyncServer(
   const grantSecret = config.trackGrantSecret ?? config.ticketSecret;
   const internalApi = config.ticketSecret ? createInternalApi({ backplane, clock, secret: config.ticketSecret, logger }) : null;
 
-  const http = createServer((request: IncomingMessage, response: ServerResponse) => {
+  const handle = (request: IncomingMessage, response: ServerResponse) => {
     if (internalApi && request.url?.startsWith("/internal/")) {
       internalApi(request, response).catch((error: unknown) => {
         logger.error({ err: error }, "internal request failed");
@@ -100,7 +101,9 @@ export async function startSyncServer(
     }
     response.writeHead(404, { "content-type": "application/json" });
     response.end(JSON.stringify({ error: { code: "NOT_FOUND", message: "WebSocket clients connect to /" } }));
-  });
+  };
+  // With a certificate, the same handlers behind TLS: `https:` and `wss:` on the one port.
+  const http = config.tls ? createTlsServer(config.tls, handle) : createServer(handle);
 
   // The hard cap closes the socket (ws answers 1009); below it, oversized frames get a typed error.
   const wss = new WebSocketServer({
@@ -161,7 +164,7 @@ export async function startSyncServer(
 
   await new Promise<void>((resolve) => http.listen(config.port, config.host, resolve));
   const port = (http.address() as AddressInfo).port;
-  logger.info({ port, identity: config.ticketSecret ? "ticket" : "dev" }, "sync server listening");
+  logger.info({ port, identity: config.ticketSecret ? "ticket" : "dev", tls: Boolean(config.tls) }, "sync server listening");
 
   return {
     port,
