@@ -1,8 +1,10 @@
 /**
- * Headless Chromium for the benchmark: one browser, one context per client (its own clock shift
- * and init script), and a helper that turns an SVG into a PNG.
+ * Headless Chromium for the benchmark, and the benchmark's clients: one browser context per client
+ * (its own clock shift and init script) in whichever engine it runs (`engines.ts`).
  */
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser } from "playwright-core";
+import type { BenchEngine } from "./engine-choice.js";
+import type { BenchBrowser, EnginePage } from "./engines.js";
 import type { BenchPageApi, CalibrationSample } from "./page.js";
 import type { PageServer } from "./page-server.js";
 import { quantile } from "./fit.js";
@@ -44,8 +46,9 @@ export async function launchBrowser(executablePath: string, throughPulse = false
 export interface ClientPage {
   readonly index: number;
   readonly shiftMs: number;
-  readonly context: BrowserContext;
-  readonly page: Page;
+  readonly engine: BenchEngine;
+  /** The client's page, alone in its browser context (closing it closes the context). */
+  readonly page: EnginePage;
   /**
    * Bench clock minus the page's real (unshifted) clock as the analysis uses it. Pages and Node
    * anchor `timeOrigin` to the wall clock when their process starts and run on the monotonic clock
@@ -83,17 +86,11 @@ export function offsetFromCalibration(samples: readonly CalibrationSample[]): { 
   return { offsetMs: quantile(offsets, 0.5), rttMs: first.receivedMs - first.sentMs };
 }
 
-export async function openClient(browser: Browser, server: PageServer, index: number, shiftMs: number): Promise<ClientPage> {
-  const context = await browser.newContext();
-  await context.addInitScript({ content: server.initScriptFor(shiftMs) });
-  const page = await context.newPage();
+export async function openClient(browser: BenchBrowser, server: PageServer, index: number, shiftMs: number): Promise<ClientPage> {
   const consoleErrors: string[] = [];
-  page.on("console", (message) => {
-    if ((message.type() === "error" || message.type() === "warning") && consoleErrors.length < 50) consoleErrors.push(message.text().slice(0, 300));
-  });
-  page.on("pageerror", (error) => consoleErrors.length < 50 && consoleErrors.push(String(error).slice(0, 300)));
-  await page.goto(server.url);
-  const client: ClientPage = { index, shiftMs, context, page, benchMinusPageMs: 0, measuredOffsetMs: 0, calibrationRttMs: 0, consoleErrors };
+  const log = (line: string) => void (consoleErrors.length < 50 && consoleErrors.push(line.slice(0, 300)));
+  const page = await browser.openPage(server.url, server.initScriptFor(shiftMs), log);
+  const client: ClientPage = { index, shiftMs, engine: browser.engine, page, benchMinusPageMs: 0, measuredOffsetMs: 0, calibrationRttMs: 0, consoleErrors };
   await recalibrate(client);
   return client;
 }

@@ -1,3 +1,7 @@
+/**
+ * Headless Firefox ESR for the browser suite and bench:sync (issue 14): where it is, the
+ * PulseAudio server it needs for sound, and how it is launched. One copy, used by both.
+ */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import puppeteer, { type Browser } from "puppeteer-core";
@@ -40,11 +44,6 @@ export function firefoxAvailability(): FirefoxAvailability {
     return { available: false, reason: "no PulseAudio server (pulseaudio -D --exit-idle-time=-1): headless Firefox has no audio without one" };
   }
   return { available: true, pulseServer };
-}
-
-/** Prints why the Firefox half of `suite` is skipped, like the PostgreSQL suites do. */
-export function announceFirefoxSkip(suite: string, availability: FirefoxAvailability): void {
-  if (!availability.available) console.log(`[${suite}] skipping Firefox: ${availability.reason}`);
 }
 
 /**
