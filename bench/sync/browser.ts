@@ -6,6 +6,7 @@ import { chromium, type Browser } from "playwright-core";
 import type { BenchEngine } from "./engine-choice.js";
 import type { BenchBrowser, EnginePage } from "./engines.js";
 import type { BenchPageApi, CalibrationSample } from "./page.js";
+import type { TapData } from "./tap-init.js";
 import type { PageServer } from "./page-server.js";
 import { quantile } from "./fit.js";
 
@@ -75,6 +76,19 @@ export function callPage<K extends keyof BenchPageApi>(
     },
     [name, args] as const,
   ) as Promise<Awaited<ReturnType<BenchPageApi[K]>>>;
+}
+
+/**
+ * What the client's tap recorded. It travels as one JSON string (silence, NaN, as "NaN"): over
+ * WebDriver BiDi every number of a returned array is a remote value of its own, and a minute of
+ * records (~60,000 numbers) took minutes to arrive on a loaded machine.
+ */
+export async function collectTap(client: ClientPage): Promise<TapData | null> {
+  const text = await client.page.evaluate(async () => {
+    const data = await window.__benchTap.collect();
+    return JSON.stringify(data, (_, value: unknown) => (typeof value === "number" && Number.isNaN(value) ? "NaN" : value));
+  });
+  return JSON.parse(text, (_, value: unknown) => (value === "NaN" ? Number.NaN : value)) as TapData | null;
 }
 
 /** The clock offset from the round trips with the smallest RTT (loopback; best few averaged). */

@@ -4,7 +4,7 @@
  * its own output-timestamp fit; the tap and the analysis should then agree to well under 1 ms.
  */
 import { absErrors, errorSeries, interClientOffsets, renderedTrack, summarize, type RenderedTrack, type Summary } from "./analysis.js";
-import { callPage, openClient, type ClientPage } from "./browser.js";
+import { callPage, collectTap, openClient, type ClientPage } from "./browser.js";
 import type { BenchBrowser } from "./engines.js";
 import type { PageServer } from "./page-server.js";
 import { nowMs, sleep } from "./time.js";
@@ -33,7 +33,7 @@ export async function checkTap(browserFor: (client: number) => BenchBrowser, ser
     const startMs = nowMs() + 1500;
     const scheduled = await Promise.all(clients.map((client) => callPage(client, "scheduleDirect", startMs, client.benchMinusPageMs)));
     await sleep(startMs + playMs - nowMs());
-    const taps = await Promise.all(clients.map((client) => client.page.evaluate(() => window.__benchTap.collect())));
+    const taps = await Promise.all(clients.map(collectTap));
     const tracks = taps.map((tap, i) => {
       const track = tap && renderedTrack(tap, clients[i]!.benchMinusPageMs);
       if (!track) throw new Error(`client ${i}: no tap data`);

@@ -18,7 +18,7 @@ import {
   type Summary,
   type TimelineEvent,
 } from "./analysis.js";
-import { callPage, openClient, type ClientPage } from "./browser.js";
+import { callPage, collectTap, openClient, type ClientPage } from "./browser.js";
 import type { BenchEngine } from "./engine-choice.js";
 import { engineGroups, type EngineGroup } from "./engine-pairs.js";
 import type { BenchBrowser } from "./engines.js";
@@ -170,7 +170,7 @@ export async function runScenario(
     await sleep(toBench(seek.atServerMs) - nowMs() + options.seekPhaseMs);
     const endMs = nowMs() - 100;
     const reports: EngineReport[] = await Promise.all(clients.map((client) => callPage(client, "engineReport")));
-    const taps = await Promise.all(clients.map((client) => client.page.evaluate(() => window.__benchTap.collect())));
+    const taps = await Promise.all(clients.map(collectTap));
     await Promise.all(clients.map((client) => callPage(client, "stop").catch(() => undefined)));
 
     const events: TimelineEvent[] = host.events.map((e) => ({ atMs: toBench(e.atServerMs), positionMs: e.positionMs }));
