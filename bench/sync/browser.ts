@@ -63,32 +63,38 @@ export interface ClientPage {
   readonly consoleErrors: string[];
 }
 
-/** Calls `window.bench[name](...args)` in the page. */
-export function callPage<K extends keyof BenchPageApi>(
+/** NaN survives the trip as "NaN" (JSON has no NaN: silence in the tap records is NaN). */
+const fromJson = <T>(text: string | undefined): T =>
+  (text === undefined ? undefined : JSON.parse(text, (_, value: unknown) => (value === "NaN" ? Number.NaN : value))) as T;
+
+/**
+ * Calls `window.bench[name](...args)` in the page. The answer travels as one JSON string: over
+ * WebDriver BiDi every number of a returned array is a remote value of its own, and a minute of
+ * tap records or engine history (tens of thousands of numbers) timed out at load 40.
+ */
+export async function callPage<K extends keyof BenchPageApi>(
   client: ClientPage,
   name: K,
   ...args: Parameters<BenchPageApi[K]>
 ): Promise<Awaited<ReturnType<BenchPageApi[K]>>> {
-  return client.page.evaluate(
-    ([method, params]) => {
+  const text = await client.page.evaluate(
+    async ([method, params]) => {
       const bench = (window as unknown as { bench: Record<string, (...a: unknown[]) => unknown> }).bench;
-      return bench[method as string]!(...(params as unknown[]));
+      const answer = await bench[method as string]!(...(params as unknown[]));
+      return JSON.stringify(answer, (_, value: unknown) => (typeof value === "number" && Number.isNaN(value) ? "NaN" : value));
     },
     [name, args] as const,
-  ) as Promise<Awaited<ReturnType<BenchPageApi[K]>>>;
+  );
+  return fromJson<Awaited<ReturnType<BenchPageApi[K]>>>(text);
 }
 
-/**
- * What the client's tap recorded. It travels as one JSON string (silence, NaN, as "NaN"): over
- * WebDriver BiDi every number of a returned array is a remote value of its own, and a minute of
- * records (~60,000 numbers) took minutes to arrive on a loaded machine.
- */
+/** What the client's tap recorded, as one JSON string like {@link callPage}. */
 export async function collectTap(client: ClientPage): Promise<TapData | null> {
   const text = await client.page.evaluate(async () => {
     const data = await window.__benchTap.collect();
     return JSON.stringify(data, (_, value: unknown) => (typeof value === "number" && Number.isNaN(value) ? "NaN" : value));
   });
-  return JSON.parse(text, (_, value: unknown) => (value === "NaN" ? Number.NaN : value)) as TapData | null;
+  return fromJson<TapData | null>(text);
 }
 
 /** The clock offset from the round trips with the smallest RTT (loopback; best few averaged). */
