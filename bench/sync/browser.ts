@@ -1,9 +1,12 @@
 /**
- * Headless Chromium for the benchmark: one browser, one context per client (its own clock shift
- * and init script), and a helper that turns an SVG into a PNG.
+ * Headless Chromium for the benchmark, and the benchmark's clients: one browser context per client
+ * (its own clock shift and init script) in whichever engine it runs (`engines.ts`).
  */
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser } from "playwright-core";
+import type { BenchEngine } from "./engine-choice.js";
+import type { BenchBrowser, EnginePage } from "./engines.js";
 import type { BenchPageApi, CalibrationSample } from "./page.js";
+import type { TapData } from "./tap-init.js";
 import type { PageServer } from "./page-server.js";
 import { quantile } from "./fit.js";
 
@@ -44,8 +47,9 @@ export async function launchBrowser(executablePath: string, throughPulse = false
 export interface ClientPage {
   readonly index: number;
   readonly shiftMs: number;
-  readonly context: BrowserContext;
-  readonly page: Page;
+  readonly engine: BenchEngine;
+  /** The client's page, alone in its browser context (closing it closes the context). */
+  readonly page: EnginePage;
   /**
    * Bench clock minus the page's real (unshifted) clock as the analysis uses it. Pages and Node
    * anchor `timeOrigin` to the wall clock when their process starts and run on the monotonic clock
@@ -59,19 +63,38 @@ export interface ClientPage {
   readonly consoleErrors: string[];
 }
 
-/** Calls `window.bench[name](...args)` in the page. */
-export function callPage<K extends keyof BenchPageApi>(
+/** NaN survives the trip as "NaN" (JSON has no NaN: silence in the tap records is NaN). */
+const fromJson = <T>(text: string | undefined): T =>
+  (text === undefined ? undefined : JSON.parse(text, (_, value: unknown) => (value === "NaN" ? Number.NaN : value))) as T;
+
+/**
+ * Calls `window.bench[name](...args)` in the page. The answer travels as one JSON string: over
+ * WebDriver BiDi every number of a returned array is a remote value of its own, and a minute of
+ * tap records or engine history (tens of thousands of numbers) timed out at load 40.
+ */
+export async function callPage<K extends keyof BenchPageApi>(
   client: ClientPage,
   name: K,
   ...args: Parameters<BenchPageApi[K]>
 ): Promise<Awaited<ReturnType<BenchPageApi[K]>>> {
-  return client.page.evaluate(
-    ([method, params]) => {
+  const text = await client.page.evaluate(
+    async ([method, params]) => {
       const bench = (window as unknown as { bench: Record<string, (...a: unknown[]) => unknown> }).bench;
-      return bench[method as string]!(...(params as unknown[]));
+      const answer = await bench[method as string]!(...(params as unknown[]));
+      return JSON.stringify(answer, (_, value: unknown) => (typeof value === "number" && Number.isNaN(value) ? "NaN" : value));
     },
     [name, args] as const,
-  ) as Promise<Awaited<ReturnType<BenchPageApi[K]>>>;
+  );
+  return fromJson<Awaited<ReturnType<BenchPageApi[K]>>>(text);
+}
+
+/** What the client's tap recorded, as one JSON string like {@link callPage}. */
+export async function collectTap(client: ClientPage): Promise<TapData | null> {
+  const text = await client.page.evaluate(async () => {
+    const data = await window.__benchTap.collect();
+    return JSON.stringify(data, (_, value: unknown) => (typeof value === "number" && Number.isNaN(value) ? "NaN" : value));
+  });
+  return fromJson<TapData | null>(text);
 }
 
 /** The clock offset from the round trips with the smallest RTT (loopback; best few averaged). */
@@ -83,17 +106,11 @@ export function offsetFromCalibration(samples: readonly CalibrationSample[]): { 
   return { offsetMs: quantile(offsets, 0.5), rttMs: first.receivedMs - first.sentMs };
 }
 
-export async function openClient(browser: Browser, server: PageServer, index: number, shiftMs: number): Promise<ClientPage> {
-  const context = await browser.newContext();
-  await context.addInitScript({ content: server.initScriptFor(shiftMs) });
-  const page = await context.newPage();
+export async function openClient(browser: BenchBrowser, server: PageServer, index: number, shiftMs: number): Promise<ClientPage> {
   const consoleErrors: string[] = [];
-  page.on("console", (message) => {
-    if ((message.type() === "error" || message.type() === "warning") && consoleErrors.length < 50) consoleErrors.push(message.text().slice(0, 300));
-  });
-  page.on("pageerror", (error) => consoleErrors.length < 50 && consoleErrors.push(String(error).slice(0, 300)));
-  await page.goto(server.url);
-  const client: ClientPage = { index, shiftMs, context, page, benchMinusPageMs: 0, measuredOffsetMs: 0, calibrationRttMs: 0, consoleErrors };
+  const log = (line: string) => void (consoleErrors.length < 50 && consoleErrors.push(line.slice(0, 300)));
+  const page = await browser.openPage(server.url, server.initScriptFor(shiftMs), log);
+  const client: ClientPage = { index, shiftMs, engine: browser.engine, page, benchMinusPageMs: 0, measuredOffsetMs: 0, calibrationRttMs: 0, consoleErrors };
   await recalibrate(client);
   return client;
 }

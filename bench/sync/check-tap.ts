@@ -3,9 +3,9 @@
  * with `AudioBufferSourceNode.start(when)` so it is heard at one bench instant, mapping through
  * its own output-timestamp fit; the tap and the analysis should then agree to well under 1 ms.
  */
-import type { Browser } from "playwright-core";
 import { absErrors, errorSeries, interClientOffsets, renderedTrack, summarize, type RenderedTrack, type Summary } from "./analysis.js";
-import { callPage, openClient, type ClientPage } from "./browser.js";
+import { callPage, collectTap, openClient, type ClientPage } from "./browser.js";
+import type { BenchBrowser } from "./engines.js";
 import type { PageServer } from "./page-server.js";
 import { nowMs, sleep } from "./time.js";
 
@@ -24,15 +24,16 @@ export interface TapCheckResult {
   readonly interClientMs: Summary;
 }
 
-export async function checkTap(browser: Browser, server: PageServer, shifts: readonly number[], playMs: number): Promise<TapCheckResult> {
+/** `browserFor(i)`: the browser client i runs in. */
+export async function checkTap(browserFor: (client: number) => BenchBrowser, server: PageServer, shifts: readonly number[], playMs: number): Promise<TapCheckResult> {
   const clients: ClientPage[] = [];
   try {
-    for (const [index, shiftMs] of shifts.entries()) clients.push(await openClient(browser, server, index, shiftMs));
+    for (const [index, shiftMs] of shifts.entries()) clients.push(await openClient(browserFor(index), server, index, shiftMs));
     await Promise.all(clients.map((client) => callPage(client, "prepareDirect")));
     const startMs = nowMs() + 1500;
     const scheduled = await Promise.all(clients.map((client) => callPage(client, "scheduleDirect", startMs, client.benchMinusPageMs)));
     await sleep(startMs + playMs - nowMs());
-    const taps = await Promise.all(clients.map((client) => client.page.evaluate(() => window.__benchTap.collect())));
+    const taps = await Promise.all(clients.map(collectTap));
     const tracks = taps.map((tap, i) => {
       const track = tap && renderedTrack(tap, clients[i]!.benchMinusPageMs);
       if (!track) throw new Error(`client ${i}: no tap data`);
@@ -59,6 +60,6 @@ export async function checkTap(browser: Browser, server: PageServer, shifts: rea
       interClientMs: summarize(interClientOffsets(series, from, to).offsetsMs),
     };
   } finally {
-    await Promise.all(clients.map((client) => client.context.close().catch(() => undefined)));
+    await Promise.all(clients.map((client) => client.page.close().catch(() => undefined)));
   }
 }

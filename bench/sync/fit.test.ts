@@ -32,4 +32,23 @@ describe("segmentedFit", () => {
     expect(Math.abs(evalFit(segmentAt(segments, 3)!.fit, 3) - (1234.5 + 3 * 1001.4))).toBeLessThan(0.02);
     expect(Math.abs(evalFit(segmentAt(segments, 8)!.fit, 8) - (1234.5 + 8 * 1001.4 + 4.6))).toBeLessThan(0.02);
   });
+
+  it("fits Firefox's block-quantised pairs (read 0–19 ms late) along their lower edge, uncut, yet still finds a 60 ms stall", () => {
+    const random = seededRandom(3);
+    const xs: number[] = [];
+    const ys: number[] = [];
+    for (let i = 0; i < 1000; i += 1) {
+      const x = 0.5 + i * 0.01;
+      const stall = x >= 6 ? 60 : 0;
+      xs.push(x);
+      // Each pair read a uniform 0–19 ms after its block: Firefox's getOutputTimestamp (SPEC OT2).
+      ys.push(1234.5 + x * 1000.3 + stall + random() * 19);
+    }
+    const plain = segmentedFit(xs.slice(0, 500), ys.slice(0, 500), 1000);
+    expect(plain).toHaveLength(1);
+    expect(Math.abs(evalFit(plain[0]!.fit, 3) - (1234.5 + 3 * 1000.3))).toBeLessThan(1);
+    const stalled = segmentedFit(xs, ys, 1000);
+    expect(stalled).toHaveLength(2);
+    expect(stalled[1]!.fromX).toBeGreaterThan(5.9);
+  });
 });

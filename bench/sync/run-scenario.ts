@@ -5,7 +5,6 @@
  */
 import { maxRenderedRateDeviation, renderedGlitches } from "./rendered.js";
 import { loadavg } from "node:os";
-import type { Browser } from "playwright-core";
 import type { SyncAlgorithm } from "@sync-beats/sync-engine";
 import {
   absErrors,
@@ -19,7 +18,10 @@ import {
   type Summary,
   type TimelineEvent,
 } from "./analysis.js";
-import { callPage, openClient, type ClientPage } from "./browser.js";
+import { callPage, collectTap, openClient, type ClientPage } from "./browser.js";
+import type { BenchEngine } from "./engine-choice.js";
+import { engineGroups, type EngineGroup } from "./engine-pairs.js";
+import type { BenchBrowser } from "./engines.js";
 import { startDelayProxy, type DelayProxy } from "./delay-proxy.js";
 import type { EngineReport } from "./page.js";
 import type { PageServer } from "./page-server.js";
@@ -51,6 +53,7 @@ const SEEK_GUARD_MS = 50;
 
 export interface ClientResult {
   readonly client: number;
+  readonly engine: BenchEngine;
   readonly shiftMs: number;
   readonly network: ReturnType<Scenario["network"]>;
   readonly limitMs: number;
@@ -112,6 +115,8 @@ export interface RunResult {
    */
   readonly seekJumpSpreadMs: number | null;
   readonly interClientLimitMs: number;
+  /** The same offsets per engine and across engines (a mixed room; `engine-pairs.ts`). */
+  readonly engineGroups: readonly EngineGroup[];
   readonly window: { readonly fromMs: number; readonly toMs: number; readonly playAtMs: number; readonly seekAtMs: number; readonly settledMs: number };
   readonly clients: readonly ClientResult[];
   /** Errors every 50 ms for the plot: [client][i], time from the PLAY instant in `plotTimesS`. */
@@ -130,8 +135,9 @@ function plotSeries(series: ErrorSeries, playAtMs: number, everyMs: number): { t
   return { times, errors };
 }
 
+/** `browserFor(i)`: the browser client i runs in (a mixed room: issue 14). */
 export async function runScenario(
-  browser: Browser,
+  browserFor: (client: number) => BenchBrowser,
   pages: PageServer,
   syncPort: number,
   scenario: Scenario,
@@ -145,7 +151,7 @@ export async function runScenario(
   const host = await connectHost(syncPort, roomCode);
   try {
     for (let i = 0; i < options.clients; i += 1) proxies.push(await startDelayProxy(syncPort, scenario.network(i), options.seed * 101 + i));
-    clients.push(...(await Promise.all(proxies.map((_, i) => openClient(browser, pages, i, clockShiftMs(i))))));
+    clients.push(...(await Promise.all(proxies.map((_, i) => openClient(browserFor(i), pages, i, clockShiftMs(i))))));
     await Promise.all(
       clients.map((client, i) =>
         callPage(client, "setupEngine", { syncUrl: `ws://127.0.0.1:${proxies[i]!.port}`, roomCode, userId: `client${i}`, algorithm }),
@@ -164,7 +170,7 @@ export async function runScenario(
     await sleep(toBench(seek.atServerMs) - nowMs() + options.seekPhaseMs);
     const endMs = nowMs() - 100;
     const reports: EngineReport[] = await Promise.all(clients.map((client) => callPage(client, "engineReport")));
-    const taps = await Promise.all(clients.map((client) => client.page.evaluate(() => window.__benchTap.collect())));
+    const taps = await Promise.all(clients.map(collectTap));
     await Promise.all(clients.map((client) => callPage(client, "stop").catch(() => undefined)));
 
     const events: TimelineEvent[] = host.events.map((e) => ({ atMs: toBench(e.atServerMs), positionMs: e.positionMs }));
@@ -205,6 +211,7 @@ export async function runScenario(
       const proxy = proxies[i]!;
       return {
         client: i,
+        engine: client.engine,
         shiftMs: client.shiftMs,
         network: scenario.network(i),
         limitMs: limits[i]!,
@@ -252,6 +259,7 @@ export async function runScenario(
       interClientAfterSeekMs: summarize(afterSeek.offsetsMs),
       seekJumpSpreadMs: spread(clientResults.map((c) => c.seekJumpMs)),
       interClientLimitMs: Math.max(...limits) - Math.min(...limits),
+      engineGroups: engineGroups(series, clients.map((c) => c.engine), [[fromMs, seekGuardMs], [settledMs, endMs]], [[settledMs, endMs]]),
       window: { fromMs, toMs: endMs, playAtMs, seekAtMs, settledMs },
       clients: clientResults,
       plotTimesS: plot.times,
@@ -259,7 +267,7 @@ export async function runScenario(
     };
   } finally {
     host.close();
-    await Promise.all(clients.map((client) => client.context.close().catch(() => undefined)));
+    await Promise.all(clients.map((client) => client.page.close().catch(() => undefined)));
     await Promise.all(proxies.map((proxy) => proxy.close()));
   }
 }

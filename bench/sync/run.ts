@@ -5,16 +5,16 @@
  *   npx tsx bench/sync/run.ts [--clients 6] [--scenarios lan,jitter,asymmetric,spikes]
  *     [--naive all|none|lan,...] [--join-ms 8000] [--seek-ms 5000] [--warmup-ms 3000]
  *     [--settle-ms 1000] [--stagger-ms 300] [--seed 1] [--no-check] [--chromium /usr/bin/chromium] [--out bench-results]
- *     [--runs 3] [--busy] [--quick] [--no-isolation] [--chromium-pulse]
+ *     [--runs 3] [--busy] [--quick] [--no-isolation] [--chromium-pulse] [--browsers chromium,firefox]
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { Browser } from "playwright-core";
-import { launchBrowser, svgToPng } from "./browser.js";
+import { describeBenchRoom, launchBenchRoom, type BenchRoom } from "./bench-room.js";
 import { checkTap, type TapCheckResult } from "./check-tap.js";
 import { startPageServer, type PageServer } from "./page-server.js";
+import { engineTable } from "./engine-report.js";
 import { markdownTable, svgPlot, type ScenarioRow } from "./report.js";
 import { repeatedRows, repeatedTable } from "./runs.js";
 import { runScenario, worstClientP95, type RunOptions, type RunResult } from "./run-scenario.js";
@@ -37,6 +37,7 @@ const { values: args } = parseArgs({
     busy: { type: "boolean", default: false },
     "no-isolation": { type: "boolean", default: false },
     "chromium-pulse": { type: "boolean", default: false },
+    browsers: { type: "string" },
     "no-check": { type: "boolean", default: false },
     chromium: { type: "string", default: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" },
     out: { type: "string", default: "bench-results" },
@@ -82,15 +83,15 @@ const runs = Math.max(1, Math.round(positive("runs", args.runs, 20)));
 // --busy: two busy-loop processes keep both cores loaded for the whole benchmark (issue 17).
 const busyLoops: ChildProcess[] = args.busy ? [0, 1].map(() => spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" })) : [];
 
-let browser: Browser | null = null;
+let room: BenchRoom | null = null;
 let sync: SyncServerProcess | null = null;
 let pages: PageServer | null = null;
 async function cleanup(): Promise<void> {
   for (const loop of busyLoops.splice(0)) loop.kill();
-  await browser?.close().catch(() => undefined);
+  await room?.close();
   await sync?.stop().catch(() => undefined);
   await pages?.close().catch(() => undefined);
-  browser = null;
+  room = null;
   sync = null;
   pages = null;
 }
@@ -105,16 +106,13 @@ console.log(`load at start: ${loadAtStart}`);
 try {
   pages = await startPageServer(60, !args["no-isolation"]);
   sync = await startSyncServer();
-  browser = await launchBrowser(args.chromium!, args["chromium-pulse"]);
-  const probe = await browser.newPage();
-  await probe.goto(pages.url);
-  const isolated = await probe.evaluate(() => crossOriginIsolated);
-  await probe.close();
-  console.log(`pages cross-origin isolated: ${isolated}; Chromium audio: ${args["chromium-pulse"] ? "through PulseAudio (on purpose)" : "fake headless device"}`);
+  room = await launchBenchRoom({ requested: args.browsers, clients: options.clients, chromiumPath: args.chromium!, chromiumPulse: args["chromium-pulse"] });
+  if (room.note) console.log(room.note);
+  for (const line of await describeBenchRoom(room, pages.url, pages.initScriptFor(0))) console.log(line);
 
   let check: TapCheckResult | null = null;
   if (!args["no-check"]) {
-    check = await checkTap(browser, pages, Array.from({ length: options.clients }, (_, i) => clockShiftMs(i)), 4000);
+    check = await checkTap(room.browserFor, pages, Array.from({ length: options.clients }, (_, i) => clockShiftMs(i)), 4000);
     console.log(
       `measurement chain (all pages start(when) at one instant, no engine): inter-client p95 ${check.interClientMs.p95.toFixed(3)} ms, max ${check.interClientMs.max.toFixed(3)} ms`,
     );
@@ -129,7 +127,7 @@ try {
         sync = await startSyncServer();
       }
       try {
-        const run = await runScenario(browser!, pages!, sync!.port, scenario, algorithm, options);
+        const run = await runScenario(room!.browserFor, pages!, sync!.port, scenario, algorithm, options);
         console.log(`  ${scenario.name} ${algorithm.padEnd(7)}: p95 ${run.interClientMs.p95.toFixed(2)} ms, load ${run.loadAfter.map((l) => l.toFixed(1)).join(" ")}`);
         return run;
       } catch (error) {
@@ -155,6 +153,8 @@ try {
 
   const table = markdownTable(rows);
   console.log(`\n${table}\n`);
+  const byEngine = room.engines.some((engine) => engine !== "chromium") ? engineTable(rows.map((r) => r.precise)) : null;
+  if (byEngine) console.log(`per engine and across engines (precise):\n\n${byEngine}\n`);
   if (runs > 1) console.log(`median and worst of ${runs} runs${args.busy ? " (two busy-loop processes running)" : ""}:\n\n${repeatedTable(repeatedRows(allRuns))}\n`);
   for (const { precise } of rows) {
     const limited = precise.clients.filter((c) => c.limitMs > 0);
@@ -184,9 +184,9 @@ try {
   const stamp = startedAt.toISOString().replace(/[:.]/g, "-");
   const jsonPath = join(outDir, `sync-${stamp}.json`);
   const pngPath = join(outDir, `sync-${stamp}.png`);
-  writeFileSync(jsonPath, JSON.stringify({ startedAt, loadAtStart, loadAtEnd: uptime(), options, check, table, runs: rows }, null, 1));
+  writeFileSync(jsonPath, JSON.stringify({ startedAt, loadAtStart, loadAtEnd: uptime(), options, engines: room.engines, check, table, byEngine, runs: rows }, null, 1));
   const plot = svgPlot(rows);
-  await svgToPng(browser, plot.svg, plot.width, plot.height, pngPath);
+  await room.browsers[0]!.renderPng(plot.svg, plot.width, plot.height, pngPath);
   console.log(`wrote ${jsonPath}\nwrote ${pngPath}`);
 } finally {
   await cleanup();

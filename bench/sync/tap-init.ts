@@ -10,7 +10,7 @@
  *   what the page actually renders whatever node the engine connects;
  * - samples `getOutputTimestamp()` every 10 ms, for the speaker-time fit.
  */
-export {};
+import { speakerTimestamp } from "@sync-beats/sync-engine";
 
 interface BenchConfig {
   readonly shiftMs: number;
@@ -125,11 +125,14 @@ function tapFor(context: AudioContext): ContextTap {
   const timer = setInterval(() => {
     if (context.state === "closed") return clearInterval(timer);
     if (context.state !== "running") return;
-    const stamp = context.getOutputTimestamp();
-    const contextTime = stamp.contextTime ?? 0;
-    if (contextTime > 0 && contextTime !== lastContextTime && stamp.performanceTime !== undefined) {
-      lastContextTime = contextTime;
-      stamps.push(contextTime, stamp.performanceTime);
+    // Read as the engine reads it (Firefox leaves its output latency out of the pair: SPEC OT2).
+    const nowMs = performance.now();
+    const timestamp = context.getOutputTimestamp();
+    const { currentTime, outputLatency, baseLatency } = context;
+    const stamp = speakerTimestamp({ timestamp, nowMs, currentTime, outputLatency, baseLatency });
+    if (stamp.rule !== "OT3" && stamp.contextTime !== lastContextTime) {
+      lastContextTime = stamp.contextTime;
+      stamps.push(stamp.contextTime, stamp.performanceTimeMs);
     }
   }, 10);
   return tap;

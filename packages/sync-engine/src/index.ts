@@ -33,6 +33,7 @@ export type { AudioCapture, CapturedAudio } from "./types.js";
 export { createSyncEngine } from "./engine.js";
 export { createSystemClock } from "./system-clock.js";
 export { createWebAudioOutput, type WebAudioOutputOptions } from "./web-audio-output.js";
+export { speakerTimestamp, type OutputClockReading, type SpeakerTimestamp } from "./output-timestamp.js";
 
 // Pure modules (the server, the benchmark and tests use the same maths).
 export {

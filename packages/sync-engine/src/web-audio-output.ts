@@ -1,3 +1,4 @@
+import { speakerTimestamp } from "./output-timestamp.js";
 import { captureInput } from "./web-audio-capture.js";
 import { PlaybackSession, safely } from "./stream/playback-session.js";
 import { openTrackSource, type TrackFetch, type TrackSource } from "./stream/track-source.js";
@@ -148,13 +149,12 @@ export function createWebAudioOutput(options: WebAudioOutputOptions = {}): Audio
 
     outputTimestamp(): AudioTimestamp | null {
       if (!context || context.state !== "running") return null;
-      const ts = typeof context.getOutputTimestamp === "function" ? safely(() => context!.getOutputTimestamp()) : undefined;
-      if (ts && (ts.contextTime ?? 0) > 0 && (ts.performanceTime ?? 0) > 0) {
-        return { contextTime: ts.contextTime!, localTimeMs: toLocal(ts.performanceTime!) };
-      }
-      // No usable getOutputTimestamp (older Safari): what is rendered now is heard after the latencies.
-      const latency = (context.outputLatency || 0) + (context.baseLatency || 0);
-      return { contextTime: context.currentTime - latency, localTimeMs: toLocal(performance.now()) };
+      // Each engine reports it differently (SPEC OT1–OT3): speakerTimestamp reads any of them.
+      const nowMs = performance.now();
+      const timestamp = typeof context.getOutputTimestamp === "function" ? safely(() => context!.getOutputTimestamp()) : undefined;
+      const { outputLatency, baseLatency, currentTime } = context;
+      const speaker = speakerTimestamp({ timestamp, nowMs, currentTime, outputLatency, baseLatency });
+      return { contextTime: speaker.contextTime, localTimeMs: toLocal(speaker.performanceTimeMs) };
     },
 
     start(url, requestedWhen, requestedOffsetMs, rate) {

@@ -1,0 +1,56 @@
+/**
+ * Which context time the speaker plays at which `performance.now()` instant, read the way each
+ * engine allows (SPEC OT1–OT3). Pure: the caller reads the context.
+ */
+
+/** What the caller read from the context, in one synchronous stretch. */
+export interface OutputClockReading {
+  /** `getOutputTimestamp()`, or undefined where the engine has none. */
+  readonly timestamp: { readonly contextTime?: number; readonly performanceTime?: number } | undefined;
+  /** `performance.now()` read just before `getOutputTimestamp()` (ms). */
+  readonly nowMs: number;
+  /** `currentTime` read just after (s). */
+  readonly currentTime: number;
+  /** `outputLatency` (s); undefined or 0 where the engine does not report it (Safari before 18.4). */
+  readonly outputLatency: number | undefined;
+  readonly baseLatency: number | undefined;
+}
+
+/** A (context time, speaker instant) pair. */
+export interface SpeakerTimestamp {
+  readonly contextTime: number;
+  readonly performanceTimeMs: number;
+  /** Which rule made it: the engine's own pair, Firefox's pair with its latency put back, or the fallback. */
+  readonly rule: "OT1" | "OT2" | "OT3";
+}
+
+/** Firefox computes both fields at the call: they match `now − latency` to the coarse timer step. */
+const FIREFOX_PERFORMANCE_TOLERANCE_MS = 1.5;
+/** ...and `currentTime − latency` exactly (its `currentTime` does not move within a task). */
+const FIREFOX_CONTEXT_TOLERANCE_S = 1e-4;
+
+/**
+ * - OT1 (Chromium, Safari 18.4+): the pair is the device's own, taken as it is.
+ * - OT2 (Firefox): the pair is `(currentTime − outputLatency, now − outputLatency)`, i.e. it says
+ *   the frame being rendered now is heard now: the output latency is taken off both sides. Put
+ *   back on the speaker instant, it says what the other engines say (heard `outputLatency` later).
+ *   Recognised by its fields matching that formula; Chromium's pair is `baseLatency` (10 ms) and
+ *   its callback phase away from it.
+ * - OT3 (no usable pair: absent, or zeros): `currentTime − outputLatency − baseLatency` is heard now.
+ */
+export function speakerTimestamp(reading: OutputClockReading): SpeakerTimestamp {
+  const { timestamp, nowMs, currentTime } = reading;
+  const latency = reading.outputLatency || 0;
+  const contextTime = timestamp?.contextTime ?? 0;
+  const performanceTime = timestamp?.performanceTime ?? 0;
+  if (contextTime > 0 && performanceTime > 0) {
+    const firefoxShaped =
+      latency > 0 &&
+      Math.abs(nowMs - performanceTime - latency * 1000) <= FIREFOX_PERFORMANCE_TOLERANCE_MS &&
+      Math.abs(currentTime - contextTime - latency) <= FIREFOX_CONTEXT_TOLERANCE_S;
+    return firefoxShaped
+      ? { contextTime, performanceTimeMs: performanceTime + latency * 1000, rule: "OT2" }
+      : { contextTime, performanceTimeMs: performanceTime, rule: "OT1" };
+  }
+  return { contextTime: currentTime - latency - (reading.baseLatency || 0), performanceTimeMs: nowMs, rule: "OT3" };
+}
