@@ -3,10 +3,10 @@
  * page clock skewed), the room page's debug hook, and its sync socket sent to its own delay
  * proxy; signed up, the room created and joined through the UI, as people do.
  */
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { createRoom, joinByCode, signUp } from "../../e2e/harness/app.js";
 import { enableDebugHook } from "../../e2e/harness/browser.js";
-import { offsetFromCalibration } from "./browser.js";
+import { offsetFromCalibration, type ClientPage } from "./browser.js";
 import type { InitScriptFor } from "./browser-bundle.js";
 import { nowMs } from "./time.js";
 
@@ -15,17 +15,9 @@ const PROXY_KEY = "bench:sync-proxy";
 /** Below this (ms), or half the best round trip if larger, a measured page offset is noise. */
 const CLOCKS_AGREE_MS = 1;
 
-export interface RoomPage {
-  readonly index: number;
-  readonly shiftMs: number;
+/** A bench client (clock shift, calibration, console errors) whose page is the real room page. */
+export interface RoomPage extends ClientPage {
   readonly skewPpm: number;
-  readonly context: BrowserContext;
-  readonly page: Page;
-  /** Bench clock minus the page's real clock as the analysis applies it (0 while they agree). */
-  benchMinusPageMs: number;
-  measuredOffsetMs: number;
-  calibrationRttMs: number;
-  readonly consoleErrors: string[];
 }
 
 export interface RoomStackUrls {
@@ -85,9 +77,19 @@ export async function leaveRoom(page: RoomPage, webUrl: string): Promise<void> {
  */
 export async function calibratePage(page: RoomPage): Promise<void> {
   const samples = [];
+  let failures = 0;
   for (let i = 0; i < 30; i += 1) {
     const sentMs = nowMs();
-    const pageMs = await page.page.evaluate(() => window.__benchTap.realNow());
+    // A round trip that lands on a navigation (the room page replacing its URL) is just retried.
+    const pageMs = await page.page.evaluate(() => window.__benchTap.realNow()).catch((error: unknown) => {
+      if (++failures > 5) throw error;
+      return null;
+    });
+    if (pageMs === null) {
+      await page.page.waitForLoadState("load");
+      i -= 1;
+      continue;
+    }
     samples.push({ sentMs, receivedMs: nowMs(), benchMs: pageMs });
   }
   // offsetFromCalibration gives "middle sample minus the round trip's midpoint": here page minus bench.

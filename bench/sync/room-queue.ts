@@ -19,7 +19,7 @@ import { JUMP_GUARD_MS, pageTracks } from "./room-analysis.js";
 import { observeRoom, type RoomObserver } from "./room-observer.js";
 import { calibratePage, gatherInRoom, leaveRoom, useProxy } from "./room-pages.js";
 import type { RoomBench } from "./room-scenario.js";
-import { timelineOf } from "./room-scenario.js";
+import { progress, timelineOf } from "./room-scenario.js";
 import { startBusyLoops } from "./room-stress.js";
 import { wrappingTimecodeWav } from "./room-timecode.js";
 import { SCENARIOS } from "./scenarios.js";
@@ -80,6 +80,7 @@ export async function runQueueScenario(bench: RoomBench, busy: boolean, seed: nu
       await owner!.page.click('[data-testid="queue-add"]');
       await owner!.page.locator('[data-testid="queue-item"]').nth(k).waitFor({ timeout: 10_000 });
     }
+    progress("queue", `room ${roomCode}: ${ids.length} items queued through the panel; the host clicks play now`);
     await owner!.page.locator('[data-testid="queue-item"]').first().locator('[data-testid="queue-play-now"]').click();
     const totalMs = QUEUE_SECONDS.reduce((a, b) => a + b, 0) * 1000;
     await owner!.page.locator('[data-testid="queue-ended"]').waitFor({ timeout: totalMs + 120_000 });

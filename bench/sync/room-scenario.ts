@@ -82,8 +82,14 @@ async function waitAllSounding(pages: readonly RoomPage[], timeoutMs: number): P
   }
 }
 
+/** A progress line (stderr): where a slow run spends its time on a loaded machine. */
+export function progress(scenario: string, what: string): void {
+  process.stderr.write(`    [${new Date().toISOString().slice(11, 19)}] ${scenario}: ${what}\n`);
+}
+
 export async function runRoomScenario(bench: RoomBench, scenario: RoomScenario, options: RoomRunOptions): Promise<RoomRunResult> {
   const loadBefore = loadavg();
+  const step = (what: string) => progress(scenario.name, what);
   const { pages, urls } = bench;
   const proxies: DelayProxy[] = [];
   let observer: RoomObserver | null = null;
@@ -92,24 +98,30 @@ export async function runRoomScenario(bench: RoomBench, scenario: RoomScenario, 
     for (let i = 0; i < pages.length; i += 1) proxies.push(await startDelayProxy(urls.syncPort, scenario.network.network(i), options.seed * 101 + i));
     await Promise.all(pages.map((page, i) => useProxy(page, proxies[i]!.port)));
     const roomCode = await gatherInRoom(pages, urls.webUrl, `bench ${scenario.name}`);
+    step(`room ${roomCode} created and joined through the UI`);
     for (const page of pages) await waitForPlayer(page.page, `page ${page.index} joined`, (s) => s.connection === "joined" && s.audio === "running", 30_000);
     for (const page of pages) await calibratePage(page);
     observer = await observeRoom(urls.apiUrl, urls.syncPort, roomCode, bench.observerCookie);
     const serverMinusBenchMs = await observer.serverMinusBenchMs();
     const toBench = (serverMs: number) => serverMs - serverMinusBenchMs;
 
+    step("pages joined and calibrated; the host clicks Play");
     await pages[0]!.page.click(`button[aria-label="Play ${bench.track.title}"]`);
     const play = await observer.next("PLAY", 0, 15_000);
     await waitAllSounding(pages, options.startTimeoutMs);
     const allSoundingMs = nowMs();
+    step("every page sounds");
     await sleep(options.warmupMs);
+    if (scenario.stalls) step(`stalling the audio service ${STALLS_MS.join(", ")} ms`);
     const stalls = scenario.stalls ? await stallAudio(STALLS_MS, STALL_SPACING_MS, nowMs) : [];
     await sleep(Math.max(0, options.playPhaseMs - (nowMs() - allSoundingMs - options.warmupMs)));
 
+    step("the host clicks the seek bar");
     const beforeSeek = observer.events.length;
     await clickSeekBar(bench, SEEK_FRACTION);
     const seek = await observer.next("SEEK", beforeSeek, 10_000);
     await waitAllSounding(pages, options.startTimeoutMs);
+    step("every page sounds after the seek");
     await sleep(options.seekPhaseMs);
     const beforePause = observer.events.length;
     await pages[0]!.page.click('[data-testid="pause"]');
