@@ -24,8 +24,14 @@ export async function bundleForBrowser(entryPath: string, format: "iife" | "esm"
   return file.text;
 }
 
+/** Room mode's extras (tap-init.ts): clock rate skew, and the sync socket sent to a per-page proxy. */
+export interface TapExtras {
+  readonly skewPpm?: number;
+  readonly syncRewrite?: { readonly port: number; readonly storageKey: string };
+}
+
 /** The init script for a page whose wall clock is shifted by `shiftMs`. */
-export type InitScriptFor = (shiftMs: number) => string;
+export type InitScriptFor = (shiftMs: number, extras?: TapExtras) => string;
 
 /** Bundles the tap (tap-init.ts with tap-worklet.ts inlined) once; returns its init script per clock shift. */
 export async function buildTapInitScript(): Promise<InitScriptFor> {
@@ -33,5 +39,5 @@ export async function buildTapInitScript(): Promise<InitScriptFor> {
     bundleForBrowser(join(here, "tap-worklet.ts"), "esm"),
     bundleForBrowser(join(here, "tap-init.ts"), "iife"),
   ]);
-  return (shiftMs) => `window.__BENCH_CONFIG__ = ${JSON.stringify({ shiftMs, workletSource: workletJs })};\n${initJs}`;
+  return (shiftMs, extras = {}) => `window.__BENCH_CONFIG__ = ${JSON.stringify({ shiftMs, workletSource: workletJs, ...extras })};\n${initJs}`;
 }

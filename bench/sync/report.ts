@@ -4,11 +4,11 @@
 import type { RunResult } from "./run-scenario.js";
 import { medianOf, worstClientP95 } from "./run-scenario.js";
 
-const ms = (value: number | null | undefined, digits = 2): string =>
+export const ms = (value: number | null | undefined, digits = 2): string =>
   value === null || value === undefined || Number.isNaN(value) ? "-" : value.toFixed(digits);
 
 /** Median converge time across clients, and how many never converged, e.g. "0.41 s" or "0.41 s (1 never)". */
-function converge(values: readonly (number | null)[]): string {
+export function converge(values: readonly (number | null)[]): string {
   const median = medianOf(values);
   const never = values.filter((v) => v === null).length;
   const text = median === null ? "never" : `${(median / 1000).toFixed(2)} s`;

@@ -6,6 +6,7 @@
  *     [--naive all|none|lan,...] [--join-ms 8000] [--seek-ms 5000] [--warmup-ms 3000]
  *     [--settle-ms 1000] [--stagger-ms 300] [--seed 1] [--no-check] [--chromium /usr/bin/chromium] [--out bench-results]
  *     [--runs 3] [--busy] [--quick] [--no-isolation] [--chromium-pulse] [--browsers chromium,firefox]
+ *   npx tsx bench/sync/run.ts --page room [...]   # through the real room page: room-run.ts
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -20,9 +21,15 @@ import { repeatedRows, repeatedTable } from "./runs.js";
 import { runScenario, worstClientP95, type RunOptions, type RunResult } from "./run-scenario.js";
 import { clockShiftMs, SCENARIOS } from "./scenarios.js";
 import { startSyncServer, type SyncServerProcess } from "./sync-server.js";
+import { runRoomBench } from "./room-run.js";
+
+// --page room: the real room page (issue 17), with its own options (room-run.ts).
+const cli = process.argv.slice(2);
+if (cli.some((a, i) => a === "--page=room" || (a === "--page" && cli[i + 1] === "room"))) process.exit(await runRoomBench(cli));
 
 const { values: args } = parseArgs({
   options: {
+    page: { type: "string", default: "engine" },
     clients: { type: "string", default: "6" },
     scenarios: { type: "string", default: SCENARIOS.map((s) => s.name).join(",") },
     naive: { type: "string", default: "all" },

@@ -8,13 +8,22 @@
  * - mirrors every connection into an `AudioContext`'s `destination` onto a tap bus (a unity
  *   GainNode, exact for float samples) feeding the `timecode-tap` worklet, so the benchmark reads
  *   what the page actually renders whatever node the engine connects;
- * - samples `getOutputTimestamp()` every 10 ms, for the speaker-time fit.
+ * - samples `getOutputTimestamp()` every 10 ms, for the speaker-time fit;
+ * - with `skewPpm` (room mode, issue 17), runs the page's clock that many ppm fast or slow:
+ *   `performance.now()`, `getOutputTimestamp().performanceTime` and `Date.now()` all scale by
+ *   `1 + skewPpm / 1e6` from the page's origin, so the page stays consistent with itself; the
+ *   tap keeps the real clock for its own stamps;
+ * - with `syncRewrite` (room mode), a `WebSocket` opened to the sync server's port goes to the
+ *   URL the benchmark stored under `localStorage[syncRewrite.storageKey]` instead (the page's
+ *   delay proxy), so the app is unchanged.
  */
 import { speakerTimestamp } from "@sync-beats/sync-engine";
 
 interface BenchConfig {
   readonly shiftMs: number;
   readonly workletSource: string;
+  readonly skewPpm?: number;
+  readonly syncRewrite?: { readonly port: number; readonly storageKey: string };
 }
 
 /** What the page exposes to the benchmark as `window.__benchTap`. */
@@ -28,6 +37,8 @@ export interface TapData {
   readonly stamps: number[];
   readonly baseLatency: number;
   readonly outputLatency: number;
+  /** How many AudioContexts the page created (the data is the latest open one's). */
+  readonly contexts?: number;
 }
 
 /** Records and stamps since the previous drain; every frame before `completeToFrame` is in (this or an earlier drain's) `records`. */
@@ -60,7 +71,7 @@ declare global {
       realNow(): number;
       /** The tap of the first AudioContext, once its worklet runs. */
       ready(): Promise<void>;
-      /** Flushes the worklet and returns everything recorded so far (first context). */
+      /** Flushes the worklet and returns everything recorded so far (latest open context). */
       collect(): Promise<TapData | null>;
       /** What was recorded since the previous drain, promptly (first context): for live consumers. */
       drain(): Promise<TapDrain | null>;
@@ -71,9 +82,33 @@ declare global {
 const config = window.__BENCH_CONFIG__;
 const shiftMs = config.shiftMs;
 const realTimeOrigin = performance.timeOrigin;
+const realPerformanceNow = performance.now.bind(performance);
 const RealDate = Date;
 const realDateNow = RealDate.now.bind(RealDate);
-const shiftedNow = () => realDateNow() + shiftMs;
+const skewPpm = config.skewPpm ?? 0;
+const skew = 1 + skewPpm / 1e6;
+const realGetOutputTimestamp = AudioContext.prototype.getOutputTimestamp;
+// Without skew, Date.now() stays the real one (shifted): the engine-page figures are unchanged.
+const shiftedNow = skewPpm === 0 ? () => realDateNow() + shiftMs : () => realTimeOrigin + shiftMs + realPerformanceNow() * skew;
+if (skewPpm !== 0) {
+  performance.now = () => realPerformanceNow() * skew;
+  AudioContext.prototype.getOutputTimestamp = function getOutputTimestamp(this: AudioContext): AudioTimestamp {
+    const stamp = realGetOutputTimestamp.call(this);
+    return stamp.performanceTime === undefined ? stamp : { contextTime: stamp.contextTime, performanceTime: stamp.performanceTime * skew };
+  };
+}
+const rewrite = config.syncRewrite;
+if (rewrite) {
+  const RealWebSocket = WebSocket;
+  window.WebSocket = new Proxy(RealWebSocket, {
+    construct(target, args: unknown[], newTarget) {
+      const url = new URL(String(args[0]), location.href);
+      const replacement = url.port === String(rewrite.port) ? localStorage.getItem(rewrite.storageKey) : null;
+      const destination = replacement ? `${replacement}${url.pathname}${url.search}` : String(args[0]);
+      return Reflect.construct(target, [destination, ...args.slice(1)], newTarget) as WebSocket;
+    },
+  });
+}
 
 globalThis.Date = new Proxy(RealDate, {
   construct(target, args: unknown[], newTarget) {
@@ -125,9 +160,10 @@ function tapFor(context: AudioContext): ContextTap {
   const timer = setInterval(() => {
     if (context.state === "closed") return clearInterval(timer);
     if (context.state !== "running") return;
-    // Read as the engine reads it (Firefox leaves its output latency out of the pair: SPEC OT2).
-    const nowMs = performance.now();
-    const timestamp = context.getOutputTimestamp();
+    // Read as the engine reads it (Firefox leaves its output latency out of the pair: SPEC OT2),
+    // but from the real clocks: the tap's stamps are never skewed.
+    const nowMs = realPerformanceNow();
+    const timestamp = realGetOutputTimestamp.call(context);
     const { currentTime, outputLatency, baseLatency } = context;
     const stamp = speakerTimestamp({ timestamp, nowMs, currentTime, outputLatency, baseLatency });
     if (stamp.rule !== "OT3" && stamp.contextTime !== lastContextTime) {
@@ -176,7 +212,7 @@ const drained = { records: 0, stamps: 0 };
 window.__benchTap = {
   realTimeOrigin,
   shiftMs,
-  realNow: () => realTimeOrigin + performance.now(),
+  realNow: () => realTimeOrigin + realPerformanceNow(),
   async ready() {
     for (let i = 0; i < 500 && taps.length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
     const tap = taps[0];
@@ -184,7 +220,9 @@ window.__benchTap = {
     await tap.ready;
   },
   async collect() {
-    const tap = taps[0];
+    // The latest context still open: a page may replace its context (the room page's engine is
+    // rebuilt when its hook's inputs change), and the closed one no longer plays.
+    const tap = [...taps].reverse().find((t) => t.context.state !== "closed") ?? taps.at(-1);
     if (!tap) return null;
     tap.node?.port.postMessage("flush");
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -196,6 +234,7 @@ window.__benchTap = {
       stamps: tap.stamps,
       baseLatency: tap.context.baseLatency,
       outputLatency: tap.context.outputLatency,
+      contexts: taps.length,
     };
   },
   async drain() {
