@@ -16,7 +16,8 @@ import {
  * forward unclamped, pages then played 2–10 % fast and re-seeked every few seconds for a minute.
  * Here the feed-forward comes only from a mature fit and is bounded (DC6), the rendered rate is
  * clamped as a whole (DC7), a detected jump is re-anchored once, after the new fit settled, not
- * chased (DC8), and drift re-seeks keep a cooldown so they cannot oscillate (DC9).
+ * chased, and at least 1 s after the previous re-seek (DC8), and drift re-seeks keep a cooldown
+ * so they cannot oscillate (DC9).
  */
 export interface DriftPolicy {
   /** A speaker fit with at least this many pairs (10 ms apart: 3 s) gives a trusted slope. */
@@ -29,6 +30,13 @@ export interface DriftPolicy {
   readonly settleMaxMs: number;
   /** After a jump settled, errors beyond this (ms) are re-seeked once; smaller ones slew. */
   readonly afterJumpSeekMs: number;
+  /**
+   * A jump's re-seek waits until this long (ms) after the previous re-seek, not the drift
+   * cooldown: each stall is its own error and gets its own one correction (DC8), and with
+   * stalls every second or two (a busy phone) a correction held back for 3 s, or dropped and
+   * slewed at 0.5 %, left tens of ms of error standing for seconds.
+   */
+  readonly jumpSeekSpacingMs: number;
   /** While the clock estimate is young, errors beyond this (ms) are re-seeked (PB14). */
   readonly youngSeekMs: number;
   /** Drift re-seeks are at least this far apart (ms; PB15, DC9)... */
@@ -44,6 +52,7 @@ export const DEFAULT_DRIFT_POLICY: DriftPolicy = {
   settlePairs: 25,
   settleMaxMs: 600,
   afterJumpSeekMs: 3,
+  jumpSeekSpacingMs: 1_000,
   youngSeekMs: 10,
   seekCooldownMs: 3_000,
   grossErrorMs: 250,
@@ -56,7 +65,7 @@ export interface DriftSupervisorState {
   readonly trustedBase: number | null;
   /** Speaker-map jumps already seen. */
   readonly jumpsSeen: number;
-  /** Local ms of the newest unsettled jump (null: none pending). */
+  /** Local ms of the newest jump not yet corrected (null: none pending). */
   readonly pendingJumpAtMs: number | null;
   readonly lastSeekAtMs: number;
   readonly lastStepAtMs: number | null;
@@ -130,8 +139,13 @@ export function superviseDrift(
     // integration: the integral must not learn a stall) until it settled, then decide once.
     const settled = input.mapPairs >= policy.settlePairs || input.nowMs - pendingJumpAtMs >= policy.settleMaxMs;
     if (!settled) return { state: { ...common, pendingJumpAtMs }, action: { kind: "hold", rate: state.rate } };
-    if (Math.abs(input.errorMs) > policy.afterJumpSeekMs && mayReseek(state, input, policy)) {
-      return reseek({ ...common, pendingJumpAtMs: null }, input, base);
+    if (Math.abs(input.errorMs) > policy.afterJumpSeekMs) {
+      const spaced = input.nowMs - state.lastSeekAtMs >= policy.jumpSeekSpacingMs || Math.abs(input.errorMs) > policy.grossErrorMs;
+      if (spaced) return reseek({ ...common, pendingJumpAtMs: null }, input, base);
+      // Too soon after the previous re-seek: the correction stays pending (not dropped to the
+      // slew), and meanwhile only the proportional term acts, so the integral does not learn it.
+      const step = stepDriftController(state.pi, input.errorMs, 0, base, { ...DEFAULT_DRIFT_CONTROL, hardSeekMs: Infinity });
+      return { state: { ...common, pendingJumpAtMs, rate: step.action.rate }, action: step.action };
     }
     pendingJumpAtMs = null;
   }

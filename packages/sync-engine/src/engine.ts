@@ -7,17 +7,17 @@ import { ChatFeedState } from "./chat-feed.js";
 import { EngineCalibration, openRawMicrophone, type CalibrationView } from "./calibration-run.js";
 import { declaredJoinTiming } from "./join-timing.js";
 import { ServerLink } from "./server-link.js";
+import { EngineAudio } from "./engine-audio.js";
 import { ENGINE_TIMING, pingPeriodMs } from "./engine-timing.js";
-import { MIN_SAMPLES_TO_START, Player } from "./player.js";
+import { MIN_SAMPLES_TO_START } from "./player.js";
 import { buildSnapshot, INITIAL_SNAPSHOT, nextRoom } from "./snapshot.js";
-import { endFromClose, endFromError, type SessionEnd } from "./session-end.js";
+import { endFromClose, type SessionEnd } from "./session-end.js";
+import { dispatchServerMessage, type EngineInbox } from "./engine-dispatch.js";
 import { createSystemClock } from "./system-clock.js";
 import type {
-  AudioOutput,
   Clock,
   ClosedReason,
   ConnectionState,
-  Disposer,
   EngineError,
   RoomInfo,
   SyncEngine,
@@ -25,7 +25,6 @@ import type {
   SyncSnapshot,
   TrackInput,
 } from "./types.js";
-import { createWebAudioOutput } from "./web-audio-output.js";
 
 
 class Engine implements SyncEngine {
@@ -33,12 +32,9 @@ class Engine implements SyncEngine {
   private readonly random: () => number;
   private readonly log: Pick<Console, "warn">;
   private readonly estimator: ClockEstimator;
-  private audioOutput: AudioOutput | null;
-  private player: Player | null = null;
-  private unwatchAudio: Disposer | null = null;
+  private readonly sound: EngineAudio;
   private readonly link: ServerLink;
   private connection: ConnectionState = { status: "idle" };
-  private timers: Disposer[] = [];
   private room: RoomInfo | null = null;
   private timeline: Timeline = EMPTY_TIMELINE;
   private lastError: EngineError | null = null;
@@ -46,7 +42,6 @@ class Engine implements SyncEngine {
   private readonly commands: CommandLedger;
   private invalidFrames = 0;
   private resyncs = 0;
-  private offsetMs: number;
   private snapshot: SyncSnapshot = INITIAL_SNAPSHOT;
   /** The room's queue as last announced; null until the room's queue ever changed. */
   private roomQueue: QueueState | null = null;
@@ -54,6 +49,7 @@ class Engine implements SyncEngine {
   /** Chat, reactions and moderation [CH*]: state of its own, so a chat line never rebuilds the snapshot. */
   readonly chat: ChatFeedState;
   private readonly calibration: EngineCalibration;
+  private readonly inbox: EngineInbox;
 
   constructor(private readonly options: SyncEngineOptions) {
     this.clock = options.clock ?? createSystemClock();
@@ -63,8 +59,15 @@ class Engine implements SyncEngine {
       ...DEFAULT_CLOCK_FILTER,
       timerQuantumMs: this.clock.resolutionMs ?? 0,
     });
-    this.audioOutput = options.audio ?? null;
-    this.offsetMs = options.outputLatencyOffsetMs ?? 0;
+    this.sound = new EngineAudio({
+      clock: this.clock,
+      audio: options.audio,
+      algorithm: options.algorithm ?? "precise",
+      outputLatencyOffsetMs: options.outputLatencyOffsetMs ?? 0,
+      clockEstimate: () => this.estimator.estimate(),
+      onChange: () => this.emit(),
+      onLoadError: (url, error) => this.fail("LOAD_FAILED", `could not load ${url}: ${String(error)}`),
+    });
     this.commands = new CommandLedger(this.random);
     this.chat = new ChatFeedState(Math.floor(this.random() * 36 ** 6).toString(36), (message) => this.send(message));
     this.link = new ServerLink({
@@ -72,7 +75,7 @@ class Engine implements SyncEngine {
       roomCode: options.roomCode,
       createSocket: options.createSocket,
       getJoinCredentials: options.getJoinCredentials,
-      joinTiming: () => declaredJoinTiming(this.audioOutput, this.clock.now()),
+      joinTiming: () => declaredJoinTiming(this.sound.existingOutput, this.clock.now()),
       clock: this.clock,
       random: this.random,
       onState: (state) => {
@@ -90,48 +93,46 @@ class Engine implements SyncEngine {
     });
     this.calibration = new EngineCalibration({
       clock: this.clock,
-      audio: () => this.audio,
-      bridge: () => this.player?.bridge() ?? null,
+      audio: () => this.sound.audio,
+      bridge: () => this.sound.existingPlayer?.bridge() ?? null,
       openMicrophone: options.openMicrophone ?? openRawMicrophone,
       send: (message) => this.send(message),
       newCommandId: () => this.calibrationCommandId(),
-      applyCorrection: (ms) => this.setOutputLatencyOffsetMs(this.offsetMs + ms),
+      applyCorrection: (ms) => this.setOutputLatencyOffsetMs(this.sound.outputLatencyOffsetMs + ms),
       onChange: () => this.emit(),
     });
-    this.snapshot = this.build();
-  }
-
-  // ── audio ───────────────────────────────────────────────────────────────
-  private get audio(): AudioOutput {
-    this.audioOutput ??= createWebAudioOutput();
-    return this.audioOutput;
-  }
-
-  private get playback(): Player {
-    if (!this.player) {
-      this.player = new Player({
-        audio: this.audio,
-        clock: this.clock,
-        algorithm: this.options.algorithm ?? "precise",
-        clockEstimate: () => this.estimator.estimate(),
-        onChange: () => this.emit(),
-        onLoadError: (url, error) => this.fail("LOAD_FAILED", `could not load ${url}: ${String(error)}`),
-      });
-      this.player.setOutputLatencyOffsetMs(this.offsetMs);
-      this.unwatchAudio = this.audio.onStateChange(() => {
-        this.player?.reconcile();
+    this.inbox = {
+      clockSample: (sample) => {
+        const samples = this.estimator.add(sample)?.samples ?? 0;
+        // An estimate good enough to start on unblocks what waited for it (a PLAY_SYNC on join).
+        if (samples <= MIN_SAMPLES_TO_START) this.sound.existingPlayer?.reconcile();
         this.emit();
-      });
-    }
-    return this.player;
+      },
+      joined: (message) => this.onJoined(message),
+      roomChanged: (message) => {
+        this.room = nextRoom(this.room, message);
+        this.emit();
+      },
+      calibration: this.calibration,
+      commands: this.commands,
+      chat: this.chat,
+      queue: (message) => this.onQueue(message),
+      timeline: (message) => {
+        if (message.type === "RESYNC") this.resyncs += 1;
+        this.applyTimeline(message);
+      },
+      end: (end) => this.end(end),
+      fail: (code, message) => this.fail(code, message),
+      changed: () => this.emit(),
+      now: () => this.clock.now(),
+    };
+    this.snapshot = this.build();
   }
 
   // ── lifecycle ───────────────────────────────────────────────────────────
   connect(): void {
     if (this.connection.status !== "idle" && this.connection.status !== "closed") return;
-    const player = this.playback;
-    this.timers.push(this.clock.setInterval(() => player.sampleAudioClock(), ENGINE_TIMING.audioSamplePeriodMs));
-    this.timers.push(this.clock.setInterval(() => this.controlTick(), ENGINE_TIMING.controlPeriodMs));
+    this.sound.start(() => this.controlTick());
     this.link.start();
   }
 
@@ -143,18 +144,7 @@ class Engine implements SyncEngine {
   private halt(reason: ClosedReason): void {
     this.link.stop(reason);
     this.calibration.stop();
-    for (const dispose of this.timers) dispose();
-    this.timers = [];
-    this.player?.stop();
-    this.unwatchAudio?.();
-    this.unwatchAudio = null;
-    this.player = null;
-    // An injected output belongs to the caller; one the engine made is released (a new one is
-    // made on the next connect).
-    if (!this.options.audio) {
-      this.audioOutput?.dispose();
-      this.audioOutput = null;
-    }
+    this.sound.release();
     this.emit();
   }
 
@@ -173,61 +163,11 @@ class Engine implements SyncEngine {
       this.log.warn(`[sync-engine] dropped invalid frame: ${parsed ? parsed.message : "non-text frame"}`);
       return this.emit();
     }
-    this.dispatch(parsed.message, this.clock.now());
-  }
-
-  private dispatch(message: ServerMessage, receivedAt: number): void {
-    switch (message.type) {
-      case "time_pong": {
-        const samples = this.estimator.add({ t0: message.t0, t1: message.t1, t2: message.t2, t3: receivedAt })?.samples ?? 0;
-        // An estimate good enough to start on unblocks what waited for it (a PLAY_SYNC on join).
-        if (samples <= MIN_SAMPLES_TO_START) this.player?.reconcile();
-        return this.emit();
-      }
-      case "joined":
-        this.calibration.joined(message.connectionId);
-        return this.onJoined(message);
-      case "calibration_schedule":
-      case "calibration_done":
-      case "calibration_abandoned":
-        return this.calibration.onMessage(message);
-      case "user_joined":
-      case "user_left":
-      case "host_changed":
-      case "room_updated":
-        this.room = nextRoom(this.room, message);
-        return this.emit();
-      case "command_accepted":
-        if (this.commands.accepted(message.id)) this.emit();
-        else this.chat.answered(message.id, null);
-        return;
-      case "command_refused":
-        if (this.calibration.refused(message)) return this.emit();
-        if (this.commands.refused(message.id, message.code, message.message, this.clock.now())) this.emit();
-        else this.chat.answered(message.id, { code: message.code, message: message.message });
-        return;
-      case "queue":
-        return this.onQueue(message);
-      case "reaction":
-      case "chat_message":
-      case "chat_history":
-      case "chat_removed":
-        return this.chat.receive(message);
-      case "room_closed":
-        return this.end({ reason: "room closed", error: null, roomClosed: { reason: message.reason } });
-      case "error": {
-        // A final error comes right before the server's close: ending now makes that close stale.
-        const end = endFromError(message.code, message.message);
-        return end ? this.end(end) : this.fail(message.code, message.message);
-      }
-      default:
-        // The rest are timeline messages (a new message type fails to compile here until handled).
-        if (message.type === "RESYNC") this.resyncs += 1;
-        return this.applyTimeline(message);
-    }
+    dispatchServerMessage(this.inbox, parsed.message, this.clock.now());
   }
 
   private onJoined(message: Extract<ServerMessage, { type: "joined" }>): void {
+    this.calibration.joined(message.connectionId);
     this.room = nextRoom(this.room, message);
     this.link.markJoined();
     const { clock, link } = this;
@@ -245,7 +185,7 @@ class Engine implements SyncEngine {
     const { type: _type, ...queue } = message;
     this.roomQueue = queue;
     const next = nextToPrefetch(queue);
-    if (next) this.playback.preload(next);
+    if (next) this.sound.player.preload(next);
     this.emit();
   }
 
@@ -253,8 +193,8 @@ class Engine implements SyncEngine {
     const next = applyTimelineMessage(this.timeline, message);
     if (next === this.timeline) return;
     this.timeline = next;
-    for (const anchor of next.anchors) this.playback.preload(anchor.track.audioUrl);
-    this.playback.setTimeline(next);
+    for (const anchor of next.anchors) this.sound.player.preload(anchor.track.audioUrl);
+    this.sound.player.setTimeline(next);
     this.emit();
   }
 
@@ -264,7 +204,7 @@ class Engine implements SyncEngine {
   }
 
   private syncCheck(): void {
-    const rendered = this.player?.renderedNow();
+    const rendered = this.sound.existingPlayer?.renderedNow();
     if (!rendered || rendered.serverMs < 0) return;
     this.send({ type: "sync_check", clientPosMs: rendered.positionMs, clientTimeMs: rendered.serverMs });
   }
@@ -272,13 +212,13 @@ class Engine implements SyncEngine {
   private controlTick(): void {
     const serverNow = this.serverNow();
     if (serverNow !== null) this.timeline = pruneTimeline(this.timeline, serverNow - 60_000);
-    this.player?.reconcile();
+    this.sound.existingPlayer?.reconcile();
     this.emit();
   }
 
   // ── commands ────────────────────────────────────────────────────────────
   play(track: TrackInput, positionMs = 0): string | null {
-    this.playback.preload(track.audioUrl);
+    this.sound.player.preload(track.audioUrl);
     return this.command({ type: "PLAY", ...track, positionMs });
   }
 
@@ -295,14 +235,14 @@ class Engine implements SyncEngine {
   }
 
   trackChange(track: TrackInput): string | null {
-    this.playback.preload(track.audioUrl);
+    this.sound.player.preload(track.audioUrl);
     return this.command({ type: "TRACK_CHANGE", trackData: track });
   }
 
   queue(command: QueueCommandInput): string | null {
     if (command.type === "queue_play_now") {
       const item = this.roomQueue?.items.find((candidate) => candidate.id === command.itemId);
-      if (item) this.playback.preload(item.track.audioUrl);
+      if (item) this.sound.player.preload(item.track.audioUrl);
     }
     return this.command(command);
   }
@@ -314,22 +254,17 @@ class Engine implements SyncEngine {
   }
 
   async unlockAudio(): Promise<void> {
-    const player = this.playback;
-    await this.audio.unlock();
-    player.retryFailedLoads();
-    for (const anchor of this.timeline.anchors) player.preload(anchor.track.audioUrl);
-    player.reconcile();
+    await this.sound.unlock(this.timeline);
     this.emit();
   }
 
   setOutputLatencyOffsetMs(ms: number): void {
-    this.offsetMs = Number.isFinite(ms) ? ms : 0;
-    this.player?.setOutputLatencyOffsetMs(this.offsetMs);
+    this.sound.setOutputLatencyOffsetMs(ms);
     this.emit();
   }
 
   playCalibrationClick(): void {
-    if (!this.playback.playCalibrationClick()) this.fail("NOT_JOINED", "audio or clock not ready for the calibration click");
+    if (!this.sound.player.playCalibrationClick()) this.fail("NOT_JOINED", "audio or clock not ready for the calibration click");
   }
 
   calibrate(measuringUserId?: string): string | null {
@@ -378,10 +313,10 @@ class Engine implements SyncEngine {
       timeline: this.timeline,
       serverNow: this.serverNow(),
       localNow: this.clock.now(),
-      audio: this.audioOutput?.getState() ?? "locked",
+      audio: this.sound.existingOutput?.getState() ?? "locked",
       estimate: this.estimator.estimate(),
-      player: this.player?.stats() ?? null,
-      counters: { invalidFrames: this.invalidFrames, resyncs: this.resyncs, outputLatencyOffsetMs: this.offsetMs },
+      player: this.sound.existingPlayer?.stats() ?? null,
+      counters: { invalidFrames: this.invalidFrames, resyncs: this.resyncs, outputLatencyOffsetMs: this.sound.outputLatencyOffsetMs },
       lastError: this.lastError,
       roomClosed: this.roomClosed,
       commands: this.commands.state(),

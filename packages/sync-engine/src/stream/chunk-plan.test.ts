@@ -57,4 +57,19 @@ describe("chunk planner", () => {
     }
     expect(most / R).toBeLessThanOrEqual(OPTIONS.aheadS + OPTIONS.chunkS + OPTIONS.behindS + OPTIONS.chunkS);
   });
+
+  it("[M2] a link slower than the audio does not livelock: a fresh run starts at freshFrom, and its fetch in flight is kept while the playhead nears it", () => {
+    // Nothing held at the playhead (a start whose head played out, a seek): the fetch starts where
+    // the audio will be when it lands, not at the playhead the fetch would never catch.
+    expect(planChunks([], 10_000, TOTAL, R, OPTIONS, 10_800).fetch).toEqual({ start: 10_800, end: 11_300 });
+    // 300 ms later that fetch is still in flight, ahead of the playhead: it heads the run and stays.
+    const inFlight = { start: 10_800, end: 11_300 };
+    const later = planChunks([inFlight], 10_300, TOTAL, R, OPTIONS, 11_100);
+    expect(later.evict).toEqual([]);
+    expect(later.fetch?.start).toBe(11_300);
+    // Once the playhead has passed a span for good, it is dropped and a new run starts ahead again.
+    const overtaken = planChunks([inFlight], 11_400, TOTAL, R, OPTIONS, 12_200);
+    expect(overtaken.evict).toEqual([0]);
+    expect(overtaken.fetch).toEqual({ start: 12_200, end: 12_700 });
+  });
 });

@@ -39,8 +39,15 @@ export interface ChunkPlan {
 
 /**
  * Plans around `playheadFrame`: the next fetch extends the run of held spans that covers the
- * playhead (or starts one there, small, when nothing covers it), pieces doubling up to `chunkS`; spans that ended more than
- * `behindS` ago, or lie outside the run, are evicted (a seek leaves them behind).
+ * playhead (or starts one, small, when nothing covers it), pieces doubling up to `chunkS`; spans
+ * that ended more than `behindS` ago, or lie outside the run, are evicted (a seek leaves them
+ * behind).
+ *
+ * `freshFromFrame` (≥ the playhead) is where a new run starts: the frame that will be due when a
+ * fetch started now arrives. Started at the playhead instead, a fetch slower than its own length
+ * of audio (a slow link, a busy page) is overtaken before it lands, evicted and aborted, and the
+ * next one too: nothing ever plays. A span that starts between the playhead and `freshFromFrame`
+ * (that run's first fetch, still in flight) heads the run.
  */
 export function planChunks(
   held: readonly FrameSpan[],
@@ -48,13 +55,21 @@ export function planChunks(
   totalFrames: number,
   sampleRate: number,
   options: ChunkPlanOptions = DEFAULT_CHUNK_PLAN,
+  freshFromFrame = playheadFrame,
 ): ChunkPlan {
   const playhead = Math.max(0, Math.min(Math.floor(playheadFrame), totalFrames));
+  const freshFrom = Math.max(playhead, Math.min(Math.floor(freshFromFrame), totalFrames));
   const behind = Math.round(options.behindS * sampleRate);
-  // The run: spans chained end-to-start from the one holding the playhead.
+  // The run: spans chained end-to-start from the one holding the playhead (or, when none does,
+  // the earliest one starting by `freshFrom`).
   const inRun = new Set<number>();
   let runEnd: number | null = null;
   let cursor = held.findIndex((s) => s.start <= playhead && playhead < s.end);
+  if (cursor === -1) {
+    held.forEach((s, i) => {
+      if (s.start > playhead && s.start <= freshFrom && (cursor === -1 || s.start < held[cursor]!.start)) cursor = i;
+    });
+  }
   while (cursor !== -1) {
     inRun.add(cursor);
     runEnd = held[cursor]!.end;
@@ -68,10 +83,10 @@ export function planChunks(
     const justPlayed = span.end <= playhead && span.end > playhead - behind && runEnd !== null;
     if (!justPlayed) evict.push(i);
   });
-  const from = runEnd ?? playhead;
+  const from = runEnd ?? freshFrom;
   const horizon = playhead + Math.round(options.aheadS * sampleRate);
   if (from >= totalFrames || from >= horizon) return { fetch: null, evict };
-  const readyAhead = runEnd === null ? 0 : runEnd - playhead;
+  const readyAhead = runEnd === null ? 0 : runEnd - Math.max(playhead, freshFrom);
   const size = Math.min(Math.round(options.chunkS * sampleRate), Math.max(Math.round(options.firstChunkS * sampleRate), readyAhead));
   return { fetch: { start: from, end: Math.min(totalFrames, from + Math.max(1, size)) }, evict };
 }

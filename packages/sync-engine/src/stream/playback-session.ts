@@ -50,8 +50,9 @@ export class PlaybackSession {
     const source = this.source;
     const now = this.ctx.currentTime;
     if (!source || now >= this.stopAt) return;
-    const from = Math.max(now, this.when);
-    source.pump(Math.floor((positionAt(this.spans, from) / 1000) * source.sampleRate));
+    const frameAt = (c: number) => Math.floor((positionAt(this.spans, c) / 1000) * source.sampleRate);
+    // A run that must start afresh starts where the audio will be when its fetch lands.
+    source.pump(frameAt(Math.max(now, this.when)), frameAt(Math.max(now + source.fetchLeadS, this.when)));
     const earliest = now + MIN_AHEAD_S;
     for (const chunk of source.held()) {
       if (this.nodes.has(chunk)) continue;

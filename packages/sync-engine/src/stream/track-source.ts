@@ -20,14 +20,30 @@ export interface TrackSource {
   readonly streaming: boolean;
   /** Chunks decoded now. */
   held(): readonly DecodedChunk[];
-  /** Keeps the window around `playheadFrame` filled (fetches in the background). */
-  pump(playheadFrame: number): void;
+  /**
+   * How long (s) a fetch started now is expected to take to land (0 for a whole source): a run
+   * that must start afresh starts this far ahead of the playhead.
+   */
+  readonly fetchLeadS: number;
+  /**
+   * Keeps the window around `playheadFrame` filled (fetches in the background); a new run starts
+   * at `freshFromFrame` (see `planChunks`).
+   */
+  pump(playheadFrame: number, freshFromFrame?: number): void;
   /** Drops every decoded chunk and cancels fetches. */
   dispose(): void;
 }
 
 /** How much of a file is read to find a WAV's data chunk (a large LIST/INFO chunk may come first). */
 const HEAD_BYTES = 64 * 1024;
+/** The fetch lead is this many times the slowest of the last {@link LEAD_FETCHES} fetches... */
+const LEAD_FACTOR = 1.5;
+const LEAD_FETCHES = 4;
+/** ...and never more than this (s): a link that slow cannot keep up anyway. */
+const MAX_LEAD_S = 3;
+
+/** Milliseconds of a monotonic clock (fetch durations only). */
+const monotonicMs = (): number => (typeof performance === "undefined" ? Date.now() : performance.now());
 
 /**
  * Opens `url`: a range request for the head decides the format. A PCM/float WAV streams; any
@@ -41,13 +57,14 @@ export async function openTrackSource(
   onChunk: () => void,
   plan: ChunkPlanOptions = DEFAULT_CHUNK_PLAN,
 ): Promise<TrackSource> {
+  const headStartedMs = monotonicMs();
   const head = await download(url, { headers: { Range: `bytes=0-${HEAD_BYTES - 1}` } });
   if (!head.ok) throw new Error(`HTTP ${head.status}`);
   const total = head.status === 206 ? totalFromContentRange(head.headers.get("content-range")) : null;
   if (total !== null) {
     const headBytes = new Uint8Array(await head.arrayBuffer());
     const info = parseWavHeader(headBytes, total);
-    if (info && info.frames > 0) return wavSource(url, info, headBytes, ctx, download, onChunk, plan);
+    if (info && info.frames > 0) return wavSource(url, info, headBytes, monotonicMs() - headStartedMs, ctx, download, onChunk, plan);
     const whole = await download(url);
     if (!whole.ok) throw new Error(`HTTP ${whole.status}`);
     return wholeSource(await ctx.decodeAudioData(await whole.arrayBuffer()));
@@ -68,6 +85,7 @@ function wholeSource(buffer: AudioBuffer): TrackSource {
     sampleRate: buffer.sampleRate,
     totalFrames: buffer.length,
     streaming: false,
+    fetchLeadS: 0,
     held: () => chunks,
     pump: () => undefined,
     dispose: () => {
@@ -80,6 +98,7 @@ function wavSource(
   url: string,
   info: WavInfo,
   headBytes: Uint8Array,
+  headFetchMs: number,
   ctx: BaseAudioContext,
   download: TrackFetch,
   onChunk: () => void,
@@ -100,10 +119,13 @@ function wavSource(
   /** The one fetch in flight (a stale one, left behind by a seek, is aborted). */
   let inFlight: { span: FrameSpan; abort: AbortController } | null = null;
   let disposed = false;
+  /** Durations (ms) of the latest fetches, newest last (the head's first). */
+  const fetchMs: number[] = [headFetchMs];
 
   const fetchChunk = (span: FrameSpan) => {
     const abort = new AbortController();
     inFlight = { span, abort };
+    const startedMs = monotonicMs();
     const { start, end } = wavByteRange(info, span.start, span.end - span.start);
     void download(url, { headers: { Range: `bytes=${start}-${end - 1}` }, signal: abort.signal })
       .then(async (response) => {
@@ -114,6 +136,8 @@ function wavSource(
         (bytes) => {
           if (disposed || inFlight?.abort !== abort) return;
           inFlight = null;
+          fetchMs.push(monotonicMs() - startedMs);
+          if (fetchMs.length > LEAD_FETCHES) fetchMs.shift();
           const chunk = toChunk(span.start, decodeWavSamples(info, bytes));
           if (!chunk) return;
           chunks = [...chunks, chunk];
@@ -130,11 +154,14 @@ function wavSource(
     sampleRate: info.sampleRate,
     totalFrames: info.frames,
     streaming: true,
+    get fetchLeadS() {
+      return Math.min(MAX_LEAD_S, (LEAD_FACTOR * Math.max(...fetchMs)) / 1000);
+    },
     held: () => chunks,
-    pump(playheadFrame) {
+    pump(playheadFrame, freshFromFrame) {
       if (disposed) return;
       const spans: FrameSpan[] = inFlight ? [...chunks, inFlight.span] : chunks;
-      const decision = planChunks(spans, playheadFrame, info.frames, info.sampleRate, plan);
+      const decision = planChunks(spans, playheadFrame, info.frames, info.sampleRate, plan, freshFromFrame);
       if (inFlight && decision.evict.includes(chunks.length)) {
         inFlight.abort.abort();
         inFlight = null;
