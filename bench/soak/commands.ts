@@ -20,7 +20,9 @@ export function commandFor(roomCode: string, seq: number): ControlMessage {
     case "TRACK_CHANGE":
       return { type, id, trackData: track };
     case "SEEK":
-      return { type, id, seekPositionMs: 5_000 + (seq % 97) * 1_000 };
+      // Within the shortest queued track (QUEUE_TRACK_MS): a SEEK the server clamps to a track's end
+      // would broadcast another position than the one its receipt key names.
+      return { type, id, seekPositionMs: 100 + (seq % 97) * 30 };
     case "PAUSE":
     case "RESUME":
       return { type, id };

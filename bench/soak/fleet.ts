@@ -5,13 +5,14 @@
  * every pong is accounted for in a {@link DeliveryLedger}.
  */
 import type { ServerMessage } from "@sync-beats/protocol";
-import { applyTimelineMessage, isTimelineMessage, positionAt } from "@sync-beats/timeline";
+import { applyTimelineMessage, isTimelineMessage, positionAt, stateAt } from "@sync-beats/timeline";
 import { pool } from "../load/generator-state.js";
 import { Histogram } from "../load/histogram.js";
 import { type ClientHandlers, SoakClient } from "./client.js";
 import { commandFor, receiptKey } from "./commands.js";
 import { type DriftRecord, newCounters } from "./counters.js";
 import { DeliveryLedger } from "./delivery-ledger.js";
+import { QueueTraffic } from "./queue-traffic.js";
 import { ServerClock } from "./server-clock.js";
 
 const PING_EVERY_MS = 3_000;
@@ -36,6 +37,8 @@ export interface FleetConfig {
   rooms: number;
   commandGapMs: [number, number];
   churnPercentPerMinute: number;
+  /** The shared queue's traffic: the server's SYNC_SECRET (for track grants) and each member's gap between queue changes. */
+  queue: { grantSecret: string; gapMs: [number, number] };
 }
 
 interface RoomRun {
@@ -67,6 +70,7 @@ export class Fleet {
   readonly divergenceRecords: DriftRecord[] = [];
   readonly invalidFrameReasons: string[] = [];
   private readonly rooms: RoomRun[];
+  readonly queue: QueueTraffic;
   private readonly clients: SoakClient[] = [];
   private readonly roomOf = new Map<SoakClient, RoomRun>();
   /** Command, churn and settlement timers: they stop when the run drains. */
@@ -94,6 +98,9 @@ export class Fleet {
       for (const client of clients) this.roomOf.set(client, room);
       return room;
     });
+    const members = new Map(this.rooms.map((room) => [room.code, room.clients] as const));
+    const queue = { url: config.url, grantSecret: config.queue.grantSecret, gapMs: config.queue.gapMs, settleAfterMs: SETTLE_AFTER_MS };
+    this.queue = new QueueTraffic(queue, members, (client) => this.roomOf.get(client)?.hostUserId === client.userId);
   }
 
   get joined(): number {
@@ -112,26 +119,30 @@ export class Fleet {
   /** Hosts start issuing commands, churn starts, and overdue deliveries are settled each second. */
   start(): void {
     this.sending = true;
+    this.queue.start();
     for (const room of this.rooms) this.later(Math.random() * 2_000, () => this.command(room));
     const churnPerMinute = (this.config.clients * this.config.churnPercentPerMinute) / 100;
     if (churnPerMinute > 0) this.repeat(60_000 / churnPerMinute, () => this.churn());
     this.repeat(1_000, () => {
       this.commands.settle(performance.now(), SETTLE_AFTER_MS);
       this.pongs.settle(performance.now(), SETTLE_AFTER_MS);
+      this.queue.settle(performance.now());
     });
   }
 
   /** Stops sending, waits (bounded) for what is still due, and settles everything. */
   async drain(timeoutMs: number): Promise<void> {
     this.sending = false;
+    this.queue.stop();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     const deadline = performance.now() + timeoutMs;
-    while ((this.commands.outstanding > 0 || this.pongs.outstanding > 0) && performance.now() < deadline) {
+    while ((this.commands.outstanding > 0 || this.pongs.outstanding > 0 || this.queue.outstanding > 0) && performance.now() < deadline) {
       await new Promise((done) => setTimeout(done, 100));
     }
     this.commands.settleAll();
     this.pongs.settleAll();
+    this.queue.settleAll();
   }
 
   close(): void {
@@ -183,12 +194,14 @@ export class Fleet {
     const abrupt = this.counters.churnLeaves++ % 2 === 1;
     this.commands.excuse(client.id);
     this.pongs.excuse(client.id);
+    this.queue.left(client);
     client.leave(abrupt);
   }
 
   private onClosed(client: SoakClient, deliberate: boolean, code: number): void {
     this.commands.excuse(client.id);
     this.pongs.excuse(client.id);
+    this.queue.left(client);
     if (this.closing) return;
     if (!deliberate) this.unexpectedCloses[code] = (this.unexpectedCloses[code] ?? 0) + 1;
     const timer = setTimeout(() => {
@@ -208,9 +221,10 @@ export class Fleet {
     });
     client.every(SYNC_CHECK_EVERY_MS, () => {
       const serverNow = this.clock.serverMs();
-      const position = positionAt(client.timeline, serverNow);
-      if (!this.sending || position === null) return;
-      if (client.send({ type: "sync_check", clientPosMs: position, clientTimeMs: serverNow })) this.counters.syncChecksSent++;
+      const state = stateAt(client.timeline, serverNow);
+      // A browser renders nothing past a track's end (a queued track the room stopped after): no check then.
+      if (!this.sending || state === null || state.ended) return;
+      if (client.send({ type: "sync_check", clientPosMs: state.positionMs, clientTimeMs: serverNow })) this.counters.syncChecksSent++;
     });
   }
 
@@ -221,6 +235,7 @@ export class Fleet {
   private onFrame(client: SoakClient, message: ServerMessage): void {
     this.counters.framesReceived++;
     if (isTimelineMessage(message)) client.timeline = applyTimelineMessage(client.timeline, message);
+    if (this.queue.onFrame(client, message)) return;
     const own = this.roomOf.get(client)!;
     // Right after `joined`, PLAY_SYNC and a SEEK (or, for a track change, a PLAY) per command still
     // pending catch the joiner up: they repeat commands sent before it joined, not broadcasts it was

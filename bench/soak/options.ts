@@ -12,12 +12,14 @@ export interface SoakOptions {
   churnPercentPerMinute: number;
   /** A room's host issues its next command after a random gap in this range. */
   commandGapSeconds: [number, number];
+  /** Each member changes the shared queue (add, remove, move; the host "play now") after a random gap in this range. */
+  queueGapSeconds: [number, number];
   chromium: string;
   outDir: string;
 }
 
 const USAGE = `npm run bench:soak -- [--clients 500] [--rooms 50] [--minutes 10] [--sample-s 5]
-  [--warmup-min 2] [--churn 1] [--command-gap-s 10-20] [--chromium /usr/bin/chromium] [--out bench-results]`;
+  [--warmup-min 2] [--churn 1] [--command-gap-s 10-20] [--queue-gap-s 8-16] [--chromium /usr/bin/chromium] [--out bench-results]`;
 
 function number(name: string, value: string | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
@@ -51,6 +53,7 @@ export function parseOptions(argv: string[]): SoakOptions {
       "warmup-min": { type: "string" },
       churn: { type: "string" },
       "command-gap-s": { type: "string", default: "10-20" },
+      "queue-gap-s": { type: "string", default: "8-16" },
       chromium: { type: "string", default: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" },
       out: { type: "string", default: "bench-results" },
     },
@@ -70,6 +73,7 @@ export function parseOptions(argv: string[]): SoakOptions {
     warmupMinutes,
     churnPercentPerMinute: number("churn", values.churn, 1, 0),
     commandGapSeconds: range("command-gap-s", values["command-gap-s"], 1),
+    queueGapSeconds: range("queue-gap-s", values["queue-gap-s"], 1),
     chromium: values.chromium,
     outDir: values.out,
   };

@@ -55,6 +55,13 @@ const fleet: FleetFigures = {
   latencyMs: { count: 497, p50: 0.8, p99: 4.2, max: 9 },
   errors: { RATE_LIMITED: 2 },
   unexpectedCloses: {},
+  queue: {
+    counters: { sent: { queue_add: 40, queue_remove: 10, queue_move: 8, queue_play_now: 2 }, accepted: 55, refused: { STALE_QUEUE: 5 }, idleTurns: 1, trackStarts: 12, playNowAccepted: 2 },
+    results: { expected: 60, delivered: 60, dropped: 0, excused: 0, refused: 0, duplicates: 0, unexpected: 0 },
+    broadcasts: { expected: 700, delivered: 699, dropped: 1, excused: 3, refused: 0, duplicates: 0, unexpected: 0 },
+    audit: { applied: 705, mismatches: 0, staleCopies: 2, starts: 120, startsWithoutTrackChange: 0 },
+    final: { agree: 10, behind: 0, differ: 0, rooms: 1, unreachable: 0 },
+  },
 };
 
 describe("summarise", () => {
@@ -99,6 +106,10 @@ describe("markdownTable", () => {
     expect(table).toContain("| RESYNC (server count / clients received) | 10 / 2 (3,000 sync_checks) |");
     expect(table).toMatch(/RSS growth after warm-up; over the last half \(±2 SE\) \| [+-]\d+\.\d+ ± \d+\.\d+ MB\/min \(flat within noise\); [+-]/);
     expect(table).toContain("| 12 / 22 % |");
+    expect(table).toContain("| queue commands (add / remove / move / host play now) | 60 (queue_add ×40, queue_remove ×10, queue_move ×8, queue_play_now ×2) sent, 55 accepted, refused 5 (STALE_QUEUE ×5) |");
+    expect(table).toContain("| queue versions (one per member) | 700 expected, 699 delivered, **1 dropped**, 3 excused");
+    expect(table).toContain("| queued tracks started: server advances + host play now | 10 + 2; 120 starts seen by members, 0 without their TRACK_CHANGE |");
+    expect(table).toContain("| at the end, members holding the server's queue | 10 agree, 0 behind, 0 differ (1 rooms, 0 unreachable) |");
     expect(table).toMatch(/\| heap after GC \(per-minute low of heap used\): growth after warm-up; over the last half \| [+-]\d+\.\d+ ± /);
   });
 });

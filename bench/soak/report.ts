@@ -1,5 +1,6 @@
 /** Turns the soak's samples and the fleet's counts into summary figures and the Markdown table. */
 import type { DeliveryCounts } from "./delivery-ledger.js";
+import { type QueueFigures, queueRows } from "./queue-report.js";
 import type { FleetCounters } from "./counters.js";
 import type { SoakOptions } from "./options.js";
 import type { ServerMetrics } from "./server-metrics.js";
@@ -34,6 +35,7 @@ export interface FleetFigures {
   latencyMs: { count: number; p50: number; p99: number; max: number };
   errors: Record<string, number>;
   unexpectedCloses: Record<string, number>;
+  queue: QueueFigures;
 }
 
 export interface SoakSummary {
@@ -133,6 +135,7 @@ export function markdownTable(options: SoakOptions, summary: SoakSummary, fleet:
     ["host commands", `${count(fleet.counters.commandsSent)} sent, ${fleet.counters.commandsRefused} refused, ${fleet.counters.commandsSkipped} turns skipped (host away)`],
     ["command broadcasts (one per member)", deliveries(fleet.commands)],
     ["command → receipt p50 / p99 / max", `${fleet.latencyMs.p50} / ${fleet.latencyMs.p99} / ${fleet.latencyMs.max} ms`],
+    ...queueRows(fleet.queue, deliveries),
     ["time_pong per time_ping", deliveries(fleet.pongs)],
     ["timeline disagreements (a pong's server position ≠ the client's)", `${count(fleet.counters.divergences)} (in ${count(fleet.counters.divergentPongs)} of ${count(fleet.pongs.delivered)} pongs)`],
     ["RESYNC (server count / clients received)", `${count(summary.serverResyncs)} / ${count(fleet.counters.resyncs)} (${count(fleet.counters.syncChecksSent)} sync_checks)`],

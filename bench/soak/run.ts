@@ -4,6 +4,7 @@
  * command broadcast and pong; prints a table, writes JSON and a PNG under bench-results/.
  * See options.ts for the flags.
  */
+import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
@@ -13,6 +14,7 @@ import { launchBrowser, svgToPng } from "../sync/browser.js";
 import { Fleet } from "./fleet.js";
 import { parseOptions } from "./options.js";
 import { svgPlot } from "./plot.js";
+import { queueFigures } from "./queue-report.js";
 import { type FleetFigures, markdownTable, type Phase, type Sample, summarise } from "./report.js";
 import { serverMetrics } from "./server-metrics.js";
 
@@ -38,7 +40,9 @@ const benchLoop = monitorEventLoopDelay({ resolution: 10 });
 benchLoop.enable();
 console.log(`soak: ${options.clients} clients in ${options.rooms} rooms for ${options.minutes} min, churn ${options.churnPercentPerMinute} %/min; ${loadAtStart}`);
 
-const server: ServerProcess = await startSyncProcess({ env: {}, inspect: false, traceGc: false });
+// The queue's adds carry track grants signed with the server's secret, the way the API signs them.
+const grantSecret = randomBytes(32).toString("base64url");
+const server: ServerProcess = await startSyncProcess({ env: { SYNC_SECRET: grantSecret }, inspect: false, traceGc: false });
 const serverReadyAt = performance.now();
 const fleet = new Fleet({
   url: server.url,
@@ -46,6 +50,7 @@ const fleet = new Fleet({
   rooms: options.rooms,
   commandGapMs: [options.commandGapSeconds[0] * 1000, options.commandGapSeconds[1] * 1000],
   churnPercentPerMinute: options.churnPercentPerMinute,
+  queue: { grantSecret, gapMs: [options.queueGapSeconds[0] * 1000, options.queueGapSeconds[1] * 1000] },
 });
 const samples: Sample[] = [];
 
@@ -94,6 +99,7 @@ for (let next = performance.now(); next < soakEndsAt; ) {
   await sleep(Math.min(next, soakEndsAt) - performance.now());
 }
 await fleet.drain(DRAIN_MS);
+await fleet.queue.finalCheck();
 await sample("drained");
 fleet.close();
 await sleep(3_000);
@@ -112,13 +118,14 @@ const fleetFigures: FleetFigures = {
   latencyMs: fleet.latency.summaryMs(),
   errors: fleet.errors,
   unexpectedCloses: fleet.unexpectedCloses,
+  queue: queueFigures(fleet.queue),
 };
 const table = markdownTable(options, summary, fleetFigures);
 const loadAtEnd = load();
 const benchLagP99Ms = Math.max(0, benchLoop.percentile(99) / 1e6 - 10);
 console.log(`\n${table}\n`);
 console.log(`Measured ${startedAt.toISOString()}; ${loadAtStart} at the start, ${loadAtEnd} at the end; the benchmark's own event loop lag p99 ${benchLagP99Ms.toFixed(1)} ms.`);
-for (const drop of [...fleet.commands.drops, ...fleet.pongs.drops].slice(0, 5)) console.log(`  dropped: ${drop.key} → clients ${drop.missing.join(", ")}`);
+for (const drop of [...fleet.commands.drops, ...fleet.pongs.drops, ...fleet.queue.results.drops, ...fleet.queue.broadcasts.drops].slice(0, 5)) console.log(`  dropped: ${drop.key} → clients ${drop.missing.join(", ")}`);
 const drifts = [...fleet.resyncRecords.map((record) => ({ kind: "RESYNC", record })), ...fleet.divergenceRecords.map((record) => ({ kind: "disagreement", record }))];
 for (const { kind, record } of drifts.slice(0, 8)) {
   console.log(`  ${kind}: room ${record.room} client ${record.client}, client − server ${record.driftMs.toFixed(0)} ms, ${(record.sinceJoinMs / 1000).toFixed(1)} s after its join`);

@@ -17,6 +17,8 @@ export interface LiveRooms {
   transferHost(code: string, byUserId: string, toUserId: string): Promise<{ hostId: string | null }>;
   /** Best effort, like {@link pushFacts}: sockets of a deleted room are closed. */
   close(code: string, version: number): Promise<void>;
+  /** Best effort: the removal is ours (stored first); the live room only closes the user's sockets. */
+  removeMember(code: string, byUserId: string, userId: string): Promise<void>;
 }
 
 export interface LiveRoomsDeps {
@@ -59,6 +61,7 @@ export function createLiveRooms({ baseUrl, secret, logger, wallNow = Date.now }:
   return {
     pushFacts: (code, facts) => bestEffort("PUT", `/internal/rooms/${code}/facts`, facts),
     close: (code, version) => bestEffort("POST", `/internal/rooms/${code}/close`, { version }),
+    removeMember: (code, byUserId, userId) => bestEffort("POST", `/internal/rooms/${code}/remove`, { byUserId, userId }),
     async transferHost(code, byUserId, toUserId) {
       const outcome = await call("POST", `/internal/rooms/${code}/host`, { byUserId, toUserId });
       if (outcome.ok) return { hostId: outcome.hostId };

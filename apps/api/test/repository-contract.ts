@@ -103,6 +103,25 @@ export function repositoryContract(makeTarget: () => Promise<TestTarget>): void 
       expect((await db.repos.participants.listLive("ABCDEF")).at(-1)).toEqual({ userId: liam.id, displayName: "liam", joinedAt: at(9), isGuest: false });
     });
 
+    it("[R13] a removed user leaves, stays out whatever join says, and a second removal changes nothing", async () => {
+      const rita = user("rita");
+      const never = user("never");
+      await db.repos.users.create(rita);
+      await db.repos.users.create(never);
+      await db.repos.participants.join("ABCDEF", rita.id, at(10));
+      expect(await db.repos.participants.isRemoved("ABCDEF", rita.id)).toBe(false);
+      expect(await db.repos.participants.remove("ABCDEF", rita.id, at(11))).toBe("removed");
+      expect(await db.repos.participants.isLive("ABCDEF", rita.id)).toBe(false);
+      await db.repos.participants.join("ABCDEF", rita.id, at(12));
+      expect(await db.repos.participants.isLive("ABCDEF", rita.id)).toBe(false);
+      expect(await db.repos.participants.isRemoved("ABCDEF", rita.id)).toBe(true);
+      expect((await db.repos.participants.listLive("ABCDEF")).map((p) => p.userId)).not.toContain(rita.id);
+      expect(await db.repos.participants.remove("ABCDEF", rita.id, at(13))).toBe("already");
+      // Someone who never joined the room has nothing to remove.
+      expect(await db.repos.participants.remove("ABCDEF", never.id, at(14))).toBe("unknown");
+      expect(await db.repos.participants.isRemoved("ABCDEF", never.id)).toBe(false);
+    });
+
     it("[R8] lists public rooms newest first with counts, and a user's rooms", async () => {
       const owner = user("owner");
       const visitor = user("visitor");

@@ -80,7 +80,6 @@ export class Connection {
     react: (message) => this.answer(message.id, (room, member) => room.chat.react(member, message)),
     chat_send: (message) => this.answer(message.id, (room, member) => room.chat.send(member, message)),
     chat_remove: (message) => this.answer(message.id, (room, member) => room.chat.remove(member, message)),
-    remove_member: (message) => this.answer(message.id, (room, member) => room.chat.removeMember(member, message)),
     calibration_start: (message) => this.answer(message.id, (room, member) => room.calibration.start(member, message)),
     calibration_result: (message) => this.answer(message.id, (room, member) => room.calibration.result(member, message)),
   };

@@ -1,16 +1,17 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { HostTransferRequest, type InternalRoomResponse, RoomCloseRequest, RoomCode, RoomFactsPush } from "@sync-beats/protocol";
+import { HostTransferRequest, type InternalRoomResponse, MemberRemovalRequest, RoomCloseRequest, RoomCode, RoomFactsPush } from "@sync-beats/protocol";
 import { SERVER_REQUEST_HEADER, verifyServerRequest } from "@sync-beats/ticket";
 import type { Logger } from "pino";
 import type { z } from "zod";
 import type { Backplane, Transition } from "./backplane.js";
+import { removeMember } from "./chat-rules.js";
 import type { ServerClock } from "./clock.js";
 import { ProtocolError, viaBackplane } from "./errors.js";
 import { adoptFacts, closeRoom, transferHost } from "./room-transitions.js";
 
 /** Bodies are a few hundred bytes; anything near this is not from the API. */
 const MAX_BODY_BYTES = 16 * 1024;
-const ROUTE = /^\/internal\/rooms\/([^/]+)\/(facts|host|close)$/;
+const ROUTE = /^\/internal\/rooms\/([^/]+)\/(facts|host|close|remove)$/;
 
 export interface InternalApiDeps {
   backplane: Backplane;
@@ -21,7 +22,7 @@ export interface InternalApiDeps {
 
 type Reply = { status: number; body: InternalRoomResponse | { error: { code: string; message: string } } };
 
-const STATUS_OF: Partial<Record<string, number>> = { NOT_HOST: 403, NOT_PARTICIPANT: 409, UNAVAILABLE: 503 };
+const STATUS_OF: Partial<Record<string, number>> = { NOT_HOST: 403, NOT_OWNER: 403, NOT_PARTICIPANT: 409, UNAVAILABLE: 503 };
 
 function refusal(status: number, code: string, message: string): Reply {
   return { status, body: { error: { code, message } } };
@@ -49,7 +50,7 @@ function parse<T>(schema: z.ZodType<T>, body: string): T | null {
 
 /**
  * The API → sync server channel: the API tells a live room that its durable facts changed, asks
- * it to hand hosting over, or to close. Every request is signed with the sync secret [IA1]; the
+ * it to hand hosting over, to close, or to send away a person the owner removed. Every request is signed with the sync secret [IA1]; the
  * change runs through the backplane, so it reaches every node's sockets of the room [IA2].
  */
 export function createInternalApi({ backplane, clock, secret, logger }: InternalApiDeps) {
@@ -73,6 +74,14 @@ export function createInternalApi({ backplane, clock, secret, logger }: Internal
         if (!transfer) return refusal(400, "INVALID_MESSAGE", "body must be { byUserId, toUserId }");
         const presence = await viaBackplane(() => backplane.presence(code));
         return commit(code, transferHost(transfer.byUserId, transfer.toUserId, presence));
+      }
+      case "remove": {
+        const removal = parse(MemberRemovalRequest, body);
+        if (!removal) return refusal(400, "INVALID_MESSAGE", "body must be { byUserId, userId }");
+        // The API stored the removal already; with nobody here there are no sockets to close.
+        const present = await viaBackplane(() => backplane.presence(code));
+        if (present.length === 0) return { status: 200, body: { hostId: null } };
+        return commit(code, removeMember(removal.byUserId, removal.userId));
       }
       default: {
         const close = parse(RoomCloseRequest, body);

@@ -1,7 +1,9 @@
 import { CHAT_HISTORY_LIMIT, CHAT_MAX_LENGTH, CloseCode } from "@sync-beats/protocol";
 import { signTicket } from "@sync-beats/ticket";
 import { describe, expect, it } from "vitest";
-import { hostClaims, joinWith, listenerClaims, secret, ticketHarness } from "../test/hardening/ticket-room.js";
+import { settle } from "../test/harness.js";
+import { hostClaims, joinWith, listenerClaims, ROOM, secret, ticketHarness } from "../test/hardening/ticket-room.js";
+import { removeMember } from "./chat-rules.js";
 
 /** A ticket-mode room: alice owns it (and hosts), bob listens. */
 async function chatRoom() {
@@ -10,7 +12,13 @@ async function chatRoom() {
   const owner = await joinWith(harness, ticket(hostClaims));
   const listener = await joinWith(harness, ticket(listenerClaims));
   const join = (userId: string, name = userId) => joinWith(harness, ticket({ ...listenerClaims, userId, name }));
-  return { harness, owner, listener, join, ticket };
+  return { harness, owner, listener, join, ticket, remove: (byUserId: string, userId: string) => removeVia(harness, byUserId, userId) };
+}
+
+/** What the internal API's `remove` runs once the API stored a removal: the transition, through the backplane [CH8]. */
+async function removeVia(harness: ReturnType<typeof ticketHarness>, byUserId: string, userId: string): Promise<void> {
+  await harness.backplane.transact(ROOM, removeMember(byUserId, userId));
+  await settle();
 }
 
 describe("room chat and reactions", () => {
@@ -110,20 +118,17 @@ describe("the owner's moderation", () => {
   });
 
   it("[CH8] the owner removes a person: their sockets close with 4011, the others stay", async () => {
-    const { owner, listener } = await chatRoom();
-    await listener.send({ type: "remove_member", id: "m0", userId: "alice" });
-    expect(listener.socket.last("command_refused")).toMatchObject({ id: "m0", code: "NOT_OWNER" });
-    await owner.send({ type: "remove_member", id: "m1", userId: "bob" });
-    expect(owner.socket.last("command_accepted").id).toBe("m1");
+    const { owner, listener, remove } = await chatRoom();
+    await expect(remove("bob", "alice")).rejects.toMatchObject({ code: "NOT_OWNER" });
+    await remove("alice", "bob");
     expect(listener.socket.closed).toEqual({ code: CloseCode.REMOVED, reason: expect.any(String) });
     expect(owner.socket.closed).toBeNull();
-    await owner.send({ type: "remove_member", id: "m2", userId: "alice" });
-    expect(owner.socket.last("command_refused")).toMatchObject({ id: "m2", code: "INVALID_MESSAGE" });
+    await expect(remove("alice", "alice")).rejects.toMatchObject({ code: "INVALID_MESSAGE" });
   });
 
-  it("[CH9] a removed user's fresh ticket is refused with REMOVED and close 4011; others still join", async () => {
-    const { owner, listener, ticket, harness } = await chatRoom();
-    await owner.send({ type: "remove_member", id: "m1", userId: "bob" });
+  it("[CH9] while the live room lasts, a removed user's fresh ticket is refused with REMOVED and close 4011; others still join", async () => {
+    const { listener, ticket, harness, remove } = await chatRoom();
+    await remove("alice", "bob");
     await listener.close();
     const again = await joinWith(harness, ticket(listenerClaims));
     expect(again.socket.last("error")).toMatchObject({ code: "REMOVED" });
@@ -134,13 +139,13 @@ describe("the owner's moderation", () => {
   });
 
   it("[CH8] removing the host hands hosting to the owner", async () => {
-    const { harness, owner, listener, join } = await chatRoom();
+    const { harness, owner, listener, join, remove } = await chatRoom();
     await owner.close();
     await harness.advance(10_001);
     const carol = await join("carol");
     expect(carol.socket.last("joined").hostId).toBe("bob");
     const back = await joinWith(harness, signTicket(hostClaims, secret, harness.clock.now()));
-    await back.send({ type: "remove_member", id: "m1", userId: "bob" });
+    await remove("alice", "bob");
     expect(back.socket.last("host_changed")).toEqual({ type: "host_changed", hostId: "alice" });
     expect(carol.socket.last("host_changed")).toEqual({ type: "host_changed", hostId: "alice" });
     expect(listener.socket.closed?.code).toBe(CloseCode.REMOVED);
@@ -149,9 +154,9 @@ describe("the owner's moderation", () => {
   it("[CH6][CH8] a dev-identity room has no owner: nobody may moderate it", async () => {
     const { createHarness } = await import("../test/harness.js");
     const harness = createHarness();
-    const first = await harness.joinAs("first");
-    await harness.joinAs("second");
-    await first.send({ type: "remove_member", id: "m1", userId: "second" });
-    expect(first.socket.last("command_refused")).toMatchObject({ id: "m1", code: "NOT_OWNER" });
+    await harness.joinAs("first");
+    const second = await harness.joinAs("second");
+    await expect(harness.backplane.transact("ROOM42", removeMember("first", "second"))).rejects.toMatchObject({ code: "NOT_OWNER" });
+    expect(second.socket.closed).toBeNull();
   });
 });

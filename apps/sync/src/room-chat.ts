@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ChatAuthor, ChatMessage, ClientMessageOf, ServerMessage } from "@sync-beats/protocol";
 import type { Backplane, SharedRoomState } from "./backplane.js";
 import type { ChatStore } from "./chat-store.js";
-import { CHAT_RATE, isRemoved, REACTION_RATE, removeMember, requireOwner } from "./chat-rules.js";
+import { CHAT_RATE, isRemoved, REACTION_RATE, requireOwner } from "./chat-rules.js";
 import type { Clock } from "./clock.js";
 import { ProtocolError, viaBackplane } from "./errors.js";
 import { TokenBucket } from "./rate-limiter.js";
@@ -55,12 +55,6 @@ export class RoomChat {
       throw new ProtocolError("NO_SUCH_MESSAGE", "that message is not in the room's chat");
     }
     await this.publish({ type: "chat_removed", messageId: command.messageId });
-    return this.clock.now();
-  }
-
-  /** The owner removes a person: every node closes their sockets on adopting the state [CH8]. */
-  async removeMember(member: Member, command: ClientMessageOf<"remove_member">): Promise<number> {
-    await viaBackplane(() => this.backplane.transact(this.code, removeMember(member.identity.userId, command.userId)));
     return this.clock.now();
   }
 

@@ -75,6 +75,7 @@ describe("internal API (real server)", () => {
       ["PUT", "facts", "{not json"],
       ["POST", "host", { byUserId: "alice" }],
       ["POST", "close", { version: -1 }],
+      ["POST", "remove", { byUserId: "alice" }],
     ] as const) {
       const reply = await internal(http, method, `/internal/rooms/${ROOM}/${action}`, body);
       expect(reply).toEqual({ status: 400, body: { error: { code: "INVALID_MESSAGE", message: expect.any(String) } } });
@@ -142,5 +143,21 @@ describe("internal API (real server)", () => {
     expect((await late.closed).code).toBe(CloseCode.ROOM_CLOSED);
     const reopened = await joinWith(ws, "alice", { ...facts, version: 2 });
     expect(reopened.received[0]).toMatchObject({ type: "joined", role: "host" });
+  });
+
+  it("[IA2][CH8] a removal the API stored closes the person's sockets with 4011 (the owner's only); their join is refused while the room lives", async () => {
+    const { ws, http } = await start();
+    const alice = await joinWith(ws, "alice");
+    const bob = await joinWith(ws, "bob");
+    const path = `/internal/rooms/${ROOM}/remove`;
+    expect(await internal(http, "POST", path, { byUserId: "bob", userId: "alice" })).toMatchObject({ status: 403, body: { error: { code: "NOT_OWNER" } } });
+    expect(await internal(http, "POST", path, { byUserId: "alice", userId: "alice" })).toMatchObject({ status: 400, body: { error: { code: "INVALID_MESSAGE" } } });
+    expect(await internal(http, "POST", path, { byUserId: "alice", userId: "bob" })).toEqual({ status: 200, body: { hostId: "alice" } });
+    expect((await bob.closed).code).toBe(CloseCode.REMOVED);
+    expect(await alice.first("user_left")).toMatchObject({ userId: "bob" });
+    const again = await joinWith(ws, "bob");
+    expect(again.received).toEqual([{ type: "error", code: "REMOVED", message: expect.any(String) }]);
+    // Nobody left in another room: nothing to close, nothing stored (the API keeps the fact).
+    expect(await internal(http, "POST", "/internal/rooms/EMPTY1/remove", { byUserId: "alice", userId: "bob" })).toEqual({ status: 200, body: { hostId: null } });
   });
 });

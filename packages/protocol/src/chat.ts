@@ -59,14 +59,11 @@ export const ChatSendCommand = z.object({ type: z.literal("chat_send"), id: Comm
 /** The room's owner only: remove the chat message `messageId` for everyone [CH6]. */
 export const ChatRemoveCommand = z.object({ type: z.literal("chat_remove"), id: CommandId, messageId: ChatMessageId });
 
-/** The room's owner only: send `userId` away from the room; they may not join it again [CH8]. */
-export const RemoveMemberCommand = z.object({ type: z.literal("remove_member"), id: CommandId, userId: UserId });
-
 /** The chat commands, members of `ClientMessage`. */
-export const CHAT_CLIENT_MESSAGES = [ReactCommand, ChatSendCommand, ChatRemoveCommand, RemoveMemberCommand] as const;
+export const CHAT_CLIENT_MESSAGES = [ReactCommand, ChatSendCommand, ChatRemoveCommand] as const;
 
 /** Their `type`s: each carries an `id` and is answered by `command_accepted` / `command_refused`. */
-export const CHAT_COMMAND_TYPES = ["react", "chat_send", "chat_remove", "remove_member"] as const;
+export const CHAT_COMMAND_TYPES = ["react", "chat_send", "chat_remove"] as const;
 export type ChatCommandType = (typeof CHAT_COMMAND_TYPES)[number];
 
 // ── server → client ─────────────────────────────────────────────────────────

@@ -19,6 +19,13 @@ export type HostTransferRequest = z.infer<typeof HostTransferRequest>;
 export const RoomCloseRequest = z.object({ version: z.number().int().min(0) });
 export type RoomCloseRequest = z.infer<typeof RoomCloseRequest>;
 
+/**
+ * `POST /internal/rooms/:code/remove`: the owner `byUserId` removed `userId`, a fact the API
+ * stored first (it refuses that user tickets from then on); the live room closes their sockets.
+ */
+export const MemberRemovalRequest = z.object({ byUserId: UserId, userId: UserId });
+export type MemberRemovalRequest = z.infer<typeof MemberRemovalRequest>;
+
 /** What the sync server answers on success: who hosts now (null when nobody is in the room). */
 export const InternalRoomResponse = z.object({ hostId: UserId.nullable() });
 export type InternalRoomResponse = z.infer<typeof InternalRoomResponse>;

@@ -26,6 +26,7 @@ import { DisplayName, QueueAddPolicy, RoomCode, UserId } from "./primitives.js";
  *   POST /api/rooms/:code/leave                    -> 200 OkResponse
  *   GET  /api/rooms/:code/participants             -> 200 ParticipantListResponse (its participants and owner)
  *   DELETE /api/rooms/:code                        -> 200 OkResponse (owner only; live sockets are closed)
+ *   DELETE /api/rooms/:code/participants/:userId   -> 200 OkResponse (owner only; the user is out for good, 403 REMOVED after)
  *   POST /api/rooms/:code/host     TransferHostBody -> 200 HostTransferResponse (owner or host; live)
  *   POST /api/rooms/:code/owner    TransferOwnershipBody -> 200 RoomResponse (owner only)
  *   POST /api/rooms/:code/ticket                   -> 200 TicketResponse (joins if needed)
@@ -83,6 +84,8 @@ export const ApiErrorCode = z.enum([
   "INVITE_INVALID",
   /** 403: the room's owner turned its invite link off. */
   "INVITE_DISABLED",
+  /** 403: the room's owner removed this user from the room; no ticket, no rejoin (issue 18). */
+  "REMOVED",
   /** 500: a bug on our side; details are in the server log only. */
   "INTERNAL",
   /** 503: the database is unreachable for now; retry after the `Retry-After` header. */

@@ -43,8 +43,6 @@ export interface ChatFeed {
   react(emoji: ReactionEmoji): string | null;
   /** Owner only (the server refuses anyone else). */
   removeMessage(messageId: string): string | null;
-  /** Owner only: sends `userId` away from the room for good. */
-  removeMember(userId: string): string | null;
 }
 
 /**
@@ -59,7 +57,7 @@ export function mergeChat(current: readonly ChatMessage[], incoming: readonly Ch
   return merged.length > CHAT_HISTORY_LIMIT ? merged.slice(-CHAT_HISTORY_LIMIT) : merged;
 }
 
-type Command = ClientMessage & { type: "react" | "chat_send" | "chat_remove" | "remove_member" };
+type Command = ClientMessage & { type: "react" | "chat_send" | "chat_remove" };
 type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
 
 /**
@@ -117,10 +115,6 @@ export class ChatFeedState implements ChatFeed {
 
   removeMessage(messageId: string): string | null {
     return this.issue({ type: "chat_remove", messageId });
-  }
-
-  removeMember(userId: string): string | null {
-    return this.issue({ type: "remove_member", userId });
   }
 
   subscribe(listener: () => void): () => void {

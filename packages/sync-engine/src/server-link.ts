@@ -112,6 +112,11 @@ export class ServerLink {
       credentials = await this.deps.getJoinCredentials();
     } catch (error) {
       if (this.socket !== socket) return;
+      // The API refuses a removed person their ticket (403 REMOVED): as final as the room's own 4011.
+      if ((error as { code?: unknown } | null)?.code === "REMOVED") {
+        socket.close(4003, "removed");
+        return this.onClose(CloseCode.REMOVED, "removed");
+      }
       this.deps.onFailure("CREDENTIALS", `could not get join credentials: ${String(error)}`);
       socket.close(4003, "no credentials");
       return this.onClose(4003, "no credentials");

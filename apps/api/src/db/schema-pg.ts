@@ -55,6 +55,8 @@ export const participants = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     joinedAt: instant("joined_at").notNull(),
     leftAt: instant("left_at"),
+    /** Set when the owner removed the user: no ticket, no rejoin (the one owner of that fact). */
+    removedAt: instant("removed_at"),
   },
   (t) => [primaryKey({ columns: [t.roomCode, t.userId] }), index("participants_user_idx").on(t.userId)],
 );

@@ -58,6 +58,8 @@ export const participants = sqliteTable(
       .references(() => users.id, { onDelete: "cascade" }),
     joinedAt: integer("joined_at", { mode: "timestamp_ms" }).notNull(),
     leftAt: integer("left_at", { mode: "timestamp_ms" }),
+    /** Set when the owner removed the user: no ticket, no rejoin (the one owner of that fact). */
+    removedAt: integer("removed_at", { mode: "timestamp_ms" }),
   },
   (t) => [primaryKey({ columns: [t.roomCode, t.userId] }), index("participants_user_idx").on(t.userId)],
 );

@@ -185,8 +185,25 @@ function participantRepository(db: Db, { participants, users }: Schema): Partici
         .onConflictDoUpdate({
           target: [participants.roomCode, participants.userId],
           set: { joinedAt: at, leftAt: null },
-          setWhere: isNotNull(participants.leftAt),
+          // A removed user stays out: only the owner's removal says so, and nothing revives it.
+          setWhere: and(isNotNull(participants.leftAt), isNull(participants.removedAt)),
         });
+    },
+    async remove(roomCode, userId, at) {
+      const updated = await db
+        .update(participants)
+        .set({ leftAt: at, removedAt: at })
+        .where(and(row(roomCode, userId), isNull(participants.removedAt)))
+        .returning({ userId: participants.userId });
+      if (updated.length === 1) return "removed";
+      return (await this.isRemoved(roomCode, userId)) ? "already" : "unknown";
+    },
+    async isRemoved(roomCode, userId) {
+      const [found] = await db
+        .select({ userId: participants.userId })
+        .from(participants)
+        .where(and(row(roomCode, userId), isNotNull(participants.removedAt)));
+      return found !== undefined;
     },
     async leave(roomCode, userId, at) {
       const updated = await db

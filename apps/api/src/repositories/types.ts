@@ -112,7 +112,7 @@ export interface ParticipantView {
 
 /**
  * Membership. A row with `leftAt` null is a live participant; leaving keeps the row (history) and
- * rejoining revives it with a fresh `joinedAt`.
+ * rejoining revives it with a fresh `joinedAt`, unless the owner removed the user (`removedAt`).
  */
 export interface ParticipantRepository {
   /** Makes the user a live participant; a no-op when already live. */
@@ -122,6 +122,12 @@ export interface ParticipantRepository {
   isLive(roomCode: string, userId: string): Promise<boolean>;
   /** Live participants in join order. */
   listLive(roomCode: string): Promise<ParticipantView[]>;
+  /**
+   * The owner removed the user: the row leaves (if live) and is marked, so that {@link join} never
+   * revives it. `unknown` when the user never joined the room, `already` when removed before.
+   */
+  remove(roomCode: string, userId: string, at: Date): Promise<"removed" | "already" | "unknown">;
+  isRemoved(roomCode: string, userId: string): Promise<boolean>;
 }
 
 export interface TrackRecord {

@@ -1,6 +1,7 @@
 import { Router, type Request, type RequestHandler } from "express";
 import {
   CreateRoomBody,
+  UserId,
   type HostTransferResponse,
   TransferHostBody,
   TransferOwnershipBody,
@@ -31,6 +32,8 @@ export interface RoomRouteDeps {
   createLimiter: RequestHandler;
 }
 
+const ParticipantParams = z.object({ userId: UserId });
+
 const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) });
 
 /**
@@ -42,6 +45,11 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl, lookupLimi
   const now = () => new Date(clock.now());
 
   const loadRoom = (req: Request) => roomOfRequest(repos, req);
+
+  /** A user the owner removed gets no ticket and cannot rejoin, however long ago the live room went [RM18]. */
+  async function refuseRemoved(code: string, userId: string): Promise<void> {
+    if (await repos.participants.isRemoved(code, userId)) throw new ApiError("REMOVED", "the room's owner removed you from this room");
+  }
 
   async function roomResponse(code: string, userId: string | undefined) {
     const room = await repos.rooms.find(code);
@@ -110,6 +118,7 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl, lookupLimi
   router.post("/:code/join", lookupLimiter, async (req, res) => {
     const user = currentUser(req);
     const room = await loadRoom(req);
+    await refuseRemoved(room.code, user.id);
     await repos.participants.join(room.code, user.id, now());
     res.json(await roomResponse(room.code, user.id));
   });
@@ -134,6 +143,19 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl, lookupLimi
     const participants = live.map((p) => participantView(room, p));
     participants.sort((a, b) => Number(b.role === "owner") - Number(a.role === "owner"));
     res.json({ participants });
+  });
+
+  // The removal is the API's fact (the participants table), stored before the live room is told:
+  // a room dropped from memory and made again later still keeps the person out [RM18].
+  router.delete("/:code/participants/:userId", lookupLimiter, async (req, res) => {
+    const user = currentUser(req);
+    const room = await loadRoom(req);
+    requireOwner(room, user.id);
+    const { userId } = parseOr400(ParticipantParams, { userId: req.params.userId }, "participant");
+    if (userId === user.id) throw new ApiError("BAD_REQUEST", "the owner cannot remove themselves");
+    if ((await repos.participants.remove(room.code, userId, now())) === "unknown") throw new ApiError("NOT_PARTICIPANT", "that user never joined this room");
+    await liveRooms.removeMember(room.code, user.id, userId);
+    res.json({ ok: true });
   });
 
   // Who hosts is the live room's fact: the sync server checks the caller (owner or host) and the
@@ -167,6 +189,7 @@ export function roomRoutes({ repos, clock, syncSecret, syncPublicUrl, lookupLimi
   router.post("/:code/ticket", lookupLimiter, async (req, res) => {
     const user = currentUser(req);
     const room = await loadRoom(req);
+    await refuseRemoved(room.code, user.id);
     await repos.participants.join(room.code, user.id, now());
     // The ticket says who joins and carries the room's facts, versioned: a live room that missed a
     // push (or was restarted) catches up from the next join [RM5].

@@ -272,9 +272,8 @@ export class SyncModel {
       case "queue_play_now":
         // The fuzzer sends no queue commands; their rules have their own tests (queue-rules, queue-transitions).
         throw new Error(`the room model does not model ${message.type}`);
-      // Dev identity: a room without facts has no owner to moderate it [CH6][CH8].
+      // Dev identity: a room without facts has no owner to moderate it [CH6].
       case "chat_remove":
-      case "remove_member":
         return { kind: "refused", id: message.id, code: "NOT_OWNER" };
       case "react":
       case "chat_send":

@@ -113,6 +113,10 @@ export class ApiClient {
   transferHost(code: string, userId: string) {
     return this.request("POST", `${roomPath(code)}/host`, HostTransferResponse, { userId });
   }
+  /** The owner removes a person for good: their sockets close and they get no ticket again. */
+  removeParticipant(code: string, userId: string) {
+    return this.request("DELETE", `${roomPath(code)}/participants/${encodeURIComponent(userId)}`, OkResponse);
+  }
   /** A fresh single-use ticket for the sync server's `join` (fetched on every (re)connect). */
   ticket(code: string) {
     return this.request("POST", `${roomPath(code)}/ticket`, TicketResponse);

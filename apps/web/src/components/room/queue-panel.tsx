@@ -100,7 +100,12 @@ export function QueuePanel({
                 data-testid="queue-item"
                 data-item-id={item.id}
                 draggable={editable}
-                onDragStart={() => setDragged(item.id)}
+                onDragStart={(event) => {
+                  // Firefox starts a drag only when it carries data.
+                  event.dataTransfer.setData("text/plain", item.id);
+                  event.dataTransfer.effectAllowed = "move";
+                  setDragged(item.id);
+                }}
                 onDragEnd={() => setDragged(null)}
                 onDragOver={(event) => dragged !== null && event.preventDefault()}
                 onDrop={(event) => {

@@ -1,17 +1,16 @@
 "use client";
 
-import type { ChatFeed } from "@sync-beats/sync-engine";
-
 /**
- * The owner's "remove from room" next to a participant [CH8]: asks before sending, since the
- * person cannot come back into this room.
+ * The owner's "remove from room" next to a participant [CH8]: asks before removing, since the
+ * person cannot come back into this room. The API stores the removal and the live room closes
+ * their connection.
  */
-export function RemoveMemberButton({ feed, userId, name }: { feed: ChatFeed | null; userId: string; name: string }) {
+export function RemoveMemberButton({ userId, name, onRemove }: { userId: string; name: string; onRemove: (userId: string) => void }) {
   function remove() {
-    if (window.confirm(`Remove ${name} from this room? They will not be able to join it again.`)) feed?.removeMember(userId);
+    if (window.confirm(`Remove ${name} from this room? They will not be able to join it again.`)) onRemove(userId);
   }
   return (
-    <button type="button" className="ghost small" onClick={remove} disabled={!feed} aria-label={`remove from room: ${name}`} data-testid="remove-member">
+    <button type="button" className="ghost small" onClick={remove} aria-label={`remove from room: ${name}`} data-testid="remove-member">
       remove from room
     </button>
   );

@@ -81,6 +81,8 @@ function RoomView({
   const currentTrackId = snapshot.track?.trackId;
   const upNext = useMemo(() => nextTrack(library ?? [], currentTrackId), [library, currentTrackId]);
 
+  // The API owns the removal [RM18]: it stores it, then the live room closes the person's sockets.
+  const removeParticipant = (userId: string) => void api.removeParticipant(code, userId).catch((e: unknown) => setNotice(errorMessage(e)));
   const pick = useCallback(
     (track: Track) => {
       // A click is a gesture: unlock first (synchronously) so the host's own device can play.
@@ -194,7 +196,7 @@ function RoomView({
             participants={snapshot.participants}
             selfId={snapshot.room?.userId ?? user.id}
             onMakeHost={isRoomOwner ? (userId) => void api.transferHost(code, userId).catch((e: unknown) => setNotice(errorMessage(e))) : undefined}
-            actions={(p) => isRoomOwner && p.userId !== snapshot.room?.userId && <RemoveMemberButton feed={sync.chat} userId={p.userId} name={p.name} />}
+            actions={(p) => isRoomOwner && p.userId !== snapshot.room?.userId && <RemoveMemberButton userId={p.userId} name={p.name} onRemove={removeParticipant} />}
           />
           <ShareCard code={code} isOwner={isRoomOwner} />
           <ReactionBar feed={sync.chat} disabled={!joined} />
