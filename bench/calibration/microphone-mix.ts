@@ -106,6 +106,16 @@ export class MicrophoneMix {
     return horizon;
   }
 
+  /**
+   * Jumps to `frame` without rendering what lies before it (frames the microphone has already
+   * passed: nobody will hear them); the reverb forgets what it skipped.
+   */
+  skipTo(frame: number): void {
+    if (frame <= this.nextFrame) return;
+    this.history.fill(0);
+    this.nextFrame = frame;
+  }
+
   /** Microphone samples for frames `[renderedToFrame, toFrame)`. */
   render(toFrame: number): Float32Array {
     const out = new Float32Array(Math.max(0, toFrame - this.nextFrame));

@@ -30,12 +30,15 @@ const drain = (page: Page): Promise<TapDrain | null> => page.evaluate(() => wind
 
 /** How often the feed drains the pages and pushes the microphone, ms. */
 const FEED_PERIOD_MS = 20;
+/** At most this much microphone signal per push (1 s at 48 kHz). */
+const MAX_PUSH_FRAMES = 48_000;
 
 export class RoomFeed {
   readonly renders: PageRender[];
   private readonly measuring: PageRender;
   private mix: MicrophoneMix | null = null;
   private running = false;
+  private microphoneOpen = false;
   private loop: Promise<void> | null = null;
   readonly stats: RoomFeedStats = { lateFrames: 0, pushedFrames: 0, maxLeadFrames: 0 };
 
@@ -96,11 +99,19 @@ export class RoomFeed {
       this.room,
       this.measuring.samples.knownToFrame,
     );
+    // Frames the recorder has passed are lost whatever we do: counting them and moving on keeps a
+    // slow round from making the next push bigger, and the one after bigger still.
+    const recorderAt = this.measuring.samples.knownToFrame;
+    if (this.mix.renderedToFrame < recorderAt) {
+      if (this.microphoneOpen) this.stats.lateFrames += recorderAt - this.mix.renderedToFrame;
+      this.mix.skipTo(recorderAt);
+    }
     const from = this.mix.renderedToFrame;
-    const to = this.mix.horizonFrame();
+    const to = Math.min(this.mix.horizonFrame(), from + MAX_PUSH_FRAMES);
     if (!(to > from)) return;
     const samples = this.mix.render(to);
     const answer = await pushMicrophone(this.measuring.page, from, samples).catch(() => null);
+    this.microphoneOpen = answer?.open === true;
     if (!answer?.open || answer.frame === null) return;
     this.stats.pushedFrames += samples.length;
     this.stats.lateFrames += Math.max(0, Math.min(to, answer.frame) - from);

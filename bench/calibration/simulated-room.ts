@@ -26,6 +26,8 @@ export interface SimulatedRoomSpec {
   readonly listeners: readonly ListenerSpec[];
   readonly room: RoomSound;
   readonly inputLatencyMs: number;
+  /** Progress lines (setting up a room of many pages takes a while). */
+  readonly log?: (line: string) => void;
 }
 
 /** One calibration run as the room lived it. */
@@ -43,24 +45,13 @@ export interface RunOutcome {
 type CalibrationFrame = ServerMessageOf<"calibration_schedule" | "calibration_done" | "calibration_abandoned">;
 
 export class SimulatedRoom {
-  private readonly frames: CalibrationFrame[] = [];
-
   private constructor(
     private readonly spec: SimulatedRoomSpec,
     readonly host: Page,
     readonly listeners: readonly Page[],
     private readonly feed: RoomFeed,
-  ) {
-    host.on("websocket", (socket) =>
-      socket.on("framereceived", ({ payload }) => {
-        if (typeof payload !== "string" || !payload.includes('"calibration_')) return;
-        const message = JSON.parse(payload) as { type?: string };
-        if (message.type === "calibration_schedule" || message.type === "calibration_done" || message.type === "calibration_abandoned") {
-          this.frames.push(message as CalibrationFrame);
-        }
-      }),
-    );
-  }
+    private readonly frames: readonly CalibrationFrame[],
+  ) {}
 
   /** Signs everyone up, gathers them in one room and starts the microphone feed. */
   static async open(browser: Browser, webUrl: string, spec: SimulatedRoomSpec): Promise<SimulatedRoom> {
@@ -76,20 +67,25 @@ export class SimulatedRoom {
       recordConsole(page, `${spec.label}-${name}`);
       return page;
     };
+    const log = spec.log ?? (() => undefined);
     const host = await pageIn("host", true);
+    const frames = recordCalibrationFrames(host);
     const listeners = await Promise.all(spec.listeners.map((listener) => pageIn(listener.name, false)));
     await signUp(host, webUrl, `host_${suffix}`, "Host");
     const code = await createRoom(host, `${spec.label} room`);
     for (const [index, listener] of spec.listeners.entries()) {
       await signUp(listeners[index]!, webUrl, `p${index}_${suffix}`, listener.name);
       await joinByCode(listeners[index]!, webUrl, code);
+      log(`${listener.name} joined room ${code}`);
     }
     const everyone = spec.listeners.length + 1;
     await host.waitForFunction((count) => window.__syncBeats?.getSnapshot().participants.length === count, everyone, { timeout: 60_000 });
     for (const page of [host, ...listeners]) await page.waitForFunction(() => window.__syncBeats?.getSnapshot().audio === "running", undefined, { timeout: 20_000 });
     const feed = new RoomFeed(spec.listeners.map((listener, index) => ({ page: listeners[index]!, path: listener.path })), host, spec.room, spec.inputLatencyMs);
+    log("every page's audio runs; starting the microphone feed");
     await feed.start();
-    return new SimulatedRoom(spec, host, listeners, feed);
+    log("every page has a speaker-time map");
+    return new SimulatedRoom(spec, host, listeners, feed, frames);
   }
 
   /** Each listener's output-latency offset now, ms. */
@@ -107,7 +103,10 @@ export class SimulatedRoom {
       await sleep(100);
     }
     const clickedMs = nowMs();
-    await button.click();
+    this.spec.log?.("pressing Calibrate");
+    // A click through the page itself: Playwright's actionability wait (visible, stable) was seen to
+    // time out on the busy room page while the button was enabled.
+    await button.evaluate((element) => (element as HTMLButtonElement).click());
     const frame = async <T extends CalibrationFrame["type"]>(type: T) => {
       for (let waited = 0; waited < timeoutMs; waited += 50) {
         const found = this.frames.slice(seen).find((f) => f.type === type || f.type === "calibration_abandoned");
@@ -118,6 +117,7 @@ export class SimulatedRoom {
       throw new Error(`no ${type} within ${timeoutMs} ms`);
     };
     const schedule = await frame("calibration_schedule");
+    this.spec.log?.(`scheduled ${schedule.slots.length} slots`);
     const done = await frame("calibration_done");
     const durationMs = nowMs() - clickedMs;
     // The tap of the last sweeps reaches the feed a drain or two later.
@@ -140,4 +140,19 @@ export class SimulatedRoom {
     const slots = schedule.slots.map((slot) => ({ key: slot.name, atServerMs: slot.atServerMs }));
     return residuals(heardLateness(slots, pages, schedule.slotMs - schedule.earlyMs));
   }
+}
+
+/** The calibration frames `page` receives on its sockets, from now on (before it opens them). */
+function recordCalibrationFrames(page: Page): CalibrationFrame[] {
+  const frames: CalibrationFrame[] = [];
+  page.on("websocket", (socket) =>
+    socket.on("framereceived", ({ payload }) => {
+      if (typeof payload !== "string" || !payload.includes('"calibration_')) return;
+      const message = JSON.parse(payload) as { type?: string };
+      if (message.type === "calibration_schedule" || message.type === "calibration_done" || message.type === "calibration_abandoned") {
+        frames.push(message as CalibrationFrame);
+      }
+    }),
+  );
+  return frames;
 }
