@@ -106,6 +106,7 @@ export function analyseRoomRun(input: RoomRunInput): RunResult & { readonly firs
     const { up, down } = capture.proxyDelaysMs;
     return {
       client: i,
+      engine: "chromium",
       shiftMs: capture.shiftMs,
       network: scenario.network(i),
       limitMs: limits[i]!,
@@ -148,6 +149,8 @@ export function analyseRoomRun(input: RoomRunInput): RunResult & { readonly firs
   return {
     scenario: input.name,
     algorithm: "precise",
+    // Room mode runs one engine (it drives the UI through Playwright): no per-engine rows.
+    engineGroups: [],
     roomCode: input.roomCode,
     loadBefore: input.loadBefore,
     loadAfter: loadavg(),

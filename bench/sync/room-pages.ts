@@ -3,7 +3,7 @@
  * page clock skewed), the room page's debug hook, and its sync socket sent to its own delay
  * proxy; signed up, the room created and joined through the UI, as people do.
  */
-import type { Browser } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createRoom, joinByCode, signUp } from "../../e2e/harness/app.js";
 import { enableDebugHook } from "../../e2e/harness/browser.js";
 import { offsetFromCalibration, type ClientPage } from "./browser.js";
@@ -18,6 +18,9 @@ const CLOCKS_AGREE_MS = 1;
 /** A bench client (clock shift, calibration, console errors) whose page is the real room page. */
 export interface RoomPage extends ClientPage {
   readonly skewPpm: number;
+  readonly context: BrowserContext;
+  /** Room mode drives the UI, so it keeps Playwright's own page (Chromium only). */
+  readonly page: Page;
 }
 
 export interface RoomStackUrls {
@@ -46,7 +49,7 @@ export async function openRoomPage(browser: Browser, initScriptFor: InitScriptFo
   });
   page.on("pageerror", (error) => consoleErrors.length < 50 && consoleErrors.push(String(error).slice(0, 300)));
   await signUp(page, urls.webUrl, `${prefix}_${index}`, `Listener ${index}`);
-  return { index, shiftMs, skewPpm, context, page, benchMinusPageMs: 0, measuredOffsetMs: 0, calibrationRttMs: 0, consoleErrors };
+  return { index, shiftMs, engine: "chromium", skewPpm, context, page, benchMinusPageMs: 0, measuredOffsetMs: 0, calibrationRttMs: 0, consoleErrors };
 }
 
 /** Points the page's next sync sockets at `proxyPort` (read by the init script at each connect). */
