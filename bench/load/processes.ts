@@ -123,7 +123,8 @@ async function waitUntil(what: string, child: ChildProcess, ready: () => Promise
 export interface TraceOptions {
   inspect: boolean;
   traceGc: boolean;
-  traceStalls: boolean;
+  /** Off unless asked for (bench:soak starts servers through here too). */
+  traceStalls?: boolean;
 }
 
 function traceArgs(options: TraceOptions, inspectPort: number | null): string[] {
