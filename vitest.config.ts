@@ -10,6 +10,7 @@ export default defineConfig({
       "tests/**/*.test.ts",
       "bench/sync/*.test.ts",
       "bench/soak/*.test.ts",
+      "bench/load/*.test.ts",
       "e2e/harness/*.test.ts",
       "bench/media/*.test.ts",
       "bench/calibration/*.test.ts",

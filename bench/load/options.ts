@@ -37,6 +37,8 @@ export interface BenchOptions {
   profile: boolean;
   /** Start the servers under test with `--trace-gc` and count their pauses per phase. */
   traceGc: boolean;
+  /** Preload bench/load/stall-probe.ts into the servers: event-loop stalls, on-CPU vs run-queue wait. */
+  traceStalls: boolean;
   /** Before each scenario, wait up to this long for the machine to calm down (PSI). */
   quietWaitSeconds: number;
   redisUrl: string;
@@ -45,7 +47,7 @@ export interface BenchOptions {
 }
 
 const USAGE = `npm run bench:load -- [--clients N[,N…]] [--rooms N] [--seconds N] [--large] [--quick]
-  [--scenario ${ALL.join("|")}[,…]|all] [--generators N] [--no-profile] [--trace-gc] [--quiet-wait SECONDS] [--redis-url URL]`;
+  [--scenario ${ALL.join("|")}[,…]|all] [--generators N] [--no-profile] [--trace-gc] [--trace-stalls] [--quiet-wait SECONDS] [--redis-url URL]`;
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -75,6 +77,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       generators: { type: "string" },
       "no-profile": { type: "boolean", default: false },
       "trace-gc": { type: "boolean", default: false },
+      "trace-stalls": { type: "boolean", default: false },
       "quiet-wait": { type: "string" },
       "redis-url": { type: "string", default: "redis://127.0.0.1:6379" },
       out: { type: "string", default: "bench-results" },
@@ -106,6 +109,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     generators: 0,
     profile: !values["no-profile"] && !values.quick,
     traceGc: values["trace-gc"],
+    traceStalls: values["trace-stalls"],
     quietWaitSeconds: values["quiet-wait"] === undefined ? 0 : positiveInt("quiet-wait", values["quiet-wait"], 0),
     redisUrl: values["redis-url"],
     outDir: values.out,

@@ -7,11 +7,14 @@ import { readFileSync } from "node:fs";
 import { get } from "node:http";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { Redis } from "ioredis";
 import { type GcPause, parseGcPauses } from "./gc-trace.js";
+import { parseStalls, type Stall } from "./stall-trace.js";
 
 export const REPO_ROOT = resolve(import.meta.dirname, "../..");
 const TSX = ["--import", "tsx"];
+const STALL_PROBE = pathToFileURL(resolve(import.meta.dirname, "stall-probe.ts")).href;
 /** A starved machine takes long to load tsx in every worker. */
 const READY_TIMEOUT_MS = 120_000;
 
@@ -67,6 +70,8 @@ export interface ServerProcess {
   output(): string;
   /** GC pauses it printed between two instants (`--trace-gc` runs only). */
   gcPauses(from: number, to: number): GcPause[];
+  /** Event-loop stalls that ended between two monotonic instants in µs (`--trace-stalls` runs only). */
+  stalls(fromUs: number, toUs: number): Stall[];
   /** Its memory and CPU time; a workers primary's include its workers'. */
   sample(): ProcSample;
   alive(): boolean;
@@ -76,10 +81,12 @@ export interface ServerProcess {
 function serverProcess(child: ChildProcess, port: number, inspectPort: number | null, withWorkers = false): ServerProcess {
   let output = "";
   const pauses: GcPause[] = [];
+  const stalls: Stall[] = [];
   const keep = (chunk: Buffer) => {
     const text = chunk.toString();
-    output = (output + text).slice(-4_000);
     if (text.includes(" ms: ")) pauses.push(...parseGcPauses(text, performance.now()));
+    if (text.includes("[stall] ")) stalls.push(...parseStalls(text));
+    output = (output + text.replace(/^\[stall\] .*\n/gm, "")).slice(-4_000);
   };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
@@ -91,6 +98,7 @@ function serverProcess(child: ChildProcess, port: number, inspectPort: number | 
     output: () => output,
     sample: () => (withWorkers ? sampleTree(child.pid!) : sampleProc(child.pid!)),
     gcPauses: (from, to) => pauses.filter((pause) => pause.at >= from && pause.at <= to),
+    stalls: (fromUs, toUs) => stalls.filter((stall) => stall.endUs >= fromUs && stall.endUs <= toUs),
     alive: () => child.exitCode === null && child.signalCode === null,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -111,12 +119,29 @@ async function waitUntil(what: string, child: ChildProcess, ready: () => Promise
   throw new Error(`${what} not ready after ${READY_TIMEOUT_MS} ms:\n${output()}`);
 }
 
+/** How a server under test is watched: inspector (CPU profiles), GC trace, stall probe. */
+export interface TraceOptions {
+  inspect: boolean;
+  traceGc: boolean;
+  /** Off unless asked for (bench:soak starts servers through here too). */
+  traceStalls?: boolean;
+}
+
+function traceArgs(options: TraceOptions, inspectPort: number | null): string[] {
+  return [
+    ...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : []),
+    ...(options.traceGc ? ["--trace-gc"] : []),
+    ...TSX,
+    ...(options.traceStalls ? ["--import", STALL_PROBE] : []),
+  ];
+}
+
 /**
  * The real sync server (`apps/sync/src/main.ts`) as its own process, run by `node --import tsx`
  * so that the pid is the server's (not an npx or tsx wrapper's). Dev identity, warn-level logs;
  * `env` adds e.g. REDIS_URL, REDIS_CLUSTER_URLS or SYNC_WORKERS.
  */
-export async function startSyncProcess(options: { env: Record<string, string>; inspect: boolean; traceGc: boolean }): Promise<ServerProcess> {
+export async function startSyncProcess(options: { env: Record<string, string> } & TraceOptions): Promise<ServerProcess> {
   const port = await freePort();
   const inspectPort = options.inspect ? await freePort() : null;
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", SYNC_DEV_IDENTITY: "1", LOG_LEVEL: "warn", NODE_ENV: "development" };
@@ -124,8 +149,7 @@ export async function startSyncProcess(options: { env: Record<string, string>; i
   delete env.REDIS_CLUSTER_URLS;
   delete env.SYNC_WORKERS;
   Object.assign(env, options.env);
-  const inspectArgs = inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [];
-  const nodeArgs = [...inspectArgs, ...(options.traceGc ? ["--trace-gc"] : []), ...TSX];
+  const nodeArgs = traceArgs(options, inspectPort);
   const child = track(spawn(process.execPath, [...nodeArgs, "apps/sync/src/main.ts"], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] }));
   const server = serverProcess(child, port, inspectPort, Boolean(options.env.SYNC_WORKERS));
   await waitUntil("sync server", child, async () => (await httpText(`${server.httpUrl}/healthz`, 1_000)).includes('"ok"'), server.output);
@@ -133,12 +157,11 @@ export async function startSyncProcess(options: { env: Record<string, string>; i
 }
 
 /** The bare `ws` broadcast server of the baseline. */
-export async function startBareProcess(options: { inspect: boolean; traceGc: boolean }): Promise<ServerProcess> {
+export async function startBareProcess(options: TraceOptions): Promise<ServerProcess> {
   const port = await freePort();
   const inspectPort = options.inspect ? await freePort() : null;
   const env = { ...process.env, PORT: String(port) };
-  const inspectArgs = inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [];
-  const nodeArgs = [...inspectArgs, ...(options.traceGc ? ["--trace-gc"] : []), ...TSX];
+  const nodeArgs = traceArgs(options, inspectPort);
   const child = track(spawn(process.execPath, [...nodeArgs, "bench/load/bare-ws-server.ts"], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] }));
   const server = serverProcess(child, port, inspectPort);
   await waitUntil("bare ws server", child, async () => server.output().includes("listening"), server.output);

@@ -173,6 +173,15 @@ function healthLines(results: ScenarioResult[]): string[] {
   });
 }
 
+function stallLine(result: ScenarioResult): string {
+  const phase = (name: string, { stalls }: PhaseResult) => {
+    if (!stalls) return `${name}: –`;
+    const max = stalls.max ? `, longest ${stalls.max.ms} ms (on-CPU ${stalls.max.onCpuMs} / run-queue ${stalls.max.waitMs} ms)` : "";
+    return `${name}: ${stalls.count} stalls, ${stalls.onCpuMs} ms on-CPU / ${stalls.waitMs} ms run-queue in all${max}`;
+  };
+  return `- ${label(result)}: ${phase("steady", result.steady)}; ${phase("saturate", result.saturate)}`;
+}
+
 function profileLines(name: string, phase: string, summary: ProfileSummary): string[] {
   return [
     `- ${name}, ${phase} (${summary.seconds.toFixed(1)} s, busy ${summary.busyPercent} % of wall time): ` +
@@ -197,6 +206,8 @@ export function render(results: ScenarioResult[], options: BenchOptions, load: {
   lines.push("| target | measured | verdict |", "|---|---|---|");
   for (const row of targets(results)) lines.push(`| ${row.target} | ${row.measured} | ${row.verdict}${row.note ? ` (${row.note})` : ""} |`);
   lines.push("", "Health:", ...healthLines(results), "");
+  const stalled = results.filter((result) => result.steady.stalls);
+  if (stalled.length > 0) lines.push("Event-loop stalls over 20 ms inside the server (--trace-stalls; on-CPU = its own work, run-queue = waiting for a CPU):", ...stalled.map(stallLine), "");
   const profiled = results.filter((result) => result.profiles.steady || result.profiles.saturate);
   if (profiled.length > 0) {
     lines.push(

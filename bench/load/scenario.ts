@@ -24,6 +24,7 @@ import {
   startSyncProcess,
 } from "./processes.js";
 import { type GcSummary, summariseGc } from "./gc-trace.js";
+import { type StallSummary, summariseStalls } from "./stall-trace.js";
 import { type ProfileSummary, startProfiler, summarise } from "./profile.js";
 import { measureScrapeCost, type ScrapeCost } from "./scrape-probe.js";
 
@@ -49,6 +50,8 @@ export interface PhaseResult {
   pongRtt: Latency;
   /** GC pauses of the server processes (`--trace-gc`), when traced. */
   gc: GcSummary | null;
+  /** Event-loop stalls over 20 ms inside the servers, split into on-CPU and run-queue wait (`--trace-stalls`). */
+  stalls: StallSummary | null;
   missingReceipts: number;
   /** % of receipts that came after the command's effect instant (server lead too short). */
   lateReceiptsPercent: number;
@@ -181,6 +184,7 @@ interface Context {
   generators: Generator[];
   sync: boolean;
   traceGc: boolean;
+  traceStalls: boolean;
 }
 
 async function runPhase(context: Context, phase: Exclude<Phase, "quiet">, seconds: number, drainMs: number): Promise<PhaseResult> {
@@ -190,6 +194,7 @@ async function runPhase(context: Context, phase: Exclude<Phase, "quiet">, second
   const pressureBefore = cpuPressureMicros();
   const generatorBefore = generators.map((generator) => sampleProc(generator.child.pid!));
   const phaseStartedAt = performance.now();
+  const phaseStartedUs = Number(process.hrtime.bigint() / 1000n);
   await everyGenerator(generators, { type: "phase", phase }, "phase-started");
   // The /metrics scrape cost is measured in the middle of the steady phase, under its load.
   let scrape: ScrapeCost | null = null;
@@ -202,6 +207,7 @@ async function runPhase(context: Context, phase: Exclude<Phase, "quiet">, second
   }
   await everyGenerator(generators, { type: "phase", phase: "quiet" }, "phase-started");
   const phaseEndedAt = performance.now();
+  const phaseEndedUs = Number(process.hrtime.bigint() / 1000n);
   const serverAfter = servers.map((server) => server.sample());
   const pressureAfter = cpuPressureMicros();
   const generatorAfter = generators.map((generator) => sampleProc(generator.child.pid!));
@@ -226,6 +232,7 @@ async function runPhase(context: Context, phase: Exclude<Phase, "quiet">, second
     crossNode: merge(reports, (report) => [report.crossNode]).summaryMs(),
     pongRtt: merge(reports, (report) => [report.pongRtt]).summaryMs(),
     gc: context.traceGc ? summariseGc(servers.flatMap((server) => server.gcPauses(phaseStartedAt, phaseEndedAt))) : null,
+    stalls: context.traceStalls ? summariseStalls(servers.flatMap((server) => server.stalls(phaseStartedUs, phaseEndedUs))) : null,
     missingReceipts: sum((report) => report.missingReceipts),
     lateReceiptsPercent: Math.round((1000 * sum((report) => report.lateReceipts)) / Math.max(1, sum((report) => report.sameNode.count + report.crossNode.count))) / 10,
     resyncs: sum((report) => report.resyncs),
@@ -288,8 +295,8 @@ export async function runScenario(name: ScenarioName, options: BenchOptions, sto
     for (let node = 0; node < nodes; node++) {
       servers.push(
         sync
-          ? await startSyncProcess({ env: syncEnv(name, stores), inspect: profile, traceGc: options.traceGc })
-          : await startBareProcess({ inspect: profile, traceGc: options.traceGc }),
+          ? await startSyncProcess({ env: syncEnv(name, stores), inspect: profile, traceGc: options.traceGc, traceStalls: options.traceStalls })
+          : await startBareProcess({ inspect: profile, traceGc: options.traceGc, traceStalls: options.traceStalls }),
       );
     }
     await sleep(1_000);
@@ -323,7 +330,7 @@ export async function runScenario(name: ScenarioName, options: BenchOptions, sto
 
     await everyGenerator(generators, { type: "play" }, "playing");
     await sleep(3_000);
-    const context: Context = { servers, generators, sync, traceGc: options.traceGc };
+    const context: Context = { servers, generators, sync, traceGc: options.traceGc, traceStalls: options.traceStalls };
     const steady = await runPhase(context, "steady", options.steadySeconds, 500);
     const saturate = await runPhase(context, "saturate", options.saturateSeconds, 500);
     const profiles: ScenarioResult["profiles"] = { files: [] };

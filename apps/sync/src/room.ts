@@ -20,6 +20,7 @@ import { QueueScheduler } from "./queue-scheduler.js";
 import { applyQueueCommand, type QueueCommandContext, queueMessage, withQueueFollowing } from "./queue-transitions.js";
 import { admit, applyControl, isClosedFor, promoteSuccessor, publicFacts } from "./room-transitions.js";
 import { RoomChat } from "./room-chat.js";
+import { timePongFrame } from "./pong-frame.js";
 import { roomLeadMs, type JoinTiming } from "./lead-sizing.js";
 
 export interface RoomConfig {
@@ -254,8 +255,7 @@ export class Room {
   /** Answers a clock probe; `t1` is when the frame arrived, `t2` is stamped as late as possible. */
   timePong(member: Member, t0: number, t1: number): void {
     const t2 = this.clock.now();
-    const playbackPosition = this.positionAt(t2);
-    this.sendTo(member, { type: "time_pong", t0, t1, t2, serverTime: t2, playbackPosition });
+    member.socket.send(timePongFrame(t0, t1, t2, this.positionAt(t2)));
   }
 
   /** Compares a client's rendered position with the canonical one at the same server instant. */

@@ -10,3 +10,4 @@ export * from "./versions.js";
 export * from "./internal.js";
 export * from "./queue.js";
 export * from "./chat.js";
+export * from "./hot-messages.js";

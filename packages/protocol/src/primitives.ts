@@ -23,7 +23,8 @@ export const CommandId = z
   .max(64)
   .regex(/^[A-Za-z0-9_.:-]+$/, "command id must be letters, digits or _.:-");
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+/** A day in milliseconds: the longest track and position the schemas accept. */
+export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** A position on a track's timeline, in milliseconds. */
 export const PositionMs = z.number().finite().min(0).max(DAY_MS);
