@@ -1,4 +1,5 @@
 import { DEFAULT_CHUNK_PLAN, planChunks, type ChunkPlanOptions, type FrameSpan } from "./chunk-plan.js";
+import { openCompressedSource } from "./compressed-source.js";
 import { decodeWavSamples, parseWavHeader, wavByteRange, type WavInfo } from "./wav.js";
 
 /** Downloads (part of) a track; `init` carries the Range header. */
@@ -30,8 +31,9 @@ export interface TrackSource {
 const HEAD_BYTES = 64 * 1024;
 
 /**
- * Opens `url`: a range request for the head decides the format. A PCM/float WAV streams; any
- * other format (or a server ignoring Range) is downloaded and decoded whole. `onChunk` fires when
+ * Opens `url`: a range request for the head decides the format. A PCM/float WAV and an MP3
+ * stream (compressed-source.ts); any other format (or a server ignoring Range) is downloaded and
+ * decoded whole. `onChunk` fires when
  * a streamed chunk is ready.
  */
 export async function openTrackSource(
@@ -48,6 +50,8 @@ export async function openTrackSource(
     const headBytes = new Uint8Array(await head.arrayBuffer());
     const info = parseWavHeader(headBytes, total);
     if (info && info.frames > 0) return wavSource(url, info, headBytes, ctx, download, onChunk, plan);
+    const compressed = await openCompressedSource(url, headBytes, total, ctx, download, onChunk, plan);
+    if (compressed) return compressed;
     const whole = await download(url);
     if (!whole.ok) throw new Error(`HTTP ${whole.status}`);
     return wholeSource(await ctx.decodeAudioData(await whole.arrayBuffer()));
