@@ -32,7 +32,7 @@ export async function openCompressedSource(
 ): Promise<TrackSource | null> {
   const tagEnd = id3v2Size(head);
   let audioHead = { bytes: head.subarray(tagEnd), offset: tagEnd };
-  if (tagEnd + 4096 > head.length && tagEnd < fileSize) {
+  if (tagEnd > 0 && tagEnd + 4096 > head.length && tagEnd < fileSize) {
     const response = await download(url, { headers: { Range: `bytes=${tagEnd}-${Math.min(fileSize, tagEnd + AFTER_TAG_BYTES) - 1}` } });
     if (response.status !== 206) return null;
     audioHead = { bytes: new Uint8Array(await response.arrayBuffer()), offset: tagEnd };
