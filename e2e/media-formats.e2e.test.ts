@@ -25,6 +25,8 @@ if (missing.length > 0) console.log(`media-formats: ${missing.join(", ")} not in
 const TESTED = FORMATS.filter((f) => f.id !== "aac-adts");
 const LATE_JOIN_MS = 20_250;
 const PLAY_S = 4.5;
+/** An encode and two fresh pages: about 30 s at load 20, past 60 s at load 40. */
+const TEST_TIMEOUT_MS = 180_000;
 /** Formats whose late join lands on the exact sample (seek by range with an exact frame index, or a whole decode). */
 const EXACT_LATE_JOIN = new Set(["mp3-cbr", "aac-m4a", "opus", "flac"]);
 
@@ -66,6 +68,6 @@ describe.runIf(tools.ffmpeg)("[M7] compressed formats align with the WAV in the 
       expect(late.alignment.pulses).toBeGreaterThanOrEqual(3);
       expect(Math.abs(start.alignment.meanMs! - reference.start)).toBeLessThanOrEqual(1);
       if (exactLate) expect(Math.abs(late.alignment.meanMs! - reference.late)).toBeLessThanOrEqual(1);
-    });
+    }, TEST_TIMEOUT_MS);
   }
 });
