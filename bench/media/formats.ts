@@ -57,14 +57,17 @@ export interface FormatPlay {
   readonly firstRenderMs: number | null;
 }
 
-/** Plays `url` from `offsetMs` on a fresh page with the raw capture for `seconds`, then reads it. */
-export async function playPulses(browser: Browser, host: PageHost, url: string, offsetMs: number, seconds: number, throttled: boolean): Promise<FormatPlay> {
+/**
+ * Plays `url` from `offsetMs`, `leadS` after the call, on a fresh page with the raw capture for
+ * `seconds`, then reads it.
+ */
+export async function playPulses(browser: Browser, host: PageHost, url: string, offsetMs: number, seconds: number, throttled: boolean, leadS = 0.05): Promise<FormatPlay> {
   const page = await openPage(browser, host.origin, host.rawCapture, throttled);
   try {
-    const started = await page.evaluate(([u, o]) => {
-      const result = window.media.start(u, o);
-      return { ...result, contextTimeAtCall: result.when - 0.05 };
-    }, [url, offsetMs] as const);
+    const started = await page.evaluate(([u, o, l]) => {
+      const result = window.media.start(u, o, l);
+      return { ...result, contextTimeAtCall: result.when - l };
+    }, [url, offsetMs, leadS] as const);
     await sleep(seconds * 1000);
     const tap = (await page.evaluate(() => window.__benchTap.collect()))!;
     const firstFrame = tap.records[0];
