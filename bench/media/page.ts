@@ -6,8 +6,8 @@ import { createWebAudioOutput, type AudioOutput } from "@sync-beats/sync-engine"
 
 /** What the benchmark calls. */
 export interface MediaPageApi {
-  /** Starts `url` from `offsetMs` 50 ms from now; returns the call's performance.now() and the start's context time. */
-  start(url: string, offsetMs: number): { calledAtMs: number; when: number };
+  /** Starts `url` from `offsetMs` `leadS` (default 50 ms) from now; returns the call's performance.now() and the start's context time. */
+  start(url: string, offsetMs: number, leadS?: number): { calledAtMs: number; when: number };
   /** Stops playback. */
   stop(): void;
   /** Baseline: download and decode the whole file; returns the ms it took. */
@@ -24,9 +24,9 @@ const context = new AudioContext();
 const output: AudioOutput = createWebAudioOutput({ context });
 
 window.media = {
-  start(url, offsetMs) {
+  start(url, offsetMs, leadS = 0.05) {
     const calledAtMs = performance.now();
-    const when = context.currentTime + 0.05;
+    const when = context.currentTime + leadS;
     output.start(url, when, offsetMs, 1);
     return { calledAtMs, when };
   },

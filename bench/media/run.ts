@@ -10,31 +10,39 @@
  *   against the schedule), chunk-boundary discontinuities over a stretch of playback, the
  *   renderer's memory over 10 tracks in a row; the load average beside every figure.
  *
- *   npx tsx bench/media/run.ts [--play-s 20] [--chromium /usr/bin/chromium]
+ * - compressed formats (format-bench.ts): 3-minute pulse tracks in MP3 CBR/VBR, AAC (M4A, ADTS),
+ *   Opus and FLAC made by ffmpeg/lame, and a 60-minute MP3 (`--long all`: every format), their
+ *   start, late join and alignment against the WAV in the rendered output.
+ *
+ *   npx tsx bench/media/run.ts [--play-s 20] [--long mp3|all|none] [--chromium /usr/bin/chromium]
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { launchBrowser } from "../sync/browser.js";
-import { buildTapInitScript, bundleForBrowser } from "../sync/browser-bundle.js";
-import { listenLoopback, sleep } from "../sync/time.js";
+import { sleep } from "../sync/time.js";
 import type { TapData } from "../sync/tap-init.js";
 import { readTap, wrappedDelta } from "./analysis.js";
 import { signUp, startApi, upload } from "./api.js";
+import { runFormatBench } from "./format-bench.js";
+import { openPage, startPageHost } from "./page-host.js";
 import type { MediaPageApi } from "./page.js";
 import { RATE, TIMECODE_WRAP_FRAMES, writeTrack } from "./tracks.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
 const { values: args } = parseArgs({
-  options: { "play-s": { type: "string", default: "20" }, chromium: { type: "string", default: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" } },
+  options: {
+    "play-s": { type: "string", default: "20" },
+    chromium: { type: "string", default: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" },
+    /** 60-minute compressed tracks: "mp3" (MP3 only), "all" or "none". */
+    long: { type: "string", default: "mp3" },
+  },
 });
 const PLAY_S = Number(args["play-s"]);
-const THROTTLE = { offline: false, latency: 50, downloadThroughput: 4_000_000 / 8, uploadThroughput: 4_000_000 / 8 };
 
 const load = () => loadavg()[0]!.toFixed(2);
 const rows: string[][] = [];
@@ -42,35 +50,6 @@ const row = (figure: string, value: string) => {
   rows.push([figure, value, load()]);
   console.log(`${figure}: ${value} (load ${load()})`);
 };
-
-async function startPageServer(): Promise<{ origin: string; initScript: string; close: () => void }> {
-  const [pageJs, initScriptFor] = await Promise.all([bundleForBrowser(join(here, "page.ts"), "iife"), buildTapInitScript()]);
-  const html = `<!doctype html><html><head><meta charset="utf-8"><title>media bench</title></head><body><script src="/page.js"></script></body></html>`;
-  const server = createServer((req, res) => {
-    const body = req.url === "/page.js" ? pageJs : req.url === "/" ? html : null;
-    if (body === null) return void res.writeHead(404).end();
-    res.writeHead(200, { "content-type": req.url === "/" ? "text/html" : "text/javascript", "cache-control": "no-store" }).end(body);
-  });
-  const port = await listenLoopback(server);
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    initScript: initScriptFor(0),
-    close: () => server.close(),
-  };
-}
-
-/** A fresh throttled page with the tap, its audio running. */
-async function openPage(browser: Browser, origin: string, initScript: string): Promise<Page> {
-  const context = await browser.newContext();
-  await context.addInitScript({ content: initScript });
-  const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send("Network.enable");
-  await cdp.send("Network.emulateNetworkConditions", THROTTLE);
-  await page.goto(`${origin}/`);
-  await page.evaluate(() => window.__benchTap.ready());
-  return page;
-}
 
 /** The speaker instant (page performance.now ms) of context frame `frame`, from the latest output timestamp. */
 function speakerMs(tap: TapData, frame: number): number {
@@ -126,12 +105,26 @@ async function rendererRss(browser: Browser): Promise<number> {
   return total;
 }
 
+/** Ten tracks in a row on a fresh page (distinct URLs, so nothing is reused), 4 s each, from 10:00. */
+async function tenTracks(browser: Browser, origin: string, initScript: string, urlOf: (i: number) => string, label: string): Promise<void> {
+  const page = await openPage(browser, origin, initScript);
+  const memory: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    await page.evaluate(([u]) => window.media.start(u, 600_000), [urlOf(i)] as const);
+    await sleep(4000);
+    memory.push(await rendererRss(browser));
+  }
+  await page.evaluate(() => window.media.stop());
+  await page.context().close();
+  row(`renderer RSS over 10 ${label} tracks in a row (after 1st → after 10th)`, `${mb(memory[0]!)} → ${mb(memory.at(-1)!)} (max ${mb(Math.max(...memory))})`);
+}
+
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const ms = (value: number | null) => (value === null ? "none" : `${value.toFixed(1)} ms`);
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "bench-media-"));
-  const pages = await startPageServer();
+  const pages = await startPageHost(dir);
   const api = await startApi(root, join(dir, "data"), pages.origin);
   let browser: Browser | null = null;
   try {
@@ -147,36 +140,29 @@ async function main(): Promise<void> {
     const audio = (id: string) => `${api.url}/api/tracks/${id}/audio`;
 
     browser = await launchBrowser(args.chromium);
-    const shortStart = await play(browser, pages.origin, pages.initScript, audio(short.trackId), 0, PLAY_S, true);
+    const shortStart = await play(browser, pages.origin, pages.timecodeTap, audio(short.trackId), 0, PLAY_S, true);
     row("3-min WAV, PLAY → first rendered sample (4 Mbit/s, 50 ms)", ms(shortStart.firstRenderMs));
     row(`3-min WAV, rendered position vs schedule at start`, ms(shortStart.positionErrorMs));
     row(`3-min WAV, discontinuities in ${shortStart.renderedS.toFixed(1)} s rendered (chunk boundaries)`, `${shortStart.discontinuities} ${shortStart.where ? `(${shortStart.where})` : ""}`);
-    const shortLate = await play(browser, pages.origin, pages.initScript, audio(short.trackId), 150_000, 8, true);
+    const shortLate = await play(browser, pages.origin, pages.timecodeTap, audio(short.trackId), 150_000, 8, true);
     row("3-min WAV, late join at 2:30 → first rendered sample", ms(shortLate.firstRenderMs));
     row("3-min WAV, late join: rendered position vs schedule", ms(shortLate.positionErrorMs));
     row("3-min WAV, late join: discontinuities", `${shortLate.discontinuities} ${shortLate.where ? `(${shortLate.where})` : ""}`);
-    const longStart = await play(browser, pages.origin, pages.initScript, audio(long.trackId), 0, 5, false);
+    const longStart = await play(browser, pages.origin, pages.timecodeTap, audio(long.trackId), 0, 5, false);
     row("60-min WAV, PLAY → first rendered sample", ms(longStart.firstRenderMs));
-    const longLate = await play(browser, pages.origin, pages.initScript, audio(long.trackId), 45 * 60_000, 5, false);
+    const longLate = await play(browser, pages.origin, pages.timecodeTap, audio(long.trackId), 45 * 60_000, 5, false);
     row("60-min WAV, late join at 45:00 → first rendered sample", ms(longLate.firstRenderMs));
 
     // Baseline, same run and link: the whole-file download and decode the engine used to do.
-    const page = await openPage(browser, pages.origin, pages.initScript);
+    const page = await openPage(browser, pages.origin, pages.timecodeTap);
     const wholeMs = await page.evaluate(([u]) => window.media.wholeDecodeMs(u, 90_000), [audio(short.trackId)] as const);
     row("baseline: 3-min WAV whole download + decodeAudioData", wholeMs === null ? "> 90 s" : `${(wholeMs / 1000).toFixed(1)} s (ratio to streamed start ${shortStart.firstRenderMs ? (wholeMs / shortStart.firstRenderMs).toFixed(0) : "?"}×)`);
 
     await page.context().close();
 
-    // Ten tracks in a row on a fresh page (distinct URLs, so nothing is reused), 4 s each.
-    const tracksPage = await openPage(browser, pages.origin, pages.initScript);
-    const memory: number[] = [];
-    for (let i = 0; i < 10; i++) {
-      await tracksPage.evaluate(([u]) => window.media.start(u, 600_000), [`${audio(long.trackId)}?n=${i}`] as const);
-      await sleep(4000);
-      memory.push(await rendererRss(browser));
-    }
-    await tracksPage.evaluate(() => window.media.stop());
-    row("renderer RSS over 10 60-min tracks in a row (after 1st → after 10th)", `${mb(memory[0]!)} → ${mb(memory.at(-1)!)} (max ${mb(Math.max(...memory))})`);
+    await tenTracks(browser, pages.origin, pages.timecodeTap, (i) => `${audio(long.trackId)}?n=${i}`, "60-min WAV");
+    const longMp3 = await runFormatBench(browser, pages, dir, row, args.long!);
+    if (longMp3) await tenTracks(browser, pages.origin, pages.timecodeTap, (i) => `${longMp3}?n=${i}`, "60-min MP3");
   } finally {
     await browser?.close();
     await api.close();

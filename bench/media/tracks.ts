@@ -1,10 +1,12 @@
 /**
  * The benchmark's tracks, written at run time into a temp dir (never committed): a float32 mono
- * timecode WAV (sample i holds its own position, wrapping every 2^22 frames) and a 16-bit mono
+ * timecode WAV (sample i holds its own position, wrapping every 2^22 frames), a 16-bit pulse WAV
+ * (pulses.ts, the source of the compressed formats) and a 16-bit mono
  * sine WAV for the long mix. Written in blocks: a 60-minute file is never in memory whole.
  */
 import { open } from "node:fs/promises";
 import { encodeTimecodeSample } from "@sync-beats/demo-tracks";
+import { pulseSample } from "./pulses.js";
 
 export const RATE = 44_100;
 const WRAP = 2 ** 22;
@@ -31,8 +33,8 @@ function header(formatTag: 1 | 3, bits: 16 | 32, frames: number): Buffer {
 /** Timecode position (frames, modulo 2^22) a rendered sample value encodes. */
 export const TIMECODE_WRAP_FRAMES = WRAP;
 
-/** Writes `seconds` of float32 timecode (wrapping) or 16-bit sine; returns the file size. */
-export async function writeTrack(path: string, kind: "timecode" | "sine", seconds: number): Promise<number> {
+/** Writes `seconds` of float32 timecode (wrapping), 16-bit sine or 16-bit pulses (pulses.ts); returns the file size. */
+export async function writeTrack(path: string, kind: "timecode" | "sine" | "pulse", seconds: number): Promise<number> {
   const frames = Math.round(seconds * RATE);
   const float = kind === "timecode";
   const file = await open(path, "w");
@@ -44,6 +46,7 @@ export async function writeTrack(path: string, kind: "timecode" | "sine", second
       for (let i = 0; i < n; i++) {
         const frame = first + i;
         if (float) block.writeFloatLE(encodeTimecodeSample(frame % WRAP), i * 4);
+        else if (kind === "pulse") block.writeInt16LE(Math.round(pulseSample(frame) * 32_767), i * 2);
         else block.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 440 * frame) / RATE) * 12_000), i * 2);
       }
       await file.write(block);

@@ -33,10 +33,14 @@ export interface TapExtras {
 /** The init script for a page whose wall clock is shifted by `shiftMs`. */
 export type InitScriptFor = (shiftMs: number, extras?: TapExtras) => string;
 
-/** Bundles the tap (tap-init.ts with tap-worklet.ts inlined) once; returns its init script per clock shift. */
-export async function buildTapInitScript(): Promise<InitScriptFor> {
+/**
+ * Bundles the tap (tap-init.ts with tap-worklet.ts inlined) once; returns its init script per
+ * clock shift. `workletPath` swaps in another processor registered as "timecode-tap" (bench/media
+ * captures raw samples with one).
+ */
+export async function buildTapInitScript(workletPath = join(here, "tap-worklet.ts")): Promise<InitScriptFor> {
   const [workletJs, initJs] = await Promise.all([
-    bundleForBrowser(join(here, "tap-worklet.ts"), "esm"),
+    bundleForBrowser(workletPath, "esm"),
     bundleForBrowser(join(here, "tap-init.ts"), "iife"),
   ]);
   return (shiftMs, extras = {}) => `window.__BENCH_CONFIG__ = ${JSON.stringify({ shiftMs, workletSource: workletJs, ...extras })};\n${initJs}`;

@@ -1,5 +1,7 @@
-import { DEFAULT_CHUNK_PLAN, planChunks, type ChunkPlanOptions, type FrameSpan } from "./chunk-plan.js";
+import { DEFAULT_CHUNK_PLAN, type ChunkPlanOptions, type FrameSpan } from "./chunk-plan.js";
+import { openCompressedSource } from "./compressed-source.js";
 import { decodeWavSamples, parseWavHeader, wavByteRange, type WavInfo } from "./wav.js";
+import { monotonicMs, windowedSource, type SpanDecoder } from "./windowed-source.js";
 
 /** Downloads (part of) a track; `init` carries the Range header. */
 export type TrackFetch = (url: string, init?: RequestInit) => Promise<Response>;
@@ -36,18 +38,10 @@ export interface TrackSource {
 
 /** How much of a file is read to find a WAV's data chunk (a large LIST/INFO chunk may come first). */
 const HEAD_BYTES = 64 * 1024;
-/** The fetch lead is this many times the slowest of the last {@link LEAD_FETCHES} fetches... */
-const LEAD_FACTOR = 1.5;
-const LEAD_FETCHES = 4;
-/** ...and never more than this (s): a link that slow cannot keep up anyway. */
-const MAX_LEAD_S = 3;
-
-/** Milliseconds of a monotonic clock (fetch durations only). */
-const monotonicMs = (): number => (typeof performance === "undefined" ? Date.now() : performance.now());
-
 /**
- * Opens `url`: a range request for the head decides the format. A PCM/float WAV streams; any
- * other format (or a server ignoring Range) is downloaded and decoded whole. `onChunk` fires when
+ * Opens `url`: a range request for the head decides the format. A PCM/float WAV and an MP3
+ * stream (compressed-source.ts); any other format (or a server ignoring Range) is downloaded and
+ * decoded whole. `onChunk` fires when
  * a streamed chunk is ready.
  */
 export async function openTrackSource(
@@ -65,6 +59,8 @@ export async function openTrackSource(
     const headBytes = new Uint8Array(await head.arrayBuffer());
     const info = parseWavHeader(headBytes, total);
     if (info && info.frames > 0) return wavSource(url, info, headBytes, monotonicMs() - headStartedMs, ctx, download, onChunk, plan);
+    const compressed = await openCompressedSource(url, headBytes, total, ctx, download, onChunk, plan);
+    if (compressed) return compressed;
     const whole = await download(url);
     if (!whole.ok) throw new Error(`HTTP ${whole.status}`);
     return wholeSource(await ctx.decodeAudioData(await whole.arrayBuffer()));
@@ -113,67 +109,13 @@ function wavSource(
     samples.forEach((channel, i) => buffer.copyToChannel(channel.subarray(0, frames), i));
     return { start, end: start + frames, buffer };
   };
+  const decodeSpan: SpanDecoder = async (span, signal) => {
+    const { start, end } = wavByteRange(info, span.start, span.end - span.start);
+    const response = await download(url, { headers: { Range: `bytes=${start}-${end - 1}` }, signal });
+    if (response.status !== 206) throw new Error(`HTTP ${response.status} for a range`);
+    return toChunk(span.start, decodeWavSamples(info, new Uint8Array(await response.arrayBuffer())));
+  };
   // The head's samples are the first chunk already: a start from 0 needs no second round trip.
   const first = toChunk(0, decodeWavSamples(info, headBytes.subarray(info.dataOffset)));
-  let chunks: DecodedChunk[] = first ? [first] : [];
-  /** The one fetch in flight (a stale one, left behind by a seek, is aborted). */
-  let inFlight: { span: FrameSpan; abort: AbortController } | null = null;
-  let disposed = false;
-  /** Durations (ms) of the latest fetches, newest last (the head's first). */
-  const fetchMs: number[] = [headFetchMs];
-
-  const fetchChunk = (span: FrameSpan) => {
-    const abort = new AbortController();
-    inFlight = { span, abort };
-    const startedMs = monotonicMs();
-    const { start, end } = wavByteRange(info, span.start, span.end - span.start);
-    void download(url, { headers: { Range: `bytes=${start}-${end - 1}` }, signal: abort.signal })
-      .then(async (response) => {
-        if (response.status !== 206) throw new Error(`HTTP ${response.status} for a range`);
-        return new Uint8Array(await response.arrayBuffer());
-      })
-      .then(
-        (bytes) => {
-          if (disposed || inFlight?.abort !== abort) return;
-          inFlight = null;
-          fetchMs.push(monotonicMs() - startedMs);
-          if (fetchMs.length > LEAD_FETCHES) fetchMs.shift();
-          const chunk = toChunk(span.start, decodeWavSamples(info, bytes));
-          if (!chunk) return;
-          chunks = [...chunks, chunk];
-          onChunk();
-        },
-        () => {
-          // A failed or aborted range is planned again on the next pump.
-          if (inFlight?.abort === abort) inFlight = null;
-        },
-      );
-  };
-
-  return {
-    sampleRate: info.sampleRate,
-    totalFrames: info.frames,
-    streaming: true,
-    get fetchLeadS() {
-      return Math.min(MAX_LEAD_S, (LEAD_FACTOR * Math.max(...fetchMs)) / 1000);
-    },
-    held: () => chunks,
-    pump(playheadFrame, freshFromFrame) {
-      if (disposed) return;
-      const spans: FrameSpan[] = inFlight ? [...chunks, inFlight.span] : chunks;
-      const decision = planChunks(spans, playheadFrame, info.frames, info.sampleRate, plan, freshFromFrame);
-      if (inFlight && decision.evict.includes(chunks.length)) {
-        inFlight.abort.abort();
-        inFlight = null;
-      }
-      if (decision.evict.length > 0) chunks = chunks.filter((_, i) => !decision.evict.includes(i));
-      if (!inFlight && decision.fetch) fetchChunk(decision.fetch);
-    },
-    dispose() {
-      disposed = true;
-      inFlight?.abort.abort();
-      inFlight = null;
-      chunks = [];
-    },
-  };
+  return windowedSource({ sampleRate: info.sampleRate, totalFrames: info.frames }, decodeSpan, onChunk, plan, first, headFetchMs);
 }

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { alignmentOf } from "./alignment.js";
+import { PULSE_RATE, pulseSample } from "./pulses.js";
+
+/** Records as the capture would hold them: the track from `offsetMs`, started at `when`, rendered `lateFrames` late. */
+function capture(when: number, offsetMs: number, lateFrames: number, firstFrame: number, frames: number): number[] {
+  const samples = Array.from({ length: frames }, (_, i) => {
+    const trackFrame = firstFrame + i - when * PULSE_RATE - lateFrames + (offsetMs / 1000) * PULSE_RATE;
+    return trackFrame >= 0 ? pulseSample(Math.round(trackFrame)) : 0;
+  });
+  return [firstFrame, ...samples];
+}
+
+describe("alignment of a rendered pulse track", () => {
+  it("reads a rendered output 22 frames late as +0.5 ms on every pulse", () => {
+    const result = alignmentOf(capture(1, 0, 22, 44_100, 4 * PULSE_RATE), PULSE_RATE, 1, 0);
+    expect(result.pulses).toBeGreaterThanOrEqual(6);
+    expect(result.meanMs).toBeCloseTo((22 / PULSE_RATE) * 1000, 2);
+    expect(result.spreadMs).toBeLessThan(0.01);
+  });
+
+  it("places pulses of a late join (start from 20.25 s) against the offset", () => {
+    const result = alignmentOf(capture(2, 20_250, -10, 2 * PULSE_RATE, 3 * PULSE_RATE), PULSE_RATE, 2, 20_250);
+    expect(result.pulses).toBeGreaterThanOrEqual(4);
+    expect(result.meanMs).toBeCloseTo((-10 / PULSE_RATE) * 1000, 2);
+  });
+
+  it("finds no pulse in silence", () => {
+    expect(alignmentOf([0, ...new Array(PULSE_RATE * 2).fill(0)], PULSE_RATE, 0, 0).meanMs).toBeNull();
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * The compressed formats of bench:media and e2e/media-formats: each encoded from the pulse WAV by
+ * Debian's ffmpeg or lame, then played through the engine's Web Audio output in Chromium and read
+ * back by the raw capture, to measure its alignment with the WAV (pulses.ts, alignment.ts).
+ */
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { sleep } from "../sync/time.js";
+import { alignmentOf, type Alignment } from "./alignment.js";
+import { openPage, type PageHost } from "./page-host.js";
+import type {} from "./page.js";
+import type {} from "../sync/tap-init.js";
+
+/** One encoding of the pulse WAV. */
+export interface Format {
+  readonly id: string;
+  readonly label: string;
+  readonly extension: string;
+  /** The tool and its arguments, from `input` to `output`. */
+  command(input: string, output: string): [string, string[]];
+}
+
+const ffmpeg = (codecArgs: string[]) => (input: string, output: string): [string, string[]] => ["ffmpeg", ["-loglevel", "error", "-y", "-i", input, ...codecArgs, output]];
+
+export const FORMATS: readonly Format[] = [
+  { id: "mp3-cbr", label: "MP3 128k CBR (ffmpeg libmp3lame)", extension: "mp3", command: ffmpeg(["-c:a", "libmp3lame", "-b:a", "128k"]) },
+  { id: "mp3-vbr", label: "MP3 VBR -V2 (lame)", extension: "mp3", command: (input, output) => ["lame", ["--quiet", "-V", "2", input, output]] },
+  { id: "aac-m4a", label: "AAC 128k M4A (ffmpeg aac)", extension: "m4a", command: ffmpeg(["-c:a", "aac", "-b:a", "128k"]) },
+  { id: "aac-adts", label: "AAC 128k ADTS (ffmpeg aac)", extension: "aac", command: ffmpeg(["-c:a", "aac", "-b:a", "128k", "-f", "adts"]) },
+  { id: "opus", label: "Opus 96k Ogg (ffmpeg libopus)", extension: "opus", command: ffmpeg(["-c:a", "libopus", "-b:a", "96k"]) },
+  { id: "flac", label: "FLAC (ffmpeg)", extension: "flac", command: ffmpeg(["-c:a", "flac"]) },
+];
+
+/** Whether `tool` runs here. */
+export function hasTool(tool: string): boolean {
+  try {
+    execFileSync(tool, [tool === "lame" ? "--version" : "-version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Encodes `wav` as `format` into `dir`; the file's path. */
+export function encode(format: Format, wav: string, dir: string, stem: string): string {
+  const output = join(dir, `${stem}-${format.id}.${format.extension}`);
+  const [tool, args] = format.command(wav, output);
+  execFileSync(tool, args, { stdio: ["ignore", "ignore", "inherit"] });
+  return output;
+}
+
+/** What one play of a pulse track shows. */
+export interface FormatPlay {
+  readonly alignment: Alignment;
+  /** PLAY → first non-silent rendered quantum, ms (context time; output latency not included). */
+  readonly firstRenderMs: number | null;
+}
+
+/**
+ * Plays `url` from `offsetMs`, `leadS` after the call, on a fresh page with the raw capture for
+ * `seconds`, then reads it.
+ */
+export async function playPulses(browser: Browser, host: PageHost, url: string, offsetMs: number, seconds: number, throttled: boolean, leadS = 0.05): Promise<FormatPlay> {
+  const page = await openPage(browser, host.origin, host.rawCapture, throttled);
+  try {
+    const started = await page.evaluate(([u, o, l]) => {
+      const result = window.media.start(u, o, l);
+      return { ...result, contextTimeAtCall: result.when - l };
+    }, [url, offsetMs, leadS] as const);
+    await sleep(seconds * 1000);
+    const tap = (await page.evaluate(() => window.__benchTap.collect()))!;
+    const firstFrame = tap.records[0];
+    return {
+      alignment: alignmentOf(tap.records, tap.sampleRate, started.when, offsetMs),
+      firstRenderMs: firstFrame === undefined ? null : (firstFrame / tap.sampleRate - started.contextTimeAtCall) * 1000,
+    };
+  } finally {
+    await page.context().close();
+  }
+}

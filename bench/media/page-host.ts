@@ -1,0 +1,91 @@
+/**
+ * Serves the benchmark page (page.ts bundled) and the track files (with HTTP ranges, as the API
+ * does), and opens fresh throttled pages with a tap: the timecode tap of bench/sync or the raw
+ * capture of capture-worklet.ts.
+ */
+import { createReadStream, statSync } from "node:fs";
+import { createServer } from "node:http";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Browser, Page } from "playwright-core";
+import { buildTapInitScript, bundleForBrowser } from "../sync/browser-bundle.js";
+import { listenLoopback } from "../sync/time.js";
+import type {} from "../sync/tap-init.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** 4 Mbit/s each way, 50 ms latency (the issue's throttled link). */
+export const THROTTLE = { offline: false, latency: 50, downloadThroughput: 4_000_000 / 8, uploadThroughput: 4_000_000 / 8 };
+
+export interface PageHost {
+  readonly origin: string;
+  /** Init script with the timecode tap (bench/sync/tap-worklet.ts). */
+  readonly timecodeTap: string;
+  /** Init script with the raw capture (capture-worklet.ts). */
+  readonly rawCapture: string;
+  /** URL of `path` served from `filesDir` (`/files/<name>`, Range honoured). */
+  fileUrl(path: string): string;
+  close(): void;
+}
+
+/** `bytes=a-b` / `bytes=a-` against `size`; null to send the whole file. */
+function singleRange(header: string | undefined, size: number): { start: number; end: number } | null {
+  const match = header ? /^bytes=(\d+)-(\d*)$/.exec(header.trim()) : null;
+  if (!match) return null;
+  const start = Number(match[1]);
+  const end = Math.min(size - 1, match[2] ? Number(match[2]) : size - 1);
+  return start <= end ? { start, end } : null;
+}
+
+export async function startPageHost(filesDir: string): Promise<PageHost> {
+  const [pageJs, timecodeFor, rawFor] = await Promise.all([
+    bundleForBrowser(join(here, "page.ts"), "iife"),
+    buildTapInitScript(),
+    buildTapInitScript(join(here, "capture-worklet.ts")),
+  ]);
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>media bench</title></head><body><script src="/page.js"></script></body></html>`;
+  const server = createServer((req, res) => {
+    const url = req.url ?? "/";
+    if (url.startsWith("/files/")) {
+      const path = join(filesDir, basename(decodeURIComponent(url.slice(7).split("?")[0]!)));
+      let size: number;
+      try {
+        size = statSync(path).size;
+      } catch {
+        return void res.writeHead(404).end();
+      }
+      const range = singleRange(req.headers.range, size);
+      const headers = { "accept-ranges": "bytes", "cache-control": "no-store", "access-control-allow-origin": "*" };
+      if (!range) return void createReadStream(path).pipe(res.writeHead(200, { ...headers, "content-length": size }));
+      res.writeHead(206, { ...headers, "content-length": range.end - range.start + 1, "content-range": `bytes ${range.start}-${range.end}/${size}` });
+      return void createReadStream(path, range).pipe(res);
+    }
+    const body = url === "/page.js" ? pageJs : url === "/" ? html : null;
+    if (body === null) return void res.writeHead(404).end();
+    res.writeHead(200, { "content-type": url === "/" ? "text/html" : "text/javascript", "cache-control": "no-store" }).end(body);
+  });
+  const port = await listenLoopback(server);
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    origin,
+    timecodeTap: timecodeFor(0),
+    rawCapture: rawFor(0),
+    fileUrl: (path) => `${origin}/files/${encodeURIComponent(basename(path))}`,
+    close: () => server.close(),
+  };
+}
+
+/** A fresh page with `initScript`, on the throttled link unless `throttled` is false, its audio running. */
+export async function openPage(browser: Browser, origin: string, initScript: string, throttled = true): Promise<Page> {
+  const context = await browser.newContext();
+  await context.addInitScript({ content: initScript });
+  const page = await context.newPage();
+  if (throttled) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", THROTTLE);
+  }
+  await page.goto(`${origin}/`);
+  await page.evaluate(() => window.__benchTap.ready());
+  return page;
+}

@@ -1,0 +1,87 @@
+/**
+ * An MP3 streamed by HTTP range: each span of the track is fetched as the frames that hold it,
+ * plus a few frames before (the bit reservoir and the MDCT overlap reach back into earlier
+ * frames, so a decoder started cold gets those wrong), decoded as a small MP3 of its own, and cut
+ * to the exact samples. The span decodes identically to the same samples of the whole file
+ * (e2e/media-formats checks it in Chromium), gapless trim included.
+ */
+import type { ChunkPlanOptions, FrameSpan } from "./chunk-plan.js";
+import { frameIndexAt, frameOffsetEstimate, type Mp3Layout } from "./mp3-layout.js";
+import { findFrames, parseMpegFrameHeader } from "./mpeg-audio.js";
+import type { DecodedChunk, TrackFetch, TrackSource } from "./track-source.js";
+import { windowedSource } from "./windowed-source.js";
+
+/** Decodes a byte string of the file's format at the file's own sample rate. */
+export type BytesDecoder = (bytes: ArrayBuffer) => Promise<AudioBuffer>;
+
+/** The furthest back the bit reservoir reaches (main_data_begin is 9 bits). */
+const RESERVOIR_BYTES = 511;
+/** Frame offsets remembered (those at the edges of decoded spans), so the next span starts exactly. */
+const MAX_ANCHORS = 2048;
+
+export function mp3Source(
+  url: string,
+  layout: Mp3Layout,
+  head: { readonly bytes: Uint8Array; readonly offset: number },
+  ctx: BaseAudioContext,
+  download: TrackFetch,
+  decode: BytesDecoder,
+  onChunk: () => void,
+  plan: ChunkPlanOptions,
+): TrackSource {
+  const spf = layout.samplesPerFrame;
+  const averageBytes = (layout.audioEnd - layout.audioStart) / Math.max(1, layout.frameCount);
+  const priming = 2 + Math.ceil(RESERVOIR_BYTES / averageBytes);
+  /** Frame index → file offset, and back, for frame boundaries seen. */
+  const offsetOf = new Map<number, number>();
+  const frameAt = new Map<number, number>();
+  const remember = (frame: number, offset: number) => {
+    if (frameAt.has(offset)) return;
+    if (offsetOf.size >= MAX_ANCHORS) {
+      const [oldest] = offsetOf;
+      offsetOf.delete(oldest![0]);
+      frameAt.delete(oldest![1]);
+    }
+    offsetOf.set(frame, offset);
+    frameAt.set(offset, frame);
+  };
+  remember(0, layout.audioStart);
+
+  const readBytes = async (from: number, to: number, signal: AbortSignal): Promise<Uint8Array> => {
+    const headEnd = head.offset + head.bytes.length;
+    if (from >= head.offset && to <= headEnd) return head.bytes.subarray(from - head.offset, to - head.offset);
+    const response = await download(url, { headers: { Range: `bytes=${from}-${to - 1}` }, signal });
+    if (response.status !== 206) throw new Error(`HTTP ${response.status} for a range`);
+    return new Uint8Array(await response.arrayBuffer());
+  };
+
+  const decodeSpan = async (span: FrameSpan, signal: AbortSignal): Promise<DecodedChunk | null> => {
+    const wanted = Math.floor((span.start + layout.leadingTrim) / spf);
+    const end = Math.min(layout.frameCount, Math.ceil((span.end + layout.leadingTrim) / spf));
+    const primed = Math.max(0, wanted - priming);
+    const from = Math.max(layout.audioStart, Math.floor(offsetOf.get(primed) ?? frameOffsetEstimate(layout, primed) - 2 * averageBytes));
+    const margin = layout.cbrFrameBytes === null ? (end - primed) * averageBytes * 0.5 + 4 * averageBytes : 2 * averageBytes;
+    const to = Math.min(layout.audioEnd, Math.ceil(offsetOf.get(end) ?? frameOffsetEstimate(layout, end) + margin));
+    const bytes = await readBytes(from, to, signal);
+    const found = findFrames(bytes).map((at) => at + from);
+    if (found.length === 0) return null;
+    const firstIndex = frameAt.get(found[0]!) ?? frameIndexAt(layout, found[0]!);
+    if (firstIndex > wanted) throw new Error(`MP3 range starts at frame ${firstIndex}, after ${wanted}`);
+    const take = found.map((offset, i) => ({ offset, frame: firstIndex + i })).filter((f) => f.frame >= primed && f.frame < end);
+    if (take.length === 0) return null;
+    for (const f of [...take.slice(0, 1), ...take.slice(-2 * priming)]) remember(f.frame, f.offset);
+    const last = take.at(-1)!;
+    const lastEnd = last.offset + parseMpegFrameHeader(bytes, last.offset - from)!.frameBytes;
+    remember(last.frame + 1, lastEnd);
+    const decoded = await decode(bytes.slice(take[0]!.offset - from, lastEnd - from).buffer);
+    // Decoded sample j is stream sample (first frame × spf + j); track sample = stream − trim.
+    const skip = span.start + layout.leadingTrim - take[0]!.frame * spf;
+    const frames = Math.min(span.end, layout.totalFrames, take[0]!.frame * spf + decoded.length - layout.leadingTrim) - span.start;
+    if (skip < 0 || frames <= 0) return null;
+    const buffer = ctx.createBuffer(decoded.numberOfChannels, frames, decoded.sampleRate);
+    for (let c = 0; c < decoded.numberOfChannels; c++) buffer.copyToChannel(decoded.getChannelData(c).subarray(skip, skip + frames), c);
+    return { start: span.start, end: span.start + frames, buffer };
+  };
+
+  return windowedSource({ sampleRate: layout.sampleRate, totalFrames: layout.totalFrames }, decodeSpan, onChunk, plan);
+}
