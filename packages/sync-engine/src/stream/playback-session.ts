@@ -3,8 +3,15 @@ import type { DecodedChunk, TrackSource } from "./track-source.js";
 
 /** Chunks due within this many context seconds get their source node (later ones wait). */
 const NODE_HORIZON_S = 2;
-/** A node is never started closer than this to `currentTime` (the render thread may be ahead). */
-const MIN_AHEAD_S = 0.01;
+/**
+ * A node is never started closer than this to `currentTime`. The render thread runs ahead of the
+ * `currentTime` the page reads (by a callback buffer, more when a loaded machine makes it render
+ * in bursts), and a node whose start instant the renderer has passed starts at once *from its
+ * given offset*: it then plays late by the overshoot for the whole track, and the session still
+ * believes it is on time. 10 ms let a late-opened track start 10–30 ms late at load; 50 ms costs
+ * 40 ms more silence on such a start, never a wrong position.
+ */
+export const MIN_AHEAD_S = 0.05;
 
 interface ChunkNode {
   readonly chunk: DecodedChunk;
