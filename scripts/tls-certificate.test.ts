@@ -6,10 +6,8 @@ import { join } from "node:path";
 import pino from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { loadConfig as loadApiConfig } from "../apps/api/src/config.js";
-import { startServer as startApi } from "../apps/api/src/server.js";
-import { loadConfig as loadSyncConfig } from "../apps/sync/src/config.js";
-import { startSyncServer } from "../apps/sync/src/server.js";
+import { loadConfig as loadApiConfig, startServer as startApi } from "@sync-beats/api";
+import { loadConfig as loadSyncConfig, startSyncServer } from "@sync-beats/sync";
 import { certificateCovers, ensureCertificate } from "./tls-certificate.mjs";
 
 const dirs: string[] = [];

@@ -12,12 +12,8 @@ import { constants, PerformanceObserver } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { PROTOCOL_VERSIONS } from "@sync-beats/protocol";
 import pino from "pino";
-import type { ClientSocket, OutboundFrame } from "../../apps/sync/src/client-socket.js";
-import { Connection } from "../../apps/sync/src/connection.js";
-import { devIdentityVerifier } from "../../apps/sync/src/identity.js";
-import { createMemoryBackplane } from "../../apps/sync/src/memory-backplane.js";
-import { RoomRegistry } from "../../apps/sync/src/room-registry.js";
-import { FakeClock } from "../../apps/sync/test/fake-clock.js";
+import { createMemoryBackplane } from "@sync-beats/sync";
+import { Connection, devIdentityVerifier, FakeClock, RoomRegistry, type ClientSocket, type OutboundFrame } from "@sync-beats/sync/testing";
 
 const CLIENTS_PER_ROOM = 10;
 const TRACK = { audioUrl: "/bench.wav", duration: 3_600_000 };

@@ -6,3 +6,10 @@ export { createHarness } from "./harness.js";
 export { counters, LIMITS, sessionProperty } from "./hardening/fuzz-session.js";
 export { wsTransport } from "./hardening/ws-transport.js";
 export { redisClusterUnavailable, type RunningRedisCluster, startRedisCluster } from "./redis-cluster.js";
+// The in-process hot path (a connection, the room registry and a fake clock, no sockets), for
+// `npm run bench:hot-path` (bench/load/hot-path.ts).
+export type { ClientSocket, OutboundFrame } from "../src/client-socket.js";
+export { Connection } from "../src/connection.js";
+export { devIdentityVerifier } from "../src/identity.js";
+export { RoomRegistry } from "../src/room-registry.js";
+export { FakeClock } from "./fake-clock.js";
