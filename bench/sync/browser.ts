@@ -118,13 +118,18 @@ export async function openClient(browser: BenchBrowser, server: PageServer, inde
 /** Below this (ms), or half the best round trip if larger, a measured page offset is noise. */
 const CLOCKS_AGREE_MS = 1;
 
+/** The bench-minus-page offset the analysis applies: 0 while the measured one is within the calibration's noise. */
+export function appliedPageOffsetMs(measuredOffsetMs: number, rttMs: number): number {
+  return Math.abs(measuredOffsetMs) <= Math.max(CLOCKS_AGREE_MS, rttMs / 2) ? 0 : measuredOffsetMs;
+}
+
 /** Measures the page's real clock against the bench clock (60 WebSocket round trips). */
 export async function recalibrate(client: ClientPage): Promise<void> {
   const samples = await callPage(client, "calibrate", 60);
   const { offsetMs, rttMs } = offsetFromCalibration(samples);
   client.measuredOffsetMs = offsetMs;
   client.calibrationRttMs = rttMs;
-  client.benchMinusPageMs = Math.abs(offsetMs) <= Math.max(CLOCKS_AGREE_MS, rttMs / 2) ? 0 : offsetMs;
+  client.benchMinusPageMs = appliedPageOffsetMs(offsetMs, rttMs);
 }
 
 /** Renders `svg` (width x height) to a PNG file in a fresh page. */

@@ -6,14 +6,12 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createRoom, joinByCode, signUp } from "../../e2e/harness/app.js";
 import { enableDebugHook } from "../../e2e/harness/browser.js";
-import { offsetFromCalibration, type ClientPage } from "./browser.js";
+import { appliedPageOffsetMs, offsetFromCalibration, type ClientPage } from "./browser.js";
 import type { InitScriptFor } from "./browser-bundle.js";
 import { nowMs } from "./time.js";
 
 /** Where the init script looks for the page's proxy URL (`ws://127.0.0.1:<port>`). */
 const PROXY_KEY = "bench:sync-proxy";
-/** Below this (ms), or half the best round trip if larger, a measured page offset is noise. */
-const CLOCKS_AGREE_MS = 1;
 
 /** A bench client (clock shift, calibration, console errors) whose page is the real room page. */
 export interface RoomPage extends ClientPage {
@@ -99,7 +97,7 @@ export async function calibratePage(page: RoomPage): Promise<void> {
   const { offsetMs, rttMs } = offsetFromCalibration(samples);
   page.measuredOffsetMs = -offsetMs;
   page.calibrationRttMs = rttMs;
-  page.benchMinusPageMs = Math.abs(offsetMs) <= Math.max(CLOCKS_AGREE_MS, rttMs / 2) ? 0 : -offsetMs;
+  page.benchMinusPageMs = appliedPageOffsetMs(-offsetMs, rttMs);
 }
 
 /** What the debug hook says the page renders now (ms, null while silent); null without the hook. */
