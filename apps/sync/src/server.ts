@@ -4,54 +4,26 @@ import type { AddressInfo } from "node:net";
 import { CloseCode } from "@sync-beats/protocol";
 import { verifyTrackGrant } from "@sync-beats/ticket";
 import type { Logger } from "pino";
-import { WebSocket, WebSocketServer } from "ws";
+import { WebSocketServer } from "ws";
 import type { Backplane } from "./backplane.js";
-import type { ClientSocket } from "./client-socket.js";
 import { type ServerClock, systemClock } from "./clock.js";
 import type { SyncServerConfig } from "./config.js";
-import { Connection } from "./connection.js";
+import type { ConnectionDeps } from "./connection.js";
 import { viaBackplane } from "./errors.js";
 import { devIdentityVerifier, ticketVerifier } from "./identity.js";
 import { createInternalApi } from "./internal-api.js";
 import { createMemoryBackplane } from "./memory-backplane.js";
+import { HeartbeatSweep } from "./heartbeat.js";
 import { createMetrics } from "./metrics.js";
 import { type ChatStore, createMemoryChatStore } from "./chat-store.js";
 import { createRedisChatStore } from "./redis-chat-store.js";
 import { RoomRegistry } from "./room-registry.js";
-
-/** A socket whose unsent data grows past this is too slow to follow the room; it is dropped. */
-const MAX_BUFFERED_BYTES = 1024 * 1024;
-/** A connection must join within this long. */
-const JOIN_TIMEOUT_MS = 10_000;
-/** A pre-encoded frame is still a text frame (`ws` sends a Buffer as binary unless told). */
-const AS_TEXT = { binary: false } as const;
+import { WsAdapter, type WsAdapterDeps } from "./ws-adapter.js";
 
 export interface RunningSyncServer {
   readonly port: number;
   readonly registry: RoomRegistry;
   close(): Promise<void>;
-}
-
-/** Adapts a `ws` socket to the room's {@link ClientSocket}, dropping clients that fall behind. */
-function adapt(ws: WebSocket): ClientSocket {
-  return {
-    send(frame) {
-      if (ws.readyState !== WebSocket.OPEN) return false;
-      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-        ws.terminate();
-        return false;
-      }
-      if (typeof frame === "string") ws.send(frame);
-      else ws.send(frame, AS_TEXT);
-      return true;
-    },
-    close(code, reason) {
-      ws.close(code, reason);
-    },
-    get isOpen() {
-      return ws.readyState === WebSocket.OPEN;
-    },
-  };
 }
 
 /** Starts the HTTP + WebSocket server; `config.port` 0 picks a free port. */
@@ -112,54 +84,20 @@ export async function startSyncServer(
     perMessageDeflate: false,
   });
 
+  const heartbeat = new HeartbeatSweep(clock, config.heartbeatMs);
+  const connectionDeps: ConnectionDeps = {
+    registry,
+    verifyIdentity,
+    clock,
+    logger,
+    limits: config.limits,
+    resolveTrack: grantSecret ? (grant, wallNowMs) => verifyTrackGrant(grant, grantSecret, wallNowMs) : undefined,
+    onMessage: metrics.onMessage,
+  };
+  const adapterDeps: WsAdapterDeps = { clock, logger, heartbeat, connection: connectionDeps, onClose: () => connections-- };
   wss.on("connection", (ws) => {
     connections++;
-    const connection = new Connection(adapt(ws), {
-      registry,
-      verifyIdentity,
-      clock,
-      logger,
-      limits: config.limits,
-      resolveTrack: grantSecret ? (grant, wallNowMs) => verifyTrackGrant(grant, grantSecret, wallNowMs) : undefined,
-      onMessage: metrics.onMessage,
-    });
-    // The heartbeat's ping/pong is also how the server measures each round trip itself (lead
-    // sizing never trusts a client's word); the first ping goes out at once so a joiner is measured.
-    let alive = true;
-    let pingSentAt = 0;
-    const ping = () => {
-      alive = false;
-      pingSentAt = clock.now();
-      ws.ping();
-    };
-    ping();
-    const stopHeartbeat = clock.setInterval(() => {
-      if (!alive) {
-        ws.terminate();
-        return;
-      }
-      ping();
-    }, config.heartbeatMs);
-    const stopJoinTimer = clock.setTimeout(() => {
-      if (connection.phase === "awaiting-join") ws.close(CloseCode.JOIN_TIMEOUT, "join timeout");
-    }, JOIN_TIMEOUT_MS);
-
-    ws.on("message", (data, isBinary) => {
-      const receivedAt = clock.now();
-      if (isBinary) connection.onBinary();
-      else connection.onText(data.toString(), receivedAt);
-    });
-    ws.on("pong", () => {
-      alive = true;
-      connection.onRtt(clock.now() - pingSentAt);
-    });
-    ws.on("error", (error) => logger.debug({ err: error }, "socket error"));
-    ws.on("close", () => {
-      connections--;
-      stopHeartbeat();
-      stopJoinTimer();
-      connection.onClose();
-    });
+    new WsAdapter(ws, adapterDeps);
   });
 
   await new Promise<void>((resolve) => http.listen(config.port, config.host, resolve));
@@ -174,6 +112,7 @@ export async function startSyncServer(
       for (const ws of wss.clients) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await new Promise<void>((resolve) => http.close(() => resolve()));
+      heartbeat.dispose();
       await registry.dispose();
       await backplane.close();
       await chatStore.close();
