@@ -13,6 +13,8 @@ export interface Target {
 /** Sync ÷ bare-ws at one client count: the issue's targets are read from these. */
 export interface Ratios {
   clients: number;
+  /** Which sync/baseline pair of this count (1-based): `--scenario single,baseline,baseline,single` runs two. */
+  pair: number;
   /** Steady fan-out p99 (≤ 1.5× targeted). */
   fanOutP99: number;
   /** Steady time_ping → time_pong p99 (≤ 1.5× targeted). */
@@ -52,21 +54,25 @@ function clientCounts(results: ScenarioResult[]): number[] {
   return [...new Set(results.map((result) => result.clients))];
 }
 
-/** Sync ÷ baseline at every client count where both ran. */
+/**
+ * Sync ÷ baseline at every client count where both ran: the k-th sync run with the k-th baseline
+ * run of that count, so an interleaved order (`single,baseline,baseline,single`) gives two pairs
+ * that share the machine's drift.
+ */
 export function allRatios(results: ScenarioResult[]): Ratios[] {
   return clientCounts(results).flatMap((clients) => {
-    const ratio = ratios(results.filter((result) => result.clients === clients));
-    return ratio ? [ratio] : [];
+    const sized = results.filter((result) => result.clients === clients);
+    const bares = sized.filter((result) => result.scenario === "baseline");
+    const syncs = sized.filter((result) => result.scenario === "single").slice(0, bares.length);
+    return syncs.map((sync, index) => ratios(sync, bares[index]!, index + 1));
   });
 }
 
-export function ratios(results: ScenarioResult[]): Ratios | null {
-  const sync = results.find((result) => result.scenario === "single");
-  const bare = results.find((result) => result.scenario === "baseline" && result.clients === sync?.clients);
-  if (!sync || !bare) return null;
+function ratios(sync: ScenarioResult, bare: ScenarioResult, pair: number): Ratios {
   const ratio = (a: number, b: number) => Math.round((100 * a) / b) / 100;
   return {
     clients: sync.clients,
+    pair,
     fanOutP99: ratio(sync.steady.latency.p99, bare.steady.latency.p99),
     pongP99: ratio(sync.steady.pongRtt.p99, bare.steady.pongRtt.p99),
     fanOutPerCpu: ratio(sync.saturate.fanOutPerCpuSecond, bare.saturate.fanOutPerCpuSecond),
@@ -86,8 +92,8 @@ function scaleTargets(results: ScenarioResult[]): Target[] {
   return allRatios(results)
     .filter((ratio) => ratio.clients >= 10_000)
     .flatMap((ratio) => {
-      const at = `at ${number(ratio.clients)}`;
-      const single = results.find((result) => result.scenario === "single" && result.clients === ratio.clients)!;
+      const at = `at ${number(ratio.clients)}${ratio.pair > 1 ? ` (pair ${ratio.pair})` : ""}`;
+      const single = results.filter((result) => result.scenario === "single" && result.clients === ratio.clients)[ratio.pair - 1]!;
       const scrape = single.steady.scrape;
       return [
         { target: `fan-out p99 ≤ 1.5× bare ws (steady) ${at}`, measured: `${ratio.fanOutP99}×`, verdict: verdict(ratio.fanOutP99 <= 1.5) },
@@ -105,7 +111,7 @@ function scaleTargets(results: ScenarioResult[]): Target[] {
 export function targets(results: ScenarioResult[]): Target[] {
   const single = results.find((result) => result.scenario === "single");
   const cluster = results.find((result) => result.scenario === "cluster");
-  const ratio = ratios(results);
+  const ratio = allRatios(results)[0];
   const verdict = (ok: boolean | undefined): Target["verdict"] => (ok === undefined ? "not run" : ok ? "met" : "missed");
   const at = single ? ` at ${number(single.clients)}` : "";
   return [
@@ -144,10 +150,15 @@ function resultsTable(results: ScenarioResult[]): string[] {
     "| scenario | clients / rooms | connect+join /s | RSS per idle conn | steady: commands/s → fan-out/s | steady p50 / p99 / max | cross-node p99 | pong RTT p99 | /metrics scrape cost | server CPU (steady) | loop lag p99 | GC pauses (steady: n / max) | saturation fan-out/s | saturation p99 | sat. fan-out per server CPU-s | machine CPU pressure (steady / sat.) | load average (start → end) |",
     "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
   ];
+  const seen = new Map<string, number>();
   for (const result of results) {
     const { steady, saturate } = result;
+    // A repeated scenario (an interleaved run) is numbered: its row pairs with that ratio line.
+    const key = `${result.scenario} ${result.clients}`;
+    const run = (seen.get(key) ?? 0) + 1;
+    seen.set(key, run);
     lines.push(
-      `| ${label(result)} | ${number(result.clients)} / ${number(result.rooms)} | ${number(result.connect.perSecond)} | ${result.rssPerIdleConnectionKb} KB ` +
+      `| ${label(result)}${run > 1 ? ` (run ${run})` : ""} | ${number(result.clients)} / ${number(result.rooms)} | ${number(result.connect.perSecond)} | ${result.rssPerIdleConnectionKb} KB ` +
         `| ${number(steady.commandsPerSecond)} → ${number(steady.fanOutPerSecond)} | ${steady.latency.p50} / ${steady.latency.p99} / ${steady.latency.max} ms ` +
         `| ${result.nodes > 1 ? `${steady.crossNode.p99} ms` : "–"} | ${steady.pongRtt.p99} ms | ${steady.scrape ? `${steady.scrape.eventLoopCostMs} ms` : "–"} ` +
         `| ${cores(steady.serverCpuPercent)} | ${lag(steady)} ms | ${steady.gc ? `${steady.gc.scavenges + steady.gc.markCompacts} / ${steady.gc.maxPauseMs} ms` : "–"} ` +
@@ -195,9 +206,10 @@ function profileLines(name: string, phase: string, summary: ProfileSummary): str
 export function render(results: ScenarioResult[], options: BenchOptions, load: { before: string; after: string }): string {
   const lines = ["", "## Load benchmark", "", ...options.notes.map((note) => `> ${note}`), "", ...resultsTable(results), ""];
   for (const ratio of allRatios(results)) {
-    const pair = results.filter((result) => result.clients === ratio.clients && (result.scenario === "single" || result.scenario === "baseline"));
+    const sized = (scenario: string) => results.filter((result) => result.clients === ratio.clients && result.scenario === scenario)[ratio.pair - 1]!;
+    const pair = [sized("single"), sized("baseline")];
     lines.push(
-      `Sync ÷ bare-ws baseline at ${number(ratio.clients)} (load ${pair.map((result) => result.loadAverage.before.split(",")[0]).join(" / ")}): fan-out p99 ${ratio.fanOutP99}×, pong RTT p99 ${ratio.pongP99}×, ` +
+      `Sync ÷ bare-ws baseline at ${number(ratio.clients)}${ratio.pair > 1 ? `, pair ${ratio.pair}` : ""} (load ${pair.map((result) => result.loadAverage.before.split(",")[0]).join(" / ")}): fan-out p99 ${ratio.fanOutP99}×, pong RTT p99 ${ratio.pongP99}×, ` +
         `saturation fan-out per server CPU-second ${ratio.fanOutPerCpu}×, RSS per connection ${ratio.rssPerConnection}×; saturation fan-out ${ratio.saturationFanOut}×, steady p50 ${ratio.steadyP50}×, ` +
         `saturation p99 ${ratio.saturationP99}×, server CPU per frame ${ratio.cpuPerFrame}×`,
       "",
