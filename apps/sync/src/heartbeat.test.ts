@@ -98,6 +98,17 @@ describe("HeartbeatSweep", () => {
     expect(socket.terminated).toBe(false);
   });
 
+  it("[SC5] a period far longer than any session (heartbeats off) still starts, and pings only on add", () => {
+    const clock = new FakeClock();
+    const sweep = new HeartbeatSweep(clock, 1e12);
+    const socket = new Target(clock);
+    sweep.add(socket);
+    clock.advance(60 * 60_000);
+    expect(socket.pings).toHaveLength(1);
+    expect(socket.terminated).toBe(false);
+    sweep.dispose();
+  });
+
   it("[SC5] after dispose nothing is pinged", () => {
     const { clock, sweep, target } = setUp();
     const socket = target();

@@ -8,6 +8,8 @@ export interface Pingable {
 
 /** How often the sweep runs: each run pings one slice of the connections. */
 export const HEARTBEAT_TICK_MS = 100;
+/** At most this many slices: a very long period (tests switch heartbeats off with one) ticks less often instead. */
+const MAX_SLICES = 1_000;
 
 /** One connection's place in the sweep; `sentAt` is the unanswered ping's instant, null once answered. */
 export class Heartbeat {
@@ -38,7 +40,7 @@ export class HeartbeatSweep {
     private readonly clock: Clock,
     private readonly periodMs: number,
   ) {
-    const count = Math.max(1, Math.round(periodMs / HEARTBEAT_TICK_MS));
+    const count = Math.min(MAX_SLICES, Math.max(1, Math.round(periodMs / HEARTBEAT_TICK_MS)));
     this.slices = Array.from({ length: count }, () => new Set<Heartbeat>());
     this.stopTimer = clock.setInterval(() => this.visit(), periodMs / count);
   }
