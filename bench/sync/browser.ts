@@ -9,6 +9,7 @@ import type { BenchPageApi, CalibrationSample } from "./page.js";
 import type { TapData } from "./tap-init.js";
 import type { PageServer } from "./page-server.js";
 import { quantile } from "./fit.js";
+import { callInPage } from "./page-call.js";
 
 export const CHROMIUM_ARGS = [
   "--headless",
@@ -67,34 +68,32 @@ export interface ClientPage {
 const fromJson = <T>(text: string | undefined): T =>
   (text === undefined ? undefined : JSON.parse(text, (_, value: unknown) => (value === "NaN" ? Number.NaN : value))) as T;
 
+/** No page call takes longer than this (ms): the slowest, `prepareDirect`, decodes and waits for 2 s of stamps. */
+const CALL_TIMEOUT_MS = 120_000;
+
+const callOptions = (client: ClientPage) => ({
+  timeoutMs: CALL_TIMEOUT_MS,
+  label: `client ${client.index} (${client.engine})`,
+  onRetry: (line: string) => console.log(`  ${line}`),
+});
+
 /**
- * Calls `window.bench[name](...args)` in the page. The answer travels as one JSON string: over
- * WebDriver BiDi every number of a returned array is a remote value of its own, and a minute of
- * tap records or engine history (tens of thousands of numbers) timed out at load 40.
+ * Calls `window.bench[name](...args)` in the page (`page-call.ts`: no evaluate waits on the work,
+ * a lost answer is asked for again). The answer travels as one JSON string: over WebDriver BiDi
+ * every number of a returned array is a remote value of its own, and a minute of tap records or
+ * engine history (tens of thousands of numbers) timed out at load 40.
  */
 export async function callPage<K extends keyof BenchPageApi>(
   client: ClientPage,
   name: K,
   ...args: Parameters<BenchPageApi[K]>
 ): Promise<Awaited<ReturnType<BenchPageApi[K]>>> {
-  const text = await client.page.evaluate(
-    async ([method, params]) => {
-      const bench = (window as unknown as { bench: Record<string, (...a: unknown[]) => unknown> }).bench;
-      const answer = await bench[method as string]!(...(params as unknown[]));
-      return JSON.stringify(answer, (_, value: unknown) => (typeof value === "number" && Number.isNaN(value) ? "NaN" : value));
-    },
-    [name, args] as const,
-  );
-  return fromJson<Awaited<ReturnType<BenchPageApi[K]>>>(text);
+  return fromJson<Awaited<ReturnType<BenchPageApi[K]>>>(await callInPage(client.page, "bench", name, args, callOptions(client)));
 }
 
 /** What the client's tap recorded, as one JSON string like {@link callPage}. */
 export async function collectTap(client: ClientPage): Promise<TapData | null> {
-  const text = await client.page.evaluate(async () => {
-    const data = await window.__benchTap.collect();
-    return JSON.stringify(data, (_, value: unknown) => (typeof value === "number" && Number.isNaN(value) ? "NaN" : value));
-  });
-  return fromJson<TapData | null>(text);
+  return fromJson<TapData | null>(await callInPage(client.page, "__benchTap", "collect", [], callOptions(client)));
 }
 
 /** The clock offset from the round trips with the smallest RTT (loopback; best few averaged). */

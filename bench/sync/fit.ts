@@ -2,6 +2,7 @@
  * Pure numerics shared by the page (direct scheduling check) and the analysis: a robust
  * least-squares line and quantiles. No DOM, no Node.
  */
+import { lowerEdgeOffset } from "@sync-beats/sync-engine";
 
 /** `y = intercept + slope * (x - x0)`; x0 is the mean of the kept x, for numerical stability. */
 export interface LinearFit {
@@ -162,15 +163,12 @@ export function segmentedFit(xs: readonly number[], ys: readonly number[], nomin
  * Pairs that scatter by more than this (ms) were each read a random time after the instant they
  * stand for (Firefox: a block's `currentTime` read any time before the next block, SPEC OT2), so
  * the speaker line runs along their lower edge, not through their middle (half a block, ~9 ms,
- * later). The engine's own fit goes through the middle: the benchmark shows that as an error.
+ * later), as the engine's audio clock map fits them too (SPEC OT5).
  */
 const LOWER_EDGE_SCATTER_MS = 1;
-/** The lower edge: this quantile of the residuals, robust to a few early outliers. */
-const LOWER_EDGE_QUANTILE = 0.02;
-
+/** The engine's lower edge (SPEC OT5), so the tap maps Firefox's pairs as the engine does. */
 function lowerEdge(fit: LinearFit, xs: readonly number[], ys: readonly number[]): LinearFit {
-  const shift = quantile(xs.map((x, i) => ys[i]! - evalFit(fit, x)), LOWER_EDGE_QUANTILE);
-  return { ...fit, intercept: fit.intercept + shift };
+  return { ...fit, intercept: fit.intercept + lowerEdgeOffset(xs.map((x, i) => ys[i]! - evalFit(fit, x))) };
 }
 
 /** The segment in force at `x`. */

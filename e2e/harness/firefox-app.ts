@@ -1,4 +1,5 @@
 import type { Page } from "puppeteer-core";
+import { within as withinMs } from "../../bench/sync/page-call.js";
 import type { ScriptedPage } from "./scripted-page.js";
 
 /*
@@ -7,13 +8,7 @@ import type { ScriptedPage } from "./scripted-page.js";
  */
 
 /** `action` with a deadline: a BiDi command that never answers fails with its name instead of hanging. */
-async function within<T>(what: string, action: Promise<T>, ms = 15_000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms);
-  });
-  return Promise.race([action, deadline]).finally(() => clearTimeout(timer));
-}
+const within = <T>(what: string, action: Promise<T>, ms = 15_000): Promise<T> => withinMs(action, ms, what);
 
 /** Fills through a locator: it waits until the input is visible, enabled and stable (hydrated). */
 function fill(page: Page, selector: string, value: string): Promise<void> {

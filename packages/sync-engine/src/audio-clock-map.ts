@@ -1,4 +1,5 @@
 import { fitLine, lineAt, type LineFit } from "./linear-fit.js";
+import { lowerEdgeOffset } from "./lower-edge.js";
 import type { AudioTimestamp } from "./types.js";
 
 /**
@@ -11,7 +12,7 @@ export interface AudioClockFit {
   /** Local milliseconds per audio-context second (1000 when the clocks agree). */
   readonly msPerSecond: number;
   readonly samples: number;
-  /** RMS residual of the fit (ms): the per-pair quantisation and jitter. */
+  /** RMS residual about the least-squares line (ms): the per-pair quantisation and jitter. */
   readonly rmsMs: number;
 }
 
@@ -56,6 +57,8 @@ function toFit(line: LineFit, refContext: number): AudioClockFit {
  * Least-squares fit of local time against context time over many pairs: a single pair is
  * quantised by the render cadence (3–5 ms measured in Chromium); the fit averages that away and
  * measures the audio clock's rate against the local clock (~1,400 ppm in headless Chromium).
+ * Pairs that are all read late (Firefox, OT2) are fitted along their lower edge instead (OT5):
+ * the least-squares line through them sits about half a read interval late.
  */
 export function fitAudioClock(pairs: readonly AudioTimestamp[], options: AudioFitOptions = DEFAULT_AUDIO_FIT): AudioClockFit | null {
   if (pairs.length === 0) return null;
@@ -63,6 +66,7 @@ export function fitAudioClock(pairs: readonly AudioTimestamp[], options: AudioFi
   const last = pairs[pairs.length - 1]!;
   const fixed = last.contextTime - first.contextTime < options.minRateSpanS ? 1000 : undefined;
   const points = pairs.map((p) => ({ x: p.contextTime, y: p.localTimeMs, w: 1 }));
+  let kept = points;
   let line = fitLine(points, fixed);
   if (!line) return null;
   // Trim and refit until no pair is far out (a few rounds: one big outlier inflates the first RMS).
@@ -71,7 +75,14 @@ export function fitAudioClock(pairs: readonly AudioTimestamp[], options: AudioFi
     const limit = Math.max(options.outlierFloorMs, options.outlierSigmas * fit.rms);
     const inliers = points.filter((p) => Math.abs(p.y - lineAt(fit, p.x)) <= limit);
     if (inliers.length < 2 || inliers.length === fit.n) break;
-    line = fitLine(inliers, fixed) ?? fit;
+    const refit = fitLine(inliers, fixed);
+    if (!refit) break;
+    kept = inliers;
+    line = refit;
+  }
+  if (pairs.every((p) => p.readLate)) {
+    const centred: LineFit = line;
+    line = { ...centred, y0: centred.y0 + lowerEdgeOffset(kept.map((p) => p.y - lineAt(centred, p.x))) };
   }
   return toFit(line, last.contextTime);
 }

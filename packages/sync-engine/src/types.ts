@@ -45,6 +45,12 @@ export type AudioState = "locked" | "suspended" | "running";
 export interface AudioTimestamp {
   readonly contextTime: number;
   readonly localTimeMs: number;
+  /**
+   * True where the engine made the pair up at the call (Firefox, SPEC OT2): `localTimeMs` is when
+   * it was read, up to a render block after the speaker instant, never before; the audio clock map
+   * fits such pairs along their lower edge (OT5).
+   */
+  readonly readLate?: boolean;
 }
 
 /**

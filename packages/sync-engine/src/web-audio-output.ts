@@ -154,7 +154,9 @@ export function createWebAudioOutput(options: WebAudioOutputOptions = {}): Audio
       const timestamp = typeof context.getOutputTimestamp === "function" ? safely(() => context!.getOutputTimestamp()) : undefined;
       const { outputLatency, baseLatency, currentTime } = context;
       const speaker = speakerTimestamp({ timestamp, nowMs, currentTime, outputLatency, baseLatency });
-      return { contextTime: speaker.contextTime, localTimeMs: toLocal(speaker.performanceTimeMs) };
+      const localTimeMs = toLocal(speaker.performanceTimeMs);
+      // Firefox's pair is read up to a block after its speaker instant: fitted by its lower edge (OT5).
+      return speaker.rule === "OT2" ? { contextTime: speaker.contextTime, localTimeMs, readLate: true } : { contextTime: speaker.contextTime, localTimeMs };
     },
 
     start(url, requestedWhen, requestedOffsetMs, rate) {
