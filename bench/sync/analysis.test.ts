@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { convergeTime, errorSeries, interClientOffsets, jumpLatenessMs, positionAt, renderedTrack, type RenderedTrack } from "./analysis.js";
+import { convergeTime, errorSeries, interClientOffsets, jumpLatenessMs, positionAt, renderedTrack, repairDisplacedQuanta, type RenderedTrack } from "./analysis.js";
 import { encodeTimecodeSample } from "@sync-beats/demo-tracks";
 
 /** A client heard at bench times `t` playing `position(t)`, one record per 2.9 ms quantum. */
@@ -61,5 +61,20 @@ describe("analysis", () => {
     const track = renderedTrack({ realTimeOrigin: 0, shiftMs: 0, sampleRate: 44_100, records, stamps, baseLatency: 0, outputLatency: 0 }, 0)!;
     expect(track.atMs).toHaveLength(3);
     expect(track.positionMs[2]).toBeCloseTo(1000 + 1000 / 44_100, 6);
+  });
+
+  it("puts a lone record one render quantum out of line back, and leaves real jumps and seeks alone", () => {
+    const q = 128 / 44.1;
+    const contexts = Float64Array.from({ length: 40 }, (_, i) => i * q);
+    // Record 10 carries the next quantum's samples (the tap artefact); at 20 a re-seek of +q that stays;
+    // at 30 a 5 ms excursion that comes back (not one quantum: a real glitch).
+    const positions = Float64Array.from(contexts, (c, i) => 1_000 + c + (i === 10 ? q : 0) + (i >= 20 ? q : 0) + (i === 30 ? 5 : 0));
+    expect(repairDisplacedQuanta(positions, contexts, q)).toBe(1);
+    expect(positions[10]).toBeCloseTo(1_000 + contexts[10]!, 9);
+    expect(positions[20]! - positions[19]! - q).toBeCloseTo(q, 9);
+    expect(positions[30]! - positions[29]! - q).toBeCloseTo(5, 9);
+    // Silence around a record is never bridged.
+    const gapped = Float64Array.from(contexts, (c, i) => (i === 9 ? Number.NaN : 1_000 + c + (i === 10 ? q : 0)));
+    expect(repairDisplacedQuanta(gapped, contexts, q)).toBe(0);
   });
 });

@@ -17,7 +17,7 @@ import {
   type TimelineEvent,
 } from "./analysis.js";
 import { quantile } from "./fit.js";
-import { maxRenderedRateDeviation, renderedGlitches } from "./rendered.js";
+import { maxRenderedRateDeviation, renderedJumps, type RenderedJump } from "./rendered.js";
 import { CONVERGE_HOLD_MS, CONVERGE_THRESHOLD_MS, type ClientResult, type RunResult } from "./run-scenario.js";
 import type { Scenario } from "./scenarios.js";
 import type { TapData } from "./tap-init.js";
@@ -86,7 +86,14 @@ export interface RoomRunInput {
 }
 
 /** The figures of one room-mode run. */
-export function analyseRoomRun(input: RoomRunInput): RunResult & { readonly firstSoundMs: readonly (number | null)[]; readonly contextsPerPage: readonly number[] } {
+export function analyseRoomRun(input: RoomRunInput): RunResult & {
+  readonly firstSoundMs: readonly (number | null)[];
+  readonly contextsPerPage: readonly number[];
+  /** Per page: the counted discontinuities, each at seconds since PLAY. */
+  readonly jumpsPerPage: readonly (readonly (RenderedJump & { readonly sincePlayS: number })[])[];
+  /** Per page: tap records one render quantum out of line, repaired (a browser/tap artefact, not counted as glitches). */
+  readonly displacedQuantaPerPage: readonly number[];
+} {
   const { window: w, events, captures, scenario } = input;
   const tracks = pageTracks(captures, events);
   const series = errorSeries(tracks, events, w.playAtMs, w.endMs, GRID_MS);
@@ -96,6 +103,11 @@ export function analyseRoomRun(input: RoomRunInput): RunResult & { readonly firs
   const beforeSeek = interClientOffsets(series, fromMs, guardMs);
   const afterSeek = interClientOffsets(series, settledMs, w.endMs);
   const limits = captures.map((_, i) => scenario.limitMs(i));
+  const jumpsPerPage = tracks.map((track) =>
+    renderedJumps(track, events)
+      .filter((j) => j.atMs >= fromMs && j.atMs <= w.endMs)
+      .map((j) => ({ ...j, sincePlayS: (j.atMs - w.playAtMs) / 1000 })),
+  );
   const clients = captures.map((capture, i): ClientResult => {
     const before = absErrors(series, i, fromMs, guardMs);
     const after = absErrors(series, i, settledMs, w.endMs);
@@ -115,7 +127,7 @@ export function analyseRoomRun(input: RoomRunInput): RunResult & { readonly firs
       calibrationRttMs: capture.calibrationRttMs,
       fitResidualP99Ms: track.residualP99Ms,
       audioGlitches: track.segments.length - 1,
-      renderedGlitches: renderedGlitches(track, events).filter((t) => t >= fromMs && t <= w.endMs).length,
+      renderedGlitches: jumpsPerPage[i]!.length,
       maxRateDeviation: maxRenderedRateDeviation(track, fromMs),
       stamps: track.stampCount,
       absErrorMs: summarize([...before.values, ...after.values]),
@@ -166,5 +178,7 @@ export function analyseRoomRun(input: RoomRunInput): RunResult & { readonly firs
     plotErrorsMs,
     firstSoundMs: tracks.map((_, c) => firstSoundMs(series, c)),
     contextsPerPage: captures.map((c) => c.tap?.contexts ?? 0),
+    jumpsPerPage,
+    displacedQuantaPerPage: tracks.map((t) => t.displacedQuanta ?? 0),
   };
 }
