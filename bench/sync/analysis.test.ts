@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { convergeTime, errorSeries, interClientOffsets, jumpLatenessMs, positionAt, renderedTrack, repairDisplacedQuanta, type RenderedTrack } from "./analysis.js";
+import { convergeTime, errorSeries, interClientOffsets, jumpLatenessMs, positionAt, renderedTrack, unstickFrames, type RenderedTrack } from "./analysis.js";
 import { encodeTimecodeSample } from "@sync-beats/demo-tracks";
 
 /** A client heard at bench times `t` playing `position(t)`, one record per 2.9 ms quantum. */
@@ -63,18 +63,20 @@ describe("analysis", () => {
     expect(track.positionMs[2]).toBeCloseTo(1000 + 1000 / 44_100, 6);
   });
 
-  it("puts a lone record one render quantum out of line back, and leaves real jumps and seeks alone", () => {
-    const q = 128 / 44.1;
-    const contexts = Float64Array.from({ length: 40 }, (_, i) => i * q);
-    // Record 10 carries the next quantum's samples (the tap artefact); at 20 a re-seek of +q that stays;
-    // at 30 a 5 ms excursion that comes back (not one quantum: a real glitch).
-    const positions = Float64Array.from(contexts, (c, i) => 1_000 + c + (i === 10 ? q : 0) + (i >= 20 ? q : 0) + (i === 30 ? 5 : 0));
-    expect(repairDisplacedQuanta(positions, contexts, q)).toBe(1);
-    expect(positions[10]).toBeCloseTo(1_000 + contexts[10]!, 9);
-    expect(positions[20]! - positions[19]! - q).toBeCloseTo(q, 9);
-    expect(positions[30]! - positions[29]! - q).toBeCloseTo(5, 9);
-    // Silence around a record is never bridged.
-    const gapped = Float64Array.from(contexts, (c, i) => (i === 9 ? Number.NaN : 1_000 + c + (i === 10 ? q : 0)));
-    expect(repairDisplacedQuanta(gapped, contexts, q)).toBe(0);
+  it("gives stuck tap frames back (a run of equal frames whose samples ran on), and leaves real repeats alone", () => {
+    const value = (frame: number) => frame / 2 ** 22;
+    // Quanta at 0, 128, ...: the tap read frame 512 four times (512..896), then 1024 as it should.
+    const frames = [0, 128, 256, 384, 512, 512, 512, 512, 1024, 1152];
+    const trueFrames = [0, 128, 256, 384, 512, 640, 768, 896, 1024, 1152];
+    const records = frames.flatMap((f, i) => [f, value(trueFrames[i]!)]);
+    expect(unstickFrames(records)).toBe(3);
+    expect(records.filter((_, i) => i % 2 === 0)).toEqual(trueFrames);
+    // A next record too close for the run to be quanta (a break record inside one): left alone.
+    const tight = [0, value(0), 0, value(128), 200, value(328)];
+    expect(unstickFrames(tight)).toBe(0);
+    expect(tight[2]).toBe(0);
+    // Silence records are never renumbered.
+    const silent = [0, Number.NaN, 0, Number.NaN, 512, Number.NaN];
+    expect(unstickFrames(silent)).toBe(0);
   });
 });

@@ -27,8 +27,8 @@ export interface RenderedTrack {
    * (or the fit's segment boundary), not the page.
    */
   readonly contextMs?: Float64Array;
-  /** Records that carried the next render quantum's samples and were put back in line (see {@link repairDisplacedQuanta}). */
-  readonly displacedQuanta?: number;
+  /** Tap records whose frame had not advanced, given back their frames (see {@link unstickFrames}). */
+  readonly stuckFrames?: number;
   /** Speaker-time fits between audio glitches (one when the device never stalled). */
   readonly segments: readonly FitSegment[];
   readonly stampCount: number;
@@ -46,16 +46,18 @@ export function renderedTrack(tap: TapData, benchMinusPageMs: number): RenderedT
   }
   const segments = segmentedFit(xs, ys, 1000);
   if (segments.length === 0) return null;
-  const total = Math.floor(tap.records.length / 2);
+  const records = Array.from(tap.records);
+  const stuckFrames = unstickFrames(records);
+  const total = Math.floor(records.length / 2);
   const times: number[] = [];
   const positions: number[] = [];
   const contexts: number[] = [];
   for (let i = 0; i < total; i += 1) {
-    const frame = tap.records[2 * i]!;
-    const value = tap.records[2 * i + 1]!;
+    const frame = records[2 * i]!;
+    const value = records[2 * i + 1]!;
     // A one-sample segment is a source starting between frames (its first sample interpolates
     // from zero, which decodes as 47.55 s): not a position, skip it.
-    if (!Number.isNaN(value) && i + 1 < total && tap.records[2 * i + 2] === frame + 1) continue;
+    if (!Number.isNaN(value) && i + 1 < total && records[2 * i + 2] === frame + 1) continue;
     const contextTime = frame / tap.sampleRate;
     times.push(tap.realTimeOrigin + benchMinusPageMs + evalFit(segmentAt(segments, contextTime)!.fit, contextTime));
     contexts.push(contextTime * 1000);
@@ -64,8 +66,7 @@ export function renderedTrack(tap: TapData, benchMinusPageMs: number): RenderedT
   const atMs = Float64Array.from(times);
   const positionMs = Float64Array.from(positions);
   const contextMs = Float64Array.from(contexts);
-  const displacedQuanta = repairDisplacedQuanta(positionMs, contextMs, (RENDER_QUANTUM_FRAMES / tap.sampleRate) * 1000);
-  return { atMs, positionMs, contextMs, displacedQuanta, segments, stampCount: xs.length, residualP99Ms: Math.max(...segments.map((s) => s.fit.residualP99)) };
+  return { atMs, positionMs, contextMs, stuckFrames, segments, stampCount: xs.length, residualP99Ms: Math.max(...segments.map((s) => s.fit.residualP99)) };
 }
 
 /** Longest gap between records that still counts as continuous (a render quantum is 2.9 ms). */
@@ -73,29 +74,31 @@ const MAX_GAP_MS = 6;
 
 /** Frames per Web Audio render quantum. */
 const RENDER_QUANTUM_FRAMES = 128;
-/** How close (ms) a displacement must be to one quantum, and its return to the opposite, to be repaired. */
-const DISPLACED_TOLERANCE_MS = 0.1;
 
 /**
- * Puts back in line every lone record whose position is one render quantum ahead of (or behind)
- * its neighbours in the sample stream, its next record undoing it exactly; returns how many.
- * Headless Chromium shows this with no engine at all — one `start(when)` node on a timecode
- * buffer (`bench/sync/README.md`, "Tap artefact"): once every 10–40 s a page's tap reads one
- * quantum carrying the next quantum's samples, then the stream goes on where it was. Counted as
- * a glitch it was a "2.9 ms jump" and a 2.9 ms inter-client peak the app cannot cause or fix.
- * Judged on context time (the sample stream), not on the speaker fit. Positions are changed in place.
+ * Gives back their frames to per-quantum records whose frame did not advance; returns how many.
+ * Headless Chromium's tap sometimes reads the same `currentFrame` for 2–5 consecutive render
+ * quanta while their samples run on (each record one quantum further along the track), then the
+ * next record's frame is where it should be — the render thread ran a burst of quanta and the
+ * worklet's frame counter lagged. Taken as it is, that is a position running ahead of the frames
+ * and a "2.9–11.6 ms jump" back, which the page did not render: it shows with no engine at all
+ * (one `start(when)` node), see `bench/sync/README.md`, "Tap artefact". Only a run of equal frames
+ * whose next record lies at least that many quanta on is changed; `records` ([frame, value] pairs)
+ * is changed in place.
  */
-export function repairDisplacedQuanta(positionMs: Float64Array, contextMs: Float64Array, quantumMs: number): number {
+export function unstickFrames(records: Float64Array | number[], quantumFrames = RENDER_QUANTUM_FRAMES): number {
+  const total = Math.floor(records.length / 2);
   let repaired = 0;
-  for (let i = 1; i + 1 < positionMs.length; i += 1) {
-    const [a, b, c] = [positionMs[i - 1]!, positionMs[i]!, positionMs[i + 1]!];
-    const [ta, tb, tc] = [contextMs[i - 1]!, contextMs[i]!, contextMs[i + 1]!];
-    if (Number.isNaN(a) || Number.isNaN(b) || Number.isNaN(c) || tb - ta > MAX_GAP_MS || tc - tb > MAX_GAP_MS) continue;
-    const out = b - a - (tb - ta);
-    const back = c - b - (tc - tb);
-    if (Math.abs(Math.abs(out) - quantumMs) > DISPLACED_TOLERANCE_MS || Math.abs(out + back) > DISPLACED_TOLERANCE_MS) continue;
-    positionMs[i] = a + ((c - a) * (tb - ta)) / (tc - ta);
-    repaired += 1;
+  for (let i = 0; i < total; ) {
+    const frame = records[2 * i]!;
+    let run = 1;
+    while (i + run < total && records[2 * (i + run)] === frame && !Number.isNaN(records[2 * (i + run) + 1]!)) run += 1;
+    const next = i + run < total ? records[2 * (i + run)]! : Infinity;
+    if (run > 1 && !Number.isNaN(records[2 * i + 1]!) && next >= frame + run * quantumFrames) {
+      for (let k = 1; k < run; k += 1) records[2 * (i + k)] = frame + k * quantumFrames;
+      repaired += run - 1;
+    }
+    i += run;
   }
   return repaired;
 }

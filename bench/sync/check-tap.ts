@@ -18,8 +18,8 @@ export interface TapCheckResult {
     /** How late `start(when)` was called (s); 0 unless the page was too slow to schedule ahead. */
     readonly scheduledLateS: number;
     readonly analysisFitResidualP99Ms: number;
-    /** Tap records one render quantum out of line (repaired by `renderedTrack`): with no engine, the browser's or the tap's own. */
-    readonly displacedQuanta: number;
+    /** Tap records whose frame had not advanced (given back by `renderedTrack`): with no engine, the tap's own artefact. */
+    readonly stuckFrames: number;
     readonly errorMs: Summary;
     readonly meanErrorMs: number;
   }[];
@@ -55,7 +55,7 @@ export async function checkTap(browserFor: (client: number) => BenchBrowser, ser
           scheduleFitResidualP99Ms: scheduled[i]!.fitResidualP99,
           scheduledLateS: scheduled[i]!.lateS,
           analysisFitResidualP99Ms: (tracks[i] as RenderedTrack).residualP99Ms,
-          displacedQuanta: tracks[i]!.displacedQuanta ?? 0,
+          stuckFrames: tracks[i]!.stuckFrames ?? 0,
           errorMs: summarize(errors),
           meanErrorMs: signed.reduce((a, b) => a + b, 0) / Math.max(1, signed.length),
         };

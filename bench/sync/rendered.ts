@@ -5,8 +5,9 @@
  * consecutive records that are both sounding and close in time, the position should advance by
  * the elapsed time times the playback rate (within ±0.5 %: 0.03 ms over a 6 ms step). A step
  * off by more than `thresholdMs` is a rendered discontinuity — a re-seek, a late seek, a skipped
- * or repeated stretch. The room's own seeks are discontinuities too; each timeline event excuses
- * the first jump within `excuseMs` of it.
+ * or repeated stretch. The room's own seeks are discontinuities too; a timeline event excuses
+ * the jumps within `excuseMs` of it (a seek's hand-over can overlap the old and the new node for a
+ * millisecond or two, which reads as two jumps).
  */
 import type { RenderedTrack, TimelineEvent } from "./analysis.js";
 
@@ -30,7 +31,6 @@ export interface RenderedJump {
 /** Rendered discontinuities larger than `thresholdMs`, excused ones left out (see the file's comment). */
 export function renderedJumps(track: RenderedTrack, events: readonly TimelineEvent[], thresholdMs = 1, excuseMs = 250): RenderedJump[] {
   const { atMs, positionMs, contextMs } = track;
-  const excused = new Set<number>();
   const jumps: RenderedJump[] = [];
   for (let i = 1; i < atMs.length; i++) {
     const dt = atMs[i]! - atMs[i - 1]!;
@@ -38,9 +38,7 @@ export function renderedJumps(track: RenderedTrack, events: readonly TimelineEve
     const b = positionMs[i]!;
     if (Number.isNaN(a) || Number.isNaN(b) || dt > CONTINUOUS_GAP_MS || dt < 0) continue;
     if (Math.abs(b - a - dt) <= thresholdMs) continue;
-    const event = events.findIndex((e, k) => !excused.has(k) && Math.abs(e.atMs - atMs[i]!) <= excuseMs);
-    if (event >= 0) excused.add(event);
-    else jumps.push({ atMs: atMs[i]!, jumpMs: b - a - dt, streamJumpMs: contextMs ? b - a - (contextMs[i]! - contextMs[i - 1]!) : null });
+    if (!events.some((e) => Math.abs(e.atMs - atMs[i]!) <= excuseMs)) jumps.push({ atMs: atMs[i]!, jumpMs: b - a - dt, streamJumpMs: contextMs ? b - a - (contextMs[i]! - contextMs[i - 1]!) : null });
   }
   return jumps;
 }
