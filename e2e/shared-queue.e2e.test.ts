@@ -21,9 +21,10 @@ import { collectTap, installTap } from "./harness/tap.js";
 
 /** The issue's bound on the gap between the last sample of one track and the first of the next (p95). */
 const MAX_BOUNDARY_GAP_MS = 5;
-// Long enough for the drift supervisor to settle and correct a late start before the boundary (it takes
-// no feed-forward before ~3 s of speaker fit): 3–4 s tracks failed CI with 10–30 ms cut (session 4 note).
-const SECONDS = [8, 8, 3];
+// Short tracks (issue 17): a track's start must be right at once, not corrected later. 3–4 s tracks
+// once failed CI with 10–30 ms cut (session 4 note): a late-opened track's first node started under
+// the renderer's look-ahead and played late (fixed by the 50 ms MIN_AHEAD_S rule of playback-session).
+const SECONDS = [4, 4, 3];
 
 let stack: Stack;
 let browser: Browser;

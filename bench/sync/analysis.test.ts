@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { convergeTime, errorSeries, interClientOffsets, jumpLatenessMs, positionAt, renderedTrack, type RenderedTrack } from "./analysis.js";
+import { convergeTime, errorSeries, interClientOffsets, jumpLatenessMs, positionAt, renderedTrack, unstickFrames, type RenderedTrack } from "./analysis.js";
 import { encodeTimecodeSample } from "@sync-beats/demo-tracks";
 
 /** A client heard at bench times `t` playing `position(t)`, one record per 2.9 ms quantum. */
@@ -61,5 +61,22 @@ describe("analysis", () => {
     const track = renderedTrack({ realTimeOrigin: 0, shiftMs: 0, sampleRate: 44_100, records, stamps, baseLatency: 0, outputLatency: 0 }, 0)!;
     expect(track.atMs).toHaveLength(3);
     expect(track.positionMs[2]).toBeCloseTo(1000 + 1000 / 44_100, 6);
+  });
+
+  it("gives stuck tap frames back (a run of equal frames whose samples ran on), and leaves real repeats alone", () => {
+    const value = (frame: number) => frame / 2 ** 22;
+    // Quanta at 0, 128, ...: the tap read frame 512 four times (512..896), then 1024 as it should.
+    const frames = [0, 128, 256, 384, 512, 512, 512, 512, 1024, 1152];
+    const trueFrames = [0, 128, 256, 384, 512, 640, 768, 896, 1024, 1152];
+    const records = frames.flatMap((f, i) => [f, value(trueFrames[i]!)]);
+    expect(unstickFrames(records)).toBe(3);
+    expect(records.filter((_, i) => i % 2 === 0)).toEqual(trueFrames);
+    // A next record too close for the run to be quanta (a break record inside one): left alone.
+    const tight = [0, value(0), 0, value(128), 200, value(328)];
+    expect(unstickFrames(tight)).toBe(0);
+    expect(tight[2]).toBe(0);
+    // Silence records are never renumbered.
+    const silent = [0, Number.NaN, 0, Number.NaN, 512, Number.NaN];
+    expect(unstickFrames(silent)).toBe(0);
   });
 });

@@ -21,6 +21,14 @@ export interface TimelineEvent {
 export interface RenderedTrack {
   readonly atMs: Float64Array;
   readonly positionMs: Float64Array;
+  /**
+   * Each record's context time (ms): the sample stream itself, before the speaker fit. A jump in
+   * position against it is in what the page rendered; a jump against `atMs` alone is the device
+   * (or the fit's segment boundary), not the page.
+   */
+  readonly contextMs?: Float64Array;
+  /** Tap records whose frame had not advanced, given back their frames (see {@link unstickFrames}). */
+  readonly stuckFrames?: number;
   /** Speaker-time fits between audio glitches (one when the device never stalled). */
   readonly segments: readonly FitSegment[];
   readonly stampCount: number;
@@ -38,26 +46,62 @@ export function renderedTrack(tap: TapData, benchMinusPageMs: number): RenderedT
   }
   const segments = segmentedFit(xs, ys, 1000);
   if (segments.length === 0) return null;
-  const total = Math.floor(tap.records.length / 2);
+  const records = Array.from(tap.records);
+  const stuckFrames = unstickFrames(records);
+  const total = Math.floor(records.length / 2);
   const times: number[] = [];
   const positions: number[] = [];
+  const contexts: number[] = [];
   for (let i = 0; i < total; i += 1) {
-    const frame = tap.records[2 * i]!;
-    const value = tap.records[2 * i + 1]!;
+    const frame = records[2 * i]!;
+    const value = records[2 * i + 1]!;
     // A one-sample segment is a source starting between frames (its first sample interpolates
     // from zero, which decodes as 47.55 s): not a position, skip it.
-    if (!Number.isNaN(value) && i + 1 < total && tap.records[2 * i + 2] === frame + 1) continue;
+    if (!Number.isNaN(value) && i + 1 < total && records[2 * i + 2] === frame + 1) continue;
     const contextTime = frame / tap.sampleRate;
     times.push(tap.realTimeOrigin + benchMinusPageMs + evalFit(segmentAt(segments, contextTime)!.fit, contextTime));
+    contexts.push(contextTime * 1000);
     positions.push(Number.isNaN(value) ? Number.NaN : decodeTimecodeMs(value));
   }
   const atMs = Float64Array.from(times);
   const positionMs = Float64Array.from(positions);
-  return { atMs, positionMs, segments, stampCount: xs.length, residualP99Ms: Math.max(...segments.map((s) => s.fit.residualP99)) };
+  const contextMs = Float64Array.from(contexts);
+  return { atMs, positionMs, contextMs, stuckFrames, segments, stampCount: xs.length, residualP99Ms: Math.max(...segments.map((s) => s.fit.residualP99)) };
 }
 
 /** Longest gap between records that still counts as continuous (a render quantum is 2.9 ms). */
 const MAX_GAP_MS = 6;
+
+/** Frames per Web Audio render quantum. */
+const RENDER_QUANTUM_FRAMES = 128;
+
+/**
+ * Gives back their frames to per-quantum records whose frame did not advance; returns how many.
+ * Headless Chromium's tap sometimes reads the same `currentFrame` for 2–5 consecutive render
+ * quanta while their samples run on (each record one quantum further along the track), then the
+ * next record's frame is where it should be — the render thread ran a burst of quanta and the
+ * worklet's frame counter lagged. Taken as it is, that is a position running ahead of the frames
+ * and a "2.9–11.6 ms jump" back, which the page did not render: it shows with no engine at all
+ * (one `start(when)` node), see `bench/sync/README.md`, "Tap artefact". Only a run of equal frames
+ * whose next record lies at least that many quanta on is changed; `records` ([frame, value] pairs)
+ * is changed in place.
+ */
+export function unstickFrames(records: Float64Array | number[], quantumFrames = RENDER_QUANTUM_FRAMES): number {
+  const total = Math.floor(records.length / 2);
+  let repaired = 0;
+  for (let i = 0; i < total; ) {
+    const frame = records[2 * i]!;
+    let run = 1;
+    while (i + run < total && records[2 * (i + run)] === frame && !Number.isNaN(records[2 * (i + run) + 1]!)) run += 1;
+    const next = i + run < total ? records[2 * (i + run)]! : Infinity;
+    if (run > 1 && !Number.isNaN(records[2 * i + 1]!) && next >= frame + run * quantumFrames) {
+      for (let k = 1; k < run; k += 1) records[2 * (i + k)] = frame + k * quantumFrames;
+      repaired += run - 1;
+    }
+    i += run;
+  }
+  return repaired;
+}
 
 /** The position heard at bench instant `t`, or null (silence, not yet playing, or a data gap). */
 export function positionAt(track: RenderedTrack, t: number): number | null {

@@ -18,6 +18,8 @@ export interface TapCheckResult {
     /** How late `start(when)` was called (s); 0 unless the page was too slow to schedule ahead. */
     readonly scheduledLateS: number;
     readonly analysisFitResidualP99Ms: number;
+    /** Tap records whose frame had not advanced (given back by `renderedTrack`): with no engine, the tap's own artefact. */
+    readonly stuckFrames: number;
     readonly errorMs: Summary;
     readonly meanErrorMs: number;
   }[];
@@ -53,6 +55,7 @@ export async function checkTap(browserFor: (client: number) => BenchBrowser, ser
           scheduleFitResidualP99Ms: scheduled[i]!.fitResidualP99,
           scheduledLateS: scheduled[i]!.lateS,
           analysisFitResidualP99Ms: (tracks[i] as RenderedTrack).residualP99Ms,
+          stuckFrames: tracks[i]!.stuckFrames ?? 0,
           errorMs: summarize(errors),
           meanErrorMs: signed.reduce((a, b) => a + b, 0) / Math.max(1, signed.length),
         };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RenderedTrack } from "./analysis.js";
-import { maxRenderedRateDeviation, renderedGlitches } from "./rendered.js";
+import { maxRenderedRateDeviation, renderedGlitches, renderedJumps } from "./rendered.js";
 
 /** A track rendered every 2.9 ms from `fromMs` for `ms`, position = f(t). */
 function track(fromMs: number, ms: number, position: (t: number) => number): RenderedTrack {
@@ -27,5 +27,21 @@ describe("rendered glitches and rate", () => {
     expect(maxRenderedRateDeviation(fast, 0)!).toBeGreaterThan(0.03);
     expect(maxRenderedRateDeviation(track(0, 6_000, (t) => t * 0.996), 0)!).toBeCloseTo(0.004, 4);
     expect(maxRenderedRateDeviation(track(0, 500, (t) => t), 0)).toBeNull();
+  });
+
+  it("tells a jump in the sample stream from a step in speaker time (the device, not the page)", () => {
+    const reseek = track(0, 2_000, (t) => t + (t > 1_000 ? 3 : 0));
+    const withContext = { ...reseek, contextMs: Float64Array.from(reseek.atMs) };
+    const [jump] = renderedJumps(withContext, []);
+    expect(jump!.jumpMs).toBeCloseTo(3, 6);
+    expect(jump!.streamJumpMs).toBeCloseTo(3, 6);
+    // The device stepped 2 ms in speaker time at 1 s; the samples ran on.
+    const stepped = { ...track(0, 2_000, (t) => t), contextMs: Float64Array.from(reseek.atMs) };
+    const atMs = Float64Array.from(stepped.atMs, (t) => (t > 1_000 ? t + 2 : t));
+    const positionMs = Float64Array.from(stepped.positionMs);
+    const [step] = renderedJumps({ ...stepped, atMs, positionMs }, []);
+    expect(step!.jumpMs).toBeCloseTo(-2, 6);
+    expect(step!.streamJumpMs).toBeCloseTo(0, 6);
+    expect(renderedJumps(track(0, 2_000, (t) => t), [])).toEqual([]);
   });
 });

@@ -12,12 +12,13 @@ import {
   jumpLatenessMs,
   renderedTrack,
   summarize,
+  timelineAt,
   type ErrorSeries,
   type RenderedTrack,
   type TimelineEvent,
 } from "./analysis.js";
 import { quantile } from "./fit.js";
-import { maxRenderedRateDeviation, renderedGlitches } from "./rendered.js";
+import { maxRenderedRateDeviation, renderedJumps, type RenderedJump } from "./rendered.js";
 import { CONVERGE_HOLD_MS, CONVERGE_THRESHOLD_MS, type ClientResult, type RunResult } from "./run-scenario.js";
 import type { Scenario } from "./scenarios.js";
 import type { TapData } from "./tap-init.js";
@@ -41,6 +42,8 @@ export interface PageCapture {
   readonly rttMs: number | null;
   readonly proxyDelaysMs: { readonly up: readonly number[]; readonly down: readonly number[] };
   readonly consoleErrors: readonly string[];
+  /** The engine's own position readings near the end of the run (`room-pages.ts` enginePosition). */
+  readonly enginePositions: readonly { readonly benchMs: number; readonly positionMs: number }[];
 }
 
 /** The run's shape in bench time: PLAY, when every page sounded, the SEEK, the end of the window. */
@@ -62,6 +65,27 @@ export function firstSoundMs(series: ErrorSeries, client: number): number | null
   const errors = series.errorsMs[client]!;
   for (let g = 0; g < errors.length; g += 1) if (Math.abs(errors[g]!) < SOUNDING_WITHIN_MS) return series.gridMs[g]! - series.gridMs[0]!;
   return null;
+}
+
+/** The first few jumps per page keep the raw records around them in the JSON (what the jump looks like). */
+const JUMP_RECORDS_KEPT = 3;
+
+/** [context ms, position ms, bench ms − the jump's] of the records from 3 before to 5 after `atMs`. */
+function recordsAround(track: RenderedTrack, atMs: number): number[][] {
+  const i = track.atMs.indexOf(atMs);
+  const round = (v: number) => Math.round(v * 1000) / 1000;
+  const rows: number[][] = [];
+  for (let k = Math.max(0, i - 3); k < Math.min(track.atMs.length, i + 6); k += 1) rows.push([round(track.contextMs?.[k] ?? Number.NaN), round(track.positionMs[k]!), round(track.atMs[k]! - atMs)]);
+  return rows;
+}
+
+/** Median of the engine's position minus the timeline's at the same instants: its clock-estimate error (ms), or null. */
+export function clockEstimateErrorMs(capture: Pick<PageCapture, "enginePositions">, events: readonly TimelineEvent[]): number | null {
+  const errors = capture.enginePositions.flatMap((s) => {
+    const truth = timelineAt(events, s.benchMs);
+    return truth === null ? [] : [s.positionMs - truth];
+  });
+  return errors.length ? quantile(errors, 0.5) : null;
 }
 
 /** Each page's rendered track on bench time, unwrapped to the timeline's laps. */
@@ -86,7 +110,14 @@ export interface RoomRunInput {
 }
 
 /** The figures of one room-mode run. */
-export function analyseRoomRun(input: RoomRunInput): RunResult & { readonly firstSoundMs: readonly (number | null)[]; readonly contextsPerPage: readonly number[] } {
+export function analyseRoomRun(input: RoomRunInput): RunResult & {
+  readonly firstSoundMs: readonly (number | null)[];
+  readonly contextsPerPage: readonly number[];
+  /** Per page: the counted discontinuities, each at seconds since PLAY. */
+  readonly jumpsPerPage: readonly (readonly (RenderedJump & { readonly sincePlayS: number })[])[];
+  /** Per page: tap records whose frame had not advanced, given back (a tap artefact, not counted as glitches). */
+  readonly stuckFramesPerPage: readonly number[];
+} {
   const { window: w, events, captures, scenario } = input;
   const tracks = pageTracks(captures, events);
   const series = errorSeries(tracks, events, w.playAtMs, w.endMs, GRID_MS);
@@ -96,6 +127,11 @@ export function analyseRoomRun(input: RoomRunInput): RunResult & { readonly firs
   const beforeSeek = interClientOffsets(series, fromMs, guardMs);
   const afterSeek = interClientOffsets(series, settledMs, w.endMs);
   const limits = captures.map((_, i) => scenario.limitMs(i));
+  const jumpsPerPage = tracks.map((track) =>
+    renderedJumps(track, events)
+      .filter((j) => j.atMs >= fromMs && j.atMs <= w.endMs)
+      .map((j, k) => ({ ...j, sincePlayS: (j.atMs - w.playAtMs) / 1000, ...(k < JUMP_RECORDS_KEPT ? { records: recordsAround(track, j.atMs) } : {}) })),
+  );
   const clients = captures.map((capture, i): ClientResult => {
     const before = absErrors(series, i, fromMs, guardMs);
     const after = absErrors(series, i, settledMs, w.endMs);
@@ -115,13 +151,13 @@ export function analyseRoomRun(input: RoomRunInput): RunResult & { readonly firs
       calibrationRttMs: capture.calibrationRttMs,
       fitResidualP99Ms: track.residualP99Ms,
       audioGlitches: track.segments.length - 1,
-      renderedGlitches: renderedGlitches(track, events).filter((t) => t >= fromMs && t <= w.endMs).length,
+      renderedGlitches: jumpsPerPage[i]!.length,
       maxRateDeviation: maxRenderedRateDeviation(track, fromMs),
       stamps: track.stampCount,
       absErrorMs: summarize([...before.values, ...after.values]),
       medianErrorMs: quantile(signed, 0.5),
       silentSamples: before.missing + after.missing,
-      clockErrorMs: null,
+      clockErrorMs: clockEstimateErrorMs(capture, events),
       engineDriftMs: null,
       observedAsymmetryMs: up.length && down.length ? (Math.min(...up) - Math.min(...down)) / 2 : 0,
       // The room page joins before PLAY: "join" convergence is from the first sound on.
@@ -166,5 +202,7 @@ export function analyseRoomRun(input: RoomRunInput): RunResult & { readonly firs
     plotErrorsMs,
     firstSoundMs: tracks.map((_, c) => firstSoundMs(series, c)),
     contextsPerPage: captures.map((c) => c.tap?.contexts ?? 0),
+    jumpsPerPage,
+    stuckFramesPerPage: tracks.map((t) => t.stuckFrames ?? 0),
   };
 }

@@ -114,3 +114,19 @@ export async function engineStats(page: RoomPage): Promise<{ hardSeeks: number |
     })
     .catch(() => ({ hardSeeks: null, resyncs: null, rttMs: null }));
 }
+
+/** What the engine believes the position is, at one bench instant (its clock estimate applied to the timeline). */
+export interface EnginePositionSample {
+  readonly benchMs: number;
+  readonly positionMs: number;
+}
+
+/**
+ * The debug hook's timeline position (the engine's server-time estimate applied to the timeline),
+ * with the page's real clock read in the same task; null without the hook. Against the true
+ * timeline at that bench instant it is the page's clock-estimate error, apart from the audio side.
+ */
+export async function enginePosition(page: RoomPage): Promise<EnginePositionSample | null> {
+  const sample = await page.page.evaluate(() => (window.__syncBeats ? { realMs: window.__benchTap.realNow(), positionMs: window.__syncBeats.getPositionMs() } : null)).catch(() => null);
+  return sample && { benchMs: sample.realMs + page.benchMinusPageMs, positionMs: sample.positionMs };
+}

@@ -97,7 +97,7 @@ export async function runQueueScenario(bench: RoomBench, busy: boolean, seed: nu
     const events = timelineOf(observer.events, serverMinusBenchMs);
     const starts = observer.events.filter((e) => e.type === "TRACK_CHANGE" || e.type === "PLAY").map((e) => e.atServerMs - serverMinusBenchMs);
     const tracks = pageTracks(
-      captures.map(({ page, tap }) => ({ ...page, tap, hardSeeks: null, resyncs: null, rttMs: null, proxyDelaysMs: { up: [], down: [] } })),
+      captures.map(({ page, tap }) => ({ ...page, tap, hardSeeks: null, resyncs: null, rttMs: null, proxyDelaysMs: { up: [], down: [] }, enginePositions: [] })),
       events,
     );
     const series = errorSeries(tracks, events, starts[0] ?? nowMs(), nowMs(), 5);

@@ -128,6 +128,8 @@ export async function runRoomBench(argv: readonly string[]): Promise<number> {
         try {
           const result = await runRoomScenario(bench, scenario, options);
           console.log(`  run ${run + 1} ${scenario.name}: inter-client p95 ${result.interClientMs.p95.toFixed(2)} ms, max ${result.interClientMs.max.toFixed(2)} ms; load ${result.loadBefore[0]!.toFixed(1)} → ${result.loadAfter[0]!.toFixed(1)}`);
+          // The row at once too: a run stopped by its time limit keeps what it measured.
+          console.log(roomTable([result]));
           thisRun.push(result);
         } catch (error) {
           console.log(`  run ${run + 1} ${scenario.name}: failed (${String(error).slice(0, 300)})`);

@@ -11,7 +11,7 @@ import type { TimelineEvent } from "./analysis.js";
 import { startDelayProxy, type DelayProxy } from "./delay-proxy.js";
 import { analyseRoomRun, type PageCapture } from "./room-analysis.js";
 import { observeRoom, type ObservedEvent, type RoomObserver } from "./room-observer.js";
-import { calibratePage, engineStats, gatherInRoom, leaveRoom, renderedMs, useProxy, type RoomPage, type RoomStackUrls } from "./room-pages.js";
+import { calibratePage, enginePosition, engineStats, gatherInRoom, leaveRoom, renderedMs, useProxy, type EnginePositionSample, type RoomPage, type RoomStackUrls } from "./room-pages.js";
 import { STALLS_MS, stallAudio, startBusyLoops } from "./room-stress.js";
 import type { Scenario } from "./scenarios.js";
 import { nowMs, sleep } from "./time.js";
@@ -61,6 +61,9 @@ async function clickSeekBar(bench: RoomBench, fraction: number): Promise<void> {
   if (!box) throw new Error("the seek bar is not on the host's page");
   await bench.pages[0]!.page.mouse.click(box.x + fraction * box.width, box.y + box.height / 2);
 }
+
+/** Readings of each page's engine position before the Pause (their median is its clock-estimate error). */
+const CLOCK_SAMPLES = 5;
 
 /** How long every page must have rendered without a silent reading before the statistics start (ms). */
 const STEADY_SOUND_MS = 3_000;
@@ -123,6 +126,14 @@ export async function runRoomScenario(bench: RoomBench, scenario: RoomScenario, 
     await waitAllSounding(pages, options.startTimeoutMs);
     step("every page sounds after the seek");
     await sleep(options.seekPhaseMs);
+    // Each page's clock-estimate error, read while the track still plays.
+    const enginePositions: EnginePositionSample[][] = pages.map(() => []);
+    for (let k = 0; k < CLOCK_SAMPLES; k += 1) {
+      for (const [i, page] of pages.entries()) {
+        const sample = await enginePosition(page);
+        if (sample) enginePositions[i]!.push(sample);
+      }
+    }
     const beforePause = observer.events.length;
     await pages[0]!.page.click('[data-testid="pause"]');
     const pause = await observer.next("PAUSE", beforePause, 10_000);
@@ -133,7 +144,7 @@ export async function runRoomScenario(bench: RoomBench, scenario: RoomScenario, 
       const stats = await engineStats(page);
       const tap = await page.page.evaluate(() => window.__benchTap.collect());
       const proxy = proxies[i]!;
-      captures.push({ ...page, tap, ...stats, proxyDelaysMs: { up: proxy.up.delaysMs, down: proxy.down.delaysMs } });
+      captures.push({ ...page, tap, ...stats, enginePositions: enginePositions[i]!, proxyDelaysMs: { up: proxy.up.delaysMs, down: proxy.down.delaysMs } });
     }
     const result = analyseRoomRun({
       scenario: scenario.network,

@@ -7,6 +7,7 @@ const result = (scenario: string, p95: number, max: number, glitches: number, ra
     scenario,
     interClientMs: { p50: 0, p95, max },
     clients: [{ renderedGlitches: glitches, maxRateDeviation: rate }, { renderedGlitches: 0, maxRateDeviation: null }],
+    loadBefore: [load - 1, 0, 0],
     loadAfter: [load, 0, 0],
   }) as unknown as RunResult;
 
@@ -18,9 +19,9 @@ describe("repeated runs", () => {
       [result("lan", 0.3, 0.5, 0, 0.001, 4), result("jitter", 4, 9, 0, 0.005, 4.2)],
     ]);
     expect(rows).toEqual([
-      { scenario: "lan", runs: 3, p95: { median: 0.3, worst: 0.9 }, max: { median: 0.5, worst: 3 }, worstGlitches: 2, worstRateDeviationPct: 0.2, loads: [3, 9, 4] },
-      { scenario: "jitter", runs: 2, p95: { median: 3, worst: 4 }, max: { median: 7, worst: 9 }, worstGlitches: 1, worstRateDeviationPct: 0.5, loads: [3.5, 4.2] },
+      { scenario: "lan", runs: 3, p95: { median: 0.3, worst: 0.9 }, max: { median: 0.5, worst: 3 }, worstGlitches: 2, worstRateDeviationPct: 0.2, loads: [{ start: 2, end: 3 }, { start: 8, end: 9 }, { start: 3, end: 4 }] },
+      { scenario: "jitter", runs: 2, p95: { median: 3, worst: 4 }, max: { median: 7, worst: 9 }, worstGlitches: 1, worstRateDeviationPct: 0.5, loads: [{ start: 2.5, end: 3.5 }, { start: 3.2, end: 4.2 }] },
     ]);
-    expect(repeatedTable(rows)).toContain("| lan | 3 | 0.30 / 0.90 | 0.50 / 3.00 | 2 | 0.200 | 3.0, 9.0, 4.0 |");
+    expect(repeatedTable(rows)).toContain("| lan | 3 | 0.30 / 0.90 | 0.50 / 3.00 | 2 | 0.200 | 2.0 → 3.0, 8.0 → 9.0, 3.0 → 4.0 |");
   });
 });

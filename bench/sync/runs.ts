@@ -13,8 +13,8 @@ export interface RepeatedRow {
   /** Rendered glitches of the worst page, and the largest rendered rate deviation (%), worst run. */
   readonly worstGlitches: number;
   readonly worstRateDeviationPct: number;
-  /** 1-minute load average after each run. */
-  readonly loads: readonly number[];
+  /** 1-minute load average at the start and the end of each run. */
+  readonly loads: readonly { readonly start: number; readonly end: number }[];
 }
 
 const median = (values: readonly number[]): number => {
@@ -37,18 +37,18 @@ export function repeatedRows(runs: readonly (readonly RunResult[])[]): RepeatedR
       max: { median: median(maxes), worst: Math.max(...maxes) },
       worstGlitches: Math.max(0, ...results.flatMap((r) => r.clients.map((c) => c.renderedGlitches))),
       worstRateDeviationPct: 100 * Math.max(0, ...results.flatMap((r) => r.clients.map((c) => c.maxRateDeviation ?? 0))),
-      loads: results.map((r) => r.loadAfter[0] ?? Number.NaN),
+      loads: results.map((r) => ({ start: r.loadBefore[0] ?? Number.NaN, end: r.loadAfter[0] ?? Number.NaN })),
     };
   });
 }
 
 /** The Markdown table of {@link repeatedRows}. */
 export function repeatedTable(rows: readonly RepeatedRow[]): string {
-  const header = ["scenario", "runs", "inter-client p95 median / worst (ms)", "max median / worst (ms)", "glitches (worst page)", "max rate dev. (%)", "load after each run"];
+  const header = ["scenario", "runs", "inter-client p95 median / worst (ms)", "max median / worst (ms)", "glitches (worst page)", "max rate dev. (%)", "load start → end, each run"];
   const lines = [`| ${header.join(" | ")} |`, `|${header.map(() => " --- ").join("|")}|`];
   for (const r of rows) {
     lines.push(
-      `| ${[r.scenario, String(r.runs), `${r.p95.median.toFixed(2)} / ${r.p95.worst.toFixed(2)}`, `${r.max.median.toFixed(2)} / ${r.max.worst.toFixed(2)}`, String(r.worstGlitches), r.worstRateDeviationPct.toFixed(3), r.loads.map((l) => l.toFixed(1)).join(", ")].join(" | ")} |`,
+      `| ${[r.scenario, String(r.runs), `${r.p95.median.toFixed(2)} / ${r.p95.worst.toFixed(2)}`, `${r.max.median.toFixed(2)} / ${r.max.worst.toFixed(2)}`, String(r.worstGlitches), r.worstRateDeviationPct.toFixed(3), r.loads.map((l) => `${l.start.toFixed(1)} → ${l.end.toFixed(1)}`).join(", ")].join(" | ")} |`,
     );
   }
   return lines.join("\n");

@@ -39,7 +39,7 @@ describe("sample maths", () => {
   });
 
   it("[CE2] localTimeAt inverts serverTimeAt, with skew", () => {
-    const est = { refLocalMs: 5_000, offsetMs: 1.7e12, skew: 87e-6, bestDelayMs: 1, lastDelayMs: 1, samples: 1 };
+    const est = { refLocalMs: 5_000, offsetMs: 1.7e12, skew: 87e-6, bestDelayMs: 1, lastDelayMs: 1, samples: 1, floorErrorMs: 0 };
     for (const local of [0, 5_000, 123_456.789]) {
       expect(localTimeAt(est, serverTimeAt(est, local))).toBeCloseTo(local, 3);
     }
@@ -161,6 +161,37 @@ describe("clock steps", () => {
     const at = times[32]!;
     expect(serverTimeAt(estimator.estimate()!, at) - trueServerTime(EPOCH_CLOCK, at)).toBeCloseTo(0, 3);
     expect(estimator.estimate()!.samples).toBe(31);
+  });
+});
+
+describe("how settled the offset is", () => {
+  /** Mean |offset error| and mean floorErrorMs after `n` samples 100 ms apart, over `seeds` links. */
+  function afterSamples(n: number, delays: (random: () => number) => DelayModel, seeds = 40) {
+    let error = 0;
+    let floor = 0;
+    for (let seed = 1; seed <= seeds; seed++) {
+      const estimator = new ClockEstimator();
+      const link = delays(seededRandom(seed));
+      for (let i = 0; i < n; i++) estimator.add(exchange(EPOCH_CLOCK, 1_000 + 100 * i, link));
+      const est = estimator.estimate()!;
+      error += Math.abs(serverTimeAt(est, 1_000) - trueServerTime(EPOCH_CLOCK, 1_000));
+      floor += est.floorErrorMs;
+    }
+    return { error: error / seeds, floor: floor / seeds };
+  }
+
+  it("[CE18] floorErrorMs tracks the offset's typical error as the floors tighten", () => {
+    const jitter = (random: () => number): DelayModel => () => ({ up: 30 + 40 * random(), down: 30 + 40 * random() });
+    const early = afterSamples(5, jitter);
+    const later = afterSamples(20, jitter);
+    for (const { error, floor } of [early, later]) {
+      expect(floor).toBeGreaterThan(error / 2);
+      expect(floor).toBeLessThan(error * 2);
+    }
+    expect(early.floor).toBeGreaterThan(2);
+    expect(later.floor).toBeLessThan(1.2);
+    const lan = afterSamples(5, (random) => () => ({ up: 0.2 + 0.1 * random(), down: 0.2 + 0.1 * random() }));
+    expect(lan.floor).toBeLessThan(0.05);
   });
 });
 

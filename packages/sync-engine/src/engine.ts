@@ -9,7 +9,7 @@ import { declaredJoinTiming } from "./join-timing.js";
 import { ServerLink } from "./server-link.js";
 import { EngineAudio } from "./engine-audio.js";
 import { ENGINE_TIMING, pingPeriodMs } from "./engine-timing.js";
-import { MIN_SAMPLES_TO_START } from "./player.js";
+import { clockReadyToStart } from "./player.js";
 import { buildSnapshot, INITIAL_SNAPSHOT, nextRoom } from "./snapshot.js";
 import { endFromClose, type SessionEnd } from "./session-end.js";
 import { dispatchServerMessage, type EngineInbox } from "./engine-dispatch.js";
@@ -103,9 +103,10 @@ class Engine implements SyncEngine {
     });
     this.inbox = {
       clockSample: (sample) => {
-        const samples = this.estimator.add(sample)?.samples ?? 0;
+        const waiting = !clockReadyToStart(this.estimator.estimate());
+        this.estimator.add(sample);
         // An estimate good enough to start on unblocks what waited for it (a PLAY_SYNC on join).
-        if (samples <= MIN_SAMPLES_TO_START) this.sound.existingPlayer?.reconcile();
+        if (waiting) this.sound.existingPlayer?.reconcile();
         this.emit();
       },
       joined: (message) => this.onJoined(message),

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { harness, OTHER, TRACK } from "../test/harness.js";
 import { trueServerTime } from "../test/network-model.js";
+import { seededRandom } from "../test/random.js";
+import { MAX_SAMPLES_TO_START } from "./player.js";
 
 type H = ReturnType<typeof harness>;
 
@@ -64,6 +66,33 @@ describe("engine: playback on the audio clock", () => {
     expect(Math.abs(trueError(h, 1_000, s0))).toBeLessThan(1.5);
     expect(await maxErrorOver(h, 3_000, 1_000, s0)).toBeLessThan(1.5);
     expect(Math.abs(trueError(h, 1_000, s0))).toBeLessThan(0.5);
+  });
+
+  it("[PB17] on a jittery link the first start waits for a settled clock estimate, so it starts within a few ms and needs no re-seek", async () => {
+    const errors: number[] = [];
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const random = seededRandom(seed);
+      const h = harness({ pingDelays: () => ({ up: 30 + 40 * random(), down: 30 + 40 * random() }) });
+      h.engine.connect();
+      await h.clock.advance(100);
+      const socket = await h.join(false, 0);
+      const s0 = h.serverNow();
+      h.deliver(socket, { type: "PLAY_SYNC", ...TRACK, positionMs: 1_000, atServerMs: s0, isPaused: false });
+      await h.clock.advance(1_000); // 5–9 pongs: the old rule would have started on them
+      expect(h.audio.starts).toHaveLength(0);
+      let waitedMs = 1_000;
+      while (h.audio.starts.length === 0 && waitedMs < 5_000) {
+        await h.clock.advance(50);
+        waitedMs += 50;
+      }
+      expect(h.audio.starts).toHaveLength(1);
+      expect(h.engine.getSnapshot().stats.clockSamples).toBeLessThanOrEqual(MAX_SAMPLES_TO_START + 1);
+      await h.clock.advance(100);
+      errors.push(Math.abs(trueError(h, 1_000, s0)));
+      await h.clock.advance(3_000);
+      expect(h.engine.getSnapshot().stats.hardSeeks).toBe(0);
+    }
+    expect(Math.max(...errors)).toBeLessThan(4);
   });
 
   it("[PB13] a dropped connection does not interrupt the music; the re-sent PLAY_SYNC is adopted without a restart", async () => {

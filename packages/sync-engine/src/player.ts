@@ -12,6 +12,20 @@ export const SCHEDULE_HORIZON_S = 1.5;
 /** The first start waits for this many clock samples (0.4 s of the burst): a one-ping start is ms off. */
 export const MIN_SAMPLES_TO_START = 5;
 /**
+ * ...and until the offset's typical error (`floorErrorMs`, CE18) is this small (PB17): on a
+ * jittery link five pings leave it 3–30 ms off, and starting on that costs an audible re-seek
+ * or seconds of slewing a moment later.
+ */
+export const START_FLOOR_ERROR_MS = 1;
+/** ...or this many samples (about 3 s of pings), whichever comes first: a very jittery link still starts. */
+export const MAX_SAMPLES_TO_START = 20;
+
+/** Whether `estimate` is good enough to play on (PB12, PB17). */
+export function clockReadyToStart(estimate: ClockEstimate | null): boolean {
+  if (!estimate || estimate.samples < MIN_SAMPLES_TO_START) return false;
+  return estimate.floorErrorMs <= START_FLOOR_ERROR_MS || estimate.samples >= MAX_SAMPLES_TO_START;
+}
+/**
  * While the clock estimate is young (fewer samples than this, about the first 10 s), its
  * corrections can be several ms and slewing them at 0.5 % would take seconds: larger errors are
  * re-seeked instead (`DriftPolicy.youngSeekMs`), right after the listener started hearing.
@@ -119,7 +133,7 @@ export class Player {
     const { audio, algorithm, clock } = this.deps;
     const estimate = this.deps.clockEstimate();
     if (audio.getState() !== "running" || !estimate) return null;
-    if (algorithm === "precise" && estimate.samples < MIN_SAMPLES_TO_START) return null;
+    if (algorithm === "precise" && !clockReadyToStart(estimate)) return null;
     return makeClockBridge(algorithm, estimate, this.map, audio, clock, this.offsetMs);
   }
 

@@ -5,7 +5,7 @@ import type { JoinCredentials, SyncAlgorithm } from "../src/types.js";
 import { FakeAudioOutput, type FakeAudioOptions } from "./fake-audio.js";
 import { FakeClock } from "./fake-clock.js";
 import { socketFactory, type FakeSocket } from "./fake-socket.js";
-import { trueServerTime, type TrueClock } from "./network-model.js";
+import { trueServerTime, type DelayModel, type TrueClock } from "./network-model.js";
 
 export const TRACK = { audioUrl: "/tracks/a.wav", duration: 180_000, title: "A" } as const;
 export const OTHER = { audioUrl: "/tracks/b.wav", duration: 120_000, title: "B" } as const;
@@ -18,6 +18,8 @@ export interface HarnessOptions {
   /** One-way network delays (ms). */
   readonly upMs?: number;
   readonly downMs?: number;
+  /** Per-ping one-way delays (ms; jitter), instead of `upMs` / `downMs`, for the clock exchange. */
+  readonly pingDelays?: DelayModel;
   readonly algorithm?: SyncAlgorithm;
   readonly random?: () => number;
 }
@@ -53,10 +55,12 @@ export function harness(options: HarnessOptions = {}) {
   const serve = (socket: FakeSocket) => {
     socket.onSend = (message) => {
       if (message.type !== "time_ping") return;
+      const legs = options.pingDelays?.() ?? { up, down };
       clock.setTimeout(() => {
         const t1 = serverNow();
-        deliver(socket, { type: "time_pong", t0: message.t0 as number, t1, t2: t1, serverTime: t1, playbackPosition: null });
-      }, up);
+        const pong = { type: "time_pong", t0: message.t0 as number, t1, t2: t1, serverTime: t1, playbackPosition: null } as const;
+        clock.setTimeout(() => socket.receive(pong), legs.down);
+      }, legs.up);
     };
   };
 
