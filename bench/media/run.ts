@@ -15,8 +15,13 @@
  *   start, late join and alignment against the WAV in the rendered output.
  *
  *   npx tsx bench/media/run.ts [--play-s 20] [--long mp3|all|none] [--chromium /usr/bin/chromium]
+ *     [--cache DIR] [--prepare]
+ *
+ * `--cache DIR` keeps the generated and encoded tracks in DIR between runs (a 60-minute encode
+ * takes minutes); `--prepare` only writes them there and exits, so a run under the benchmark lock
+ * spends its time measuring.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,10 +32,10 @@ import { sleep } from "../sync/time.js";
 import type { TapData } from "../sync/tap-init.js";
 import { readTap, wrappedDelta } from "./analysis.js";
 import { signUp, startApi, upload } from "./api.js";
-import { runFormatBench } from "./format-bench.js";
+import { prepareFormatTracks, runFormatBench } from "./format-bench.js";
 import { openPage, startPageHost } from "./page-host.js";
 import type { MediaPageApi } from "./page.js";
-import { RATE, TIMECODE_WRAP_FRAMES, writeTrack } from "./tracks.js";
+import { RATE, TIMECODE_WRAP_FRAMES, writeTrackOnce } from "./tracks.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -40,6 +45,8 @@ const { values: args } = parseArgs({
     chromium: { type: "string", default: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" },
     /** 60-minute compressed tracks: "mp3" (MP3 only), "all" or "none". */
     long: { type: "string", default: "mp3" },
+    cache: { type: "string" },
+    prepare: { type: "boolean", default: false },
   },
 });
 const PLAY_S = Number(args["play-s"]);
@@ -122,16 +129,29 @@ async function tenTracks(browser: Browser, origin: string, initScript: string, u
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const ms = (value: number | null) => (value === null ? "none" : `${value.toFixed(1)} ms`);
 
+/** The WAVs the API rows upload. */
+async function writeUploadTracks(dir: string): Promise<{ shortPath: string; shortSize: number; longPath: string; longSize: number }> {
+  const shortPath = join(dir, "timecode-3min.wav");
+  const longPath = join(dir, "sine-60min.wav");
+  return { shortPath, longPath, shortSize: await writeTrackOnce(shortPath, "timecode", 180), longSize: await writeTrackOnce(longPath, "sine", 3600) };
+}
+
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "bench-media-"));
+  const cache = args.cache ?? null;
+  if (cache) mkdirSync(cache, { recursive: true });
+  const dir = cache ?? mkdtempSync(join(tmpdir(), "bench-media-"));
+  if (args.prepare) {
+    await writeUploadTracks(dir);
+    await prepareFormatTracks(dir, args.long!);
+    console.log(`tracks ready in ${dir}`);
+    return;
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), "bench-media-api-"));
   const pages = await startPageHost(dir);
-  const api = await startApi(root, join(dir, "data"), pages.origin);
+  const api = await startApi(root, dataDir, pages.origin);
   let browser: Browser | null = null;
   try {
-    const shortPath = join(dir, "timecode-3min.wav");
-    const longPath = join(dir, "sine-60min.wav");
-    const shortSize = await writeTrack(shortPath, "timecode", 180);
-    const longSize = await writeTrack(longPath, "sine", 3600);
+    const { shortPath, shortSize, longPath, longSize } = await writeUploadTracks(dir);
     const headers = await signUp(api, pages.origin);
     const short = await upload(api, headers, shortPath, shortSize, "timecode-3min.wav");
     const long = await upload(api, headers, longPath, longSize, "sine-60min.wav");
@@ -161,13 +181,15 @@ async function main(): Promise<void> {
     await page.context().close();
 
     await tenTracks(browser, pages.origin, pages.timecodeTap, (i) => `${audio(long.trackId)}?n=${i}`, "60-min WAV");
-    const longMp3 = await runFormatBench(browser, pages, dir, row, args.long!);
-    if (longMp3) await tenTracks(browser, pages.origin, pages.timecodeTap, (i) => `${longMp3}?n=${i}`, "60-min MP3");
+    const longFiles = await runFormatBench(browser, pages, dir, row, args.long!);
+    const longMp3 = longFiles.get("mp3-vbr");
+    if (longMp3) await tenTracks(browser, pages.origin, pages.timecodeTap, (i) => `${longMp3}?n=${i}`, "60-min MP3 VBR");
   } finally {
     await browser?.close();
     await api.close();
     pages.close();
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
+    if (!cache) rmSync(dir, { recursive: true, force: true });
   }
   console.log("\n| figure | value | load (1 min) |\n|---|---|---|");
   for (const [figure, value, l] of rows) console.log(`| ${figure} | ${value} | ${l} |`);
