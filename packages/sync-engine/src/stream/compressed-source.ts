@@ -1,8 +1,11 @@
 /**
  * Streaming for compressed formats, chosen from the file's head: MP3 (Layer III, CBR or Xing
- * VBR) streams by range; anything else returns null and is decoded whole by the caller.
+ * VBR) streams by range, its seeks exact when the server links a frame index; anything else
+ * returns null and is decoded whole by the caller.
  */
+import { Mp3FrameIndex } from "@sync-beats/protocol";
 import type { ChunkPlanOptions } from "./chunk-plan.js";
+import { frameIndexLookup } from "./mp3-frame-index.js";
 import { parseMp3Layout } from "./mp3-layout.js";
 import { mp3Source, type BytesDecoder } from "./mp3-source.js";
 import { id3v2Size } from "./mpeg-audio.js";
@@ -20,11 +23,32 @@ export function decoderAt(ctx: BaseAudioContext, sampleRate: number, channels: n
   return (bytes) => offline.decodeAudioData(bytes);
 }
 
+/** What the head request told about a file. */
+export interface CompressedHead {
+  readonly url: string;
+  /** The file's first bytes. */
+  readonly head: Uint8Array;
+  readonly fileSize: number;
+  /** The MP3 frame index the server links to (null when none, or when it failed). */
+  readonly frameIndex: Promise<Mp3FrameIndex | null>;
+}
+
+/** The frame index at `url` (null for none, a failed fetch or a body that is not one). Never rejects. */
+export async function fetchFrameIndex(url: string | null, download: TrackFetch): Promise<Mp3FrameIndex | null> {
+  if (!url) return null;
+  try {
+    const response = await download(url);
+    if (!response.ok) return null;
+    const parsed = Mp3FrameIndex.safeParse(await response.json());
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
 /** A streamed source for the file whose first bytes are `head` (of `fileSize`), or null to decode it whole. */
 export async function openCompressedSource(
-  url: string,
-  head: Uint8Array,
-  fileSize: number,
+  { url, head, fileSize, frameIndex }: CompressedHead,
   ctx: BaseAudioContext,
   download: TrackFetch,
   onChunk: () => void,
@@ -39,5 +63,8 @@ export async function openCompressedSource(
   }
   const layout = parseMp3Layout(audioHead.bytes, audioHead.offset, fileSize);
   if (!layout || layout.totalFrames <= 0) return null;
-  return mp3Source(url, layout, audioHead, ctx, download, decoderAt(ctx, layout.sampleRate, layout.channels), onChunk, plan);
+  // An index scanned from another numbering of the frames (another file) would misplace every seek.
+  const index = await frameIndex;
+  const exact = index && index.audioStart === layout.audioStart ? frameIndexLookup(index) : null;
+  return mp3Source(url, layout, audioHead, exact, ctx, download, decoderAt(ctx, layout.sampleRate, layout.channels), onChunk, plan);
 }
