@@ -27,6 +27,8 @@ export interface PageHost {
   readonly rawCapture: string;
   /** URL of `path` served from `filesDir` (`/files/<name>`, Range honoured). */
   fileUrl(path: string): string;
+  /** Requests for the file at `path` so far: by range, and for the whole file (a whole-file decode). */
+  requestsFor(path: string): { readonly ranges: number; readonly whole: number };
   close(): void;
 }
 
@@ -62,6 +64,7 @@ export async function startPageHost(filesDir: string): Promise<PageHost> {
     buildTapInitScript(),
     buildTapInitScript(join(here, "capture-worklet.ts")),
   ]);
+  const requests = new Map<string, { ranges: number; whole: number }>();
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>media bench</title></head><body><script src="/page.js"></script></body></html>`;
   const server = createServer((req, res) => {
     const url = req.url ?? "/";
@@ -79,6 +82,8 @@ export async function startPageHost(filesDir: string): Promise<PageHost> {
         return void res.writeHead(404).end();
       }
       const range = singleRange(req.headers.range, size);
+      const counts = requests.get(name) ?? { ranges: 0, whole: 0 };
+      requests.set(name, range ? { ...counts, ranges: counts.ranges + 1 } : { ...counts, whole: counts.whole + 1 });
       // An MP3 names its frame index, as the API does (apps/api/src/routes/tracks.ts).
       const link = name.endsWith(".mp3") ? { link: `<${encodeURIComponent(name)}${FRAME_INDEX_SUFFIX}>; rel="${MP3_FRAME_INDEX_REL}"` } : {};
       const headers = { "accept-ranges": "bytes", "cache-control": "no-store", "access-control-allow-origin": "*", ...link };
@@ -97,6 +102,7 @@ export async function startPageHost(filesDir: string): Promise<PageHost> {
     timecodeTap: timecodeFor(0),
     rawCapture: rawFor(0),
     fileUrl: (path) => `${origin}/files/${encodeURIComponent(basename(path))}`,
+    requestsFor: (path) => requests.get(basename(path)) ?? { ranges: 0, whole: 0 },
     close: () => server.close(),
   };
 }

@@ -1,10 +1,12 @@
 /**
- * Streaming for compressed formats, chosen from the file's head: MP3 (Layer III, CBR or Xing
- * VBR) streams by range, its seeks exact when the server links a frame index; anything else
- * returns null and is decoded whole by the caller.
+ * Streaming for compressed formats, chosen from the file's head: FLAC (its metadata within the
+ * head) and MP3 (Layer III, CBR or Xing VBR; seeks exact when the server links a frame index)
+ * stream by range; anything else returns null and is decoded whole by the caller.
  */
 import { Mp3FrameIndex } from "@sync-beats/protocol";
 import type { ChunkPlanOptions } from "./chunk-plan.js";
+import { parseFlacHead } from "./flac.js";
+import { flacSource } from "./flac-source.js";
 import { frameIndexLookup } from "./mp3-frame-index.js";
 import { parseMp3Layout } from "./mp3-layout.js";
 import { mp3Source, type BytesDecoder } from "./mp3-source.js";
@@ -54,6 +56,9 @@ export async function openCompressedSource(
   onChunk: () => void,
   plan: ChunkPlanOptions,
 ): Promise<TrackSource | null> {
+  const flac = parseFlacHead(head);
+  // A FLAC of unknown length (a live encode) cannot be laid out for a window: decoded whole.
+  if (flac) return flac.info.totalSamples > 0 ? flacSource(url, flac, fileSize, download, ctx, decoderAt(ctx, flac.info.sampleRate, flac.info.channels), onChunk, plan) : null;
   const tagEnd = id3v2Size(head);
   let audioHead = { bytes: head.subarray(tagEnd), offset: tagEnd };
   if (tagEnd > 0 && tagEnd + 4096 > head.length && tagEnd < fileSize) {
