@@ -1,17 +1,21 @@
 /**
  * Streaming for compressed formats, chosen from the file's head: FLAC (its metadata within the
- * head) and MP3 (Layer III, CBR or Xing VBR; seeks exact when the server links a frame index)
- * stream by range; anything else returns null and is decoded whole by the caller.
+ * head), Ogg Opus (its length read from the last page) and MP3 (Layer III, CBR or Xing VBR;
+ * seeks exact when the server links a frame index) stream by range; anything else returns null
+ * and is decoded whole by the caller.
  */
 import { Mp3FrameIndex } from "@sync-beats/protocol";
 import type { ChunkPlanOptions } from "./chunk-plan.js";
 import { parseFlacHead } from "./flac.js";
 import { flacSource } from "./flac-source.js";
+import { lastGranule, parseOpusHead, type OpusHead } from "./ogg-opus.js";
+import { OPUS_RATE, opusSource } from "./opus-source.js";
 import { frameIndexLookup } from "./mp3-frame-index.js";
 import { parseMp3Layout } from "./mp3-layout.js";
-import { mp3Source, type BytesDecoder } from "./mp3-source.js";
+import { mp3Source } from "./mp3-source.js";
 import { id3v2Size } from "./mpeg-audio.js";
 import type { TrackFetch, TrackSource } from "./track-source.js";
+import type { BytesDecoder, StreamInput } from "./windowed-source.js";
 
 /** Bytes of the head read after a large ID3v2 tag (cover art) to find the first frame. */
 const AFTER_TAG_BYTES = 64 * 1024;
@@ -58,7 +62,10 @@ export async function openCompressedSource(
 ): Promise<TrackSource | null> {
   const flac = parseFlacHead(head);
   // A FLAC of unknown length (a live encode) cannot be laid out for a window: decoded whole.
-  if (flac) return flac.info.totalSamples > 0 ? flacSource(url, flac, fileSize, download, ctx, decoderAt(ctx, flac.info.sampleRate, flac.info.channels), onChunk, plan) : null;
+  const input = (decode: BytesDecoder): StreamInput => ({ url, fileSize, download, ctx, decode, onChunk, plan });
+  if (flac) return flac.info.totalSamples > 0 ? flacSource(flac, input(decoderAt(ctx, flac.info.sampleRate, flac.info.channels))) : null;
+  const opus = parseOpusHead(head);
+  if (opus) return openOpus(opus, input(decoderAt(ctx, OPUS_RATE, opus.channels)));
   const tagEnd = id3v2Size(head);
   let audioHead = { bytes: head.subarray(tagEnd), offset: tagEnd };
   if (tagEnd > 0 && tagEnd + 4096 > head.length && tagEnd < fileSize) {
@@ -72,4 +79,16 @@ export async function openCompressedSource(
   const index = await frameIndex;
   const exact = index && index.audioStart === layout.audioStart ? frameIndexLookup(index) : null;
   return mp3Source(url, layout, audioHead, exact, ctx, download, decoderAt(ctx, layout.sampleRate, layout.channels), onChunk, plan);
+}
+
+/** Bytes read from the end of an Ogg Opus file for its last granule position (its length). */
+const TAIL_BYTES = 64 * 1024;
+
+async function openOpus(head: OpusHead, input: StreamInput): Promise<TrackSource | null> {
+  const tailFrom = Math.max(head.audioStart, input.fileSize - TAIL_BYTES);
+  const tail = await input.download(input.url, { headers: { Range: `bytes=${tailFrom}-${input.fileSize - 1}` } });
+  if (tail.status !== 206) return null;
+  const end = lastGranule(new Uint8Array(await tail.arrayBuffer()));
+  if (end === null || end <= head.preSkip) return null;
+  return opusSource(head, end - head.preSkip, input);
 }

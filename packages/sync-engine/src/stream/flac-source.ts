@@ -5,11 +5,10 @@
  * lossless and its frames decode independently, so a chunk equals the same samples of the whole
  * file.
  */
-import type { ChunkPlanOptions, FrameSpan } from "./chunk-plan.js";
+import type { FrameSpan } from "./chunk-plan.js";
 import { findFlacFrames, flacFileOf, type FlacHead } from "./flac.js";
-import type { BytesDecoder } from "./mp3-source.js";
-import type { DecodedChunk, TrackFetch, TrackSource } from "./track-source.js";
-import { windowedSource } from "./windowed-source.js";
+import type { DecodedChunk, TrackSource } from "./track-source.js";
+import { windowedSource, type StreamInput } from "./windowed-source.js";
 
 /** Frame offsets remembered (where decoded spans ended), so the next span starts exactly. */
 const MAX_ANCHORS = 256;
@@ -18,16 +17,7 @@ const EARLY_FRAMES = 2;
 /** Tries with an earlier start when an estimated range began after the span. */
 const TRIES = 4;
 
-export function flacSource(
-  url: string,
-  head: FlacHead,
-  fileSize: number,
-  download: TrackFetch,
-  ctx: BaseAudioContext,
-  decode: BytesDecoder,
-  onChunk: () => void,
-  plan: ChunkPlanOptions,
-): TrackSource {
+export function flacSource(head: FlacHead, { url, fileSize, download, ctx, decode, onChunk, plan }: StreamInput): TrackSource {
   const { info } = head;
   const audioBytes = fileSize - head.audioStart;
   const bytesPerSample = audioBytes / Math.max(1, info.totalSamples);

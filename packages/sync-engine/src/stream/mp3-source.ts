@@ -12,10 +12,7 @@ import type { FrameIndexLookup } from "./mp3-frame-index.js";
 import { frameIndexAt, frameOffsetEstimate, type Mp3Layout } from "./mp3-layout.js";
 import { findFrames, parseMpegFrameHeader } from "./mpeg-audio.js";
 import type { DecodedChunk, TrackFetch, TrackSource } from "./track-source.js";
-import { windowedSource } from "./windowed-source.js";
-
-/** Decodes a byte string of the file's format at the file's own sample rate. */
-export type BytesDecoder = (bytes: ArrayBuffer) => Promise<AudioBuffer>;
+import { windowedSource, type BytesDecoder } from "./windowed-source.js";
 
 /** The furthest back the bit reservoir reaches (main_data_begin is 9 bits). */
 const RESERVOIR_BYTES = 511;

@@ -40,8 +40,8 @@ export interface TrackSource {
 /** How much of a file is read to find a WAV's data chunk (a large LIST/INFO chunk may come first). */
 const HEAD_BYTES = 64 * 1024;
 /**
- * Opens `url`: a range request for the head decides the format. A PCM/float WAV, an MP3 and a
- * FLAC stream (compressed-source.ts); any other format (or a server ignoring Range) is
+ * Opens `url`: a range request for the head decides the format. A PCM/float WAV, an MP3, a
+ * FLAC and an Ogg Opus stream (compressed-source.ts); any other format (or a server ignoring Range) is
  * downloaded and decoded whole. `onChunk` fires when a streamed chunk is ready.
  */
 export async function openTrackSource(

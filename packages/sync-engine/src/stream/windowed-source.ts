@@ -4,10 +4,24 @@
  * seek aborts the stale one), played spans are evicted. The format supplies only `decodeSpan`.
  */
 import { planChunks, type ChunkPlanOptions, type FrameSpan } from "./chunk-plan.js";
-import type { DecodedChunk, TrackSource } from "./track-source.js";
+import type { DecodedChunk, TrackFetch, TrackSource } from "./track-source.js";
 
 /** Decodes track frames `[span.start, span.end)` (it may return fewer, from `span.start`). */
 export type SpanDecoder = (span: FrameSpan, signal: AbortSignal) => Promise<DecodedChunk | null>;
+
+/** Decodes a byte string of the file's format at the file's own sample rate. */
+export type BytesDecoder = (bytes: ArrayBuffer) => Promise<AudioBuffer>;
+
+/** What a compressed format's streamed source works with, besides what its header says. */
+export interface StreamInput {
+  readonly url: string;
+  readonly fileSize: number;
+  readonly download: TrackFetch;
+  readonly ctx: BaseAudioContext;
+  readonly decode: BytesDecoder;
+  readonly onChunk: () => void;
+  readonly plan: ChunkPlanOptions;
+}
 
 /** The track's shape as the format's header gives it. */
 export interface StreamShape {
