@@ -4,12 +4,12 @@ import { PULSE_RATE, pulseSample } from "./pulses.js";
 
 const QUANTUM = 128;
 
-/** Sparse records as the capture keeps them (silent quanta left out). */
+/** Sparse records as the capture keeps them: from the first audible quantum, then only those loud enough to hold a pulse. */
 function sparse(firstFrame: number, samples: readonly number[]): number[] {
   const records: number[] = [];
   for (let at = 0; at < samples.length; at += QUANTUM) {
     const quantum = samples.slice(at, at + QUANTUM);
-    if (quantum.some((v) => Math.abs(v) >= 1e-4)) records.push(firstFrame + at, quantum.length, ...quantum);
+    if (quantum.some((v) => Math.abs(v) >= (records.length === 0 ? 1e-4 : 0.05))) records.push(firstFrame + at, quantum.length, ...quantum);
   }
   return records;
 }
@@ -43,6 +43,7 @@ describe("alignment of a rendered pulse track", () => {
     expect(result.meanMs).toBeCloseTo((-10 / PULSE_RATE) * 1000, 2);
     // Rendered from context 2 s (track 20.25 s) for 3 s: the last pulse is track 23.0 s.
     expect(result.lastPulseS).toBe(23);
+    expect(result.searched).toBe(result.pulses);
   });
 
   it("finds no pulse in silence", () => {

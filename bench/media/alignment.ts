@@ -7,6 +7,8 @@ import { locatePulse, PULSE_EVERY_FRAMES, PULSE_FRAMES, PULSE_RATE, pulseFrame }
 /** Rendered minus scheduled time of the pulses found, ms (positive: late). */
 export interface Alignment {
   readonly pulses: number;
+  /** Pulses due within the capture (from the first rendered sample on): a pulse not found among them is missing. */
+  readonly searched: number;
   readonly meanMs: number | null;
   readonly spreadMs: number | null;
   /** Track time (s) of the last pulse found: a track played to its end shows its last pulse. */
@@ -38,24 +40,26 @@ export function denseCapture(records: readonly number[]): { readonly firstFrame:
  * started at context time `when` from `offsetMs`, rate 1.
  */
 export function alignmentOf(records: readonly number[], sampleRate: number, when: number, offsetMs: number): Alignment {
-  const none = { pulses: 0, meanMs: null, spreadMs: null, lastPulseS: null };
+  const none = { pulses: 0, searched: 0, meanMs: null, spreadMs: null, lastPulseS: null };
   const capture = denseCapture(records);
   if (!capture) return none;
   const { firstFrame, samples } = capture;
   const contextFrameOf = (trackFrame: number) => (when + (trackFrame - (offsetMs / 1000) * PULSE_RATE) / PULSE_RATE) * sampleRate;
   const errors: number[] = [];
   let lastPulse = 0;
+  let searched = 0;
   const firstPulse = Math.max(1, Math.ceil(((offsetMs / 1000) * PULSE_RATE) / PULSE_EVERY_FRAMES));
   for (let k = firstPulse; ; k++) {
     const expected = contextFrameOf(pulseFrame(k)) - firstFrame;
     if (expected + PULSE_FRAMES > samples.length) break;
     if (expected - SEARCH_S * sampleRate < 0) continue;
+    searched++;
     const found = locatePulse(samples, expected, SEARCH_S * sampleRate);
     if (found === null) continue;
     errors.push(((found - expected) / sampleRate) * 1000);
     lastPulse = k;
   }
-  if (errors.length === 0) return none;
+  if (errors.length === 0) return { ...none, searched };
   const mean = errors.reduce((a, b) => a + b, 0) / errors.length;
-  return { pulses: errors.length, meanMs: mean, spreadMs: Math.max(...errors) - Math.min(...errors), lastPulseS: pulseFrame(lastPulse) / PULSE_RATE };
+  return { pulses: errors.length, searched, meanMs: mean, spreadMs: Math.max(...errors) - Math.min(...errors), lastPulseS: pulseFrame(lastPulse) / PULSE_RATE };
 }

@@ -11,11 +11,12 @@
  *   renderer's memory over 10 tracks in a row; the load average beside every figure.
  *
  * - compressed formats (format-bench.ts): 3-minute pulse tracks in MP3 CBR/VBR, AAC (M4A, ADTS),
- *   Opus and FLAC made by ffmpeg/lame, and a 60-minute MP3 (`--long all`: every format), their
- *   start, late join and alignment against the WAV in the rendered output.
+ *   Opus and FLAC made by ffmpeg/lame, and 60-minute tracks of the streamed ones (`--long all`:
+ *   every format), their start, late join and alignment against the WAV in the rendered output;
+ *   a 60-minute MP3 joined at 59:00 and played to its end.
  *
- *   npx tsx bench/media/run.ts [--play-s 20] [--long mp3|all|none] [--chromium /usr/bin/chromium]
- *     [--cache DIR] [--prepare]
+ *   npx tsx bench/media/run.ts [--play-s 20] [--long streamed|mp3|all|none] [--chromium /usr/bin/chromium]
+ *     [--cache DIR] [--prepare] [--skip-baseline]
  *
  * `--cache DIR` keeps the generated and encoded tracks in DIR between runs (a 60-minute encode
  * takes minutes); `--prepare` only writes them there and exits, so a run under the benchmark lock
@@ -43,8 +44,10 @@ const { values: args } = parseArgs({
   options: {
     "play-s": { type: "string", default: "20" },
     chromium: { type: "string", default: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" },
-    /** 60-minute compressed tracks: "mp3" (MP3 only), "all" or "none". */
-    long: { type: "string", default: "mp3" },
+    /** 60-minute compressed tracks: "streamed" (the formats streamed by range), "mp3", "all" or "none". */
+    long: { type: "string", default: "streamed" },
+    /** Leave out the whole-file download + decode baseline (65 s on the throttled link). */
+    "skip-baseline": { type: "boolean", default: false },
     cache: { type: "string" },
     prepare: { type: "boolean", default: false },
   },
@@ -112,18 +115,25 @@ async function rendererRss(browser: Browser): Promise<number> {
   return total;
 }
 
-/** Ten tracks in a row on a fresh page (distinct URLs, so nothing is reused), 4 s each, from 10:00. */
+/**
+ * Ten tracks in a row on a fresh page (distinct URLs, so nothing is reused), 4 s each, from
+ * 10:00; the renderers' RSS after each, read after a forced garbage collection (what is still
+ * held, not what the collector has yet to free).
+ */
 async function tenTracks(browser: Browser, origin: string, initScript: string, urlOf: (i: number) => string, label: string): Promise<void> {
   const page = await openPage(browser, origin, initScript);
+  const cdp = await page.context().newCDPSession(page);
   const memory: number[] = [];
   for (let i = 0; i < 10; i++) {
     await page.evaluate(([u]) => window.media.start(u, 600_000), [urlOf(i)] as const);
     await sleep(4000);
+    await cdp.send("HeapProfiler.collectGarbage");
     memory.push(await rendererRss(browser));
   }
   await page.evaluate(() => window.media.stop());
   await page.context().close();
-  row(`renderer RSS over 10 ${label} tracks in a row (after 1st → after 10th)`, `${mb(memory[0]!)} → ${mb(memory.at(-1)!)} (max ${mb(Math.max(...memory))})`);
+  const each = memory.map((bytes) => (bytes / 1024 / 1024).toFixed(0)).join(", ");
+  row(`renderer RSS over 10 ${label} tracks in a row, after a GC (1st → 10th)`, `${mb(memory[0]!)} → ${mb(memory.at(-1)!)} (each, MB: ${each})`);
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -173,12 +183,13 @@ async function main(): Promise<void> {
     const longLate = await play(browser, pages.origin, pages.timecodeTap, audio(long.trackId), 45 * 60_000, 5, false);
     row("60-min WAV, late join at 45:00 → first rendered sample", ms(longLate.firstRenderMs));
 
-    // Baseline, same run and link: the whole-file download and decode the engine used to do.
-    const page = await openPage(browser, pages.origin, pages.timecodeTap);
-    const wholeMs = await page.evaluate(([u]) => window.media.wholeDecodeMs(u, 90_000), [audio(short.trackId)] as const);
-    row("baseline: 3-min WAV whole download + decodeAudioData", wholeMs === null ? "> 90 s" : `${(wholeMs / 1000).toFixed(1)} s (ratio to streamed start ${shortStart.firstRenderMs ? (wholeMs / shortStart.firstRenderMs).toFixed(0) : "?"}×)`);
-
-    await page.context().close();
+    if (!args["skip-baseline"]) {
+      // Baseline, same run and link: the whole-file download and decode the engine used to do.
+      const page = await openPage(browser, pages.origin, pages.timecodeTap);
+      const wholeMs = await page.evaluate(([u]) => window.media.wholeDecodeMs(u, 90_000), [audio(short.trackId)] as const);
+      row("baseline: 3-min WAV whole download + decodeAudioData", wholeMs === null ? "> 90 s" : `${(wholeMs / 1000).toFixed(1)} s (ratio to streamed start ${shortStart.firstRenderMs ? (wholeMs / shortStart.firstRenderMs).toFixed(0) : "?"}×)`);
+      await page.context().close();
+    }
 
     await tenTracks(browser, pages.origin, pages.timecodeTap, (i) => `${audio(long.trackId)}?n=${i}`, "60-min WAV");
     const longFiles = await runFormatBench(browser, pages, dir, row, args.long!);
