@@ -14,7 +14,9 @@ import { writeTrackOnce } from "./tracks.js";
 
 type Row = (figure: string, value: string) => void;
 
-const ms = (value: number | null | undefined) => (value === null || value === undefined ? "none" : `${value.toFixed(1)} ms`);
+/** Seconds each start and late join is played (and read back). */
+const PLAY_S = 4;
+const ms = (value: number | null | undefined) => (value === null || value === undefined ? `nothing rendered in ${PLAY_S} s` : `${value.toFixed(1)} ms`);
 const offset = (play: FormatPlay, reference: FormatPlay) =>
   play.alignment.meanMs === null || reference.alignment.meanMs === null ? "no pulses found" : `${(play.alignment.meanMs - reference.alignment.meanMs).toFixed(2)} ms (${play.alignment.pulses} pulses)`;
 
@@ -46,8 +48,8 @@ async function measureLength(browser: Browser, host: PageHost, dir: string, row:
   const label = `${Math.round(plan.seconds / 60)}-min`;
   const wav = join(dir, `pulses-${label}.wav`);
   await writeTrackOnce(wav, "pulse", plan.seconds);
-  const wavStart = await playPulses(browser, host, host.fileUrl(wav), 0, 4, true);
-  const wavLate = await playPulses(browser, host, host.fileUrl(wav), plan.lateMs, 4, true);
+  const wavStart = await playPulses(browser, host, host.fileUrl(wav), 0, PLAY_S, true);
+  const wavLate = await playPulses(browser, host, host.fileUrl(wav), plan.lateMs, PLAY_S, true);
   row(`${label} WAV pulses: PLAY → first rendered sample / late join`, `${ms(wavStart.firstRenderMs)} / ${ms(wavLate.firstRenderMs)}`);
   for (const format of FORMATS.filter((f) => plan.formatIds.has(f.id))) {
     const tool = format.command("", "")[0];
@@ -57,8 +59,8 @@ async function measureLength(browser: Browser, host: PageHost, dir: string, row:
     }
     const file = encodeOnce(format, wav, dir, `pulses-${label}`);
     files.set(format.id, host.fileUrl(file));
-    const start = await playPulses(browser, host, host.fileUrl(file), 0, 4, true);
-    const late = await playPulses(browser, host, host.fileUrl(file), plan.lateMs, 4, true);
+    const start = await playPulses(browser, host, host.fileUrl(file), 0, PLAY_S, true);
+    const late = await playPulses(browser, host, host.fileUrl(file), plan.lateMs, PLAY_S, true);
     row(`${label} ${format.label}: PLAY → first rendered sample`, ms(start.firstRenderMs));
     row(`${label} ${format.label}: alignment vs WAV, from the start`, offset(start, wavStart));
     row(`${label} ${format.label}: late join at ${Math.round(plan.lateMs / 1000)} s → first rendered sample`, ms(late.firstRenderMs));
