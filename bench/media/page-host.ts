@@ -114,7 +114,9 @@ export async function openPage(browser: Browser, origin: string, initScript: str
   const page = await context.newPage();
   if (throttled) {
     const cdp = await context.newCDPSession(page);
-    await cdp.send("Network.enable");
+    // The network domain is on only to throttle: it must not keep response bodies for DevTools
+    // (it would, in the renderer, and the page's memory figures would count them).
+    await cdp.send("Network.enable", { maxTotalBufferSize: 1, maxResourceBufferSize: 1 });
     await cdp.send("Network.emulateNetworkConditions", THROTTLE);
   }
   await page.goto(`${origin}/`);
