@@ -46,13 +46,18 @@ const FRAME_INDEX_SUFFIX = ".mp3-frames";
 /** Indexes built so far, by file path (each file is scanned once per host). */
 const frameIndexes = new Map<string, Promise<Mp3FrameIndex | null>>();
 
-function serveFrameIndex(path: string, res: ServerResponse): void {
+/** The frame index of the MP3 at `path`, scanned once (started when its URL is handed out, as the API scans at upload). */
+function frameIndexOf(path: string): Promise<Mp3FrameIndex | null> {
   let index = frameIndexes.get(path);
   if (!index) {
     index = buildMp3FrameIndex(createReadStream(path)).catch(() => null);
     frameIndexes.set(path, index);
   }
-  void index.then((body) => {
+  return index;
+}
+
+function serveFrameIndex(path: string, res: ServerResponse): void {
+  void frameIndexOf(path).then((body) => {
     if (!body) return void res.writeHead(404).end();
     res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store", "access-control-allow-origin": "*" }).end(JSON.stringify(body));
   });
@@ -101,7 +106,10 @@ export async function startPageHost(filesDir: string): Promise<PageHost> {
     origin,
     timecodeTap: timecodeFor(0),
     rawCapture: rawFor(0),
-    fileUrl: (path) => `${origin}/files/${encodeURIComponent(basename(path))}`,
+    fileUrl(path) {
+      if (path.endsWith(".mp3")) void frameIndexOf(join(filesDir, basename(path)));
+      return `${origin}/files/${encodeURIComponent(basename(path))}`;
+    },
     requestsFor: (path) => requests.get(basename(path)) ?? { ranges: 0, whole: 0 },
     close: () => server.close(),
   };

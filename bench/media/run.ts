@@ -118,7 +118,8 @@ async function rendererRss(browser: Browser): Promise<number> {
 /**
  * Ten tracks in a row on a fresh page (distinct URLs, so nothing is reused), 4 s each, from
  * 10:00; the renderers' RSS after each, read after a forced garbage collection (what is still
- * held, not what the collector has yet to free).
+ * held, not what the collector has yet to free). The page has the sparse raw capture (bounded):
+ * the timecode tap keeps a record per sample of anything but a timecode, ~3 MB a track.
  */
 async function tenTracks(browser: Browser, origin: string, initScript: string, urlOf: (i: number) => string, label: string): Promise<void> {
   const page = await openPage(browser, origin, initScript);
@@ -191,10 +192,10 @@ async function main(): Promise<void> {
       await page.context().close();
     }
 
-    await tenTracks(browser, pages.origin, pages.timecodeTap, (i) => `${audio(long.trackId)}?n=${i}`, "60-min WAV");
+    await tenTracks(browser, pages.origin, pages.rawCapture, (i) => `${audio(long.trackId)}?n=${i}`, "60-min WAV");
     const longFiles = await runFormatBench(browser, pages, dir, row, args.long!);
     const longMp3 = longFiles.get("mp3-vbr");
-    if (longMp3) await tenTracks(browser, pages.origin, pages.timecodeTap, (i) => `${longMp3}?n=${i}`, "60-min MP3 VBR");
+    if (longMp3) await tenTracks(browser, pages.origin, pages.rawCapture, (i) => `${longMp3}?n=${i}`, "60-min MP3 VBR");
   } finally {
     await browser?.close();
     await api.close();

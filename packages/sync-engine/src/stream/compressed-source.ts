@@ -75,8 +75,9 @@ export async function openCompressedSource(
   }
   const layout = parseMp3Layout(audioHead.bytes, audioHead.offset, fileSize);
   if (!layout || layout.totalFrames <= 0) return null;
-  // An index scanned from another numbering of the frames (another file) would misplace every seek.
-  const index = await frameIndex;
+  // A constant bitrate places every frame by arithmetic: only a VBR file waits for its index. An
+  // index scanned from another numbering of the frames (another file) would misplace every seek.
+  const index = layout.cbrFrameBytes === null ? await frameIndex : null;
   const exact = index && index.audioStart === layout.audioStart ? frameIndexLookup(index) : null;
   return mp3Source(url, layout, audioHead, exact, ctx, download, decoderAt(ctx, layout.sampleRate, layout.channels), onChunk, plan);
 }
