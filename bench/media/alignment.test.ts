@@ -46,6 +46,14 @@ describe("alignment of a rendered pulse track", () => {
     expect(result.searched).toBe(result.pulses);
   });
 
+  it("searches a last pulse the capture cuts short (it ends with the last loud quantum)", () => {
+    // The last quantum kept ends where the chirp's Hann tail falls below the kept level, ~10 frames short of its end.
+    const records = capture(1, 0, 0, PULSE_RATE, 2 * PULSE_RATE + 430);
+    const result = alignmentOf(records, PULSE_RATE, 1, 0);
+    expect(result.lastPulseS).toBe(2);
+    expect(result.searched).toBe(result.pulses);
+  });
+
   it("finds no pulse in silence", () => {
     expect(alignmentOf(sparse(0, new Array(PULSE_RATE * 2).fill(0)), PULSE_RATE, 0, 0).meanMs).toBeNull();
   });

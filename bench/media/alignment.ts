@@ -2,7 +2,7 @@
  * Alignment of a rendered pulse track against its schedule (pure): every pulse the capture holds
  * is located and compared with the context frame the schedule puts it at.
  */
-import { locatePulse, PULSE_EVERY_FRAMES, PULSE_FRAMES, PULSE_RATE, pulseFrame } from "./pulses.js";
+import { locatePulse, PULSE_EVERY_FRAMES, PULSE_RATE, pulseFrame } from "./pulses.js";
 
 /** Rendered minus scheduled time of the pulses found, ms (positive: late). */
 export interface Alignment {
@@ -51,7 +51,9 @@ export function alignmentOf(records: readonly number[], sampleRate: number, when
   const firstPulse = Math.max(1, Math.ceil(((offsetMs / 1000) * PULSE_RATE) / PULSE_EVERY_FRAMES));
   for (let k = firstPulse; ; k++) {
     const expected = contextFrameOf(pulseFrame(k)) - firstFrame;
-    if (expected + PULSE_FRAMES > samples.length) break;
+    // The capture ends with the last loud quantum, inside the last pulse rendered: a pulse that
+    // starts within it is searched (the rest reads as zeros).
+    if (expected >= samples.length) break;
     if (expected - SEARCH_S * sampleRate < 0) continue;
     searched++;
     const found = locatePulse(samples, expected, SEARCH_S * sampleRate);

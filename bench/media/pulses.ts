@@ -52,7 +52,8 @@ export function locatePulse(samples: Float32Array, expected: number, searchFrame
   let best = -Infinity;
   let bestLag = -1;
   const from = Math.max(1, Math.round(expected - searchFrames));
-  const to = Math.min(samples.length - PULSE_FRAMES - 1, Math.round(expected + searchFrames));
+  // A pulse the capture cuts short near its end (the last loud quantum) is still searched.
+  const to = Math.min(samples.length - 1, Math.round(expected + searchFrames));
   for (let lag = from; lag <= to; lag++) {
     const value = correlate(lag);
     if (value > best) [best, bestLag] = [value, lag];
