@@ -1,12 +1,12 @@
 /**
  * Issue 13: each compressed format, encoded from the pulse WAV by Debian's ffmpeg/lame, renders
  * aligned with the WAV within 1 ms in real Chromium through the engine's Web Audio output — from
- * the start and from a late join (a seek by range for the streamed formats: WAV, MP3).
+ * the start and from a late join (a seek by range for the streamed formats: WAV, MP3, Opus, FLAC).
  *
  * AAC in ADTS is left out: the stream carries no encoder-delay metadata, so no decoder can trim
  * its priming (Chromium renders it 1024 samples late); bench:media reports it. A VBR MP3's late
- * join seeks by the Xing TOC, whose frame index is approximate (26 ms off at 20 s here), so only
- * its start is held to 1 ms; bench:media reports its late join.
+ * join seeks by the frame index the file server links (bench/media/page-host.ts, as the API does;
+ * by the Xing TOC alone it was 26 ms off at 20 s).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,6 +23,8 @@ const missing = Object.entries(tools).filter(([, present]) => !present).map(([to
 if (missing.length > 0) console.log(`media-formats: ${missing.join(", ")} not installed; the formats they make are skipped`);
 
 const TESTED = FORMATS.filter((f) => f.id !== "aac-adts");
+/** Formats the engine streams by range (the others are fetched and decoded whole). */
+const STREAMED = new Set(["mp3-cbr", "mp3-vbr", "opus", "flac"]);
 const LATE_JOIN_MS = 20_250;
 const PLAY_S = 4.5;
 /** An encode and two fresh pages: about 30 s at load 20, past 60 s at load 40. */
@@ -33,8 +35,6 @@ const TEST_TIMEOUT_MS = 180_000;
  * tracks 1.6–28 ms late: the session's 10 ms start headroom is shorter than main-thread stalls).
  */
 const LEAD_S = 2;
-/** Formats whose late join lands on the exact sample (seek by range with an exact frame index, or a whole decode). */
-const EXACT_LATE_JOIN = new Set(["mp3-cbr", "aac-m4a", "opus", "flac"]);
 
 describe.runIf(tools.ffmpeg)("[M7] compressed formats align with the WAV in the rendered output (issue 13)", () => {
   let dir = "";
@@ -63,8 +63,8 @@ describe.runIf(tools.ffmpeg)("[M7] compressed formats align with the WAV in the 
 
   for (const format of TESTED) {
     const tool = format.command("", "")[0];
-    const exactLate = EXACT_LATE_JOIN.has(format.id);
-    const name = `${format.label}: within 1 ms of the WAV from the start${exactLate ? " and from a late join" : ""}`;
+    const streamed = STREAMED.has(format.id);
+    const name = `${format.label}${streamed ? ", streamed by range," : ""} within 1 ms of the WAV from the start and from a late join`;
     it.runIf(tool === "ffmpeg" || tools.lame)(name, async () => {
       const file = encode(format, wav, dir, "pulses");
       const start = await playPulses(browser, host, host.fileUrl(file), 0, PLAY_S + LEAD_S, false, LEAD_S);
@@ -73,7 +73,10 @@ describe.runIf(tools.ffmpeg)("[M7] compressed formats align with the WAV in the 
       expect(start.alignment.pulses).toBeGreaterThanOrEqual(3);
       expect(late.alignment.pulses).toBeGreaterThanOrEqual(3);
       expect(Math.abs(start.alignment.meanMs! - reference.start)).toBeLessThanOrEqual(1);
-      if (exactLate) expect(Math.abs(late.alignment.meanMs! - reference.late)).toBeLessThanOrEqual(1);
+      expect(Math.abs(late.alignment.meanMs! - reference.late)).toBeLessThanOrEqual(1);
+      const requests = host.requestsFor(file);
+      if (streamed) expect(requests).toMatchObject({ whole: 0 });
+      else expect(requests.whole).toBeGreaterThan(0);
     }, TEST_TIMEOUT_MS);
   }
 });

@@ -21,6 +21,13 @@ describe("bench:media tap reading", () => {
     expect(readTap(records, WRAP).discontinuities).toBe(2);
   });
 
+  it("[M4] the step off a first sample interpolated by a sub-sample start is not a discontinuity; a later one is", () => {
+    const start = [0, code(0) * 0.4, 1, code(1)];
+    for (let f = 128; f < 1000; f += 128) start.push(f, code(f));
+    expect(readTap(start, WRAP).discontinuities).toBe(0);
+    expect(readTap([...start, 1024, code(2000)], WRAP).discontinuities).toBe(1);
+  });
+
   it("[M4] wrapped distances", () => {
     expect(wrappedDelta(5, WRAP - 5, WRAP)).toBe(10);
     expect(wrappedDelta(WRAP - 5, 5, WRAP)).toBe(-10);

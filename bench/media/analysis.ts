@@ -24,7 +24,7 @@ export interface TapReading {
    * A start between two frames renders its first sample interpolated, so positions are read here.
    */
   readonly settled: { readonly frame: number; readonly timecode: number } | null;
-  /** Ramp jumps or silences after the first rendered sample (each one a discontinuity). */
+  /** Ramp jumps or silences after the first rendered sample (each one a discontinuity; the step off the first, interpolated, sample is not one). */
   readonly discontinuities: number;
   /** The first few: context frame and size (timecode jump in frames; NaN for a gap of silence). */
   readonly firstDiscontinuities: readonly { readonly frame: number; readonly jump: number }[];
@@ -60,11 +60,13 @@ export function readTap(records: readonly number[], wrap: number, untilFrame = I
     const code = timecodeFrame(value);
     if (first && !settled) settled = { frame, timecode: code };
     if (!first) first = { frame, code };
-    else if (previous) {
+    // A node started between two frames renders its first sample interpolated with the silence
+    // before it (Web Audio's sub-sample start): the step from it to the next is the start itself.
+    else if (previous && previous !== first) {
       const step = (((code - previous.code - (frame - previous.frame)) % wrap) + wrap + wrap / 2) % wrap - wrap / 2;
       if (Math.abs(step) > 0.6) note(frame, step);
     }
-    previous = { frame, code };
+    previous = first.frame === frame ? first : { frame, code };
     last = frame;
   }
   return {

@@ -4,6 +4,7 @@
  * back by the raw capture, to measure its alignment with the WAV (pulses.ts, alignment.ts).
  */
 import { execFileSync } from "node:child_process";
+import { existsSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { sleep } from "../sync/time.js";
@@ -47,6 +48,17 @@ export function encode(format: Format, wav: string, dir: string, stem: string): 
   const output = join(dir, `${stem}-${format.id}.${format.extension}`);
   const [tool, args] = format.command(wav, output);
   execFileSync(tool, args, { stdio: ["ignore", "ignore", "inherit"] });
+  return output;
+}
+
+/**
+ * {@link encode}, unless the file is in `dir` already (a cache dir kept between runs: a 60-minute
+ * encode takes minutes). Encoded under a temporary name first, so a killed run leaves no half file.
+ */
+export function encodeOnce(format: Format, wav: string, dir: string, stem: string): string {
+  const output = join(dir, `${stem}-${format.id}.${format.extension}`);
+  if (existsSync(output)) return output;
+  renameSync(encode(format, wav, dir, `${stem}.partial`), output);
   return output;
 }
 

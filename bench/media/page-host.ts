@@ -1,10 +1,12 @@
 /**
- * Serves the benchmark page (page.ts bundled) and the track files (with HTTP ranges, as the API
- * does), and opens fresh throttled pages with a tap: the timecode tap of bench/sync or the raw
+ * Serves the benchmark page (page.ts bundled) and the track files (with HTTP ranges and, for an
+ * MP3, a linked frame index, as the API does), and opens fresh throttled pages with a tap: the timecode tap of bench/sync or the raw
  * capture of capture-worklet.ts.
  */
 import { createReadStream, statSync } from "node:fs";
-import { createServer } from "node:http";
+import { createServer, type ServerResponse } from "node:http";
+import { MP3_FRAME_INDEX_REL, type Mp3FrameIndex } from "@sync-beats/protocol";
+import { buildMp3FrameIndex } from "@sync-beats/sync-engine/media";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
@@ -25,6 +27,8 @@ export interface PageHost {
   readonly rawCapture: string;
   /** URL of `path` served from `filesDir` (`/files/<name>`, Range honoured). */
   fileUrl(path: string): string;
+  /** Requests for the file at `path` so far: by range, and for the whole file (a whole-file decode). */
+  requestsFor(path: string): { readonly ranges: number; readonly whole: number };
   close(): void;
 }
 
@@ -37,17 +41,45 @@ function singleRange(header: string | undefined, size: number): { start: number;
   return start <= end ? { start, end } : null;
 }
 
+/** `/files/<name>` + this is the MP3 frame index of `<name>`. */
+const FRAME_INDEX_SUFFIX = ".mp3-frames";
+/** Indexes built so far, by file path (each file is scanned once per host). */
+const frameIndexes = new Map<string, Promise<Mp3FrameIndex | null>>();
+
+/** The frame index of the MP3 at `path`, scanned once (started when its URL is handed out, as the API scans at upload). */
+function frameIndexOf(path: string): Promise<Mp3FrameIndex | null> {
+  let index = frameIndexes.get(path);
+  if (!index) {
+    index = buildMp3FrameIndex(createReadStream(path)).catch(() => null);
+    frameIndexes.set(path, index);
+  }
+  return index;
+}
+
+function serveFrameIndex(path: string, res: ServerResponse): void {
+  void frameIndexOf(path).then((body) => {
+    if (!body) return void res.writeHead(404).end();
+    res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store", "access-control-allow-origin": "*" }).end(JSON.stringify(body));
+  });
+}
+
 export async function startPageHost(filesDir: string): Promise<PageHost> {
   const [pageJs, timecodeFor, rawFor] = await Promise.all([
     bundleForBrowser(join(here, "page.ts"), "iife"),
     buildTapInitScript(),
     buildTapInitScript(join(here, "capture-worklet.ts")),
   ]);
+  const requests = new Map<string, { ranges: number; whole: number }>();
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>media bench</title></head><body><script src="/page.js"></script></body></html>`;
   const server = createServer((req, res) => {
     const url = req.url ?? "/";
+    if (url.startsWith("/files/") && url.split("?")[0]!.endsWith(FRAME_INDEX_SUFFIX)) {
+      const name = basename(decodeURIComponent(url.slice(7).split("?")[0]!)).slice(0, -FRAME_INDEX_SUFFIX.length);
+      return void serveFrameIndex(join(filesDir, name), res);
+    }
     if (url.startsWith("/files/")) {
-      const path = join(filesDir, basename(decodeURIComponent(url.slice(7).split("?")[0]!)));
+      const name = basename(decodeURIComponent(url.slice(7).split("?")[0]!));
+      const path = join(filesDir, name);
       let size: number;
       try {
         size = statSync(path).size;
@@ -55,7 +87,11 @@ export async function startPageHost(filesDir: string): Promise<PageHost> {
         return void res.writeHead(404).end();
       }
       const range = singleRange(req.headers.range, size);
-      const headers = { "accept-ranges": "bytes", "cache-control": "no-store", "access-control-allow-origin": "*" };
+      const counts = requests.get(name) ?? { ranges: 0, whole: 0 };
+      requests.set(name, range ? { ...counts, ranges: counts.ranges + 1 } : { ...counts, whole: counts.whole + 1 });
+      // An MP3 names its frame index, as the API does (apps/api/src/routes/tracks.ts).
+      const link = name.endsWith(".mp3") ? { link: `<${encodeURIComponent(name)}${FRAME_INDEX_SUFFIX}>; rel="${MP3_FRAME_INDEX_REL}"` } : {};
+      const headers = { "accept-ranges": "bytes", "cache-control": "no-store", "access-control-allow-origin": "*", ...link };
       if (!range) return void createReadStream(path).pipe(res.writeHead(200, { ...headers, "content-length": size }));
       res.writeHead(206, { ...headers, "content-length": range.end - range.start + 1, "content-range": `bytes ${range.start}-${range.end}/${size}` });
       return void createReadStream(path, range).pipe(res);
@@ -70,7 +106,11 @@ export async function startPageHost(filesDir: string): Promise<PageHost> {
     origin,
     timecodeTap: timecodeFor(0),
     rawCapture: rawFor(0),
-    fileUrl: (path) => `${origin}/files/${encodeURIComponent(basename(path))}`,
+    fileUrl(path) {
+      if (path.endsWith(".mp3")) void frameIndexOf(join(filesDir, basename(path)));
+      return `${origin}/files/${encodeURIComponent(basename(path))}`;
+    },
+    requestsFor: (path) => requests.get(basename(path)) ?? { ranges: 0, whole: 0 },
     close: () => server.close(),
   };
 }
@@ -82,7 +122,9 @@ export async function openPage(browser: Browser, origin: string, initScript: str
   const page = await context.newPage();
   if (throttled) {
     const cdp = await context.newCDPSession(page);
-    await cdp.send("Network.enable");
+    // The network domain is on only to throttle: it must not keep response bodies for DevTools
+    // (it would, in the renderer, and the page's memory figures would count them).
+    await cdp.send("Network.enable", { maxTotalBufferSize: 1, maxResourceBufferSize: 1 });
     await cdp.send("Network.emulateNetworkConditions", THROTTLE);
   }
   await page.goto(`${origin}/`);

@@ -1,6 +1,6 @@
 /**
- * The alignment signal: a 10 ms chirp (500 Hz → 8 kHz, Hann window) every half second, silence
- * between. A lossy codec keeps a chirp's shape well enough that cross-correlating the rendered
+ * The alignment signal: a 10 ms chirp (500 Hz → 8 kHz, Hann window) every half second over a
+ * quiet 100 Hz bed. A lossy codec keeps a chirp's shape well enough that cross-correlating the rendered
  * output with it finds each pulse to a fraction of a sample, where a sample-value timecode would
  * drown in coding noise. Pulse `k` (k ≥ 1) starts at track frame `k × PULSE_EVERY_FRAMES`.
  */
@@ -20,10 +20,18 @@ export const PULSE: Float32Array = (() => {
   return out;
 })();
 
+/**
+ * A quiet 100 Hz bed under the pulses (−40 dBFS) from sample 0: every codec keeps it, so the
+ * first rendered quantum shows when playback really started (silence between pulses would hide
+ * it until the first pulse), and it is far below the chirp's band and level.
+ */
+export const BED_AMPLITUDE = 0.01;
+
 /** Sample `frame` of the pulse track. */
 export function pulseSample(frame: number): number {
   const within = frame % PULSE_EVERY_FRAMES;
-  return frame >= PULSE_EVERY_FRAMES && within < PULSE_FRAMES ? PULSE[within]! : 0;
+  const bed = BED_AMPLITUDE * Math.sin((2 * Math.PI * 100 * frame) / PULSE_RATE);
+  return bed + (frame >= PULSE_EVERY_FRAMES && within < PULSE_FRAMES ? PULSE[within]! : 0);
 }
 
 /** Track frame where pulse `k` starts. */
@@ -44,7 +52,8 @@ export function locatePulse(samples: Float32Array, expected: number, searchFrame
   let best = -Infinity;
   let bestLag = -1;
   const from = Math.max(1, Math.round(expected - searchFrames));
-  const to = Math.min(samples.length - PULSE_FRAMES - 1, Math.round(expected + searchFrames));
+  // A pulse the capture cuts short near its end (the last loud quantum) is still searched.
+  const to = Math.min(samples.length - 1, Math.round(expected + searchFrames));
   for (let lag = from; lag <= to; lag++) {
     const value = correlate(lag);
     if (value > best) [best, bestLag] = [value, lag];

@@ -11,12 +11,18 @@
  *   renderer's memory over 10 tracks in a row; the load average beside every figure.
  *
  * - compressed formats (format-bench.ts): 3-minute pulse tracks in MP3 CBR/VBR, AAC (M4A, ADTS),
- *   Opus and FLAC made by ffmpeg/lame, and a 60-minute MP3 (`--long all`: every format), their
- *   start, late join and alignment against the WAV in the rendered output.
+ *   Opus and FLAC made by ffmpeg/lame, and 60-minute tracks of the streamed ones (`--long all`:
+ *   every format), their start, late join and alignment against the WAV in the rendered output;
+ *   a 60-minute MP3 joined at 59:00 and played to its end.
  *
- *   npx tsx bench/media/run.ts [--play-s 20] [--long mp3|all|none] [--chromium /usr/bin/chromium]
+ *   npx tsx bench/media/run.ts [--play-s 20] [--long streamed|mp3|all|none] [--chromium /usr/bin/chromium]
+ *     [--cache DIR] [--prepare] [--skip-baseline]
+ *
+ * `--cache DIR` keeps the generated and encoded tracks in DIR between runs (a 60-minute encode
+ * takes minutes); `--prepare` only writes them there and exits, so a run under the benchmark lock
+ * spends its time measuring.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,10 +33,10 @@ import { sleep } from "../sync/time.js";
 import type { TapData } from "../sync/tap-init.js";
 import { readTap, wrappedDelta } from "./analysis.js";
 import { signUp, startApi, upload } from "./api.js";
-import { runFormatBench } from "./format-bench.js";
+import { prepareFormatTracks, runFormatBench } from "./format-bench.js";
 import { openPage, startPageHost } from "./page-host.js";
 import type { MediaPageApi } from "./page.js";
-import { RATE, TIMECODE_WRAP_FRAMES, writeTrack } from "./tracks.js";
+import { RATE, TIMECODE_WRAP_FRAMES, writeTrackOnce } from "./tracks.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -38,8 +44,12 @@ const { values: args } = parseArgs({
   options: {
     "play-s": { type: "string", default: "20" },
     chromium: { type: "string", default: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" },
-    /** 60-minute compressed tracks: "mp3" (MP3 only), "all" or "none". */
-    long: { type: "string", default: "mp3" },
+    /** 60-minute compressed tracks: "streamed" (the formats streamed by range), "mp3", "all" or "none". */
+    long: { type: "string", default: "streamed" },
+    /** Leave out the whole-file download + decode baseline (65 s on the throttled link). */
+    "skip-baseline": { type: "boolean", default: false },
+    cache: { type: "string" },
+    prepare: { type: "boolean", default: false },
   },
 });
 const PLAY_S = Number(args["play-s"]);
@@ -105,33 +115,54 @@ async function rendererRss(browser: Browser): Promise<number> {
   return total;
 }
 
-/** Ten tracks in a row on a fresh page (distinct URLs, so nothing is reused), 4 s each, from 10:00. */
+/**
+ * Ten tracks in a row on a fresh page (distinct URLs, so nothing is reused), 4 s each, from
+ * 10:00; the renderers' RSS after each, read after a forced garbage collection (what is still
+ * held, not what the collector has yet to free). The page has the sparse raw capture (bounded):
+ * the timecode tap keeps a record per sample of anything but a timecode, ~3 MB a track.
+ */
 async function tenTracks(browser: Browser, origin: string, initScript: string, urlOf: (i: number) => string, label: string): Promise<void> {
   const page = await openPage(browser, origin, initScript);
+  const cdp = await page.context().newCDPSession(page);
   const memory: number[] = [];
   for (let i = 0; i < 10; i++) {
     await page.evaluate(([u]) => window.media.start(u, 600_000), [urlOf(i)] as const);
     await sleep(4000);
+    await cdp.send("HeapProfiler.collectGarbage");
     memory.push(await rendererRss(browser));
   }
   await page.evaluate(() => window.media.stop());
   await page.context().close();
-  row(`renderer RSS over 10 ${label} tracks in a row (after 1st → after 10th)`, `${mb(memory[0]!)} → ${mb(memory.at(-1)!)} (max ${mb(Math.max(...memory))})`);
+  const each = memory.map((bytes) => (bytes / 1024 / 1024).toFixed(0)).join(", ");
+  row(`renderer RSS over 10 ${label} tracks in a row, after a GC (1st → 10th)`, `${mb(memory[0]!)} → ${mb(memory.at(-1)!)} (each, MB: ${each})`);
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const ms = (value: number | null) => (value === null ? "none" : `${value.toFixed(1)} ms`);
 
+/** The WAVs the API rows upload. */
+async function writeUploadTracks(dir: string): Promise<{ shortPath: string; shortSize: number; longPath: string; longSize: number }> {
+  const shortPath = join(dir, "timecode-3min.wav");
+  const longPath = join(dir, "sine-60min.wav");
+  return { shortPath, longPath, shortSize: await writeTrackOnce(shortPath, "timecode", 180), longSize: await writeTrackOnce(longPath, "sine", 3600) };
+}
+
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "bench-media-"));
+  const cache = args.cache ?? null;
+  if (cache) mkdirSync(cache, { recursive: true });
+  const dir = cache ?? mkdtempSync(join(tmpdir(), "bench-media-"));
+  if (args.prepare) {
+    await writeUploadTracks(dir);
+    await prepareFormatTracks(dir, args.long!);
+    console.log(`tracks ready in ${dir}`);
+    return;
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), "bench-media-api-"));
   const pages = await startPageHost(dir);
-  const api = await startApi(root, join(dir, "data"), pages.origin);
+  const api = await startApi(root, dataDir, pages.origin);
   let browser: Browser | null = null;
   try {
-    const shortPath = join(dir, "timecode-3min.wav");
-    const longPath = join(dir, "sine-60min.wav");
-    const shortSize = await writeTrack(shortPath, "timecode", 180);
-    const longSize = await writeTrack(longPath, "sine", 3600);
+    const { shortPath, shortSize, longPath, longSize } = await writeUploadTracks(dir);
     const headers = await signUp(api, pages.origin);
     const short = await upload(api, headers, shortPath, shortSize, "timecode-3min.wav");
     const long = await upload(api, headers, longPath, longSize, "sine-60min.wav");
@@ -153,21 +184,24 @@ async function main(): Promise<void> {
     const longLate = await play(browser, pages.origin, pages.timecodeTap, audio(long.trackId), 45 * 60_000, 5, false);
     row("60-min WAV, late join at 45:00 → first rendered sample", ms(longLate.firstRenderMs));
 
-    // Baseline, same run and link: the whole-file download and decode the engine used to do.
-    const page = await openPage(browser, pages.origin, pages.timecodeTap);
-    const wholeMs = await page.evaluate(([u]) => window.media.wholeDecodeMs(u, 90_000), [audio(short.trackId)] as const);
-    row("baseline: 3-min WAV whole download + decodeAudioData", wholeMs === null ? "> 90 s" : `${(wholeMs / 1000).toFixed(1)} s (ratio to streamed start ${shortStart.firstRenderMs ? (wholeMs / shortStart.firstRenderMs).toFixed(0) : "?"}×)`);
+    if (!args["skip-baseline"]) {
+      // Baseline, same run and link: the whole-file download and decode the engine used to do.
+      const page = await openPage(browser, pages.origin, pages.timecodeTap);
+      const wholeMs = await page.evaluate(([u]) => window.media.wholeDecodeMs(u, 90_000), [audio(short.trackId)] as const);
+      row("baseline: 3-min WAV whole download + decodeAudioData", wholeMs === null ? "> 90 s" : `${(wholeMs / 1000).toFixed(1)} s (ratio to streamed start ${shortStart.firstRenderMs ? (wholeMs / shortStart.firstRenderMs).toFixed(0) : "?"}×)`);
+      await page.context().close();
+    }
 
-    await page.context().close();
-
-    await tenTracks(browser, pages.origin, pages.timecodeTap, (i) => `${audio(long.trackId)}?n=${i}`, "60-min WAV");
-    const longMp3 = await runFormatBench(browser, pages, dir, row, args.long!);
-    if (longMp3) await tenTracks(browser, pages.origin, pages.timecodeTap, (i) => `${longMp3}?n=${i}`, "60-min MP3");
+    await tenTracks(browser, pages.origin, pages.rawCapture, (i) => `${audio(long.trackId)}?n=${i}`, "60-min WAV");
+    const longFiles = await runFormatBench(browser, pages, dir, row, args.long!);
+    const longMp3 = longFiles.get("mp3-vbr");
+    if (longMp3) await tenTracks(browser, pages.origin, pages.rawCapture, (i) => `${longMp3}?n=${i}`, "60-min MP3 VBR");
   } finally {
     await browser?.close();
     await api.close();
     pages.close();
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
+    if (!cache) rmSync(dir, { recursive: true, force: true });
   }
   console.log("\n| figure | value | load (1 min) |\n|---|---|---|");
   for (const [figure, value, l] of rows) console.log(`| ${figure} | ${value} | ${l} |`);

@@ -4,7 +4,7 @@
  * (pulses.ts, the source of the compressed formats) and a 16-bit mono
  * sine WAV for the long mix. Written in blocks: a 60-minute file is never in memory whole.
  */
-import { open } from "node:fs/promises";
+import { open, rename, stat } from "node:fs/promises";
 import { encodeTimecodeSample } from "@sync-beats/demo-tracks";
 import { pulseSample } from "./pulses.js";
 
@@ -55,4 +55,13 @@ export async function writeTrack(path: string, kind: "timecode" | "sine" | "puls
   } finally {
     await file.close();
   }
+}
+
+/** {@link writeTrack}, unless `path` exists already (a cache dir kept between runs); returns the file size. */
+export async function writeTrackOnce(path: string, kind: "timecode" | "sine" | "pulse", seconds: number): Promise<number> {
+  const existing = await stat(path).catch(() => null);
+  if (existing) return existing.size;
+  const size = await writeTrack(`${path}.partial`, kind, seconds);
+  await rename(`${path}.partial`, path);
+  return size;
 }

@@ -105,7 +105,7 @@ export function createApp({ db, config, logger, clock }: AppDeps): App {
     cors({
       origin: config.webOrigins,
       credentials: true,
-      exposedHeaders: ["Content-Range", "Accept-Ranges", "Content-Length", "ETag", "Retry-After"],
+      exposedHeaders: ["Content-Range", "Accept-Ranges", "Content-Length", "ETag", "Retry-After", "Link"],
       maxAge: 600,
     }),
   );

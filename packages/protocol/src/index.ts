@@ -6,6 +6,7 @@ export * from "./calibration-messages.js";
 export * from "./parse.js";
 export * from "./rest.js";
 export * from "./rest-guests.js";
+export * from "./rest-media.js";
 export * from "./versions.js";
 export * from "./internal.js";
 export * from "./queue.js";

@@ -24,9 +24,10 @@ export interface WebAudioOutputOptions {
 }
 
 /**
- * The Web Audio {@link AudioOutput}. A WAV streams: HTTP range requests fill a bounded window of
- * decoded chunks ahead of the playhead, each played by its own `AudioBufferSourceNode` started at
- * the exact context time of its first sample frame, so chunks abut seamlessly (see
+ * The Web Audio {@link AudioOutput}. A WAV, an MP3, a FLAC or an Ogg Opus streams: HTTP range
+ * requests fill a bounded window of decoded chunks ahead of the playhead, each played by its own
+ * `AudioBufferSourceNode` started at the exact context time of its first sample frame, so chunks
+ * abut seamlessly (see
  * `stream/playback-session.ts`). Other formats are decoded whole (`decodeAudioData`); at most
  * {@link KEPT_SOURCES} tracks stay open. Everything goes through one master `GainNode` connected
  * to `context.destination` (a benchmark taps that node's output). It only does what it is told

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { Router, type Request, type RequestHandler } from "express";
 import multer from "multer";
-import { type Track, TrackId } from "@sync-beats/protocol";
+import { MP3_FRAME_INDEX_REL, type Track, TrackId } from "@sync-beats/protocol";
 import { z } from "zod";
 import { refuseGuests } from "../auth/guest-scope.js";
 import { currentUser } from "../auth/session.js";
@@ -93,7 +93,7 @@ export function trackRoutes({ repos, library, maxUploadBytes, publicUrl, grant }
 }
 
 /**
- * `GET /api/tracks/:id/audio`, mounted before the session middleware: media elements and Web Audio
+ * `GET /api/tracks/:id/audio` (and an MP3's `GET /api/tracks/:id/mp3-frames`), mounted before the session middleware: media elements and Web Audio
  * fetch many ranges, and none of them needs a session lookup.
  */
 export function audioRoute({ repos, library }: Pick<TrackRouteDeps, "repos" | "library">): Router {
@@ -107,6 +107,9 @@ export function audioRoute({ repos, library }: Pick<TrackRouteDeps, "repos" | "l
     const size = (await stat(path).catch(() => null))?.size;
     if (size === undefined) throw new ApiError("NOT_FOUND", "track file missing");
     const etag = `"${track.sha256}"`;
+    const hasFrameIndex = (await stat(library.frameIndexPathOf(track)).catch(() => null)) !== null;
+    // The engine's seek into a VBR MP3 is exact only by the frame index: the response names it.
+    if (hasFrameIndex) res.set("Link", `</api/tracks/${track.id}/mp3-frames>; rel="${MP3_FRAME_INDEX_REL}"`);
     // Content never changes under an id (uploads get fresh ids), so caches may keep it.
     res.set({
       "Accept-Ranges": "bytes",
@@ -137,6 +140,15 @@ export function audioRoute({ repos, library }: Pick<TrackRouteDeps, "repos" | "l
     const stream = createReadStream(path, { start, end });
     stream.on("error", (error) => res.destroy(error));
     stream.pipe(res);
+  });
+
+  // Public like the audio it indexes, and as immutable.
+  router.get("/api/tracks/:id/mp3-frames", async (req, res) => {
+    const track = await loadTrack(req);
+    const index = await readFile(library.frameIndexPathOf(track), "utf8").catch(() => null);
+    if (index === null) throw new ApiError("NOT_FOUND", "this track has no frame index");
+    res.set({ "Cross-Origin-Resource-Policy": "cross-origin", "Cache-Control": "public, max-age=86400", "Content-Type": "application/json" });
+    res.send(index);
   });
 
   return router;

@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createReadStream, mkdirSync, rmSync, statSync } from "node:fs";
-import { rename, rm } from "node:fs/promises";
+import { rename, rm, writeFile } from "node:fs/promises";
 import { pipeline } from "node:stream/promises";
 import { basename, extname, join } from "node:path";
 import { BENCHMARK_TRACKS, DEMO_TRACKS, generateDemoTracks } from "@sync-beats/demo-tracks";
+import { buildMp3FrameIndex } from "@sync-beats/sync-engine/media";
 import type { WallClock } from "../wall-clock.js";
 import { ApiError } from "../http/errors.js";
 import type { Repositories, TrackRecord } from "../repositories/types.js";
@@ -29,7 +30,13 @@ export async function sha256OfFile(path: string): Promise<string> {
 }
 
 
-/** The track library on disk: `<tracksDir>/<server-generated name>`, metadata in the repository. */
+/** Where the frame index of the audio file at `audioPath` is kept: beside it. */
+const frameIndexPath = (audioPath: string) => `${audioPath}.mp3-frames.json`;
+
+/**
+ * The track library on disk: `<tracksDir>/<server-generated name>` (and an MP3's frame index
+ * beside it), metadata in the repository.
+ */
 export class TrackLibrary {
   constructor(
     private readonly repos: Repositories,
@@ -47,6 +54,14 @@ export class TrackLibrary {
   /** Absolute path of a stored track; `fileName` is server-made, and `basename` is a second guard. */
   pathOf(track: TrackRecord): string {
     return join(this.tracksDir, basename(track.fileName));
+  }
+
+  /**
+   * The MP3 frame index of a stored track (`Mp3FrameIndex` JSON), written at upload for MP3s; the
+   * file may be absent (other formats, demo tracks, tracks stored before indexes existed).
+   */
+  frameIndexPathOf(track: TrackRecord): string {
+    return frameIndexPath(this.pathOf(track));
   }
 
   /**
@@ -71,6 +86,9 @@ export class TrackLibrary {
     const id = randomUUID();
     const fileName = `${id}${probe.extension}`;
     const target = join(this.tracksDir, fileName);
+    // Written before the audio is in place, so a track never plays without its index.
+    const frameIndex = probe.mimeType === "audio/mpeg" ? await buildMp3FrameIndex(createReadStream(input.path)) : null;
+    if (frameIndex) await writeFile(frameIndexPath(target), JSON.stringify(frameIndex));
     await rename(input.path, target);
     // The client's filename is only ever a fallback title (displayed escaped), never a path.
     const lastSegment = input.clientFileName.split(/[\\/]/).pop() ?? "";
@@ -92,6 +110,7 @@ export class TrackLibrary {
       await this.repos.tracks.create(track);
     } catch (error) {
       await rm(target, { force: true });
+      await rm(frameIndexPath(target), { force: true });
       throw error;
     }
     return track;

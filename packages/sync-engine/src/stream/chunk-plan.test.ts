@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planChunks, type ChunkPlanOptions } from "./chunk-plan.js";
+import { planChunks, playableSpans, type ChunkPlanOptions } from "./chunk-plan.js";
 
 const R = 1000;
 const OPTIONS: ChunkPlanOptions = { firstChunkS: 0.5, chunkS: 5, aheadS: 25, behindS: 2 };
@@ -73,3 +73,27 @@ describe("chunk planner", () => {
     expect(overtaken.fetch).toEqual({ start: 12_200, end: 12_700 });
   });
 });
+
+describe("what is handed to playback", () => {
+  const none = () => false;
+
+  it("[M11] a short first piece that would run out before the next fetch lands waits for it, then the run plays whole", () => {
+    // A start from 0 on a slow link: the head held 370 ms, the playhead is already at 230 ms, a fetch takes 420 ms.
+    const head = [{ start: 0, end: 370 }];
+    expect(playableSpans(head, 230, 650, 420, TOTAL, none)).toEqual([]);
+    const both = [...head, { start: 370, end: 870 }];
+    expect(playableSpans(both, 300, 720, 420, TOTAL, none)).toEqual([0, 1]);
+  });
+
+  it("[M11] once a run was handed out, what extends it is handed out at once (a later shortfall is a stall, not a wait)", () => {
+    const held = [{ start: 0, end: 5000 }, { start: 5000, end: 5200 }];
+    expect(playableSpans(held, 4900, 5300, 420, TOTAL, (i) => i === 0)).toEqual([0, 1]);
+  });
+
+  it("[M11] a fresh run after a seek plays once it is a lead ahead; the end of the track needs no lead", () => {
+    expect(playableSpans([{ start: 60_500, end: 61_000 }], 60_000, 60_500, 420, TOTAL, none)).toEqual([0]);
+    expect(playableSpans([{ start: 60_500, end: 60_600 }], 60_400, 60_500, 420, TOTAL, none)).toEqual([]);
+    expect(playableSpans([{ start: TOTAL - 100, end: TOTAL }], TOTAL - 150, TOTAL - 100, 420, TOTAL, none)).toEqual([0]);
+  });
+});
+

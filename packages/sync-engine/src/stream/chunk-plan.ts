@@ -60,8 +60,27 @@ export function planChunks(
   const playhead = Math.max(0, Math.min(Math.floor(playheadFrame), totalFrames));
   const freshFrom = Math.max(playhead, Math.min(Math.floor(freshFromFrame), totalFrames));
   const behind = Math.round(options.behindS * sampleRate);
-  // The run: spans chained end-to-start from the one holding the playhead (or, when none does,
-  // the earliest one starting by `freshFrom`).
+  const { inRun, runEnd } = runAt(held, playhead, freshFrom);
+  // Spans that end just before the playhead (what played) are kept a while, if contiguous.
+  const evict: number[] = [];
+  held.forEach((span, i) => {
+    if (inRun.has(i)) return;
+    const justPlayed = span.end <= playhead && span.end > playhead - behind && runEnd !== null;
+    if (!justPlayed) evict.push(i);
+  });
+  const from = runEnd ?? freshFrom;
+  const horizon = playhead + Math.round(options.aheadS * sampleRate);
+  if (from >= totalFrames || from >= horizon) return { fetch: null, evict };
+  const readyAhead = runEnd === null ? 0 : runEnd - Math.max(playhead, freshFrom);
+  const size = Math.min(Math.round(options.chunkS * sampleRate), Math.max(Math.round(options.firstChunkS * sampleRate), readyAhead));
+  return { fetch: { start: from, end: Math.min(totalFrames, from + Math.max(1, size)) }, evict };
+}
+
+/**
+ * The run: spans chained end-to-start from the one holding `playhead` (or, when none does, the
+ * earliest one starting after it by `freshFrom`), and where it ends (null: no run).
+ */
+function runAt(held: readonly FrameSpan[], playhead: number, freshFrom: number): { inRun: Set<number>; runEnd: number | null } {
   const inRun = new Set<number>();
   let runEnd: number | null = null;
   let cursor = held.findIndex((s) => s.start <= playhead && playhead < s.end);
@@ -76,17 +95,28 @@ export function planChunks(
     const end = runEnd;
     cursor = held.findIndex((s, i) => !inRun.has(i) && s.start === end);
   }
-  // Spans that end just before the playhead (what played) are kept a while, if contiguous.
-  const evict: number[] = [];
-  held.forEach((span, i) => {
-    if (inRun.has(i)) return;
-    const justPlayed = span.end <= playhead && span.end > playhead - behind && runEnd !== null;
-    if (!justPlayed) evict.push(i);
-  });
-  const from = runEnd ?? freshFrom;
-  const horizon = playhead + Math.round(options.aheadS * sampleRate);
-  if (from >= totalFrames || from >= horizon) return { fetch: null, evict };
-  const readyAhead = runEnd === null ? 0 : runEnd - Math.max(playhead, freshFrom);
-  const size = Math.min(Math.round(options.chunkS * sampleRate), Math.max(Math.round(options.firstChunkS * sampleRate), readyAhead));
-  return { fetch: { start: from, end: Math.min(totalFrames, from + Math.max(1, size)) }, evict };
+  return { inRun, runEnd };
+}
+
+/**
+ * Indexes of the held spans to hand to playback: the run at the playhead (as {@link planChunks}
+ * builds it) once it reaches `leadFrames` past the playhead (the next fetch lands before it runs
+ * out) or the track's end, or once a part of it was handed out (`released`). A run started late
+ * on a short first piece (a start from 0 on a slow link plays the 0.37 s the head held) would
+ * otherwise play a moment, fall silent while the next piece comes, and resume: it starts a little
+ * later instead, in sync and without a gap.
+ */
+export function playableSpans(
+  held: readonly FrameSpan[],
+  playheadFrame: number,
+  freshFromFrame: number,
+  leadFrames: number,
+  totalFrames: number,
+  released: (index: number) => boolean,
+): number[] {
+  const playhead = Math.max(0, Math.min(Math.floor(playheadFrame), totalFrames));
+  const { inRun, runEnd } = runAt(held, playhead, Math.max(playhead, Math.floor(freshFromFrame)));
+  const run = [...inRun];
+  const ready = runEnd !== null && (runEnd - playhead >= leadFrames || runEnd >= totalFrames || run.some(released));
+  return held.map((_, i) => i).filter((i) => released(i) || (ready && inRun.has(i)));
 }

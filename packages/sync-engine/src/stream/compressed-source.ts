@@ -1,12 +1,21 @@
 /**
- * Streaming for compressed formats, chosen from the file's head: MP3 (Layer III, CBR or Xing
- * VBR) streams by range; anything else returns null and is decoded whole by the caller.
+ * Streaming for compressed formats, chosen from the file's head: FLAC (its metadata within the
+ * head), Ogg Opus (its length read from the last page) and MP3 (Layer III, CBR or Xing VBR;
+ * seeks exact when the server links a frame index) stream by range; anything else returns null
+ * and is decoded whole by the caller.
  */
+import { Mp3FrameIndex } from "@sync-beats/protocol";
 import type { ChunkPlanOptions } from "./chunk-plan.js";
+import { parseFlacHead } from "./flac.js";
+import { flacSource } from "./flac-source.js";
+import { lastGranule, parseOpusHead, type OpusHead } from "./ogg-opus.js";
+import { OPUS_RATE, opusSource } from "./opus-source.js";
+import { frameIndexLookup } from "./mp3-frame-index.js";
 import { parseMp3Layout } from "./mp3-layout.js";
-import { mp3Source, type BytesDecoder } from "./mp3-source.js";
+import { mp3Source } from "./mp3-source.js";
 import { id3v2Size } from "./mpeg-audio.js";
 import type { TrackFetch, TrackSource } from "./track-source.js";
+import type { BytesDecoder, StreamInput } from "./windowed-source.js";
 
 /** Bytes of the head read after a large ID3v2 tag (cover art) to find the first frame. */
 const AFTER_TAG_BYTES = 64 * 1024;
@@ -20,16 +29,43 @@ export function decoderAt(ctx: BaseAudioContext, sampleRate: number, channels: n
   return (bytes) => offline.decodeAudioData(bytes);
 }
 
+/** What the head request told about a file. */
+export interface CompressedHead {
+  readonly url: string;
+  /** The file's first bytes. */
+  readonly head: Uint8Array;
+  readonly fileSize: number;
+  /** The MP3 frame index the server links to (null when none, or when it failed). */
+  readonly frameIndex: Promise<Mp3FrameIndex | null>;
+}
+
+/** The frame index at `url` (null for none, a failed fetch or a body that is not one). Never rejects. */
+export async function fetchFrameIndex(url: string | null, download: TrackFetch): Promise<Mp3FrameIndex | null> {
+  if (!url) return null;
+  try {
+    const response = await download(url);
+    if (!response.ok) return null;
+    const parsed = Mp3FrameIndex.safeParse(await response.json());
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
 /** A streamed source for the file whose first bytes are `head` (of `fileSize`), or null to decode it whole. */
 export async function openCompressedSource(
-  url: string,
-  head: Uint8Array,
-  fileSize: number,
+  { url, head, fileSize, frameIndex }: CompressedHead,
   ctx: BaseAudioContext,
   download: TrackFetch,
   onChunk: () => void,
   plan: ChunkPlanOptions,
 ): Promise<TrackSource | null> {
+  const flac = parseFlacHead(head);
+  // A FLAC of unknown length (a live encode) cannot be laid out for a window: decoded whole.
+  const input = (decode: BytesDecoder): StreamInput => ({ url, fileSize, download, ctx, decode, onChunk, plan });
+  if (flac) return flac.info.totalSamples > 0 ? flacSource(flac, input(decoderAt(ctx, flac.info.sampleRate, flac.info.channels))) : null;
+  const opus = parseOpusHead(head);
+  if (opus) return openOpus(opus, input(decoderAt(ctx, OPUS_RATE, opus.channels)));
   const tagEnd = id3v2Size(head);
   let audioHead = { bytes: head.subarray(tagEnd), offset: tagEnd };
   if (tagEnd > 0 && tagEnd + 4096 > head.length && tagEnd < fileSize) {
@@ -39,5 +75,21 @@ export async function openCompressedSource(
   }
   const layout = parseMp3Layout(audioHead.bytes, audioHead.offset, fileSize);
   if (!layout || layout.totalFrames <= 0) return null;
-  return mp3Source(url, layout, audioHead, ctx, download, decoderAt(ctx, layout.sampleRate, layout.channels), onChunk, plan);
+  // A constant bitrate places every frame by arithmetic: only a VBR file waits for its index. An
+  // index scanned from another numbering of the frames (another file) would misplace every seek.
+  const index = layout.cbrFrameBytes === null ? await frameIndex : null;
+  const exact = index && index.audioStart === layout.audioStart ? frameIndexLookup(index) : null;
+  return mp3Source(url, layout, audioHead, exact, ctx, download, decoderAt(ctx, layout.sampleRate, layout.channels), onChunk, plan);
+}
+
+/** Bytes read from the end of an Ogg Opus file for its last granule position (its length). */
+const TAIL_BYTES = 64 * 1024;
+
+async function openOpus(head: OpusHead, input: StreamInput): Promise<TrackSource | null> {
+  const tailFrom = Math.max(head.audioStart, input.fileSize - TAIL_BYTES);
+  const tail = await input.download(input.url, { headers: { Range: `bytes=${tailFrom}-${input.fileSize - 1}` } });
+  if (tail.status !== 206) return null;
+  const end = lastGranule(new Uint8Array(await tail.arrayBuffer()));
+  if (end === null || end <= head.preSkip) return null;
+  return opusSource(head, end - head.preSkip, input);
 }

@@ -3,8 +3,8 @@
  * are, the gapless trim, and how to estimate the byte offset of any frame for a range request —
  * exact arithmetic for a constant bitrate, the Xing TOC for a variable one.
  */
-import { leadingTrim, parseXingFrame, trimmedSamples } from "./mp3-gapless.js";
-import { findFrames, parseMpegFrameHeader } from "./mpeg-audio.js";
+import { leadingTrim, parseXingFrame, trimmedSamples, type XingInfo } from "./mp3-gapless.js";
+import { findFrames, parseMpegFrameHeader, type MpegFrameHeader } from "./mpeg-audio.js";
 
 /** An MP3 laid out for streaming. Frame indexes count audio frames (the Xing frame excluded). */
 export interface Mp3Layout {
@@ -35,15 +35,13 @@ const CBR_CHECK_FRAMES = 20;
  * untagged): those are decoded whole.
  */
 export function parseMp3Layout(head: Uint8Array, headOffset: number, fileSize: number): Mp3Layout | null {
-  const frames = findFrames(head);
-  if (frames.length === 0) return null;
-  const firstAt = frames[0]!;
-  const first = parseMpegFrameHeader(head, firstAt)!;
+  const zero = findAudioFrameZero(head);
+  if (!zero) return null;
+  const { frames, firstAt, first, xing } = zero;
   const base = { sampleRate: first.sampleRate, channels: first.channels, samplesPerFrame: first.samplesPerFrame };
-  const xing = parseXingFrame(head, firstAt, first);
   const exactFrameBytes = ((first.samplesPerFrame / 8) * first.bitrateKbps * 1000) / first.sampleRate;
   if (xing) {
-    const audioStart = headOffset + firstAt + first.frameBytes;
+    const audioStart = headOffset + zero.audioStart;
     const audioEnd = xing.bytes === null ? fileSize : Math.min(fileSize, headOffset + firstAt + xing.bytes);
     const cbr = xing.kind === "Info" ? exactFrameBytes : null;
     if (cbr === null && (xing.toc === null || xing.frames === null)) return null;
@@ -55,9 +53,19 @@ export function parseMp3Layout(head: Uint8Array, headOffset: number, fileSize: n
   if (String.fromCharCode(...head.subarray(firstAt + 36, firstAt + 40)) === "VBRI") return null;
   const sameRate = frames.slice(0, CBR_CHECK_FRAMES).every((at) => parseMpegFrameHeader(head, at)!.bitrateKbps === first.bitrateKbps);
   if (!sameRate) return null;
-  const audioStart = headOffset + firstAt;
+  const audioStart = headOffset + zero.audioStart;
   const frameCount = Math.round((fileSize - audioStart) / exactFrameBytes);
   return { ...base, audioStart, audioEnd: fileSize, frameCount, leadingTrim: 0, totalFrames: frameCount * first.samplesPerFrame, cbrFrameBytes: exactFrameBytes, toc: null };
+}
+
+/** The first frame of `head` and audio frame 0: the frame after it when it is a Xing/Info frame, else itself. */
+export function findAudioFrameZero(head: Uint8Array): { frames: number[]; firstAt: number; first: MpegFrameHeader; xing: XingInfo | null; audioStart: number } | null {
+  const frames = findFrames(head);
+  if (frames.length === 0) return null;
+  const firstAt = frames[0]!;
+  const first = parseMpegFrameHeader(head, firstAt)!;
+  const xing = parseXingFrame(head, firstAt, first);
+  return { frames, firstAt, first, xing, audioStart: firstAt + (xing ? first.frameBytes : 0) };
 }
 
 /** Estimated file offset of audio frame `frame` (exact to within a byte for a constant bitrate). */

@@ -3,16 +3,16 @@
  * plus a few frames before (the bit reservoir and the MDCT overlap reach back into earlier
  * frames, so a decoder started cold gets those wrong), decoded as a small MP3 of its own, and cut
  * to the exact samples. The span decodes identically to the same samples of the whole file
- * (e2e/media-formats checks it in Chromium), gapless trim included.
+ * (e2e/media-formats checks it in Chromium), gapless trim included. Where a frame is in the file:
+ * exact for CBR (arithmetic) and for any file with a frame index (mp3-frame-index.ts); from the
+ * Xing TOC, approximate, for a VBR file without one.
  */
 import type { ChunkPlanOptions, FrameSpan } from "./chunk-plan.js";
+import type { FrameIndexLookup } from "./mp3-frame-index.js";
 import { frameIndexAt, frameOffsetEstimate, type Mp3Layout } from "./mp3-layout.js";
 import { findFrames, parseMpegFrameHeader } from "./mpeg-audio.js";
 import type { DecodedChunk, TrackFetch, TrackSource } from "./track-source.js";
-import { windowedSource } from "./windowed-source.js";
-
-/** Decodes a byte string of the file's format at the file's own sample rate. */
-export type BytesDecoder = (bytes: ArrayBuffer) => Promise<AudioBuffer>;
+import { windowedSource, type BytesDecoder } from "./windowed-source.js";
 
 /** The furthest back the bit reservoir reaches (main_data_begin is 9 bits). */
 const RESERVOIR_BYTES = 511;
@@ -23,6 +23,7 @@ export function mp3Source(
   url: string,
   layout: Mp3Layout,
   head: { readonly bytes: Uint8Array; readonly offset: number },
+  index: FrameIndexLookup | null,
   ctx: BaseAudioContext,
   download: TrackFetch,
   decode: BytesDecoder,
@@ -59,13 +60,17 @@ export function mp3Source(
     const wanted = Math.floor((span.start + layout.leadingTrim) / spf);
     const end = Math.min(layout.frameCount, Math.ceil((span.end + layout.leadingTrim) / spf));
     const primed = Math.max(0, wanted - priming);
-    const from = Math.max(layout.audioStart, Math.floor(offsetOf.get(primed) ?? frameOffsetEstimate(layout, primed) - 2 * averageBytes));
+    // The range starts at a frame whose index is known (one seen, else an indexed one) or, with
+    // neither, a little before the estimate.
+    const known = offsetOf.get(primed);
+    const anchor = known !== undefined ? { frame: primed, offset: known } : (index?.atOrBefore(primed) ?? null);
+    const from = anchor?.offset ?? Math.max(layout.audioStart, Math.floor(frameOffsetEstimate(layout, primed) - 2 * averageBytes));
     const margin = layout.cbrFrameBytes === null ? (end - primed) * averageBytes * 0.5 + 4 * averageBytes : 2 * averageBytes;
-    const to = Math.min(layout.audioEnd, Math.ceil(offsetOf.get(end) ?? frameOffsetEstimate(layout, end) + margin));
+    const to = Math.min(layout.audioEnd, Math.ceil(offsetOf.get(end) ?? index?.offsetAtOrAfter(end) ?? frameOffsetEstimate(layout, end) + margin));
     const bytes = await readBytes(from, to, signal);
     const found = findFrames(bytes).map((at) => at + from);
     if (found.length === 0) return null;
-    const firstIndex = frameAt.get(found[0]!) ?? frameIndexAt(layout, found[0]!);
+    const firstIndex = frameAt.get(found[0]!) ?? (anchor && found[0] === anchor.offset ? anchor.frame : frameIndexAt(layout, found[0]!));
     if (firstIndex > wanted) throw new Error(`MP3 range starts at frame ${firstIndex}, after ${wanted}`);
     const take = found.map((offset, i) => ({ offset, frame: firstIndex + i })).filter((f) => f.frame >= primed && f.frame < end);
     if (take.length === 0) return null;

@@ -1,5 +1,6 @@
 import { DEFAULT_CHUNK_PLAN, type ChunkPlanOptions, type FrameSpan } from "./chunk-plan.js";
-import { openCompressedSource } from "./compressed-source.js";
+import { fetchFrameIndex, openCompressedSource } from "./compressed-source.js";
+import { linkedFrameIndexUrl } from "./mp3-frame-index.js";
 import { decodeWavSamples, parseWavHeader, wavByteRange, type WavInfo } from "./wav.js";
 import { monotonicMs, windowedSource, type SpanDecoder } from "./windowed-source.js";
 
@@ -39,10 +40,9 @@ export interface TrackSource {
 /** How much of a file is read to find a WAV's data chunk (a large LIST/INFO chunk may come first). */
 const HEAD_BYTES = 64 * 1024;
 /**
- * Opens `url`: a range request for the head decides the format. A PCM/float WAV and an MP3
- * stream (compressed-source.ts); any other format (or a server ignoring Range) is downloaded and
- * decoded whole. `onChunk` fires when
- * a streamed chunk is ready.
+ * Opens `url`: a range request for the head decides the format. A PCM/float WAV, an MP3, a
+ * FLAC and an Ogg Opus stream (compressed-source.ts); any other format (or a server ignoring Range) is
+ * downloaded and decoded whole. `onChunk` fires when a streamed chunk is ready.
  */
 export async function openTrackSource(
   url: string,
@@ -56,10 +56,12 @@ export async function openTrackSource(
   if (!head.ok) throw new Error(`HTTP ${head.status}`);
   const total = head.status === 206 ? totalFromContentRange(head.headers.get("content-range")) : null;
   if (total !== null) {
+    // Fetched while the head's body arrives: a seek into a VBR MP3 needs it before its first range.
+    const frameIndex = fetchFrameIndex(linkedFrameIndexUrl(head.headers.get("link"), url), download);
     const headBytes = new Uint8Array(await head.arrayBuffer());
     const info = parseWavHeader(headBytes, total);
     if (info && info.frames > 0) return wavSource(url, info, headBytes, monotonicMs() - headStartedMs, ctx, download, onChunk, plan);
-    const compressed = await openCompressedSource(url, headBytes, total, ctx, download, onChunk, plan);
+    const compressed = await openCompressedSource({ url, head: headBytes, fileSize: total, frameIndex }, ctx, download, onChunk, plan);
     if (compressed) return compressed;
     const whole = await download(url);
     if (!whole.ok) throw new Error(`HTTP ${whole.status}`);

@@ -1,13 +1,28 @@
 /**
  * A streamed {@link TrackSource} for any format whose spans decode on their own: the chunk plan
  * picks the next span around the playhead, `decodeSpan` fetches and decodes it (one at a time; a
- * seek aborts the stale one), played spans are evicted. The format supplies only `decodeSpan`.
+ * seek aborts the stale one), played spans are evicted, and a run is handed to playback once it
+ * reaches a fetch lead ahead (`playableSpans`). The format supplies only `decodeSpan`.
  */
-import { planChunks, type ChunkPlanOptions, type FrameSpan } from "./chunk-plan.js";
-import type { DecodedChunk, TrackSource } from "./track-source.js";
+import { planChunks, playableSpans, type ChunkPlanOptions, type FrameSpan } from "./chunk-plan.js";
+import type { DecodedChunk, TrackFetch, TrackSource } from "./track-source.js";
 
 /** Decodes track frames `[span.start, span.end)` (it may return fewer, from `span.start`). */
 export type SpanDecoder = (span: FrameSpan, signal: AbortSignal) => Promise<DecodedChunk | null>;
+
+/** Decodes a byte string of the file's format at the file's own sample rate. */
+export type BytesDecoder = (bytes: ArrayBuffer) => Promise<AudioBuffer>;
+
+/** What a compressed format's streamed source works with, besides what its header says. */
+export interface StreamInput {
+  readonly url: string;
+  readonly fileSize: number;
+  readonly download: TrackFetch;
+  readonly ctx: BaseAudioContext;
+  readonly decode: BytesDecoder;
+  readonly onChunk: () => void;
+  readonly plan: ChunkPlanOptions;
+}
 
 /** The track's shape as the format's header gives it. */
 export interface StreamShape {
@@ -42,6 +57,10 @@ export function windowedSource(
   let disposed = false;
   /** Durations (ms) of the latest fetches, newest last (the head's first). */
   const fetchMs: number[] = [headFetchMs];
+  /** Chunks handed to playback (see `playableSpans`), and where the last pump put the playhead. */
+  let released = new Set<DecodedChunk>();
+  let position = { playhead: 0, freshFrom: 0 };
+  const fetchLeadS = () => Math.min(MAX_LEAD_S, (LEAD_FACTOR * Math.max(...fetchMs)) / 1000);
 
   const fetchChunk = (span: FrameSpan) => {
     const abort = new AbortController();
@@ -69,11 +88,17 @@ export function windowedSource(
     totalFrames: shape.totalFrames,
     streaming: true,
     get fetchLeadS() {
-      return Math.min(MAX_LEAD_S, (LEAD_FACTOR * Math.max(...fetchMs)) / 1000);
+      return fetchLeadS();
     },
-    held: () => chunks,
-    pump(playheadFrame, freshFromFrame) {
+    held() {
+      const lead = Math.round(fetchLeadS() * shape.sampleRate);
+      const playable = playableSpans(chunks, position.playhead, position.freshFrom, lead, shape.totalFrames, (i) => released.has(chunks[i]!));
+      released = new Set(playable.map((i) => chunks[i]!));
+      return [...released];
+    },
+    pump(playheadFrame, freshFromFrame = playheadFrame) {
       if (disposed) return;
+      position = { playhead: playheadFrame, freshFrom: freshFromFrame };
       const spans: FrameSpan[] = inFlight ? [...chunks, inFlight.span] : chunks;
       const decision = planChunks(spans, playheadFrame, shape.totalFrames, shape.sampleRate, plan, freshFromFrame);
       if (inFlight && decision.evict.includes(chunks.length)) {

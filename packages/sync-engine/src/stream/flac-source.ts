@@ -1,0 +1,65 @@
+/**
+ * A FLAC file streamed by HTTP range: each span is fetched as the frames that hold it (found by
+ * their headers, which carry their first sample), made into a small FLAC file of its own with the
+ * stream's STREAMINFO, decoded by `decodeAudioData` and cut to the exact samples. FLAC is
+ * lossless and its frames decode independently, so a chunk equals the same samples of the whole
+ * file.
+ */
+import type { FrameSpan } from "./chunk-plan.js";
+import { findFlacFrames, flacFileOf, type FlacHead } from "./flac.js";
+import type { DecodedChunk, TrackSource } from "./track-source.js";
+import { windowedSource, type StreamInput } from "./windowed-source.js";
+
+/** Frame offsets remembered (where decoded spans ended), so the next span starts exactly. */
+const MAX_ANCHORS = 256;
+/** A range estimated from the average bitrate starts this many average-sized largest-block frames early. */
+const EARLY_FRAMES = 2;
+/** Tries with an earlier start when an estimated range began after the span. */
+const TRIES = 4;
+
+export function flacSource(head: FlacHead, { url, fileSize, download, ctx, decode, onChunk, plan }: StreamInput): TrackSource {
+  const { info } = head;
+  const audioBytes = fileSize - head.audioStart;
+  const bytesPerSample = audioBytes / Math.max(1, info.totalSamples);
+  /** A frame's worth of bytes at the average rate, as margin. */
+  const frameMargin = Math.ceil(info.maxBlockSize * bytesPerSample * EARLY_FRAMES) + 64;
+  /** Track sample → file offset of the frame starting there (the ends of decoded spans). */
+  const anchors = new Map<number, number>([[0, head.audioStart]]);
+  const remember = (sample: number, offset: number) => {
+    if (anchors.size >= MAX_ANCHORS) anchors.delete(anchors.keys().next().value!);
+    anchors.set(sample, offset);
+  };
+  const estimate = (sample: number) => head.audioStart + Math.floor(sample * bytesPerSample);
+
+  const decodeSpan = async (span: FrameSpan, signal: AbortSignal): Promise<DecodedChunk | null> => {
+    let early = frameMargin;
+    for (let attempt = 0; attempt < TRIES; attempt++, early *= 4) {
+      const known = anchors.get(span.start);
+      const from = known ?? Math.max(head.audioStart, estimate(span.start) - early);
+      // Past the span's estimated end by a margin: the last frame counts only once the next one starts.
+      const to = Math.min(fileSize, Math.max(from + 2 * early, estimate(span.end) + early));
+      const response = await download(url, { headers: { Range: `bytes=${from}-${to - 1}` }, signal });
+      if (response.status !== 206) throw new Error(`HTTP ${response.status} for a range`);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      const frames = findFlacFrames(bytes, info, to >= fileSize);
+      const firstAt = frames.findIndex((f) => f.firstSample + f.blockSize > span.start);
+      // Started after the span (the bitrate varies) or too short to hold two frames: earlier, longer.
+      if (firstAt === -1 || frames[firstAt]!.firstSample > span.start) continue;
+      const lastAt = frames.findIndex((f) => f.firstSample + f.blockSize >= span.end);
+      const taken = frames.slice(firstAt, lastAt === -1 ? frames.length : lastAt + 1);
+      const first = taken[0]!;
+      const last = taken.at(-1)!;
+      remember(last.firstSample + last.blockSize, from + last.end);
+      const decoded = await decode(flacFileOf(head, bytes.subarray(first.offset, last.end)).buffer as ArrayBuffer);
+      const skip = span.start - first.firstSample;
+      const frameCount = Math.min(span.end, first.firstSample + decoded.length) - span.start;
+      if (frameCount <= 0) return null;
+      const buffer = ctx.createBuffer(decoded.numberOfChannels, frameCount, decoded.sampleRate);
+      for (let c = 0; c < decoded.numberOfChannels; c++) buffer.copyToChannel(decoded.getChannelData(c).subarray(skip, skip + frameCount), c);
+      return { start: span.start, end: span.start + frameCount, buffer };
+    }
+    throw new Error(`no FLAC frame holds sample ${span.start}`);
+  };
+
+  return windowedSource({ sampleRate: info.sampleRate, totalFrames: info.totalSamples }, decodeSpan, onChunk, plan);
+}
