@@ -9,13 +9,16 @@ import { bundleForBrowser } from "../sync/browser-bundle.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** Installs the simulated microphone on every page `context` opens from now on. */
-export async function installFakeMicrophone(context: BrowserContext): Promise<void> {
+/**
+ * Installs the simulated microphone on every page `context` opens from now on; its track reports
+ * `reportedLatencyMs` as its input latency.
+ */
+export async function installFakeMicrophone(context: BrowserContext, reportedLatencyMs: number): Promise<void> {
   const [workletJs, initJs] = await Promise.all([
     bundleForBrowser(join(here, "microphone-worklet.ts"), "esm"),
     bundleForBrowser(join(here, "microphone-init.ts"), "iife"),
   ]);
-  await context.addInitScript(`window.__MICROPHONE_WORKLET__ = ${JSON.stringify(workletJs)};\n${initJs}`);
+  await context.addInitScript(`window.__MICROPHONE_WORKLET__ = ${JSON.stringify(workletJs)};\nwindow.__MICROPHONE_LATENCY_S__ = ${reportedLatencyMs / 1000};\n${initJs}`);
 }
 
 /** Pushes microphone samples to `page` from context frame `from`. */

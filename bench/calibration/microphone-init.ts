@@ -4,12 +4,15 @@
  * plays the samples the test pushes at the context frames it names (the `simulated-microphone`
  * worklet; silence where nothing was pushed). Same context as the engine's recorder, so no
  * cross-context resampling buffer adds jitter. Every call's constraints go to `window.__micCalls`.
+ * Its one track reports `window.__MICROPHONE_LATENCY_S__` as its input latency, as Chromium's
+ * `getSettings().latency` does for a real microphone, and closes the microphone when stopped.
  */
 export {};
 
 declare global {
   interface Window {
     __MICROPHONE_WORKLET__: string;
+    __MICROPHONE_LATENCY_S__: number;
     __micCalls: unknown[];
     __fakeMicrophone: {
       /** Queues `samples` from context frame `from`; says whether a recorder listens and where it renders now. */
@@ -19,7 +22,7 @@ declare global {
 }
 
 const calls: unknown[] = [];
-const state = { node: null as AudioWorkletNode | null, context: null as AudioContext | null };
+const state = { node: null as AudioWorkletNode | null, context: null as AudioContext | null, open: false };
 const moduleUrl = URL.createObjectURL(new Blob([window.__MICROPHONE_WORKLET__], { type: "text/javascript" }));
 const loaded = new Map<BaseAudioContext, Promise<void>>();
 
@@ -38,6 +41,7 @@ AudioContext.prototype.createMediaStreamSource = function createMediaStreamSourc
   const node = new AudioWorkletNode(this, "simulated-microphone", { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [1] });
   state.node = node;
   state.context = this;
+  state.open = true;
   return node as unknown as MediaStreamAudioSourceNode;
 };
 
@@ -45,7 +49,7 @@ window.__micCalls = calls;
 window.__fakeMicrophone = {
   push(from, samples) {
     const { node, context } = state;
-    if (!node || !context) return { open: false, frame: null };
+    if (!node || !context || !state.open) return { open: false, frame: null };
     node.port.postMessage({ from, samples: Float32Array.from(samples) });
     return { open: true, frame: Math.floor(context.currentTime * context.sampleRate) };
   },
@@ -56,6 +60,16 @@ if (navigator.mediaDevices) {
     calls.push(constraints ?? null);
     await Promise.all(loaded.values());
     const stream = new MediaStream();
+    // A stand-in for the one audio track: what the engine asks of it (its settings, stop).
+    const track = {
+      kind: "audio",
+      getSettings: () => ({ latency: window.__MICROPHONE_LATENCY_S__, echoCancellation: false, noiseSuppression: false, autoGainControl: false }),
+      stop: () => {
+        state.open = false;
+      },
+    } as unknown as MediaStreamTrack;
+    stream.getTracks = () => [track];
+    stream.getAudioTracks = () => [track];
     simulated.add(stream);
     return stream;
   };

@@ -40,7 +40,7 @@ const loadAtStart = load();
 const stack = await startStack("bench-calibration");
 const browser = await launchChromium();
 try {
-  const simulated = await SimulatedRoom.open(browser, stack.webUrl, { label: "bench-calibration", listeners, room, inputLatencyMs: 350 });
+  const simulated = await SimulatedRoom.open(browser, stack.webUrl, { label: "bench-calibration", listeners, room, inputLatencyMs: 2500, reportedInputLatencyMs: 2460, log: (line) => console.log(`${(performance.now() / 1000).toFixed(1)} s ${line}`) });
   const first = await simulated.calibrate();
   const second = await simulated.calibrate();
   await simulated.close();

@@ -3,7 +3,7 @@ import type { ClientMessage, ServerMessageOf } from "@sync-beats/protocol";
 import { describe, expect, it } from "vitest";
 import { FakeClock } from "../test/fake-clock.js";
 import { seededRandom } from "../test/random.js";
-import { EngineCalibration } from "./calibration-run.js";
+import { EngineCalibration, MAX_INPUT_LATENCY_MS, reportedInputLatencyMs } from "./calibration-run.js";
 import type { ClockBridge } from "./clock-bridge.js";
 import type { AudioOutput, CapturedAudio } from "./types.js";
 
@@ -30,7 +30,7 @@ function scheduleFor(ids: string[], measuring: string, firstMs: number): ServerM
 /** A room the microphone hears: each device's sweep arrives `latenessMs` after its instant, plus the input latency. */
 function recordingOf(schedule: ServerMessageOf<"calibration_schedule">, latenessMs: Record<string, number>, inputLatencyMs: number, firstServerMs: number): CapturedAudio {
   const random = seededRandom(3);
-  const samples = new Float32Array(Math.ceil(((schedule.endServerMs + 500 - firstServerMs) / 1000) * SAMPLE_RATE));
+  const samples = new Float32Array(Math.ceil(((schedule.endServerMs + inputLatencyMs + 500 - firstServerMs) / 1000) * SAMPLE_RATE));
   for (let n = 0; n < samples.length; n++) samples[n] = 0.01 * (random() - 0.5);
   const sweep = sweepSamples(schedule.sweep, SAMPLE_RATE, 0.3);
   for (const slot of schedule.slots) {
@@ -40,7 +40,13 @@ function recordingOf(schedule: ServerMessageOf<"calibration_schedule">, lateness
   return { samples, sampleRate: SAMPLE_RATE, firstContextTime: (firstServerMs - SERVER_AHEAD_MS) / 1000 };
 }
 
-function device(me: string, recording: (() => CapturedAudio) | null = null) {
+/** A microphone stream whose track reports `latencyS` as its input latency (Chromium's `getSettings().latency`). */
+function microphone(latencyS?: number): MediaStream {
+  const track = { getSettings: () => (latencyS === undefined ? {} : { latency: latencyS }), stop: () => undefined };
+  return { getTracks: () => [track], getAudioTracks: () => [track] } as unknown as MediaStream;
+}
+
+function device(me: string, recording: (() => CapturedAudio) | null = null, stream = microphone()) {
   const clock = new FakeClock(100_000);
   const played: number[] = [];
   const sent: ClientMessage[] = [];
@@ -56,9 +62,8 @@ function device(me: string, recording: (() => CapturedAudio) | null = null) {
       expect(samplesFor(SAMPLE_RATE).length).toBe(Math.round((shape.sweep.durationMs / 1000) * SAMPLE_RATE));
       played.push(when);
     },
-    capture: () => ({ stop: () => recording!() }),
+    capture: () => ({ stop: async () => recording!() }),
   } as unknown as AudioOutput;
-  const stream = { getTracks: () => [] } as unknown as MediaStream;
   const calibration = new EngineCalibration({
     clock,
     audio: () => audio,
@@ -100,6 +105,34 @@ describe("EngineCalibration", () => {
     expect(correction("c")).toMatchObject({ heard: true });
     expect(Math.abs((correction("b") as { correctionMs: number }).correctionMs - -30)).toBeLessThan(0.1);
     expect(Math.abs((correction("c") as { correctionMs: number }).correctionMs - 30)).toBeLessThan(0.1);
+  });
+
+  it("[CAL9] the input latency the microphone reports places the windows, and its error cancels", async () => {
+    // 1.8 s of input latency would put every arrival two slots late; the track says 1.75 s.
+    let schedule: ServerMessageOf<"calibration_schedule"> | null = null;
+    const record = () => recordingOf(schedule!, { b: 30, c: 90, d: 400 }, 1800, schedule!.slots[0]!.atServerMs - 1000);
+    const a = device("a", record, microphone(1.75));
+    schedule = scheduleFor(["b", "c", "d"], "a", a.serverNow() + 2000);
+    a.calibration.onMessage(schedule);
+    await new Promise((resolve) => setImmediate(resolve));
+    // The recorder keeps going past the last window for the reported latency: nothing is reported before.
+    await a.clock.advance(schedule.endServerMs + 1750 - a.serverNow());
+    expect(a.sent.some((message) => message.type === "calibration_result")).toBe(false);
+    await a.clock.advance(1000);
+    const report = a.sent.find((message) => message.type === "calibration_result");
+    const results = report?.type === "calibration_result" ? report.results : [];
+    const corrections = Object.fromEntries(results.map((r) => [r.connectionId, r.heard ? r.correctionMs : null]));
+    expect(corrections.b).toBeCloseTo(-60, 1);
+    expect(corrections.c).toBeCloseTo(0, 1);
+    expect(corrections.d).toBeCloseTo(310, 1);
+  });
+
+  it("[CAL9] a latency the track does not report, or reports absurdly, is taken as 0 or bounded", () => {
+    expect(reportedInputLatencyMs(microphone())).toBe(0);
+    expect(reportedInputLatencyMs(microphone(Number.NaN))).toBe(0);
+    expect(reportedInputLatencyMs(microphone(-1))).toBe(0);
+    expect(reportedInputLatencyMs(microphone(0.012))).toBeCloseTo(12, 9);
+    expect(reportedInputLatencyMs(microphone(60))).toBe(MAX_INPUT_LATENCY_MS);
   });
 
   it("[CAL15] a heard device adds its correction to its offset; a device not heard keeps it", () => {

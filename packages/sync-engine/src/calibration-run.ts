@@ -42,8 +42,25 @@ export interface CalibrationDeps {
 
 /** How long before its instant a sweep is handed to the audio clock: fresh map, and room for a negative offset. */
 const PLAY_AHEAD_MS = 1500;
-/** After the last window, the recorder keeps going this long (the input latency delays what it gets). */
+/** After the last window, the recorder keeps going this long, beyond the input latency the browser reports. */
 const RECORD_TAIL_MS = 300;
+/**
+ * The most input latency believed from the browser (a Bluetooth headset's microphone is ~0.2 s):
+ * it moves the search windows and lengthens the recording, so a wild value must not stall a run.
+ */
+export const MAX_INPUT_LATENCY_MS = 3000;
+
+/**
+ * The microphone's input latency as the browser reports it (`getSettings().latency`, Chromium),
+ * ms, bounded; 0 where the browser says nothing. It only places the search windows: any error in
+ * it is common to every arrival and cancels in the corrections (CAL7, CAL9).
+ */
+export function reportedInputLatencyMs(stream: MediaStream): number {
+  const settings = stream.getAudioTracks?.()[0]?.getSettings?.() as (MediaTrackSettings & { latency?: number }) | undefined;
+  const latencyS = settings?.latency;
+  if (typeof latencyS !== "number" || !Number.isFinite(latencyS) || latencyS <= 0) return 0;
+  return Math.min(MAX_INPUT_LATENCY_MS, latencyS * 1000);
+}
 
 /** The default microphone: every browser-side processing off, mono. */
 export function openRawMicrophone(): Promise<MediaStream> {
@@ -109,7 +126,8 @@ export class EngineCalibration {
   stop(): void {
     for (const dispose of this.timers) dispose();
     this.timers = [];
-    this.capture?.stop();
+    // The recording is dropped: only its microphone needs releasing.
+    this.capture?.stop().catch(() => undefined);
     this.capture = null;
   }
 
@@ -142,23 +160,27 @@ export class EngineCalibration {
           for (const track of stream.getTracks()) track.stop();
           return;
         }
+        const inputLatencyMs = reportedInputLatencyMs(stream);
         this.capture = audio.capture(stream);
-        this.at(schedule.endServerMs + RECORD_TAIL_MS, () => this.analyse(schedule));
+        this.at(schedule.endServerMs + inputLatencyMs + RECORD_TAIL_MS, () => void this.analyse(schedule, inputLatencyMs));
       })
       // No microphone: every device is reported not heard, so nobody's offset changes.
       .catch(() => this.report(schedule, []));
   }
 
-  private analyse(schedule: Schedule): void {
-    const captured = this.capture?.stop();
+  private async analyse(schedule: Schedule, inputLatencyMs: number): Promise<void> {
+    const capture = this.capture;
     this.capture = null;
+    const captured = await capture?.stop().catch(() => null);
     const bridge = this.deps.bridge();
     if (!captured || !bridge) return this.report(schedule, []);
     if (this.view.phase === "running") this.view = { ...this.view, analysing: true };
     this.deps.onChange();
     const shape: ScheduleShape = { slotMs: schedule.slotMs, earlyMs: schedule.earlyMs, repeats: schedule.repeats, sweep: schedule.sweep };
-    const startServerMs = bridge.serverAt(captured.firstContextTime);
-    const msPerSample = (bridge.serverAt(captured.firstContextTime + 1) - startServerMs) / captured.sampleRate;
+    // What sample 0 carries was heard an input latency before the context captured it.
+    const capturedServerMs = bridge.serverAt(captured.firstContextTime);
+    const msPerSample = (bridge.serverAt(captured.firstContextTime + 1) - capturedServerMs) / captured.sampleRate;
+    const startServerMs = capturedServerMs - inputLatencyMs;
     const slots = schedule.slots.map((slot) => ({ key: slot.connectionId, atServerMs: slot.atServerMs }));
     const measured = measureSlots({ samples: captured.samples, sampleRate: captured.sampleRate, startServerMs, msPerSample }, slots, shape);
     const corrections = roomCorrections(measured);
