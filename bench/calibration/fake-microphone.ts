@@ -6,6 +6,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
 import { bundleForBrowser } from "../sync/browser-bundle.js";
+// The page-side globals the pushes call (`window.__fakeMicrophone`), for the type checker only.
+import type {} from "./microphone-init.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -23,5 +25,6 @@ export async function installFakeMicrophone(context: BrowserContext, reportedLat
 
 /** Pushes microphone samples to `page` from context frame `from`. */
 export function pushMicrophone(page: Page, from: number, samples: Float32Array): Promise<{ open: boolean; frame: number | null }> {
-  return page.evaluate(({ from, samples }) => window.__fakeMicrophone.push(from, samples), { from, samples: Array.from(samples) });
+  const base64 = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength).toString("base64");
+  return page.evaluate(({ from, base64 }) => window.__fakeMicrophone.push(from, base64), { from, base64 });
 }

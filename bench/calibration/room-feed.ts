@@ -32,8 +32,11 @@ const drain = (page: Page): Promise<TapDrain | null> => page.evaluate(() => wind
 
 /** How often the feed drains the pages and pushes the microphone, ms. */
 const FEED_PERIOD_MS = 20;
-/** At most this much microphone signal per push (1 s at 48 kHz). */
-const MAX_PUSH_FRAMES = 48_000;
+/**
+ * At most this much microphone signal per push (4 s at 48 kHz): more than a cycle of the feed
+ * takes on a starved machine, so a push catches up with the recorder rather than falling behind.
+ */
+const MAX_PUSH_FRAMES = 192_000;
 
 export class RoomFeed {
   readonly renders: PageRender[];

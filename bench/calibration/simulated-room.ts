@@ -40,6 +40,8 @@ export interface RunOutcome {
   readonly results: ReadonlyMap<string, CalibrationDeviceResult>;
   /** From the click to the results on the host's page, ms. */
   readonly durationMs: number;
+  /** Wall-clock instant of the click (server instants are wall-clock instants on this one machine). */
+  readonly clickedMs: number;
   /** Ground truth: each audible page's lateness at the microphone minus the median, by name (ms). */
   readonly heardResidualMs: ReadonlyMap<string, number>;
   readonly feed: RoomFeedStats;
@@ -127,7 +129,7 @@ export class SimulatedRoom {
     await sleep(500);
     const byConnection = new Map(schedule.slots.map((slot) => [slot.connectionId, slot.name]));
     const results = new Map(done.results.map((result) => [byConnection.get(result.connectionId) ?? result.connectionId, result]));
-    return { schedule, results, durationMs, heardResidualMs: this.truth(schedule), feed: this.feedSince(feedBefore) };
+    return { schedule, results, durationMs, clickedMs, heardResidualMs: this.truth(schedule), feed: this.feedSince(feedBefore) };
   }
 
   /** The feed's counts since `before` (its lead: the most it was ever ahead). */

@@ -1,4 +1,4 @@
-import { DEFAULT_SCHEDULE_SHAPE, planSlots, scheduleEndMs, sweepSamples } from "@sync-beats/calibration-dsp";
+import { DEFAULT_SCHEDULE_SHAPE, planSlots, scheduleEndMs, signalSamples } from "@sync-beats/calibration-dsp";
 import type { ClientMessage, ServerMessageOf } from "@sync-beats/protocol";
 import { describe, expect, it } from "vitest";
 import { FakeClock } from "../test/fake-clock.js";
@@ -22,7 +22,8 @@ function scheduleFor(ids: string[], measuring: string, firstMs: number): ServerM
     slotMs: shape.slotMs,
     earlyMs: shape.earlyMs,
     repeats: shape.repeats,
-    slots: slots.map((slot) => ({ connectionId: slot.key, userId: slot.key, name: `device ${slot.key}`, atServerMs: slot.atServerMs })),
+    codes: shape.codes,
+    slots: slots.map((slot) => ({ connectionId: slot.key, userId: slot.key, name: `device ${slot.key}`, atServerMs: slot.atServerMs, code: slot.code })),
     endServerMs: scheduleEndMs(slots, shape),
   };
 }
@@ -32,8 +33,9 @@ function recordingOf(schedule: ServerMessageOf<"calibration_schedule">, lateness
   const random = seededRandom(3);
   const samples = new Float32Array(Math.ceil(((schedule.endServerMs + inputLatencyMs + 500 - firstServerMs) / 1000) * SAMPLE_RATE));
   for (let n = 0; n < samples.length; n++) samples[n] = 0.01 * (random() - 0.5);
-  const sweep = sweepSamples(schedule.sweep, SAMPLE_RATE, 0.3);
+  const signals = [signalSamples(schedule.sweep, 0, SAMPLE_RATE, 0.3), signalSamples(schedule.sweep, 1, SAMPLE_RATE, 0.3)];
   for (const slot of schedule.slots) {
+    const sweep = signals[slot.code ?? 0]!;
     const start = Math.round(((slot.atServerMs + latenessMs[slot.connectionId]! + inputLatencyMs - firstServerMs) / 1000) * SAMPLE_RATE);
     sweep.forEach((value, i) => (samples[start + i]! += value));
   }
@@ -49,6 +51,7 @@ function microphone(latencyS?: number): MediaStream {
 function device(me: string, recording: (() => CapturedAudio) | null = null, stream = microphone()) {
   const clock = new FakeClock(100_000);
   const played: number[] = [];
+  const signals: Float32Array[] = [];
   const sent: ClientMessage[] = [];
   const applied: number[] = [];
   const bridge: ClockBridge = {
@@ -61,6 +64,7 @@ function device(me: string, recording: (() => CapturedAudio) | null = null, stre
     playSignal: (samplesFor: (rate: number) => Float32Array, when: number) => {
       expect(samplesFor(SAMPLE_RATE).length).toBe(Math.round((shape.sweep.durationMs / 1000) * SAMPLE_RATE));
       played.push(when);
+      signals.push(samplesFor(SAMPLE_RATE));
     },
     capture: () => ({ stop: async () => recording!() }),
   } as unknown as AudioOutput;
@@ -75,18 +79,21 @@ function device(me: string, recording: (() => CapturedAudio) | null = null, stre
     onChange: () => undefined,
   });
   calibration.joined(me);
-  return { clock, calibration, played, sent, applied, serverNow: () => clock.now() + SERVER_AHEAD_MS };
+  return { clock, calibration, played, signals, sent, applied, serverNow: () => clock.now() + SERVER_AHEAD_MS };
 }
 
 describe("EngineCalibration", () => {
-  it("[CAL13] a playing device hands each of its sweeps to the audio clock at the context time of its server instant", async () => {
+  it("[CAL13][CAL17] a playing device hands each of its sweeps to the audio clock at the context time of its server instant", async () => {
     const b = device("b");
-    const schedule = scheduleFor(["b", "c"], "a", b.serverNow() + 2000);
+    const schedule = scheduleFor(["b", "c", "d"], "a", b.serverNow() + 2000);
     b.calibration.onMessage(schedule);
     expect(b.calibration.state).toMatchObject({ phase: "running", role: "playing" });
     await b.clock.advance(schedule.endServerMs - b.serverNow());
     const own = schedule.slots.filter((slot) => slot.connectionId === "b");
     expect(b.played).toEqual(own.map((slot) => (slot.atServerMs - SERVER_AHEAD_MS) / 1000));
+    // Three devices, codes alternating slot by slot: b's two plays carry the two codes, each as its slot says.
+    expect(new Set(own.map((slot) => slot.code))).toEqual(new Set([0, 1]));
+    expect(b.signals).toEqual(own.map((slot) => signalSamples(schedule.sweep, slot.code ?? 0, SAMPLE_RATE)));
   });
 
   it("[CAL7][CAL13] the measuring device records, finds every arrival and reports corrections relative to the room median", async () => {

@@ -1,4 +1,4 @@
-import { measureSlots, roomCorrections, type ScheduleShape, sweepSamples } from "@sync-beats/calibration-dsp";
+import { measureSlots, roomCorrections, type ScheduleShape, signalSamples } from "@sync-beats/calibration-dsp";
 import {
   type CalibrationDeviceResult,
   type ClientMessage,
@@ -45,10 +45,11 @@ const PLAY_AHEAD_MS = 1500;
 /** After the last window, the recorder keeps going this long, beyond the input latency the browser reports. */
 const RECORD_TAIL_MS = 300;
 /**
- * The most input latency believed from the browser (a Bluetooth headset's microphone is ~0.2 s):
- * it moves the search windows and lengthens the recording, so a wild value must not stall a run.
+ * The most input latency believed from the browser (a Bluetooth headset's microphone is ~0.2 s;
+ * the simulated room's is 4 s): it lengthens the recording, so a wild value must not keep the
+ * report past the server's 20 s wait (CAL16).
  */
-export const MAX_INPUT_LATENCY_MS = 3000;
+export const MAX_INPUT_LATENCY_MS = 5000;
 
 /**
  * The microphone's input latency as the browser reports it (`getSettings().latency`, Chromium),
@@ -138,16 +139,16 @@ export class EngineCalibration {
     const own = schedule.slots.filter((slot) => slot.connectionId === this.connectionId);
     const role = measuring ? "measuring" : own.length > 0 ? "playing" : "watching";
     this.view = { phase: "running", calibrationId: schedule.calibrationId, role, devices, endServerMs: schedule.endServerMs, analysing: false };
-    for (const slot of own) this.at(slot.atServerMs - PLAY_AHEAD_MS, () => this.playSweep(schedule, slot.atServerMs));
+    for (const slot of own) this.at(slot.atServerMs - PLAY_AHEAD_MS, () => this.playSweep(schedule, slot));
     if (measuring) this.record(schedule);
     this.deps.onChange();
   }
 
-  private playSweep(schedule: Schedule, atServerMs: number): void {
+  private playSweep(schedule: Schedule, slot: Schedule["slots"][number]): void {
     const bridge = this.deps.bridge();
     const audio = this.deps.audio();
     if (!bridge || !audio.playSignal) return;
-    audio.playSignal((sampleRate) => sweepSamples(schedule.sweep, sampleRate), bridge.contextAt(atServerMs));
+    audio.playSignal((sampleRate) => signalSamples(schedule.sweep, slot.code ?? 0, sampleRate), bridge.contextAt(slot.atServerMs));
   }
 
   private record(schedule: Schedule): void {
@@ -176,12 +177,12 @@ export class EngineCalibration {
     if (!captured || !bridge) return this.report(schedule, []);
     if (this.view.phase === "running") this.view = { ...this.view, analysing: true };
     this.deps.onChange();
-    const shape: ScheduleShape = { slotMs: schedule.slotMs, earlyMs: schedule.earlyMs, repeats: schedule.repeats, sweep: schedule.sweep };
+    const shape: ScheduleShape = { slotMs: schedule.slotMs, earlyMs: schedule.earlyMs, repeats: schedule.repeats, codes: schedule.codes ?? 1, sweep: schedule.sweep };
     // What sample 0 carries was heard an input latency before the context captured it.
     const capturedServerMs = bridge.serverAt(captured.firstContextTime);
     const msPerSample = (bridge.serverAt(captured.firstContextTime + 1) - capturedServerMs) / captured.sampleRate;
     const startServerMs = capturedServerMs - inputLatencyMs;
-    const slots = schedule.slots.map((slot) => ({ key: slot.connectionId, atServerMs: slot.atServerMs }));
+    const slots = schedule.slots.map((slot) => ({ key: slot.connectionId, atServerMs: slot.atServerMs, code: slot.code ?? 0 }));
     const measured = measureSlots({ samples: captured.samples, sampleRate: captured.sampleRate, startServerMs, msPerSample }, slots, shape);
     const corrections = roomCorrections(measured);
     this.report(
