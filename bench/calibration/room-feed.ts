@@ -21,6 +21,8 @@ export interface PageRender {
 export interface RoomFeedStats {
   /** Microphone frames pushed after the recorder had already passed them (heard as silence). */
   lateFrames: number;
+  /** Of those, frames that carried a page's sound (louder than the noise can be): a sweep lost. */
+  lateAudibleFrames: number;
   pushedFrames: number;
   /** Most frames the microphone was fed ahead of the recorder. */
   maxLeadFrames: number;
@@ -30,8 +32,11 @@ const drain = (page: Page): Promise<TapDrain | null> => page.evaluate(() => wind
 
 /** How often the feed drains the pages and pushes the microphone, ms. */
 const FEED_PERIOD_MS = 20;
-/** At most this much microphone signal per push (1 s at 48 kHz). */
-const MAX_PUSH_FRAMES = 48_000;
+/**
+ * At most this much microphone signal per push (4 s at 48 kHz): more than a cycle of the feed
+ * takes on a starved machine, so a push catches up with the recorder rather than falling behind.
+ */
+const MAX_PUSH_FRAMES = 192_000;
 
 export class RoomFeed {
   readonly renders: PageRender[];
@@ -40,7 +45,7 @@ export class RoomFeed {
   private running = false;
   private microphoneOpen = false;
   private loop: Promise<void> | null = null;
-  readonly stats: RoomFeedStats = { lateFrames: 0, pushedFrames: 0, maxLeadFrames: 0 };
+  readonly stats: RoomFeedStats = { lateFrames: 0, lateAudibleFrames: 0, pushedFrames: 0, maxLeadFrames: 0 };
 
   constructor(
     private readonly listeners: readonly { readonly page: Page; readonly path: AcousticPath }[],
@@ -103,7 +108,9 @@ export class RoomFeed {
     // slow round from making the next push bigger, and the one after bigger still.
     const recorderAt = this.measuring.samples.knownToFrame;
     if (this.mix.renderedToFrame < recorderAt) {
-      if (this.microphoneOpen) this.stats.lateFrames += recorderAt - this.mix.renderedToFrame;
+      // Rendered only to learn whether a sweep was lost; never pushed.
+      const lost = this.mix.render(Math.min(recorderAt, this.mix.horizonFrame()));
+      if (this.microphoneOpen) this.countLate(lost, recorderAt - (this.mix.renderedToFrame - lost.length));
       this.mix.skipTo(recorderAt);
     }
     const from = this.mix.renderedToFrame;
@@ -114,7 +121,16 @@ export class RoomFeed {
     this.microphoneOpen = answer?.open === true;
     if (!answer?.open || answer.frame === null) return;
     this.stats.pushedFrames += samples.length;
-    this.stats.lateFrames += Math.max(0, Math.min(to, answer.frame) - from);
+    const late = Math.max(0, Math.min(to, answer.frame) - from);
+    this.countLate(samples.subarray(0, late), late);
     this.stats.maxLeadFrames = Math.max(this.stats.maxLeadFrames, to - answer.frame);
+  }
+
+  /** Counts `frames` frames the recorder passed before they came, of which `rendered` are known. */
+  private countLate(rendered: Float32Array, frames: number): void {
+    this.stats.lateFrames += frames;
+    // Gaussian noise never reaches ten times its RMS: anything louder is a page's sound.
+    const audible = Math.max(10 * this.room.noiseRms, 1e-6);
+    this.stats.lateAudibleFrames += rendered.filter((value) => Math.abs(value) > audible).length;
   }
 }

@@ -25,7 +25,10 @@ export interface SimulatedRoomSpec {
   readonly label: string;
   readonly listeners: readonly ListenerSpec[];
   readonly room: RoomSound;
+  /** The simulated microphone's input latency: long enough for the feed to hear every page first. */
   readonly inputLatencyMs: number;
+  /** What the microphone's track reports as its input latency (a real one is off by some ms). */
+  readonly reportedInputLatencyMs: number;
   /** Progress lines (setting up a room of many pages takes a while). */
   readonly log?: (line: string) => void;
 }
@@ -37,6 +40,8 @@ export interface RunOutcome {
   readonly results: ReadonlyMap<string, CalibrationDeviceResult>;
   /** From the click to the results on the host's page, ms. */
   readonly durationMs: number;
+  /** Wall-clock instant of the click (server instants are wall-clock instants on this one machine). */
+  readonly clickedMs: number;
   /** Ground truth: each audible page's lateness at the microphone minus the median, by name (ms). */
   readonly heardResidualMs: ReadonlyMap<string, number>;
   readonly feed: RoomFeedStats;
@@ -61,7 +66,7 @@ export class SimulatedRoom {
       const context: BrowserContext = await browser.newContext({ viewport: { width: 1100, height: 900 }, bypassCSP: true });
       await enableDebugHook(context);
       await context.addInitScript(tapScript);
-      if (measuring) await installFakeMicrophone(context);
+      if (measuring) await installFakeMicrophone(context, spec.reportedInputLatencyMs);
       const page = await context.newPage();
       page.setDefaultTimeout(30_000);
       recordConsole(page, `${spec.label}-${name}`);
@@ -97,7 +102,7 @@ export class SimulatedRoom {
   async calibrate(timeoutMs = 90_000): Promise<RunOutcome> {
     const button = this.host.locator('[data-testid="calibrate"]');
     const seen = this.frames.length;
-    const lateBefore = this.feed.stats.lateFrames;
+    const feedBefore = { ...this.feed.stats };
     for (let waited = 0; !(await button.isEnabled()); waited += 100) {
       if (waited > 30_000) throw new Error("the Calibrate button stayed disabled");
       await sleep(100);
@@ -124,7 +129,18 @@ export class SimulatedRoom {
     await sleep(500);
     const byConnection = new Map(schedule.slots.map((slot) => [slot.connectionId, slot.name]));
     const results = new Map(done.results.map((result) => [byConnection.get(result.connectionId) ?? result.connectionId, result]));
-    return { schedule, results, durationMs, heardResidualMs: this.truth(schedule), feed: { ...this.feed.stats, lateFrames: this.feed.stats.lateFrames - lateBefore } };
+    return { schedule, results, durationMs, clickedMs, heardResidualMs: this.truth(schedule), feed: this.feedSince(feedBefore) };
+  }
+
+  /** The feed's counts since `before` (its lead: the most it was ever ahead). */
+  private feedSince(before: RoomFeedStats): RoomFeedStats {
+    const now = this.feed.stats;
+    return {
+      lateFrames: now.lateFrames - before.lateFrames,
+      lateAudibleFrames: now.lateAudibleFrames - before.lateAudibleFrames,
+      pushedFrames: now.pushedFrames - before.pushedFrames,
+      maxLeadFrames: now.maxLeadFrames,
+    };
   }
 
   async close(): Promise<void> {

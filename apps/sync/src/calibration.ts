@@ -68,7 +68,8 @@ export class RoomCalibration {
       slotMs: shape.slotMs,
       earlyMs: shape.earlyMs,
       repeats: shape.repeats,
-      slots: slots.map((slot) => ({ connectionId: slot.key, userId: byId.get(slot.key)!.userId, name: byId.get(slot.key)!.name, atServerMs: slot.atServerMs })),
+      codes: shape.codes,
+      slots: slots.map((slot) => ({ connectionId: slot.key, userId: byId.get(slot.key)!.userId, name: byId.get(slot.key)!.name, atServerMs: slot.atServerMs, code: slot.code })),
       endServerMs,
     });
     return firstMs;

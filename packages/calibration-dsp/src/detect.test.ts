@@ -1,24 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { micSignal, percentile, roomImpulse, seededRandom } from "../test/synthetic-room.js";
-import { DEFAULT_SWEEP, DEFAULT_THRESHOLD_DB, detectArrival, sweepSamples } from "./index.js";
+import { DEFAULT_SWEEP, DEFAULT_THRESHOLD_DB, detectArrival, type SignalCode, signalSamples, sweepSamples } from "./index.js";
 
 const SEARCH_S = 0.6;
 
 /** One trial: a sweep delayed `delayS` in a room, found in a window covering 0–600 ms. */
-function trial(options: { sampleRate: number; delayS: number; snrDb?: number; rt60S?: number; clipAt?: number; seed: number; gain?: number }) {
+function trial(options: { sampleRate: number; delayS: number; snrDb?: number; rt60S?: number; clipAt?: number; seed: number; gain?: number; code?: SignalCode }) {
   const random = seededRandom(options.seed);
   const room = options.rt60S === undefined ? undefined : roomImpulse(options.sampleRate, options.rt60S, 0.7, random);
   const samples = micSignal({
     sweep: DEFAULT_SWEEP,
     sampleRate: options.sampleRate,
     lengthS: SEARCH_S + DEFAULT_SWEEP.durationMs / 1000 + 0.9,
-    arrivals: [{ delayS: options.delayS, gain: options.gain ?? 0.5 }],
+    arrivals: [{ delayS: options.delayS, gain: options.gain ?? 0.5, code: options.code ?? 0 }],
     room,
     snrDb: options.snrDb,
     clipAt: options.clipAt,
     random,
   });
-  const template = sweepSamples(DEFAULT_SWEEP, options.sampleRate);
+  const template = signalSamples(DEFAULT_SWEEP, options.code ?? 0, options.sampleRate);
   return detectArrival(samples, template, { sampleRate: options.sampleRate, fromSample: 0, toSample: SEARCH_S * options.sampleRate });
 }
 
@@ -33,7 +33,7 @@ describe("detectArrival", () => {
     }
   });
 
-  it("[CAL3] arrival error p95 ≤ 0.1 ms over delays 0–500 ms, SNR 10–20 dB, rooms RT60 0.3–0.8 s, clipping, 44.1 and 48 kHz", () => {
+  it("[CAL3] arrival error p95 ≤ 0.1 ms over delays 0–500 ms, SNR 10–20 dB, rooms RT60 0.3–0.8 s, clipping, 44.1 and 48 kHz, both codes", () => {
     const random = seededRandom(20261201);
     const errorsMs: number[] = [];
     for (let i = 0; i < 48; i++) {
@@ -43,7 +43,9 @@ describe("detectArrival", () => {
       const rt60S = 0.3 + random() * 0.5;
       // Every fourth trial overdrives the preamp: the sum clips at a third of its peak.
       const clipAt = i % 4 === 3 ? 0.15 : undefined;
-      const found = trial({ sampleRate, delayS, snrDb, rt60S, clipAt, seed: 1000 + i });
+      // Both codes (CAL17): the falling sweep is the rising one time-reversed, as sharp a peak.
+      const code: SignalCode = (i >> 1) % 2 === 0 ? 0 : 1;
+      const found = trial({ sampleRate, delayS, snrDb, rt60S, clipAt, seed: 1000 + i, code });
       expect(found.heard, `trial ${i}`).toBe(true);
       if (found.heard) errorsMs.push(Math.abs(found.arrivalSample / sampleRate - delayS) * 1000);
     }

@@ -4,7 +4,7 @@
  * over repeats, the schedule's geometry, and the offsets that align the room. No Web Audio here:
  * the browser records and plays, this package only computes (rules CAL1–CAL8 in SPEC.md).
  */
-export { DEFAULT_SWEEP, sweepSamples, sweepValueAt, type SweepSpec } from "./signal.js";
+export { DEFAULT_SWEEP, signalSamples, signalValueAt, sweepSamples, sweepValueAt, type SignalCode, type SweepSpec } from "./signal.js";
 export { correlationEnvelope } from "./correlate.js";
 export { argMax, parabolicPeak } from "./peak.js";
 export { DEFAULT_THRESHOLD_DB, MAX_CONFIDENCE_DB, detectArrival, type DetectOptions, type Detection } from "./detect.js";

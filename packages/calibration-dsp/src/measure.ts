@@ -1,7 +1,7 @@
 import { combineRepeats, median } from "./combine.js";
 import { detectArrival } from "./detect.js";
 import { searchWindow, type ScheduleShape, type Slot } from "./schedule.js";
-import { sweepSamples } from "./signal.js";
+import { signalSamples } from "./signal.js";
 
 /** A recording and how its samples map to server time (the recorder's clock map, fitted). */
 export interface Recording {
@@ -25,7 +25,7 @@ export type DeviceMeasurement =
 
 /** Finds every slot's arrival in the recording and combines each device's repeats. */
 export function measureSlots(recording: Recording, slots: readonly Slot[], shape: ScheduleShape): DeviceMeasurement[] {
-  const template = sweepSamples(shape.sweep, recording.sampleRate);
+  const templates = [signalSamples(shape.sweep, 0, recording.sampleRate), signalSamples(shape.sweep, 1, recording.sampleRate)] as const;
   const msPerSample = recording.msPerSample ?? 1000 / recording.sampleRate;
   const sampleAt = (serverMs: number) => (serverMs - recording.startServerMs) / msPerSample;
   const byKey = new Map<string, { lateness: number[]; confidence: number[]; refusal: DeviceMeasurement | null }>();
@@ -33,7 +33,7 @@ export function measureSlots(recording: Recording, slots: readonly Slot[], shape
     const entry = byKey.get(slot.key) ?? { lateness: [], confidence: [], refusal: null };
     byKey.set(slot.key, entry);
     const window = searchWindow(slot, shape);
-    const found = detectArrival(recording.samples, template, {
+    const found = detectArrival(recording.samples, templates[slot.code], {
       sampleRate: recording.sampleRate,
       fromSample: sampleAt(window.fromMs),
       toSample: sampleAt(window.toMs),

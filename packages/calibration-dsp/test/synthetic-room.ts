@@ -1,4 +1,4 @@
-import { type SweepSpec, sweepValueAt } from "../src/index.js";
+import { type SignalCode, type SweepSpec, signalValueAt } from "../src/index.js";
 import { fftFor, realSpectrum } from "../src/spectrum.js";
 
 /** Seeded uniform RNG in [0, 1) (mulberry32): every synthetic room is reproducible from its seed. */
@@ -58,10 +58,11 @@ export function convolve(a: Float32Array, b: Float32Array): Float32Array {
   return out;
 }
 
-/** One device heard at the microphone: its sweep starts `delayS` into the recording, at `gain`. */
+/** One device heard at the microphone: its signal (`code`, default the rising sweep) starts `delayS` into the recording, at `gain`. */
 export interface Arrival {
   readonly delayS: number;
   readonly gain: number;
+  readonly code?: SignalCode;
 }
 
 export interface MicOptions {
@@ -81,10 +82,10 @@ export interface MicOptions {
 export function micSignal(options: MicOptions): Float32Array {
   const { sampleRate, sweep } = options;
   let dry: Float32Array = new Float32Array(Math.round(options.lengthS * sampleRate));
-  for (const { delayS, gain } of options.arrivals) {
+  for (const { delayS, gain, code = 0 } of options.arrivals) {
     const first = Math.max(0, Math.floor(delayS * sampleRate));
     const last = Math.min(dry.length, Math.ceil((delayS + sweep.durationMs / 1000) * sampleRate) + 1);
-    for (let n = first; n < last; n++) dry[n] = dry[n]! + gain * sweepValueAt(sweep, n / sampleRate - delayS);
+    for (let n = first; n < last; n++) dry[n] = dry[n]! + gain * signalValueAt(sweep, code, n / sampleRate - delayS);
   }
   if (options.room) dry = convolve(dry, options.room).subarray(0, dry.length);
   if (options.snrDb !== undefined) {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { CommandId, DisplayName, ServerInstantMs, UserId } from "./primitives.js";
 
 /**
- * Acoustic room calibration (issue 15; rules CAL10–CAL19 in SPEC.md): the host starts it, the
+ * Acoustic room calibration (issue 15; rules CAL10–CAL17 in SPEC.md): the host starts it, the
  * server schedules every other device's sweep in turn, the measuring device records and reports,
  * the server relays each device's correction.
  */
@@ -66,6 +66,8 @@ export const CalibrationSlot = z.object({
   userId: UserId,
   name: DisplayName,
   atServerMs: ServerInstantMs,
+  /** Which signal (CAL17): 0 (or absent) the rising sweep, 1 the same sweep time-reversed. */
+  code: z.union([z.literal(0), z.literal(1)]).optional(),
 });
 
 /** Broadcast: the run's plan. Every listed device plays; the measuring device records until `endServerMs`. */
@@ -77,6 +79,8 @@ export const CalibrationScheduleMessage = z.object({
   slotMs: z.number().finite().positive(),
   earlyMs: z.number().finite().min(0),
   repeats: z.number().int().min(1).max(8),
+  /** How many signals alternate slot by slot (CAL17); absent: 1. A window spans `codes` slots. */
+  codes: z.union([z.literal(1), z.literal(2)]).optional(),
   slots: z.array(CalibrationSlot).max(512),
   endServerMs: ServerInstantMs,
 });

@@ -1,4 +1,4 @@
-import { measureSlots, roomCorrections, type ScheduleShape, sweepSamples } from "@sync-beats/calibration-dsp";
+import { measureSlots, roomCorrections, type ScheduleShape, signalSamples } from "@sync-beats/calibration-dsp";
 import {
   type CalibrationDeviceResult,
   type ClientMessage,
@@ -42,8 +42,26 @@ export interface CalibrationDeps {
 
 /** How long before its instant a sweep is handed to the audio clock: fresh map, and room for a negative offset. */
 const PLAY_AHEAD_MS = 1500;
-/** After the last window, the recorder keeps going this long (the input latency delays what it gets). */
+/** After the last window, the recorder keeps going this long, beyond the input latency the browser reports. */
 const RECORD_TAIL_MS = 300;
+/**
+ * The most input latency believed from the browser (a Bluetooth headset's microphone is ~0.2 s;
+ * the simulated room's is 4 s): it lengthens the recording, so a wild value must not keep the
+ * report past the server's 20 s wait (CAL16).
+ */
+export const MAX_INPUT_LATENCY_MS = 5000;
+
+/**
+ * The microphone's input latency as the browser reports it (`getSettings().latency`, Chromium),
+ * ms, bounded; 0 where the browser says nothing. It only places the search windows: any error in
+ * it is common to every arrival and cancels in the corrections (CAL7, CAL9).
+ */
+export function reportedInputLatencyMs(stream: MediaStream): number {
+  const settings = stream.getAudioTracks?.()[0]?.getSettings?.() as (MediaTrackSettings & { latency?: number }) | undefined;
+  const latencyS = settings?.latency;
+  if (typeof latencyS !== "number" || !Number.isFinite(latencyS) || latencyS <= 0) return 0;
+  return Math.min(MAX_INPUT_LATENCY_MS, latencyS * 1000);
+}
 
 /** The default microphone: every browser-side processing off, mono. */
 export function openRawMicrophone(): Promise<MediaStream> {
@@ -109,7 +127,8 @@ export class EngineCalibration {
   stop(): void {
     for (const dispose of this.timers) dispose();
     this.timers = [];
-    this.capture?.stop();
+    // The recording is dropped: only its microphone needs releasing.
+    this.capture?.stop().catch(() => undefined);
     this.capture = null;
   }
 
@@ -120,16 +139,16 @@ export class EngineCalibration {
     const own = schedule.slots.filter((slot) => slot.connectionId === this.connectionId);
     const role = measuring ? "measuring" : own.length > 0 ? "playing" : "watching";
     this.view = { phase: "running", calibrationId: schedule.calibrationId, role, devices, endServerMs: schedule.endServerMs, analysing: false };
-    for (const slot of own) this.at(slot.atServerMs - PLAY_AHEAD_MS, () => this.playSweep(schedule, slot.atServerMs));
+    for (const slot of own) this.at(slot.atServerMs - PLAY_AHEAD_MS, () => this.playSweep(schedule, slot));
     if (measuring) this.record(schedule);
     this.deps.onChange();
   }
 
-  private playSweep(schedule: Schedule, atServerMs: number): void {
+  private playSweep(schedule: Schedule, slot: Schedule["slots"][number]): void {
     const bridge = this.deps.bridge();
     const audio = this.deps.audio();
     if (!bridge || !audio.playSignal) return;
-    audio.playSignal((sampleRate) => sweepSamples(schedule.sweep, sampleRate), bridge.contextAt(atServerMs));
+    audio.playSignal((sampleRate) => signalSamples(schedule.sweep, slot.code ?? 0, sampleRate), bridge.contextAt(slot.atServerMs));
   }
 
   private record(schedule: Schedule): void {
@@ -142,24 +161,28 @@ export class EngineCalibration {
           for (const track of stream.getTracks()) track.stop();
           return;
         }
+        const inputLatencyMs = reportedInputLatencyMs(stream);
         this.capture = audio.capture(stream);
-        this.at(schedule.endServerMs + RECORD_TAIL_MS, () => this.analyse(schedule));
+        this.at(schedule.endServerMs + inputLatencyMs + RECORD_TAIL_MS, () => void this.analyse(schedule, inputLatencyMs));
       })
       // No microphone: every device is reported not heard, so nobody's offset changes.
       .catch(() => this.report(schedule, []));
   }
 
-  private analyse(schedule: Schedule): void {
-    const captured = this.capture?.stop();
+  private async analyse(schedule: Schedule, inputLatencyMs: number): Promise<void> {
+    const capture = this.capture;
     this.capture = null;
+    const captured = await capture?.stop().catch(() => null);
     const bridge = this.deps.bridge();
     if (!captured || !bridge) return this.report(schedule, []);
     if (this.view.phase === "running") this.view = { ...this.view, analysing: true };
     this.deps.onChange();
-    const shape: ScheduleShape = { slotMs: schedule.slotMs, earlyMs: schedule.earlyMs, repeats: schedule.repeats, sweep: schedule.sweep };
-    const startServerMs = bridge.serverAt(captured.firstContextTime);
-    const msPerSample = (bridge.serverAt(captured.firstContextTime + 1) - startServerMs) / captured.sampleRate;
-    const slots = schedule.slots.map((slot) => ({ key: slot.connectionId, atServerMs: slot.atServerMs }));
+    const shape: ScheduleShape = { slotMs: schedule.slotMs, earlyMs: schedule.earlyMs, repeats: schedule.repeats, codes: schedule.codes ?? 1, sweep: schedule.sweep };
+    // What sample 0 carries was heard an input latency before the context captured it.
+    const capturedServerMs = bridge.serverAt(captured.firstContextTime);
+    const msPerSample = (bridge.serverAt(captured.firstContextTime + 1) - capturedServerMs) / captured.sampleRate;
+    const startServerMs = capturedServerMs - inputLatencyMs;
+    const slots = schedule.slots.map((slot) => ({ key: slot.connectionId, atServerMs: slot.atServerMs, code: slot.code ?? 0 }));
     const measured = measureSlots({ samples: captured.samples, sampleRate: captured.sampleRate, startServerMs, msPerSample }, slots, shape);
     const corrections = roomCorrections(measured);
     this.report(

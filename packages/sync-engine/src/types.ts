@@ -102,9 +102,9 @@ export interface AudioOutput {
   dispose(): void;
 }
 
-/** A recording in progress; `stop` ends it and hands over what was recorded. */
+/** A recording in progress; `stop` ends it and hands over what was recorded (once the recorder has flushed). */
 export interface AudioCapture {
-  stop(): CapturedAudio;
+  stop(): Promise<CapturedAudio>;
 }
 
 /** Recorded mono samples; sample n was captured at context time `firstContextTime + n / sampleRate`. */
