@@ -97,6 +97,7 @@ export async function startSyncServer(
   const adapterDeps: WsAdapterDeps = { clock, logger, heartbeat, connection: connectionDeps, onClose: () => connections-- };
   wss.on("connection", (ws) => {
     connections++;
+    // The socket holds its adapter (as a tagged property, for its shared listeners): nothing else needs to.
     new WsAdapter(ws, adapterDeps);
   });
 
