@@ -60,9 +60,9 @@ export async function openCompressedSource(
   onChunk: () => void,
   plan: ChunkPlanOptions,
 ): Promise<TrackSource | null> {
+  const input = (decode: BytesDecoder): StreamInput => ({ url, fileSize, download, ctx, decode, onChunk, plan });
   const flac = parseFlacHead(head);
   // A FLAC of unknown length (a live encode) cannot be laid out for a window: decoded whole.
-  const input = (decode: BytesDecoder): StreamInput => ({ url, fileSize, download, ctx, decode, onChunk, plan });
   if (flac) return flac.info.totalSamples > 0 ? flacSource(flac, input(decoderAt(ctx, flac.info.sampleRate, flac.info.channels))) : null;
   const opus = parseOpusHead(head);
   if (opus) return openOpus(opus, input(decoderAt(ctx, OPUS_RATE, opus.channels)));
