@@ -16,8 +16,9 @@ declare global {
     __micCalls: unknown[];
     __fakeMicrophone: {
       /**
-       * Queues samples from context frame `from` (float32 bytes, base64: a tenth of a JSON array's
-       * parse time on a starved page); says whether a recorder listens and where it renders now.
+       * Queues samples from context frame `from` (float32 bytes as base64: a third of a JSON
+       * array's size, and no number parsing on a starved page); says whether a recorder listens
+       * and where it renders now.
        */
       push(from: number, base64: string): { open: boolean; frame: number | null };
     };

@@ -8,6 +8,7 @@
  *   npm run bench:calibration [-- --seed 7 --pages 8]
  */
 import { loadavg } from "node:os";
+import type { CalibrationDeviceResult } from "@sync-beats/protocol";
 import { parseArgs } from "node:util";
 import setup from "../../e2e/harness/global-setup.js";
 import { launchChromium } from "../../e2e/harness/browser.js";
@@ -37,6 +38,9 @@ const room = {
 };
 const load = () => loadavg()[0]!.toFixed(1);
 const ms = (value: number | undefined) => (value === undefined ? "—" : value.toFixed(2));
+/** A result as the table shows it: the correction, or why the device was not heard and its confidence. */
+const outcome = (result: CalibrationDeviceResult | undefined) =>
+  !result ? "—" : result.heard ? ms(result.correctionMs) : `not heard (${result.reason}, ${result.confidenceDb.toFixed(1)} dB)`;
 
 setup();
 const loadAtStart = load();
@@ -54,7 +58,7 @@ try {
     const measured = first.results.get(listener.name);
     const again = second.results.get(listener.name);
     console.log(
-      `| ${listener.name} | ${listener.path.delayMs} | ${listener.path.gain} | ${ms(first.heardResidualMs.get(listener.name))} | ${measured?.heard ? ms(measured.correctionMs) : "not heard"} | ${ms(second.heardResidualMs.get(listener.name))} | ${again?.heard ? ms(again.correctionMs) : "not heard"} |`,
+      `| ${listener.name} | ${listener.path.delayMs} | ${listener.path.gain} | ${ms(first.heardResidualMs.get(listener.name))} | ${outcome(measured)} | ${ms(second.heardResidualMs.get(listener.name))} | ${outcome(again)} |`,
     );
   }
   const p95 = (run: RunOutcome) => ms(p95Residual(run.heardResidualMs.values()));
