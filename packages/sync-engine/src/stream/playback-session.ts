@@ -88,13 +88,17 @@ export class PlaybackSession {
     }
   }
 
-  /** From `when` on, every node plays at `rate`; nodes due later are re-made at their new time. */
+  /**
+   * From `when` on (or from the start of a node due too soon to re-make, see {@link rateChangeAt}),
+   * every node plays at `rate`; nodes due later are re-made at their new time.
+   */
   setRate(rate: number, when: number): void {
-    const positionMs = positionAt(this.spans, when);
-    this.spans.push({ fromContextS: when, positionMs, rate });
+    const from = rateChangeAt(when, this.spans.at(-1)!.fromContextS, [...this.nodes.values()].map((entry) => entry.when), this.ctx.currentTime);
+    const positionMs = positionAt(this.spans, from);
+    this.spans.push({ fromContextS: from, positionMs, rate });
     for (const [chunk, entry] of this.nodes) {
-      if (entry.when >= when) this.drop(chunk, entry);
-      else safely(() => entry.node.playbackRate.setValueAtTime(rate, when));
+      if (entry.when > from) this.drop(chunk, entry);
+      else safely(() => entry.node.playbackRate.setValueAtTime(rate, from));
     }
     this.tick();
   }
@@ -120,6 +124,20 @@ export class PlaybackSession {
     safely(() => entry.node.disconnect());
     this.nodes.delete(chunk);
   }
+}
+
+/**
+ * The instant a rate change asked for at `when` takes effect: `when`, or the start of the latest
+ * node due before `currentTime + MIN_AHEAD_S` (and not before the last change, `lastChangeS`).
+ * Such a node cannot be dropped and re-made at its new time: a new one may start no sooner than
+ * `MIN_AHEAD_S` ahead, so its chunk would begin up to that late (silence at the boundary), and the
+ * renderer, running ahead of a coarse `currentTime` (Firefox's moves in ~19 ms blocks), may already
+ * be playing it. Kept, it starts as scheduled and the rate changes at its first frame, at most
+ * `MIN_AHEAD_S` later than asked: every chunk boundary stays seamless under any rate nudges.
+ */
+export function rateChangeAt(when: number, lastChangeS: number, nodeStarts: readonly number[], currentTime: number): number {
+  const firm = nodeStarts.filter((start) => start >= when && start < currentTime + MIN_AHEAD_S);
+  return Math.max(when, lastChangeS, ...firm);
 }
 
 /** Runs `fn`, swallowing exceptions from audio nodes in odd states (stopped twice, closed context). */
