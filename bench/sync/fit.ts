@@ -2,7 +2,10 @@
  * Pure numerics shared by the page (direct scheduling check) and the analysis: a robust
  * least-squares line and quantiles. No DOM, no Node.
  */
-import { lowerEdgeOffset } from "@sync-beats/sync-engine";
+import { lowerEdgeOffset, quantile } from "@sync-beats/sync-engine";
+
+/** The benchmark's quantile is the engine's (one definition for both sides of a comparison). */
+export { quantile };
 
 /** `y = intercept + slope * (x - x0)`; x0 is the mean of the kept x, for numerical stability. */
 export interface LinearFit {
@@ -75,16 +78,6 @@ export function robustFit(xs: readonly number[], ys: readonly number[], rounds =
   const final = fit;
   const kept = xs.map((x, i) => Math.abs(ys[i]! - evalFit(final, x))).filter((_, i) => keep[i]);
   return { ...final, residualP99: quantile(kept, 0.99) };
-}
-
-/** Linear-interpolated quantile `q` in [0, 1]; NaN for an empty list. */
-export function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = q * (sorted.length - 1);
-  const low = Math.floor(at);
-  const high = Math.min(sorted.length - 1, low + 1);
-  return sorted[low]! + (sorted[high]! - sorted[low]!) * (at - low);
 }
 
 /** A fit valid from context time `fromX` (inclusive) up to the next segment's `fromX`. */

@@ -77,7 +77,7 @@ export {
   singlePairFit,
   type AudioClockFit,
 } from "./audio-clock-map.js";
-export { LOWER_EDGE_QUANTILE, lowerEdgeOffset } from "./lower-edge.js";
+export { LOWER_EDGE_QUANTILE, lowerEdgeOffset, quantile } from "./lower-edge.js";
 export { backoffDelayMs, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
 export { NAIVE_RESYNC_THRESHOLD_MS, naiveSeedSchedule, type NaiveSchedule } from "./naive.js";
 export { ENGINE_TIMING } from "./engine-timing.js";

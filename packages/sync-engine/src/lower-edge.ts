@@ -15,10 +15,14 @@ export const LOWER_EDGE_QUANTILE = 0.02;
  * from the line: add it to the line's intercept. 0 for no residuals.
  */
 export function lowerEdgeOffset(residuals: readonly number[]): number {
-  if (residuals.length === 0) return 0;
-  const sorted = [...residuals].sort((a, b) => a - b);
-  // Linear interpolation between the two nearest ranks (as the benchmark's quantile).
-  const at = LOWER_EDGE_QUANTILE * (sorted.length - 1);
+  return residuals.length === 0 ? 0 : quantile(residuals, LOWER_EDGE_QUANTILE);
+}
+
+/** Quantile `q` in [0, 1] of `values`, linearly interpolated between the two nearest ranks; NaN for an empty list. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = q * (sorted.length - 1);
   const low = Math.floor(at);
   const high = Math.min(sorted.length - 1, low + 1);
   return sorted[low]! + (sorted[high]! - sorted[low]!) * (at - low);
