@@ -1,7 +1,7 @@
 /** The generator's bookkeeping: clients, rooms, in-flight commands, per-phase counters. */
 import WebSocket from "ws";
 import { Histogram } from "./histogram.js";
-import type { RoomPlan } from "./ipc.js";
+import type { RoomPlan, WireCount } from "./ipc.js";
 
 /** The track every host plays; long enough that no run reaches its end. */
 export const TRACK = { audioUrl: "/bench.wav", duration: 600_000 } as const;
@@ -50,6 +50,8 @@ export class LiveStats {
   readonly pongRtt = new Histogram();
   readonly commands: Command[] = [];
   framesReceived = 0;
+  readonly received: Record<string, WireCount> = {};
+  pingsReceived = 0;
   /** Command receipts that arrived while this phase ran (its throughput). */
   receipts = 0;
   /** Receipts of this phase's commands that came after the command's effect instant. */
@@ -59,6 +61,13 @@ export class LiveStats {
   resyncs = 0;
   readonly errors: Record<string, number> = {};
   lagP99Ms = 0;
+
+  /** Counts one received frame of `type` with its payload bytes. */
+  receivedFrame(type: string, bytes: number): void {
+    const count = (this.received[type] ??= { frames: 0, bytes: 0 });
+    count.frames++;
+    count.bytes += bytes;
+  }
 
   error(key: string): void {
     this.errors[key] = (this.errors[key] ?? 0) + 1;

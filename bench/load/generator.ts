@@ -97,9 +97,10 @@ function onSeek(client: Client, seekPositionMs: number, atServerMs: number): voi
   }
 }
 
-function onFrame(client: Client, text: string): void {
+function onFrame(client: Client, data: Buffer): void {
   current.framesReceived++;
-  const message = JSON.parse(text) as Record<string, unknown> & { type: string };
+  const message = JSON.parse(data.toString()) as Record<string, unknown> & { type: string };
+  current.receivedFrame(message.type, data.length);
   switch (message.type) {
     case "SEEK":
       onSeek(client, message.seekPositionMs as number, message.atServerMs as number);
@@ -143,7 +144,8 @@ function openClient(room: RoomRun, index: number): Promise<boolean> {
     }
     client.onJoined = () => finish(true);
     ws.on("open", () => ws.send(JSON.stringify({ type: "join", roomCode: room.plan.code, versions: { min: 2, max: 2 }, userId: `u${index}` })));
-    ws.on("message", (data: Buffer) => onFrame(client, data.toString()));
+    ws.on("message", (data: Buffer) => onFrame(client, data));
+    ws.on("ping", () => current.pingsReceived++);
     ws.on("error", () => {
       current.error("socket-error");
       finish(false);
@@ -250,6 +252,8 @@ async function report(): Promise<PhaseStats> {
     pongRtt: stats.pongRtt.toSparse(),
     missingReceipts,
     framesReceived: stats.framesReceived,
+    received: stats.received,
+    pingsReceived: stats.pingsReceived,
     receipts: stats.receipts,
     lateReceipts: stats.lateReceipts,
     framesSent: stats.framesSent,

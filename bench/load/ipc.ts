@@ -34,6 +34,12 @@ export type ParentMessage =
   | { type: "report" }
   | { type: "close" };
 
+/** Frames of one kind and their payload bytes. */
+export interface WireCount {
+  frames: number;
+  bytes: number;
+}
+
 export interface PhaseStats {
   /** Wall time the phase ran, as this generator saw it. */
   seconds: number;
@@ -46,6 +52,10 @@ export interface PhaseStats {
   /** Receipts still missing when the phase was reported (commands the server never delivered). */
   missingReceipts: number;
   framesReceived: number;
+  /** Frames received by `type`, with their payload bytes: what each server puts on the wire. */
+  received: Record<string, WireCount>;
+  /** WebSocket pings received (a server's heartbeat; `ws` answers each with a pong). */
+  pingsReceived: number;
   /** Command receipts (fan-out frames) that arrived while the phase ran. */
   receipts: number;
   /** Receipts that arrived after the command's `atServerMs`: the client had to jump. */

@@ -39,6 +39,8 @@ export interface BenchOptions {
   traceGc: boolean;
   /** Preload bench/load/stall-probe.ts into the servers: event-loop stalls, on-CPU vs run-queue wait. */
   traceStalls: boolean;
+  /** Attach `perf trace -s` to the (first) server in each phase: system calls per frame (slows the server; not for ratios). */
+  traceSyscalls: boolean;
   /** Before each scenario, wait up to this long for the machine to calm down (PSI). */
   quietWaitSeconds: number;
   redisUrl: string;
@@ -47,7 +49,7 @@ export interface BenchOptions {
 }
 
 const USAGE = `npm run bench:load -- [--clients N[,N…]] [--rooms N] [--seconds N] [--large] [--quick]
-  [--scenario ${ALL.join("|")}[,…]|all] [--generators N] [--no-profile] [--trace-gc] [--trace-stalls] [--quiet-wait SECONDS] [--redis-url URL]`;
+  [--scenario ${ALL.join("|")}[,…]|all] [--generators N] [--no-profile] [--trace-gc] [--trace-stalls] [--trace-syscalls] [--quiet-wait SECONDS] [--redis-url URL]`;
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -78,6 +80,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       "no-profile": { type: "boolean", default: false },
       "trace-gc": { type: "boolean", default: false },
       "trace-stalls": { type: "boolean", default: false },
+      "trace-syscalls": { type: "boolean", default: false },
       "quiet-wait": { type: "string" },
       "redis-url": { type: "string", default: "redis://127.0.0.1:6379" },
       out: { type: "string", default: "bench-results" },
@@ -110,6 +113,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     profile: !values["no-profile"] && !values.quick,
     traceGc: values["trace-gc"],
     traceStalls: values["trace-stalls"],
+    traceSyscalls: values["trace-syscalls"],
     quietWaitSeconds: values["quiet-wait"] === undefined ? 0 : positiveInt("quiet-wait", values["quiet-wait"], 0),
     redisUrl: values["redis-url"],
     outDir: values.out,

@@ -177,6 +177,8 @@ export function forkGenerator(): ChildProcess {
 export interface ProcSample {
   rssKb: number;
   cpuSeconds: number;
+  /** Of `cpuSeconds`, the time in the kernel (system calls, the loopback's TCP work). */
+  systemSeconds: number;
   at: number;
 }
 
@@ -207,7 +209,8 @@ function sampleTree(pid: number): ProcSample {
       return [];
     }
   })];
-  return { rssKb: samples.reduce((sum, sample) => sum + sample.rssKb, 0), cpuSeconds: samples.reduce((sum, sample) => sum + sample.cpuSeconds, 0), at: performance.now() };
+  const total = (pick: (sample: ProcSample) => number) => samples.reduce((sum, sample) => sum + pick(sample), 0);
+  return { rssKb: total((sample) => sample.rssKb), cpuSeconds: total((sample) => sample.cpuSeconds), systemSeconds: total((sample) => sample.systemSeconds), at: performance.now() };
 }
 
 export function sampleProc(pid: number): ProcSample {
@@ -216,8 +219,8 @@ export function sampleProc(pid: number): ProcSample {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   // Fields after the command name (which may hold spaces): utime and stime are fields 14 and 15.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return { rssKb, cpuSeconds: ticks / CLOCK_TICKS, at: performance.now() };
+  const systemTicks = Number(fields[12]);
+  return { rssKb, cpuSeconds: (Number(fields[11]) + systemTicks) / CLOCK_TICKS, systemSeconds: systemTicks / CLOCK_TICKS, at: performance.now() };
 }
 
 /**

@@ -193,6 +193,18 @@ function stallLine(result: ScenarioResult): string {
   return `- ${label(result)}: ${phase("steady", result.steady)}; ${phase("saturate", result.saturate)}`;
 }
 
+/** Frames per second by type (mean payload bytes), pings, and the traced system calls of a phase. */
+function wireLine(result: ScenarioResult): string {
+  const phase = (name: string, { wire }: PhaseResult) => {
+    const frames = Object.entries(wire.frames).map(([type, count]) => `${type} ${number(count.perSecond)}/s (${count.meanBytes} B)`).join(", ");
+    const calls = wire.syscalls
+      ? `; syscalls ${Object.entries(wire.syscalls).slice(0, 6).map(([call, count]) => `${call} ${number(count.perSecond)}/s × ${count.meanMicros} µs`).join(", ")}; writes per frame out ${wire.writesPerFrame}`
+      : "";
+    return `${name}: ${frames}, pings ${number(wire.pingsPerSecond)}/s; server CPU per frame out ${wire.userMicrosPerFrame} µs user + ${wire.systemMicrosPerFrame} µs kernel${calls}`;
+  };
+  return `- ${label(result)}: ${phase("steady", result.steady)}; ${phase("saturate", result.saturate)}`;
+}
+
 function profileLines(name: string, phase: string, summary: ProfileSummary): string[] {
   return [
     `- ${name}, ${phase} (${summary.seconds.toFixed(1)} s, busy ${summary.busyPercent} % of wall time): ` +
@@ -220,6 +232,7 @@ export function render(results: ScenarioResult[], options: BenchOptions, load: {
   lines.push("", "Health:", ...healthLines(results), "");
   const stalled = results.filter((result) => result.steady.stalls);
   if (stalled.length > 0) lines.push("Event-loop stalls over 20 ms inside the server (--trace-stalls; on-CPU = its own work, run-queue = waiting for a CPU):", ...stalled.map(stallLine), "");
+  lines.push("On the wire, per second (frames by type with mean payload bytes; system calls of the first server with --trace-syscalls):", ...results.map(wireLine), "");
   const profiled = results.filter((result) => result.profiles.steady || result.profiles.saturate);
   if (profiled.length > 0) {
     lines.push(

@@ -27,6 +27,8 @@ import { type GcSummary, summariseGc } from "./gc-trace.js";
 import { type StallSummary, summariseStalls } from "./stall-trace.js";
 import { type ProfileSummary, startProfiler, summarise } from "./profile.js";
 import { measureScrapeCost, type ScrapeCost } from "./scrape-probe.js";
+import { startSyscallTrace } from "./syscall-trace.js";
+import { summariseWire, type WireSummary } from "./wire.js";
 
 export const loadAverage = () => loadavg().map((value) => value.toFixed(2)).join(", ");
 
@@ -75,6 +77,8 @@ export interface PhaseResult {
   serverRssMb: number[];
   /** Share of the phase during which some task on the machine waited for a CPU (PSI): the noise. */
   cpuPressurePercent: number | null;
+  /** Frames by type, pings and (traced) system calls per second of the first server. */
+  wire: WireSummary;
 }
 
 export interface ScenarioResult {
@@ -185,6 +189,7 @@ interface Context {
   sync: boolean;
   traceGc: boolean;
   traceStalls: boolean;
+  traceSyscalls: boolean;
 }
 
 async function runPhase(context: Context, phase: Exclude<Phase, "quiet">, seconds: number, drainMs: number): Promise<PhaseResult> {
@@ -195,6 +200,7 @@ async function runPhase(context: Context, phase: Exclude<Phase, "quiet">, second
   const generatorBefore = generators.map((generator) => sampleProc(generator.child.pid!));
   const phaseStartedAt = performance.now();
   const phaseStartedUs = Number(process.hrtime.bigint() / 1000n);
+  const syscallTrace = context.traceSyscalls ? startSyscallTrace(servers[0]!.pid) : null;
   await everyGenerator(generators, { type: "phase", phase }, "phase-started");
   // The /metrics scrape cost is measured in the middle of the steady phase, under its load.
   let scrape: ScrapeCost | null = null;
@@ -206,6 +212,7 @@ async function runPhase(context: Context, phase: Exclude<Phase, "quiet">, second
     await sleep(seconds * 1000);
   }
   await everyGenerator(generators, { type: "phase", phase: "quiet" }, "phase-started");
+  const syscalls = (await syscallTrace?.stop()) ?? null;
   const phaseEndedAt = performance.now();
   const phaseEndedUs = Number(process.hrtime.bigint() / 1000n);
   const serverAfter = servers.map((server) => server.sample());
@@ -249,6 +256,12 @@ async function runPhase(context: Context, phase: Exclude<Phase, "quiet">, second
       pressureBefore === null || pressureAfter === null
         ? null
         : Math.round((pressureAfter - pressureBefore) / 1e4 / ((serverAfter[0]!.at - serverBefore[0]!.at) / 1000)),
+    wire: summariseWire(
+      reports,
+      wall,
+      { cpuSeconds: serverAfter[0]!.cpuSeconds - serverBefore[0]!.cpuSeconds, systemSeconds: serverAfter[0]!.systemSeconds - serverBefore[0]!.systemSeconds },
+      syscalls,
+    ),
   };
 }
 
@@ -330,7 +343,7 @@ export async function runScenario(name: ScenarioName, options: BenchOptions, sto
 
     await everyGenerator(generators, { type: "play" }, "playing");
     await sleep(3_000);
-    const context: Context = { servers, generators, sync, traceGc: options.traceGc, traceStalls: options.traceStalls };
+    const context: Context = { servers, generators, sync, traceGc: options.traceGc, traceStalls: options.traceStalls, traceSyscalls: options.traceSyscalls };
     const steady = await runPhase(context, "steady", options.steadySeconds, 500);
     const saturate = await runPhase(context, "saturate", options.saturateSeconds, 500);
     const profiles: ScenarioResult["profiles"] = { files: [] };
