@@ -19,6 +19,7 @@ import { type ChatStore, createMemoryChatStore } from "./chat-store.js";
 import { createRedisChatStore } from "./redis-chat-store.js";
 import { RoomRegistry } from "./room-registry.js";
 import { WsAdapter, type WsAdapterDeps } from "./ws-adapter.js";
+import { SharedFrames } from "./ws-frames.js";
 
 export interface RunningSyncServer {
   readonly port: number;
@@ -94,7 +95,7 @@ export async function startSyncServer(
     resolveTrack: grantSecret ? (grant, wallNowMs) => verifyTrackGrant(grant, grantSecret, wallNowMs) : undefined,
     onMessage: metrics.onMessage,
   };
-  const adapterDeps: WsAdapterDeps = { clock, logger, heartbeat, connection: connectionDeps, onClose: () => connections-- };
+  const adapterDeps: WsAdapterDeps = { clock, logger, heartbeat, frames: new SharedFrames(), connection: connectionDeps, onClose: () => connections-- };
   wss.on("connection", (ws) => {
     connections++;
     // The socket holds its adapter (as a tagged property, for its shared listeners): nothing else needs to.

@@ -1,3 +1,4 @@
+import type { Duplex } from "node:stream";
 import { CloseCode } from "@sync-beats/protocol";
 import type { Logger } from "pino";
 import { type RawData, WebSocket } from "ws";
@@ -5,25 +6,28 @@ import type { ClientSocket, OutboundFrame } from "./client-socket.js";
 import type { ServerClock } from "./clock.js";
 import { Connection, type ConnectionDeps } from "./connection.js";
 import type { Heartbeat, HeartbeatSweep } from "./heartbeat.js";
+import { type SharedFrames, textFrame } from "./ws-frames.js";
 
 /** A socket whose unsent data grows past this is too slow to follow the room; it is dropped. */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** A connection must join within this long. */
 export const JOIN_TIMEOUT_MS = 10_000;
-/** A pre-encoded frame is still a text frame (`ws` sends a Buffer as binary unless told). */
-const AS_TEXT = { binary: false } as const;
 
 /** What every client of one server shares. */
 export interface WsAdapterDeps {
   clock: ServerClock;
   logger: Logger;
   heartbeat: HeartbeatSweep;
+  /** Frames broadcast payloads once for all of this server's sockets. */
+  frames: SharedFrames;
   connection: ConnectionDeps;
   onClose(): void;
 }
 
 const ADAPTER = Symbol("ws-adapter");
 type TaggedSocket = WebSocket & { [ADAPTER]: WsAdapter };
+/** `ws` keeps the upgraded TCP socket here (not public API; server.integration tests cover it). */
+type WithRawSocket = WebSocket & { _socket: Duplex };
 
 /**
  * One `ws` socket as the room's {@link ClientSocket}, with its heartbeat and its
@@ -36,12 +40,14 @@ export class WsAdapter implements ClientSocket {
   private readonly connection: Connection;
   private readonly heartbeat: Heartbeat;
   private readonly stopJoinTimer: () => void;
+  private readonly raw: Duplex;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly deps: WsAdapterDeps,
   ) {
     this.connection = new Connection(this, deps.connection);
+    this.raw = (ws as WithRawSocket)._socket;
     (ws as TaggedSocket)[ADAPTER] = this;
     ws.on("message", onMessage);
     ws.on("pong", onPong);
@@ -60,8 +66,10 @@ export class WsAdapter implements ClientSocket {
       ws.terminate();
       return false;
     }
-    if (typeof frame === "string") ws.send(frame);
-    else ws.send(frame, AS_TEXT);
+    // The whole frame in one write, bypassing `ws`'s sender: it only queues frames while it
+    // compresses (perMessageDeflate is off) or reads a Blob (never sent here), so the bytes go out
+    // in the order they would have gone through `ws.send`, pings and the close frame included.
+    this.raw.write(typeof frame === "string" ? textFrame(frame) : this.deps.frames.frameOf(frame));
     return true;
   }
 
