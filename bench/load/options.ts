@@ -41,6 +41,8 @@ export interface BenchOptions {
   traceStalls: boolean;
   /** Attach `perf trace -s` to the (first) server in each phase: system calls per frame (slows the server; not for ratios). */
   traceSyscalls: boolean;
+  /** Pin the generators to CPU 0 and the servers under test (workers included) to CPU 1 (`taskset`). */
+  pin: boolean;
   /** Before each scenario, wait up to this long for the machine to calm down (PSI). */
   quietWaitSeconds: number;
   redisUrl: string;
@@ -49,7 +51,7 @@ export interface BenchOptions {
 }
 
 const USAGE = `npm run bench:load -- [--clients N[,N…]] [--rooms N] [--seconds N] [--large] [--quick]
-  [--scenario ${ALL.join("|")}[,…]|all] [--generators N] [--no-profile] [--trace-gc] [--trace-stalls] [--trace-syscalls] [--quiet-wait SECONDS] [--redis-url URL]`;
+  [--scenario ${ALL.join("|")}[,…]|all] [--generators N] [--no-profile] [--trace-gc] [--trace-stalls] [--trace-syscalls] [--pin] [--quiet-wait SECONDS] [--redis-url URL]`;
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -81,6 +83,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       "trace-gc": { type: "boolean", default: false },
       "trace-stalls": { type: "boolean", default: false },
       "trace-syscalls": { type: "boolean", default: false },
+      pin: { type: "boolean", default: false },
       "quiet-wait": { type: "string" },
       "redis-url": { type: "string", default: "redis://127.0.0.1:6379" },
       out: { type: "string", default: "bench-results" },
@@ -95,6 +98,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     return MAX_SOCKETS_PER_PROCESS;
   });
   if (values.large) notes.push(`--large: ${MAX_SOCKETS_PER_PROCESS.toLocaleString("en")} clients, not 20,000: the open-file limit is 20,000 per process (hard)`);
+  if (values.pin) notes.push("--pin: generators on CPU 0, servers under test on CPU 1 (Redis, when used, is not pinned)");
   if (values.quick) notes.push("--quick: short phases and no CPU profiles; a smoke run, not figures to quote");
   const steadySeconds = positiveInt("seconds", values.seconds, values.quick ? 6 : values.large ? 15 : 12);
   const scenarios = values.scenario === "all" ? ALL : values.scenario.split(",").map((name) => name.trim() as ScenarioName);
@@ -114,6 +118,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     traceGc: values["trace-gc"],
     traceStalls: values["trace-stalls"],
     traceSyscalls: values["trace-syscalls"],
+    pin: values.pin,
     quietWaitSeconds: values["quiet-wait"] === undefined ? 0 : positiveInt("quiet-wait", values["quiet-wait"], 0),
     redisUrl: values["redis-url"],
     outDir: values.out,

@@ -199,6 +199,14 @@ function childrenOf(pid: number): number[] {
   }
 }
 
+/**
+ * Confines a process, every thread it has and its direct children (a workers primary's workers)
+ * to the CPUs in `cpuList` (taskset syntax, e.g. "1"). Threads started later inherit it.
+ */
+export function pinTo(pid: number, cpuList: string): void {
+  for (const target of [pid, ...childrenOf(pid)]) execFileSync("taskset", ["-a", "-p", "-c", cpuList, String(target)], { stdio: "ignore" });
+}
+
 /** A process and its direct children together: a workers primary counts what its workers use. */
 function sampleTree(pid: number): ProcSample {
   // A child may exit between the listing and the reading; only the server itself must be there.

@@ -17,6 +17,7 @@ import {
   deleteRoomKeys,
   forkGenerator,
   httpText,
+  pinTo,
   type ServerProcess,
   sampleProc,
   sleep,
@@ -35,6 +36,9 @@ export const loadAverage = () => loadavg().map((value) => value.toFixed(2)).join
 /** The connect phase may take this long per client (a starved machine connects slowly). */
 const CONNECT_MS_PER_CLIENT = 20;
 const STEP_TIMEOUT_MS = 45_000;
+/** `--pin`: the servers under test get CPU 1 to themselves, the generators CPU 0. */
+const SERVER_CPUS = "1";
+const GENERATOR_CPUS = "0";
 
 type Latency = ReturnType<Histogram["summaryMs"]>;
 
@@ -312,11 +316,13 @@ export async function runScenario(name: ScenarioName, options: BenchOptions, sto
           : await startBareProcess({ inspect: profile, traceGc: options.traceGc, traceStalls: options.traceStalls }),
       );
     }
+    if (options.pin) for (const server of servers) pinTo(server.pid, SERVER_CPUS);
     await sleep(1_000);
     const rssBefore = servers.map((server) => server.sample().rssKb);
 
     const rooms = planRooms(options, nodes, prefix);
     for (let index = 0; index < options.generators; index++) generators.push(new Generator(forkGenerator()));
+    if (options.pin) for (const generator of generators) pinTo(generator.child.pid!, GENERATOR_CPUS);
     await Promise.all(generators.map((generator) => generator.next("ready")));
     generators.forEach((generator, index) => {
       const config: GeneratorConfig = {
