@@ -1,25 +1,30 @@
 import { describe, expect, it } from "vitest";
 import { parseSyscallSummary } from "./syscall-trace.js";
 
-const SUMMARY = `
- Summary of events:
+/** One thread's table as `perf trace -s` prints it. */
+function table(thread: string, rows: string[]): string {
+  return [
+    ` ${thread}`,
+    "",
+    "   syscall            calls  errors  total       min       avg       max       stddev",
+    "                                     (msec)    (msec)    (msec)    (msec)        (%)",
+    "   --------------- --------  ------ -------- --------- --------- ---------     ------",
+    ...rows,
+    "",
+  ].join("\n");
+}
 
- node (11796), 10005 events, 90.0%
-
-   syscall            calls  errors  total       min       avg       max       stddev
-                                     (msec)    (msec)    (msec)    (msec)        (%)
-   --------------- --------  ------ -------- --------- --------- ---------     ------
-   epoll_pwait         3299      0  1763.934     0.000     0.535     4.048      1.79%
-   writev              1677      0     7.595     0.001     0.005     1.088     14.32%
-
- node (11800), 12 events, 10.0%
-
-   syscall            calls  errors  total       min       avg       max       stddev
-                                     (msec)    (msec)    (msec)    (msec)        (%)
-   --------------- --------  ------ -------- --------- --------- ---------     ------
-   futex                  9      2     0.073     0.003     0.008     0.018     17.73%
-   writev                 3      0     0.005     0.001     0.002     0.002      0.00%
-`;
+const SUMMARY = [
+  "\n Summary of events:\n",
+  table("node (11796), 10005 events, 90.0%", [
+    "   epoll_pwait         3299      0  1763.934     0.000     0.535     4.048      1.79%",
+    "   writev              1677      0     7.595     0.001     0.005     1.088     14.32%",
+  ]),
+  table("node (11800), 12 events, 10.0%", [
+    "   futex                  9      2     0.073     0.003     0.008     0.018     17.73%",
+    "   writev                 3      0     0.005     0.001     0.002     0.002      0.00%",
+  ]),
+].join("\n");
 
 describe("perf trace -s summary", () => {
   it("sums each system call over the threads' tables", () => {
