@@ -5,28 +5,47 @@ import { z } from "zod";
 import type { RegistryConfig } from "./room-registry.js";
 import type { ConnectionLimits } from "./connection.js";
 
-const int = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+/** The longest delay a Node timer keeps (2^31 − 1 ms); a longer one fires at once, with only a warning. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A whole number in [min, max] from the environment's text; the bounds are what the server can work with. */
+const int = (fallback: number, min: number, max: number, why: string) =>
+  z.coerce
+    .number({ error: "must be a number" })
+    .int({ error: "must be a whole number" })
+    .min(min, { error: `must be at least ${min}: ${why}` })
+    .max(max, { error: `must be at most ${max}: ${why}` })
+    .default(fallback);
 
 const Env = z.object({
-  PORT: int(6001),
+  PORT: int(6001, 0, 65_535, "a TCP port (0 picks a free one)"),
   HOST: z.string().default("0.0.0.0"),
   NODE_ENV: z.string().default("development"),
   DATA_DIR: z.string().optional(),
   SYNC_SECRET: z.string().optional(),
   SYNC_DEV_IDENTITY: z.enum(["0", "1"]).default("0"),
-  SYNC_LEAD_MS: int(200),
-  SYNC_MAX_LEAD_MS: int(1500),
-  SYNC_RESYNC_THRESHOLD_MS: int(500),
-  SYNC_HOST_GRACE_MS: int(10_000),
-  SYNC_EMPTY_ROOM_GRACE_MS: int(60_000),
-  SYNC_HEARTBEAT_MS: int(15_000),
-  SYNC_MAX_FRAME_BYTES: int(16 * 1024),
-  SYNC_QUEUE_LOOKAHEAD_MS: int(3_000),
+  SYNC_LEAD_MS: int(200, 0, 60_000, "a command takes effect this long after it is sent"),
+  SYNC_MAX_LEAD_MS: int(1500, 0, 60_000, "the lead's cap"),
+  SYNC_RESYNC_THRESHOLD_MS: int(500, 1, 60_000, "at 0 every sync_check would be answered RESYNC"),
+  SYNC_HOST_GRACE_MS: int(10_000, 0, MAX_TIMER_MS, "a timer's longest delay"),
+  SYNC_EMPTY_ROOM_GRACE_MS: int(60_000, 0, MAX_TIMER_MS, "a timer's longest delay"),
+  SYNC_HEARTBEAT_MS: int(15_000, 1_000, MAX_TIMER_MS, "a socket must answer each ping within one period, and 0 would ping without pause"),
+  SYNC_MAX_FRAME_BYTES: int(16 * 1024, 1024, 64 * 1024 * 1024, "a join frame with its ticket must fit"),
+  SYNC_QUEUE_LOOKAHEAD_MS: int(3_000, 0, MAX_TIMER_MS, "a timer's longest delay"),
   REDIS_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   TLS_CERT_FILE: z.string().optional(),
   TLS_KEY_FILE: z.string().optional(),
 });
+
+/** Every setting that is wrong, one a line, named as it is set: `SYNC_HEARTBEAT_MS=0: must be at least 1000: …`. */
+function describeProblems(error: z.ZodError, env: NodeJS.ProcessEnv): string {
+  const lines = error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? "environment");
+    return `  ${name}=${JSON.stringify(env[name] ?? "")}: ${issue.message}`;
+  });
+  return `invalid sync server settings:\n${lines.join("\n")}`;
+}
 
 export interface SyncServerConfig {
   port: number;
@@ -50,7 +69,9 @@ export const DEFAULT_DATA_DIR = resolve(import.meta.dirname, "../../../data");
 
 /** Reads and checks the environment; throws with every problem listed. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SyncServerConfig {
-  const parsed = Env.parse(env);
+  const result = Env.safeParse(env);
+  if (!result.success) throw new Error(describeProblems(result.error, env));
+  const parsed = result.data;
   const devIdentity = parsed.SYNC_DEV_IDENTITY === "1";
   if (devIdentity && parsed.NODE_ENV === "production") {
     throw new Error("SYNC_DEV_IDENTITY=1 trusts client-claimed user ids and is refused in production");
