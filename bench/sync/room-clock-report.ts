@@ -10,7 +10,7 @@ const HEADER = [
   "page",
   "estimate error (ms)",
   "floor up / down, planned up / down (ms)",
-  "p50 page lateness up / down (ms)",
+  "p50 page lateness up / down; event queued p50 / p95 (ms)",
   "p50 / p95 proxy lateness up / down (ms)",
   "binding up: page / late / server (ms)",
   "binding down: server / late / page (ms)",
@@ -31,7 +31,7 @@ export function clockSampleTable(reports: readonly (ClockSampleReport | null)[],
     const f = r.floorsMs;
     const p = r.parts;
     lines.push(
-      `| ${i} | ${ms(r.estimateErrorMs)} | ${ms(f.up)} / ${ms(f.down)}, ${ms(f.plannedUp)} / ${ms(f.plannedDown)} | ${ms(p.upPage.p50)} / ${ms(p.downPage.p50)} | ${ms(p.upLate.p50)} / ${ms(p.upLate.p95)} / ${ms(p.downLate.p50)} / ${ms(p.downLate.p95)} | ${upParts(r.bindingUp)} | ${downParts(r.bindingDown)} |`,
+      `| ${i} | ${ms(r.estimateErrorMs)} | ${ms(f.up)} / ${ms(f.down)}, ${ms(f.plannedUp)} / ${ms(f.plannedDown)} | ${ms(p.upPage.p50)} / ${ms(p.downPage.p50)}; ${ms(p.eventQueued.p50)} / ${ms(p.eventQueued.p95)} | ${ms(p.upLate.p50)} / ${ms(p.upLate.p95)} / ${ms(p.downLate.p50)} / ${ms(p.downLate.p95)} | ${upParts(r.bindingUp)} | ${downParts(r.bindingDown)} |`,
     );
   });
   return lines.join("\n");

@@ -14,7 +14,7 @@ function exchange(at: number, up: number, down: number, pageLateMs = 0) {
   const t3 = local(at + up + 1 + down);
   const proxy = (benchMs: number) => benchMs + frame.proxyMinusBenchMs;
   return {
-    page: { t0, t1, t2, t3 },
+    page: { t0, t1, t2, t3, eventQueuedMs: 0 },
     ping: { type: "time_ping" as const, t0, arrivedMs: proxy(at + 0.5), plannedMs: proxy(at + up - 1), writtenMs: proxy(at + up - 0.5) },
     pong: { type: "time_pong" as const, t0, arrivedMs: proxy(at + up + 1.2), plannedMs: proxy(at + up + 1 + down - pageLateMs - 0.3), writtenMs: proxy(at + up + 1 + down - pageLateMs) },
   };

@@ -43,11 +43,15 @@ export interface ClockSampleReport {
   /** Floors of the true legs and of the scenario's planned holds (what the proxies meant to deliver). */
   readonly floorsMs: { readonly up: number; readonly down: number; readonly plannedUp: number; readonly plannedDown: number };
   /** Per-sample parts of each leg, summarised. */
-  readonly parts: Record<"upPage" | "upLate" | "upServer" | "downServer" | "downLate" | "downPage", Summary>;
+  readonly parts: Record<"upPage" | "upLate" | "upServer" | "downServer" | "downLate" | "downPage" | "eventQueued", Summary>;
   readonly sampleErrorMs: Summary;
   /** The sample with the tightest up-leg bound and the one with the tightest down-leg bound (skew removed). */
   readonly bindingUp: SampleLegs | null;
   readonly bindingDown: SampleLegs | null;
+  /** The raw exchanges, the clock frame and every sample's legs, to replay other filters offline. */
+  readonly exchanges: readonly PageExchange[];
+  readonly frame: ClockFrame;
+  readonly legs: readonly SampleLegs[];
 }
 
 /** The true legs of each exchange, matched to the proxy's records by t0. */
@@ -113,9 +117,13 @@ export function clockSampleReport(exchanges: readonly PageExchange[], proxy: { u
       downServer: parts((l) => l.down?.serverMs),
       downLate: parts((l) => l.down?.lateMs),
       downPage: parts((l) => l.down?.pageMs),
+      eventQueued: summarize(exchanges.map((e) => e.eventQueuedMs)),
     },
     sampleErrorMs: summarize(legs.map((l) => l.errorMs)),
     bindingUp: byBound((e) => e.t1 - e.t0 - skew * e.t0),
     bindingDown: byBound((e) => -(e.t2 - e.t3 - skew * e.t3)),
+    exchanges,
+    frame,
+    legs,
   };
 }

@@ -12,18 +12,24 @@ export interface PageExchange {
   readonly t1: number;
   readonly t2: number;
   readonly t3: number;
+  /** Real ms from the message event's creation (`event.timeStamp`) to its listener running: how long it queued. */
+  readonly eventQueuedMs: number;
 }
 
 const MAX_EXCHANGES = 5_000;
 
-/** Adds the recording listener to `socket`; exchanges go to `into`, read with `now` (the page's clock). */
-export function recordClockExchanges(socket: WebSocket, into: PageExchange[], now: () => number): void {
+/**
+ * Adds the recording listener to `socket`; exchanges go to `into`, read with `now` (the page's
+ * clock); `realNow` is the unpatched `performance.now()`, the base of `event.timeStamp`.
+ */
+export function recordClockExchanges(socket: WebSocket, into: PageExchange[], now: () => number, realNow: () => number): void {
   socket.addEventListener("message", (event: MessageEvent) => {
     const t3 = now();
+    const eventQueuedMs = realNow() - event.timeStamp;
     if (typeof event.data !== "string" || !event.data.includes('"time_pong"') || into.length >= MAX_EXCHANGES) return;
     try {
       const message = JSON.parse(event.data) as { t0: number; t1: number; t2: number };
-      into.push({ t0: message.t0, t1: message.t1, t2: message.t2, t3 });
+      into.push({ t0: message.t0, t1: message.t1, t2: message.t2, t3, eventQueuedMs });
     } catch {
       // Not ours to judge: the engine counts invalid frames.
     }

@@ -110,7 +110,7 @@ if (rewrite) {
       const replacement = url.port === String(rewrite.port) ? localStorage.getItem(rewrite.storageKey) : null;
       const destination = replacement ? `${replacement}${url.pathname}${url.search}` : String(args[0]);
       const socket = Reflect.construct(target, [destination, ...args.slice(1)], newTarget) as WebSocket;
-      if (replacement) recordClockExchanges(socket, exchanges, () => performance.now());
+      if (replacement) recordClockExchanges(socket, exchanges, () => performance.now(), realPerformanceNow);
       return socket;
     },
   });
