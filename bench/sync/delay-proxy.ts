@@ -6,6 +6,7 @@
  */
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { listenLoopback, nowMs } from "./time.js";
+import { peekExchange, type PeekedExchange } from "./ws-frame-peek.js";
 
 /** Burst spikes: every `periodMs`, whatever arrives during `holdMs` is held and released at once. */
 export interface SpikeModel {
@@ -56,15 +57,31 @@ export function plannedDelivery(model: LinkModel, arrivalMs: number, originMs: n
   return at;
 }
 
-/** Observed one-way delays of a direction (ms), as written, timers' lateness included. */
+/** When one ping or pong passed the proxy (bench ms of the proxy's process). */
+export interface ExchangeRecord extends PeekedExchange {
+  readonly arrivedMs: number;
+  /** When the network model meant to deliver it (after TCP ordering). */
+  readonly plannedMs: number;
+  readonly writtenMs: number;
+}
+
+/**
+ * Observed one-way delays of a direction (ms), as written, timers' lateness included; how late
+ * the proxy wrote each chunk against its plan (its own event loop's lateness: the scenario it
+ * failed to deliver); and every clock exchange that passed.
+ */
 export interface DelayRecord {
   readonly delaysMs: number[];
+  readonly lateMs: number[];
+  readonly exchanges: ExchangeRecord[];
 }
+
+export const emptyDelayRecord = (): DelayRecord => ({ delaysMs: [], lateMs: [], exchanges: [] });
 
 const MAX_RECORDS = 200_000;
 
 class DelayedPipe {
-  private readonly queue: { at: number; arrived: number; data: Buffer }[] = [];
+  private readonly queue: { at: number; arrived: number; data: Buffer; exchange: PeekedExchange | null }[] = [];
   private lastAt = 0;
   private timer: NodeJS.Timeout | null = null;
 
@@ -80,7 +97,7 @@ class DelayedPipe {
     const now = nowMs();
     const at = Math.max(plannedDelivery(this.model, now, this.originMs, this.random), this.lastAt);
     this.lastAt = at;
-    this.queue.push({ at, arrived: now, data });
+    this.queue.push({ at, arrived: now, data, exchange: peekExchange(data) });
     this.pump();
   }
 
@@ -90,7 +107,11 @@ class DelayedPipe {
     while (this.queue.length > 0 && this.queue[0]!.at <= now) {
       const item = this.queue.shift()!;
       if (!this.target.destroyed) this.target.write(item.data);
-      if (this.record.delaysMs.length < MAX_RECORDS) this.record.delaysMs.push(now - item.arrived);
+      if (this.record.delaysMs.length < MAX_RECORDS) {
+        this.record.delaysMs.push(now - item.arrived);
+        this.record.lateMs.push(now - item.at);
+      }
+      if (item.exchange && this.record.exchanges.length < MAX_RECORDS) this.record.exchanges.push({ ...item.exchange, arrivedMs: item.arrived, plannedMs: item.at, writtenMs: now });
     }
     const head = this.queue[0];
     if (head) {
@@ -118,8 +139,8 @@ export interface DelayProxy {
 
 /** Listens on 127.0.0.1 (ephemeral port) and relays every connection to `targetPort` through `network`. */
 export async function startDelayProxy(targetPort: number, network: ClientNetwork, seed: number): Promise<DelayProxy> {
-  const up: DelayRecord = { delaysMs: [] };
-  const down: DelayRecord = { delaysMs: [] };
+  const up = emptyDelayRecord();
+  const down = emptyDelayRecord();
   const random = seededRandom(seed);
   const originMs = nowMs();
   const sockets = new Set<Socket>();

@@ -17,6 +17,7 @@ import { launchBrowser } from "./browser.js";
 import { buildTapInitScript } from "./browser-bundle.js";
 import { openRoomPage, type RoomPage } from "./room-pages.js";
 import { runQueueScenario, queueTable, type QueueRunResult } from "./room-queue.js";
+import { clockSampleTable } from "./room-clock-report.js";
 import { roomTable } from "./room-report.js";
 import { runRoomScenario, type RoomBench, type RoomRunResult, type RoomScenario } from "./room-scenario.js";
 import { signUpListener, uploadTrack } from "./room-accounts.js";
@@ -130,6 +131,7 @@ export async function runRoomBench(argv: readonly string[]): Promise<number> {
           console.log(`  run ${run + 1} ${scenario.name}: inter-client p95 ${result.interClientMs.p95.toFixed(2)} ms, max ${result.interClientMs.max.toFixed(2)} ms; load ${result.loadBefore[0]!.toFixed(1)} → ${result.loadAfter[0]!.toFixed(1)}`);
           // The row at once too: a run stopped by its time limit keeps what it measured.
           console.log(roomTable([result]));
+          console.log(clockSampleTable(result.clockSamples, result.proxyProcess.nice, result.proxyProcess.lateMs.p95));
           thisRun.push(result);
         } catch (error) {
           console.log(`  run ${run + 1} ${scenario.name}: failed (${String(error).slice(0, 300)})`);

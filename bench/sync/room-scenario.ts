@@ -7,8 +7,9 @@
 import { loadavg } from "node:os";
 import type { Browser } from "playwright-core";
 import { waitForPlayer } from "../../e2e/harness/app.js";
-import type { TimelineEvent } from "./analysis.js";
-import { startDelayProxy, type DelayProxy } from "./delay-proxy.js";
+import { summarize, type Summary, type TimelineEvent } from "./analysis.js";
+import { startProxyProcess, type ProxyProcess } from "./delay-proxy-process.js";
+import { clockSampleReport, type ClockSampleReport } from "./room-clock-samples.js";
 import { analyseRoomRun, type PageCapture } from "./room-analysis.js";
 import { observeRoom, type ObservedEvent, type RoomObserver } from "./room-observer.js";
 import { calibratePage, enginePosition, engineStats, gatherInRoom, leaveRoom, renderedMs, useProxy, type EnginePositionSample, type RoomPage, type RoomStackUrls } from "./room-pages.js";
@@ -49,7 +50,16 @@ export interface RoomScenario {
 const SEEK_FRACTION = 0.6;
 const STALL_SPACING_MS = 4_000;
 
-export type RoomRunResult = ReturnType<typeof analyseRoomRun> & { readonly stallsMs: readonly number[] };
+export type RoomRunResult = ReturnType<typeof analyseRoomRun> & {
+  readonly stallsMs: readonly number[];
+  /** Per page: where its clock estimate's error comes from (`room-clock-samples.ts`). */
+  readonly clockSamples: readonly (ClockSampleReport | null)[];
+  /** The proxies' process: its nice value and how late it wrote chunks against their plan (ms), all pages. */
+  readonly proxyProcess: { readonly nice: number | null; readonly lateMs: Summary };
+};
+
+/** The room page's clock step: Chromium's 0.1 ms on a page that is not cross-origin isolated. */
+const PAGE_TIMER_QUANTUM_MS = 0.1;
 
 /** The server's broadcasts as the analysis's timeline, in bench time. */
 export function timelineOf(events: readonly ObservedEvent[], serverMinusBenchMs: number): TimelineEvent[] {
@@ -94,12 +104,13 @@ export async function runRoomScenario(bench: RoomBench, scenario: RoomScenario, 
   const loadBefore = loadavg();
   const step = (what: string) => progress(scenario.name, what);
   const { pages, urls } = bench;
-  const proxies: DelayProxy[] = [];
+  let proxies: ProxyProcess | null = null;
   let observer: RoomObserver | null = null;
   const stopBusy = scenario.busy ? startBusyLoops() : () => undefined;
   try {
-    for (let i = 0; i < pages.length; i += 1) proxies.push(await startDelayProxy(urls.syncPort, scenario.network.network(i), options.seed * 101 + i));
-    await Promise.all(pages.map((page, i) => useProxy(page, proxies[i]!.port)));
+    proxies = await startProxyProcess(urls.syncPort, pages.map((_, i) => scenario.network.network(i)), pages.map((_, i) => options.seed * 101 + i));
+    const ports = proxies.ports;
+    await Promise.all(pages.map((page, i) => useProxy(page, ports[i]!)));
     const roomCode = await gatherInRoom(pages, urls.webUrl, `bench ${scenario.name}`);
     step(`room ${roomCode} created and joined through the UI`);
     for (const page of pages) await waitForPlayer(page.page, `page ${page.index} joined`, (s) => s.connection === "joined" && s.audio === "running", 30_000);
@@ -140,11 +151,16 @@ export async function runRoomScenario(bench: RoomBench, scenario: RoomScenario, 
     const endMs = Math.min(nowMs(), toBench(pause.atServerMs)) - 100;
 
     const captures: PageCapture[] = [];
+    const records = await proxies.collect();
+    const clockSamples: (ClockSampleReport | null)[] = [];
     for (const [i, page] of pages.entries()) {
       const stats = await engineStats(page);
       const tap = await page.page.evaluate(() => window.__benchTap.collect());
-      const proxy = proxies[i]!;
+      const { rate, exchanges } = await page.page.evaluate(() => window.__benchTap.clockExchanges());
+      const proxy = records[i]!;
       captures.push({ ...page, tap, ...stats, enginePositions: enginePositions[i]!, proxyDelaysMs: { up: proxy.up.delaysMs, down: proxy.down.delaysMs } });
+      const frame = { rate, realTimeOrigin: tap?.realTimeOrigin ?? 0, benchMinusPageMs: page.benchMinusPageMs, serverMinusBenchMs, proxyMinusBenchMs: proxies.childMinusBenchMs };
+      clockSamples.push(tap ? clockSampleReport(exchanges, proxy, frame, PAGE_TIMER_QUANTUM_MS) : null);
     }
     const result = analyseRoomRun({
       scenario: scenario.network,
@@ -164,11 +180,12 @@ export async function runRoomScenario(bench: RoomBench, scenario: RoomScenario, 
       },
       captures,
     });
-    return { ...result, stallsMs: stalls.map((s) => s.ms) };
+    const lateMs = summarize(records.flatMap((r) => [...r.up.lateMs, ...r.down.lateMs]));
+    return { ...result, stallsMs: stalls.map((s) => s.ms), clockSamples, proxyProcess: { nice: proxies.nice, lateMs } };
   } finally {
     stopBusy();
     observer?.close();
     await Promise.all(pages.map((page) => leaveRoom(page, urls.webUrl)));
-    await Promise.all(proxies.map((proxy) => proxy.close()));
+    await proxies?.close();
   }
 }

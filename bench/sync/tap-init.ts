@@ -18,6 +18,7 @@
  *   delay proxy), so the app is unchanged.
  */
 import { speakerTimestamp } from "@sync-beats/sync-engine";
+import { recordClockExchanges, type PageExchange } from "./tap-clock-exchanges.js";
 
 interface BenchConfig {
   readonly shiftMs: number;
@@ -75,6 +76,8 @@ declare global {
       collect(): Promise<TapData | null>;
       /** What was recorded since the previous drain, promptly (first context): for live consumers. */
       drain(): Promise<TapDrain | null>;
+      /** Room mode: the sync sockets' clock exchanges so far, and the page clock's rate (real = origin + local / rate). */
+      clockExchanges(): { readonly rate: number; readonly exchanges: readonly PageExchange[] };
     };
   }
 }
@@ -98,6 +101,7 @@ if (skewPpm !== 0) {
   };
 }
 const rewrite = config.syncRewrite;
+const exchanges: PageExchange[] = [];
 if (rewrite) {
   const RealWebSocket = WebSocket;
   window.WebSocket = new Proxy(RealWebSocket, {
@@ -105,7 +109,9 @@ if (rewrite) {
       const url = new URL(String(args[0]), location.href);
       const replacement = url.port === String(rewrite.port) ? localStorage.getItem(rewrite.storageKey) : null;
       const destination = replacement ? `${replacement}${url.pathname}${url.search}` : String(args[0]);
-      return Reflect.construct(target, [destination, ...args.slice(1)], newTarget) as WebSocket;
+      const socket = Reflect.construct(target, [destination, ...args.slice(1)], newTarget) as WebSocket;
+      if (replacement) recordClockExchanges(socket, exchanges, () => performance.now(), realPerformanceNow);
+      return socket;
     },
   });
 }
@@ -237,6 +243,7 @@ window.__benchTap = {
       contexts: taps.length,
     };
   },
+  clockExchanges: () => ({ rate: skew, exchanges }),
   async drain() {
     const tap = taps[0];
     if (!tap?.node) return null;

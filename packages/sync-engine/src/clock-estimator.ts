@@ -1,4 +1,5 @@
 import { supportSlope } from "./envelope.js";
+import { medianLegExcess, weightedLegSlope } from "./leg-slope.js";
 
 /**
  * One NTP-style exchange: `t0` local send, `t1` server receive, `t2` server send, `t3` local
@@ -135,7 +136,7 @@ export function estimateClock(
     const up = supportSlope(valid.map((s) => ({ x: s.t0, y: s.t1 - s.t0 })), "below");
     const down = supportSlope(valid.map((s) => ({ x: s.t3, y: s.t2 - s.t3 })), "above");
     if (up !== null && down !== null) {
-      const raw = (up + down) / 2;
+      const raw = weightedLegSlope(valid, up, down);
       // Two independent estimates of one rate: their disagreement measures the noise too.
       const model = slopeNoise(valid, raw, maxT - minT, options.skewNoiseFactor);
       const noise = Math.hypot(model, (up - down) / 2);
@@ -169,19 +170,6 @@ export function estimateClock(
     samples: window.length,
     floorErrorMs: medianLegExcess(recent, fitSkew) / (recent.length + 1) + q,
   };
-}
-
-/**
- * The median distance of the samples' one-way legs from their leg's floor (ms), `slope` removed:
- * how much queueing each leg carries, which sets how fast the floors tighten.
- */
-function medianLegExcess(samples: readonly ClockSample[], slope: number): number {
-  const up = samples.map((s) => s.t1 - s.t0 - slope * s.t0);
-  const down = samples.map((s) => s.t2 - s.t3 - slope * s.t3);
-  const upFloor = Math.min(...up);
-  const downCeiling = Math.max(...down);
-  const excess = [...up.map((v) => v - upFloor), ...down.map((v) => downCeiling - v)].sort((a, b) => a - b);
-  return excess[Math.floor(excess.length / 2)] ?? 0;
 }
 
 /**
