@@ -131,8 +131,10 @@ async function main(): Promise<void> {
       console.log(`silent ${(r.from / rate).toFixed(4)}–${(r.to / rate).toFixed(4)} s (${ms.toFixed(1)} ms) starts near: ${near.join(" ") || "none"}`);
     }
     const rates = result.events.filter((e) => e.kind === "rate").length;
+    // The unlock's one-frame buffer starts at 0 (at once): only the track's nodes count here.
+    const aheadMs = starts.filter((e) => (e.args[0] ?? 0) > 0).map((e) => ((e.args[0] ?? 0) - e.currentTime) * 1000);
     console.log(
-      `${values.browser} range=${values.range} nudges=${rates}: ${runs.length} silent runs, ${silentMs.toFixed(0)} ms silent; node starts ${starts.length}; outputLatency ${result.outputLatency} baseLatency ${result.baseLatency}`,
+      `${values.browser} range=${values.range} nudges=${rates}: ${runs.length} silent runs, ${silentMs.toFixed(0)} ms silent; node starts ${starts.length}, made at least ${Math.min(...aheadMs).toFixed(0)} ms before their start; outputLatency ${result.outputLatency} baseLatency ${result.baseLatency}`,
     );
     reportMapping(tap, lastStop);
     await page.close();

@@ -16,7 +16,12 @@ describe("tapValue", () => {
     expect(tapValue(0.25, undefined)).toBe(0.25);
   });
 
-  it("takes a mono track upmixed to two equal channels for no reference, across the whole ramp", () => {
-    for (const value of [-0.5, -0.1, 0, 0.3, 0.4999]) expect(tapValue(value, value)).toBe(value);
+  it("takes a mono source upmixed to two equal channels for no reference, at any amplitude", () => {
+    for (const value of [-0.5, -0.1, 0, 0.3, 0.4999, 0.75, 0.752, 1]) expect(tapValue(value, value)).toBe(value);
+  });
+
+  it("takes a stereo second channel far from the reference for no reference", () => {
+    expect(tapValue(0.2, 0.9)).toBe(0.2);
+    expect(tapValue(0.2, -0.75)).toBe(0.2);
   });
 });

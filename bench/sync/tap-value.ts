@@ -9,13 +9,18 @@
  * same phase: ramp / reference × {@link TIMECODE_REFERENCE} is the value as written.
  */
 
-/** Channel 1 of the timecode: outside the ramp's [-0.5, 0.5), so a mono track upmixed to two equal channels is never taken for it. */
+/** Channel 1 of the timecode: outside the ramp's [-0.5, 0.5), so it never equals a ramp sample. */
 export const TIMECODE_REFERENCE = 0.75;
-/** A channel-1 sample above this is the reference (its gain stays within a few per mille of 1). */
-const REFERENCE_FLOOR = 0.6;
+/** A channel-1 sample within this share of the reference is taken for it (Firefox's gains: ≤ 0.2 %). */
+const REFERENCE_TOLERANCE = 0.01;
 
-/** The timecode value of one rendered frame: the ramp corrected by the reference channel where there is one. */
+/**
+ * The timecode value of one rendered frame: the ramp corrected by the reference channel where
+ * there is one. A mono source reaches the tap upmixed to two equal channels (a timecode, a
+ * calibration click at any amplitude): read as it is.
+ */
 export function tapValue(ramp: number, reference: number | undefined): number {
-  if (reference === undefined || reference < REFERENCE_FLOOR) return ramp;
+  if (reference === undefined || reference === ramp) return ramp;
+  if (Math.abs(reference / TIMECODE_REFERENCE - 1) > REFERENCE_TOLERANCE) return ramp;
   return (ramp / reference) * TIMECODE_REFERENCE;
 }
