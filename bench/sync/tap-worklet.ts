@@ -2,8 +2,12 @@
  * The tap processor: reads the timecode samples reaching `destination` and posts records
  * `[frame, value]` (context frame, sample value; NaN value = silence). One record per render
  * quantum, plus one wherever the ramp breaks inside a quantum (a seek, a re-seek, a stop), so
- * the analysis can place every jump to the sample. Runs in the AudioWorkletGlobalScope.
+ * the analysis can place every jump to the sample. A second channel holding the timecode's
+ * reference corrects the ramp for the player's gain (`tap-value.ts`). Runs in the
+ * AudioWorkletGlobalScope.
  */
+import { tapValue } from "./tap-value.js";
+
 declare const currentFrame: number;
 declare function registerProcessor(name: string, processor: unknown): void;
 declare class AudioWorkletProcessor {
@@ -20,12 +24,14 @@ class TimecodeTap extends AudioWorkletProcessor {
   private silent = true;
 
   process(inputs: Float32Array[][]): boolean {
-    const channel = inputs[0]?.[0];
+    const ramp = inputs[0]?.[0];
+    const reference = inputs[0]?.[1];
     const start = currentFrame;
-    if (!channel || channel.length === 0) {
+    if (!ramp || ramp.length === 0) {
       this.records.push(start, Number.NaN);
       this.silent = true;
     } else {
+      const channel = reference ? ramp.map((value, i) => tapValue(value, reference[i])) : ramp;
       for (let i = 0; i < channel.length; i += 1) {
         const value = channel[i]!;
         const isSilent = value === 0 && (channel[i + 1] ?? 0) === 0 && (i === 0 || channel[i - 1] === 0);
