@@ -29,7 +29,7 @@ export interface RangeReader {
 }
 
 /** A read missing from the kept pieces fetches at least this much (the boxes that follow come with it). */
-const MIN_FETCH = 32 * 1024;
+const MIN_FETCH = 16 * 1024;
 /** Fetched pieces kept besides the head (the `moov`'s, read in a few ranges). */
 const KEPT = 4;
 
@@ -65,6 +65,8 @@ export interface Mp4AacTrack {
   /** Track length in samples, after the trim (and the edit's end, the padding). */
   readonly totalFrames: number;
   readonly chunks: ChunkLayout;
+  /** Where the last chunk's bytes end at most: the end of the `mdat` before the `moov`, else of the file. */
+  readonly mediaEnd: number;
   /** Every frame's size, or where the `stsz` entries (4 bytes each) start in the file. */
   readonly sizes: { readonly constant: number } | { readonly entriesAt: number };
 }
@@ -88,10 +90,12 @@ export async function readMp4AacTrack(reader: RangeReader, fileSize: number): Pr
   const child = async (box: BoxHeader | undefined, type: string) => (box ? (await children(box)).find((b) => b.type === type) : undefined);
 
   let moov: BoxHeader | undefined;
+  let mediaEnd = fileSize;
   for (let at = 0; at < fileSize && !moov; ) {
     const box = await headerAt(at, fileSize);
     if (!box) return null;
     if (box.type === "moov") moov = box;
+    if (box.type === "mdat") mediaEnd = box.start + box.size;
     at += box.size;
   }
   if (!moov) return null;
@@ -138,6 +142,7 @@ export async function readMp4AacTrack(reader: RangeReader, fileSize: number): Pr
       leadingTrim: edit.mediaTime,
       totalFrames,
       chunks: parseChunkLayout(await body(stsc), await body(chunkOffsets), chunkOffsets.type === "co64", frameCount),
+      mediaEnd,
       sizes: constant > 0 ? { constant } : { entriesAt: stsz.start + stsz.headerSize + 12 },
     };
   }

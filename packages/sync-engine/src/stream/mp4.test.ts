@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { encoders, run, toneDir } from "../../test/encoders.js";
+import { estimateFrameOffset, findFrameRun, firstElementBits } from "./aac-seek.js";
 import { aacFramesFor, frameTable, PRIMING_FRAMES } from "./aac-source.js";
 import { adtsStream, isMp4, parseChunkLayout } from "./mp4.js";
 import { AAC_FRAME_SAMPLES, rangeReader, readMp4AacTrack } from "./mp4-moov.js";
@@ -53,7 +54,7 @@ describe.runIf(tools.ffmpeg)("[M13] the AAC track of an M4A, read by range", () 
     // ffmpeg's aac: 1024 samples of priming in the edit list, the track exactly the WAV's length.
     expect(late.track).toMatchObject({ sampleRate: 44_100, channels: 1, leadingTrim: 1024, totalFrames: FRAMES, config: { objectType: 2, frequencyIndex: 4, channelConfig: 1 } });
     expect(late.track!.frameCount).toBe(Math.ceil((FRAMES + 1024) / AAC_FRAME_SAMPLES));
-    const { chunks: _a, sizes: _b, ...shape } = late.track!;
+    const { chunks: _a, sizes: _b, mediaEnd: _c, ...shape } = late.track!;
     expect(early.track).toMatchObject(shape);
     expect(early.sent.requests).toBe(0);
     // The header at the mdat's end, with the moov (smaller than one read here) in the same range.
@@ -104,6 +105,24 @@ describe.runIf(tools.ffmpeg)("[M13] the AAC track of an M4A, read by range", () 
       // A sample or a frame off would differ by thousands (the tone's amplitude is 8,000).
       const worst = decoded.reduce((most, v, i) => Math.max(most, Math.abs(v - whole[span.start + i]!)), 0);
       expect(worst).toBeLessThanOrEqual(8);
+    }
+  });
+
+  it("[M14] a run of frame sizes is found in bytes read around the interpolated offset, and nowhere else", async () => {
+    const file = new Uint8Array(readFileSync(atEnd));
+    const { track, reader } = await openTrack(file);
+    const table = frameTable(track!, reader);
+    await table.ensure(track!.frameCount);
+    const element = firstElementBits(track!.config.channelConfig);
+    for (const first of [37, 200, 390]) {
+      const sizes = await table.sizes(first, first + 30);
+      const truth = table.offset(first);
+      // ffmpeg's aac holds its bitrate: the interpolation is within a few frames of the truth.
+      expect(Math.abs(estimateFrameOffset(track!, first) - truth)).toBeLessThan(4096);
+      for (const before of [0, 1, 777, 4000]) expect(findFrameRun(file.subarray(truth - before, truth + 12_000), sizes, element)).toBe(before);
+      // A window that starts past the frame matches nowhere; the next frame's sizes, only at the next frame.
+      expect(findFrameRun(file.subarray(truth + 1, truth + 12_000), sizes, element)).toBe(-1);
+      expect(findFrameRun(file.subarray(truth - 4000, truth + 12_000), await table.sizes(first + 1, first + 31), element)).toBe(4000 + sizes[0]!);
     }
   });
 
