@@ -25,11 +25,17 @@ export const AAC_FRAME_SAMPLES = 1024;
 
 /** Reads `[from, to)` of the file. */
 export interface RangeReader {
-  bytes(from: number, to: number, signal?: AbortSignal): Promise<Uint8Array>;
+  /** A read missing from what is kept fetches at least `atLeast` bytes. */
+  bytes(from: number, to: number, signal?: AbortSignal, atLeast?: number): Promise<Uint8Array>;
 }
 
 /** A read missing from the kept pieces fetches at least this much (the boxes that follow come with it). */
 const MIN_FETCH = 16 * 1024;
+/**
+ * A top-level box header past the head fetches this much: a `moov` after the `mdat` runs to the
+ * file's end, and up to this size (3 minutes of AAC: 31 KB) it comes whole with its header.
+ */
+const TOP_LEVEL_FETCH = 64 * 1024;
 /** Fetched pieces kept besides the head (the `moov`'s, read in a few ranges). */
 const KEPT = 4;
 
@@ -37,11 +43,11 @@ const KEPT = 4;
 export function rangeReader(url: string, fileSize: number, download: TrackFetch, head: Uint8Array): RangeReader {
   const pieces: { from: number; bytes: Uint8Array }[] = [];
   return {
-    async bytes(from, to, signal) {
+    async bytes(from, to, signal, atLeast = MIN_FETCH) {
       for (const piece of [{ from: 0, bytes: head }, ...pieces]) {
         if (from >= piece.from && to <= piece.from + piece.bytes.length) return piece.bytes.subarray(from - piece.from, to - piece.from);
       }
-      const end = Math.min(fileSize, Math.max(to, from + MIN_FETCH));
+      const end = Math.min(fileSize, Math.max(to, from + atLeast));
       const response = await download(url, { headers: { Range: `bytes=${from}-${end - 1}` }, signal });
       if (response.status !== 206) throw new Error(`HTTP ${response.status} for a range`);
       const bytes = new Uint8Array(await response.arrayBuffer());
@@ -73,8 +79,8 @@ export interface Mp4AacTrack {
 
 /** The first AAC-LC audio track of the MP4 file `reader` reads, or null (no `moov`, another codec, an edit list this does not handle). */
 export async function readMp4AacTrack(reader: RangeReader, fileSize: number): Promise<Mp4AacTrack | null> {
-  const headerAt = async (at: number, limit: number): Promise<BoxHeader | null> =>
-    at + 8 > limit ? null : readBoxHeader(await reader.bytes(at, Math.min(limit, at + 16)), 0, at, limit);
+  const headerAt = async (at: number, limit: number, atLeast?: number): Promise<BoxHeader | null> =>
+    at + 8 > limit ? null : readBoxHeader(await reader.bytes(at, Math.min(limit, at + 16), undefined, atLeast), 0, at, limit);
   const children = async (box: BoxHeader): Promise<BoxHeader[]> => {
     const found: BoxHeader[] = [];
     const end = box.start + box.size;
@@ -92,7 +98,7 @@ export async function readMp4AacTrack(reader: RangeReader, fileSize: number): Pr
   let moov: BoxHeader | undefined;
   let mediaEnd = fileSize;
   for (let at = 0; at < fileSize && !moov; ) {
-    const box = await headerAt(at, fileSize);
+    const box = await headerAt(at, fileSize, TOP_LEVEL_FETCH);
     if (!box) return null;
     if (box.type === "moov") moov = box;
     if (box.type === "mdat") mediaEnd = box.start + box.size;

@@ -38,7 +38,7 @@ async function openTrack(file: Uint8Array) {
   return { track, reader, sent };
 }
 
-describe.runIf(tools.ffmpeg)("[M13] the AAC track of an M4A, read by range", () => {
+describe.runIf(tools.ffmpeg)("[M13] the AAC track of an M4A, read by range", { timeout: 60_000 }, () => {
   const encode = (name: string, args: string[]) => {
     const path = join(dir, name);
     run("ffmpeg", ["-loglevel", "error", "-y", "-i", wav, "-c:a", "aac", "-b:a", "96k", ...args, path]);
