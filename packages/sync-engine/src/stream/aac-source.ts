@@ -3,9 +3,10 @@
  * it plus {@link PRIMING_FRAMES} before (AAC frames overlap by half through the MDCT: a decoder
  * started cold gets its first frame wrong), each wrapped in an ADTS header from the
  * AudioSpecificConfig, decoded by `decodeAudioData` as an ADTS stream of its own and cut to the
- * exact samples. An ADTS decode drops nothing, so decoded sample `j` is stream sample
- * (first frame × 1024 + `j`), and track sample 0 is stream sample `leadingTrim` (the edit list's
- * encoder delay, which the browser trims from a whole M4A the same way).
+ * exact samples. Decoded sample `j` is stream sample (first frame × 1024 + dropped + `j`), where
+ * `dropped` is what the decoder left out at the start (Chromium: nothing; Firefox: one frame),
+ * and track sample 0 is stream sample `leadingTrim` (the edit list's encoder delay, which the
+ * browser trims from a whole M4A the same way).
  *
  * Frame offsets: from the sample table read in order (the chunk offsets, read with the `moov`,
  * plus the sizes before in the chunk, from the `stsz` in blocks) near the start, or where the
@@ -181,7 +182,10 @@ export function aacSource(track: Mp4AacTrack, reader: RangeReader, { url, downlo
     if (end <= first) return null;
     const frames = (await placedFrames(first, end, signal)) ?? (await tableBytes(first, end, signal));
     const decoded = await decode(adtsStream(track.config, frames).buffer);
-    const firstSample = first * AAC_FRAME_SAMPLES - track.leadingTrim;
+    // What the decoder dropped from the stream's start: nothing in Chromium, a frame in Firefox ESR
+    // 153 (it assumes 1024 samples of priming in any ADTS stream); read from the decoded length.
+    const dropped = Math.max(0, frames.length * AAC_FRAME_SAMPLES - decoded.length);
+    const firstSample = first * AAC_FRAME_SAMPLES + dropped - track.leadingTrim;
     const skip = span.start - firstSample;
     const count = Math.min(span.end, track.totalFrames, firstSample + decoded.length) - span.start;
     if (skip < 0 || count <= 0) return null;
