@@ -1,7 +1,8 @@
 /**
  * Issue 13: each compressed format, encoded from the pulse WAV by Debian's ffmpeg/lame, renders
  * aligned with the WAV within 1 ms in real Chromium through the engine's Web Audio output — from
- * the start and from a late join (a seek by range for the streamed formats: WAV, MP3, Opus, FLAC).
+ * the start and from a late join (a seek by range for the streamed formats: WAV, MP3, AAC in M4A,
+ * Opus, FLAC).
  *
  * AAC in ADTS is left out: the stream carries no encoder-delay metadata, so no decoder can trim
  * its priming (Chromium renders it 1024 samples late); bench:media reports it. A VBR MP3's late
@@ -24,7 +25,7 @@ if (missing.length > 0) console.log(`media-formats: ${missing.join(", ")} not in
 
 const TESTED = FORMATS.filter((f) => f.id !== "aac-adts");
 /** Formats the engine streams by range (the others are fetched and decoded whole). */
-const STREAMED = new Set(["mp3-cbr", "mp3-vbr", "opus", "flac"]);
+const STREAMED = new Set(["mp3-cbr", "mp3-vbr", "aac-m4a", "opus", "flac"]);
 const LATE_JOIN_MS = 20_250;
 const PLAY_S = 4.5;
 /** An encode and two fresh pages: about 30 s at load 20, past 60 s at load 40. */

@@ -15,12 +15,13 @@
  *   every format), their start, late join and alignment against the WAV in the rendered output;
  *   a 60-minute MP3 joined at 59:00 and played to its end.
  *
- *   npx tsx bench/media/run.ts [--play-s 20] [--long streamed|mp3|all|none] [--chromium /usr/bin/chromium]
- *     [--cache DIR] [--prepare] [--skip-baseline]
+ *   npx tsx bench/media/run.ts [--play-s 20] [--long streamed|mp3|all|none|ID,…] [--chromium /usr/bin/chromium]
+ *     [--cache DIR] [--prepare] [--skip-baseline] [--formats ID,…]
  *
  * `--cache DIR` keeps the generated and encoded tracks in DIR between runs (a 60-minute encode
  * takes minutes); `--prepare` only writes them there and exits, so a run under the benchmark lock
- * spends its time measuring.
+ * spends its time measuring. `--formats aac-m4a --long aac-m4a` measures only those formats' rows
+ * (the WAV reference included).
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -50,6 +51,8 @@ const { values: args } = parseArgs({
     "skip-baseline": { type: "boolean", default: false },
     cache: { type: "string" },
     prepare: { type: "boolean", default: false },
+    /** Only the format rows, for these format ids (comma-separated; e.g. `aac-m4a`): no upload, WAV or memory runs. */
+    formats: { type: "string" },
   },
 });
 const PLAY_S = Number(args["play-s"]);
@@ -152,9 +155,13 @@ async function main(): Promise<void> {
   if (cache) mkdirSync(cache, { recursive: true });
   const dir = cache ?? mkdtempSync(join(tmpdir(), "bench-media-"));
   if (args.prepare) {
-    await writeUploadTracks(dir);
+    if (!args.formats) await writeUploadTracks(dir);
     await prepareFormatTracks(dir, args.long!);
     console.log(`tracks ready in ${dir}`);
+    return;
+  }
+  if (args.formats) {
+    await formatsOnly(dir, args.formats.split(","), args.long!);
     return;
   }
   const dataDir = mkdtempSync(join(tmpdir(), "bench-media-api-"));
@@ -203,8 +210,25 @@ async function main(): Promise<void> {
     rmSync(dataDir, { recursive: true, force: true });
     if (!cache) rmSync(dir, { recursive: true, force: true });
   }
+  printTable();
+}
+
+function printTable(): void {
   console.log("\n| figure | value | load (1 min) |\n|---|---|---|");
   for (const [figure, value, l] of rows) console.log(`| ${figure} | ${value} | ${l} |`);
+}
+
+/** `--formats`: the format rows alone, 3-minute tracks of `ids` and the 60-minute ones `long` picks. */
+async function formatsOnly(dir: string, ids: readonly string[], long: string): Promise<void> {
+  const pages = await startPageHost(dir);
+  const browser = await launchBrowser(args.chromium);
+  try {
+    await runFormatBench(browser, pages, dir, row, long, ids);
+  } finally {
+    await browser.close();
+    pages.close();
+  }
+  printTable();
 }
 
 await main();

@@ -1,10 +1,12 @@
 /**
  * Streaming for compressed formats, chosen from the file's head: FLAC (its metadata within the
- * head), Ogg Opus (its length read from the last page) and MP3 (Layer III, CBR or Xing VBR;
- * seeks exact when the server links a frame index) stream by range; anything else returns null
- * and is decoded whole by the caller.
+ * head), Ogg Opus (its length read from the last page), MP3 (Layer III, CBR or Xing VBR; seeks
+ * exact when the server links a frame index) and AAC-LC in MP4/M4A (its `moov` read by range,
+ * first or last in the file) stream by range; anything else returns null and is decoded whole by
+ * the caller.
  */
 import { Mp3FrameIndex } from "@sync-beats/protocol";
+import { aacSource } from "./aac-source.js";
 import type { ChunkPlanOptions } from "./chunk-plan.js";
 import { parseFlacHead } from "./flac.js";
 import { flacSource } from "./flac-source.js";
@@ -12,6 +14,8 @@ import { lastGranule, parseOpusHead, type OpusHead } from "./ogg-opus.js";
 import { OPUS_RATE, opusSource } from "./opus-source.js";
 import { frameIndexLookup } from "./mp3-frame-index.js";
 import { parseMp3Layout } from "./mp3-layout.js";
+import { isMp4 } from "./mp4.js";
+import { rangeReader, readMp4AacTrack } from "./mp4-moov.js";
 import { mp3Source } from "./mp3-source.js";
 import { id3v2Size } from "./mpeg-audio.js";
 import type { TrackFetch, TrackSource } from "./track-source.js";
@@ -66,6 +70,11 @@ export async function openCompressedSource(
   if (flac) return flac.info.totalSamples > 0 ? flacSource(flac, input(decoderAt(ctx, flac.info.sampleRate, flac.info.channels))) : null;
   const opus = parseOpusHead(head);
   if (opus) return openOpus(opus, input(decoderAt(ctx, OPUS_RATE, opus.channels)));
+  if (isMp4(head)) {
+    const reader = rangeReader(url, fileSize, download, head);
+    const aac = await readMp4AacTrack(reader, fileSize);
+    return aac ? aacSource(aac, reader, input(decoderAt(ctx, aac.sampleRate, aac.channels))) : null;
+  }
   const tagEnd = id3v2Size(head);
   let audioHead = { bytes: head.subarray(tagEnd), offset: tagEnd };
   if (tagEnd > 0 && tagEnd + 4096 > head.length && tagEnd < fileSize) {

@@ -1,0 +1,106 @@
+/**
+ * Issue 13 in Firefox ESR: the formats the engine streams by range (MP3 CBR and VBR, AAC in M4A,
+ * Opus, FLAC) render aligned with the WAV within 1 ms through the engine's Web Audio output, from
+ * a late join and from the start, without fetching the whole file.
+ *
+ * One Firefox page plays every file in a row (a Firefox launch and page load take ~10 s on 2
+ * cores); the raw capture is emptied before each play, so each play is read alone. The formats
+ * fetched and decoded whole are left to the Chromium file (media-formats.e2e.test.ts).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Page } from "puppeteer-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { alignmentOf, type Alignment } from "../bench/media/alignment.js";
+import { encode, FORMATS, hasTool } from "../bench/media/formats.js";
+import { startPageHost, type PageHost } from "../bench/media/page-host.js";
+import type {} from "../bench/media/page.js";
+import { writeTrack } from "../bench/media/tracks.js";
+import { sleep } from "../bench/sync/time.js";
+import type {} from "../bench/sync/tap-init.js";
+import { announceFirefoxSkip, firefoxAvailability, launchFirefox } from "./harness/firefox.js";
+
+const firefox = firefoxAvailability();
+announceFirefoxSkip("media formats", firefox);
+const tools = { ffmpeg: hasTool("ffmpeg"), lame: hasTool("lame") };
+if (!tools.ffmpeg) console.log("[media formats] skipping Firefox: ffmpeg not installed");
+if (!tools.lame) console.log("[media formats] lame not installed: the VBR MP3 is skipped");
+
+/** Formats the engine streams by range (the others are fetched and decoded whole). */
+const STREAMED = FORMATS.filter((f) => ["mp3-cbr", "mp3-vbr", "aac-m4a", "opus", "flac"].includes(f.id) && (f.id !== "mp3-vbr" || tools.lame));
+const LATE_JOIN_MS = 20_250;
+/** A streamed start needs a few ranges; 1 s covers Firefox's fetch and decode of them on 2 cores. */
+const LEAD_S = 1;
+/** Pulses come every 0.5 s: 2.5 s of play found 3–5 of them per play in the first runs (23:36 UTC). */
+const PLAY_S = 2.5;
+/** Six files twice, 3.6 s each, plus launching Firefox and loading the page. */
+const TEST_TIMEOUT_MS = 150_000;
+
+/** Plays `url` from `offsetMs`, `LEAD_S` after the call, for `PLAY_S`, and reads what rendered. */
+async function play(page: Page, url: string, offsetMs: number): Promise<Alignment> {
+  const started = await page.evaluate(
+    async (u, o, l) => {
+      (await window.__benchTap.collect())?.records.splice(0);
+      return window.media.start(u, o, l);
+    },
+    url,
+    offsetMs,
+    LEAD_S,
+  );
+  await sleep((LEAD_S + PLAY_S) * 1000);
+  const tap = await page.evaluate(async () => {
+    window.media.stop();
+    const data = (await window.__benchTap.collect())!;
+    return { records: data.records.splice(0), sampleRate: data.sampleRate };
+  });
+  return alignmentOf(tap.records, tap.sampleRate, started.when, offsetMs);
+}
+
+describe.runIf(tools.ffmpeg && firefox.available)("[M7] streamed formats align with the WAV in Firefox ESR (issue 13)", () => {
+  let dir = "";
+  let host: PageHost;
+  let fox: Browser;
+  let page: Page;
+  let wav = "";
+
+  beforeAll(async () => {
+    if (!firefox.available) return;
+    dir = mkdtempSync(join(tmpdir(), "media-formats-firefox-"));
+    wav = join(dir, "pulses.wav");
+    await writeTrack(wav, "pulse", 40);
+    host = await startPageHost(dir);
+    fox = await launchFirefox(firefox.pulseServer);
+    page = await fox.newPage();
+    await page.evaluateOnNewDocument(host.rawCapture);
+    await page.goto(`${host.origin}/`);
+    await page.evaluate(() => window.__benchTap.ready());
+  });
+
+  afterAll(async () => {
+    await fox?.close().catch(() => undefined);
+    host?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("MP3 CBR, MP3 VBR, M4A, Opus and FLAC, streamed by range, within 1 ms of the WAV from a late join and from the start", async () => {
+    const files = [{ label: "WAV", file: wav }, ...STREAMED.map((f) => ({ label: f.label, file: encode(f, wav, dir, "pulses") }))];
+    const measured = [];
+    for (const { label, file } of files) {
+      const late = await play(page, host.fileUrl(file), LATE_JOIN_MS);
+      const start = await play(page, host.fileUrl(file), 0);
+      console.log(`[media formats] Firefox ${label}: late join ${late.meanMs?.toFixed(3)} ms (${late.pulses} pulses), start ${start.meanMs?.toFixed(3)} ms (${start.pulses})`);
+      measured.push({ label, file, late, start });
+    }
+    const [reference, ...formats] = measured;
+    for (const { label, file, late, start } of measured) {
+      expect(late.pulses, `${label} late join: pulses found`).toBeGreaterThanOrEqual(3);
+      expect(start.pulses, `${label} from the start: pulses found`).toBeGreaterThanOrEqual(3);
+      expect(host.requestsFor(file), `${label}: requests`).toMatchObject({ whole: 0 });
+    }
+    for (const { label, late, start } of formats) {
+      expect(Math.abs(late.meanMs! - reference!.late.meanMs!), `${label} late join vs the WAV (ms)`).toBeLessThanOrEqual(1);
+      expect(Math.abs(start.meanMs! - reference!.start.meanMs!), `${label} from the start vs the WAV (ms)`).toBeLessThanOrEqual(1);
+    }
+  }, TEST_TIMEOUT_MS);
+});
