@@ -19,6 +19,7 @@ import { adtsStream } from "./mp4.js";
 import { AAC_FRAME_SAMPLES, type Mp4AacTrack, type RangeReader } from "./mp4-moov.js";
 import type { DecodedChunk, TrackSource } from "./track-source.js";
 import { windowedSource, type StreamInput } from "./windowed-source.js";
+import { fetchByteRange } from "./byte-range.js";
 
 /** Frames decoded before a span and dropped. */
 export const PRIMING_FRAMES = 2;
@@ -103,11 +104,7 @@ export function aacSource(track: Mp4AacTrack, reader: RangeReader, { url, downlo
     anchors.set(frame, offset);
     if (anchors.size > MAX_ANCHORS) anchors.delete(anchors.keys().next().value!);
   };
-  const fetchBytes = async (from: number, to: number, signal: AbortSignal) => {
-    const response = await download(url, { headers: { Range: `bytes=${from}-${to - 1}` }, signal });
-    if (response.status !== 206) throw new Error(`HTTP ${response.status} for a range`);
-    return new Uint8Array(await response.arrayBuffer());
-  };
+  const fetchBytes = (from: number, to: number, signal: AbortSignal) => fetchByteRange(download, url, from, to, signal);
 
   /** Bytes fetched by the last run search (the span's frames are usually among them). */
   let searched: { from: number; bytes: Uint8Array } | null = null;

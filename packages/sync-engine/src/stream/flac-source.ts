@@ -9,6 +9,7 @@ import type { FrameSpan } from "./chunk-plan.js";
 import { findFlacFrames, flacFileOf, type FlacHead } from "./flac.js";
 import type { DecodedChunk, TrackSource } from "./track-source.js";
 import { windowedSource, type StreamInput } from "./windowed-source.js";
+import { fetchByteRange } from "./byte-range.js";
 
 /** Frame offsets remembered (where decoded spans ended), so the next span starts exactly. */
 const MAX_ANCHORS = 256;
@@ -38,9 +39,7 @@ export function flacSource(head: FlacHead, { url, fileSize, download, ctx, decod
       const from = known ?? Math.max(head.audioStart, estimate(span.start) - early);
       // Past the span's estimated end by a margin: the last frame counts only once the next one starts.
       const to = Math.min(fileSize, Math.max(from + 2 * early, estimate(span.end) + early));
-      const response = await download(url, { headers: { Range: `bytes=${from}-${to - 1}` }, signal });
-      if (response.status !== 206) throw new Error(`HTTP ${response.status} for a range`);
-      const bytes = new Uint8Array(await response.arrayBuffer());
+      const bytes = await fetchByteRange(download, url, from, to, signal);
       const frames = findFlacFrames(bytes, info, to >= fileSize);
       const firstAt = frames.findIndex((f) => f.firstSample + f.blockSize > span.start);
       // Started after the span (the bitrate varies) or too short to hold two frames: earlier, longer.

@@ -13,6 +13,7 @@ import { frameIndexAt, frameOffsetEstimate, type Mp3Layout } from "./mp3-layout.
 import { findFrames, parseMpegFrameHeader } from "./mpeg-audio.js";
 import type { DecodedChunk, TrackFetch, TrackSource } from "./track-source.js";
 import { windowedSource, type BytesDecoder } from "./windowed-source.js";
+import { fetchByteRange } from "./byte-range.js";
 
 /** The furthest back the bit reservoir reaches (main_data_begin is 9 bits). */
 const RESERVOIR_BYTES = 511;
@@ -51,9 +52,7 @@ export function mp3Source(
   const readBytes = async (from: number, to: number, signal: AbortSignal): Promise<Uint8Array> => {
     const headEnd = head.offset + head.bytes.length;
     if (from >= head.offset && to <= headEnd) return head.bytes.subarray(from - head.offset, to - head.offset);
-    const response = await download(url, { headers: { Range: `bytes=${from}-${to - 1}` }, signal });
-    if (response.status !== 206) throw new Error(`HTTP ${response.status} for a range`);
-    return new Uint8Array(await response.arrayBuffer());
+    return fetchByteRange(download, url, from, to, signal);
   };
 
   const decodeSpan = async (span: FrameSpan, signal: AbortSignal): Promise<DecodedChunk | null> => {

@@ -19,6 +19,7 @@ import {
   type BoxHeader,
   type ChunkLayout,
 } from "./mp4.js";
+import { fetchByteRange } from "./byte-range.js";
 
 /** Samples an AAC-LC frame decodes to. */
 export const AAC_FRAME_SAMPLES = 1024;
@@ -48,9 +49,7 @@ export function rangeReader(url: string, fileSize: number, download: TrackFetch,
         if (from >= piece.from && to <= piece.from + piece.bytes.length) return piece.bytes.subarray(from - piece.from, to - piece.from);
       }
       const end = Math.min(fileSize, Math.max(to, from + atLeast));
-      const response = await download(url, { headers: { Range: `bytes=${from}-${end - 1}` }, signal });
-      if (response.status !== 206) throw new Error(`HTTP ${response.status} for a range`);
-      const bytes = new Uint8Array(await response.arrayBuffer());
+      const bytes = await fetchByteRange(download, url, from, end, signal);
       if (bytes.length < to - from) throw new Error(`short range: ${bytes.length} of ${to - from} bytes`);
       pieces.push({ from, bytes });
       if (pieces.length > KEPT) pieces.shift();

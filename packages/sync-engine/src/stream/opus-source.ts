@@ -10,6 +10,7 @@ import type { FrameSpan } from "./chunk-plan.js";
 import { findOggPages, pageStartGranule, type OpusHead } from "./ogg-opus.js";
 import type { DecodedChunk, TrackSource } from "./track-source.js";
 import { windowedSource, type StreamInput } from "./windowed-source.js";
+import { fetchByteRange } from "./byte-range.js";
 
 export const OPUS_RATE = 48_000;
 /** Samples decoded before a span and dropped (RFC 7845 recommends 80 ms of pre-roll). */
@@ -31,9 +32,7 @@ export function opusSource(head: OpusHead, totalFrames: number, { url, fileSize,
     for (let attempt = 0; attempt < TRIES; attempt++, early *= 4) {
       const from = wantFrom === 0 ? head.audioStart : Math.max(head.audioStart, estimate(wantFrom) - early);
       const to = Math.min(fileSize, estimate(span.end) + early);
-      const response = await download(url, { headers: { Range: `bytes=${from}-${to - 1}` }, signal });
-      if (response.status !== 206) throw new Error(`HTTP ${response.status} for a range`);
-      const bytes = new Uint8Array(await response.arrayBuffer());
+      const bytes = await fetchByteRange(download, url, from, to, signal);
       const pages = findOggPages(bytes);
       // The latest page that starts (with a packet of its own) by the pre-roll's first sample.
       let first = -1;

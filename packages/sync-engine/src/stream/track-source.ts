@@ -3,6 +3,7 @@ import { fetchFrameIndex, openCompressedSource } from "./compressed-source.js";
 import { linkedFrameIndexUrl } from "./mp3-frame-index.js";
 import { decodeWavSamples, parseWavHeader, wavByteRange, type WavInfo } from "./wav.js";
 import { monotonicMs, windowedSource, type SpanDecoder } from "./windowed-source.js";
+import { fetchByteRange } from "./byte-range.js";
 
 /** Downloads (part of) a track; `init` carries the Range header. */
 export type TrackFetch = (url: string, init?: RequestInit) => Promise<Response>;
@@ -113,9 +114,7 @@ function wavSource(
   };
   const decodeSpan: SpanDecoder = async (span, signal) => {
     const { start, end } = wavByteRange(info, span.start, span.end - span.start);
-    const response = await download(url, { headers: { Range: `bytes=${start}-${end - 1}` }, signal });
-    if (response.status !== 206) throw new Error(`HTTP ${response.status} for a range`);
-    return toChunk(span.start, decodeWavSamples(info, new Uint8Array(await response.arrayBuffer())));
+    return toChunk(span.start, decodeWavSamples(info, await fetchByteRange(download, url, start, end, signal)));
   };
   // The head's samples are the first chunk already: a start from 0 needs no second round trip.
   const first = toChunk(0, decodeWavSamples(info, headBytes.subarray(info.dataOffset)));
