@@ -145,9 +145,12 @@ export function estimateClock(
       const shrunk = (raw * raw * raw) / (raw * raw + noise * noise || 1);
       skew = Math.max(-options.maxSkew, Math.min(options.maxSkew, shrunk));
       // The bounds are projected with the raw slope (the best fit over the window itself: a shrunk
-      // one leaves a bias proportional to the true skew over the window's lever arm, CE17); only
-      // the estimate's own rate (from the window's centre on, and between pings) is the shrunk one.
-      fitSkew = Math.max(-options.maxSkew, Math.min(options.maxSkew, raw));
+      // one leaves a bias proportional to the true skew over the window's lever arm, CE17), pulled
+      // in only by the legs' disagreement beyond what their jitter explains (CE20): a leg whose
+      // floor drifts (pongs handled later and later by a busy page) is no clock rate.
+      const unexplained = Math.max(0, Math.abs(up - down) / 2 - model);
+      const projected = (raw * raw * raw) / (raw * raw + unexplained * unexplained || 1);
+      fitSkew = Math.max(-options.maxSkew, Math.min(options.maxSkew, projected));
     }
   }
   const newest = valid[valid.length - 1]!.t3;

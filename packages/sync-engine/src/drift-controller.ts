@@ -40,6 +40,12 @@ export interface DriftControllerState {
 /** A fresh controller. */
 export const INITIAL_DRIFT_STATE: DriftControllerState = { integral: 0, hardSeeks: 0 };
 
+/** The interval u may take this step (defaults to ±maxNudge). */
+export interface NudgeLimits {
+  readonly min: number;
+  readonly max: number;
+}
+
 /** What to do now: set the playback rate, or re-seek to the timeline (and play at `rate`). */
 export type DriftAction = { readonly kind: "rate"; readonly rate: number } | { readonly kind: "seek"; readonly rate: number };
 
@@ -48,6 +54,7 @@ export type DriftAction = { readonly kind: "rate"; readonly rate: number } | { r
  * @param errorMs rendered position minus timeline position (ms; positive: ahead).
  * @param dtS seconds since the previous step (the integral's time step).
  * @param baseRate feed-forward rate (1 when nothing is known).
+ * @param limits the interval u may take, inside ±maxNudge (the supervisor narrows it, DC10).
  */
 export function stepDriftController(
   state: DriftControllerState,
@@ -55,8 +62,9 @@ export function stepDriftController(
   dtS: number,
   baseRate = 1,
   options: DriftControllerOptions = DEFAULT_DRIFT_CONTROL,
+  limits: NudgeLimits = { min: -options.maxNudge, max: options.maxNudge },
 ): { state: DriftControllerState; action: DriftAction } {
-  const clampU = (u: number) => Math.max(-options.maxNudge, Math.min(options.maxNudge, u));
+  const clampU = (u: number) => Math.max(limits.min, Math.min(limits.max, u));
   if (Math.abs(errorMs) > options.hardSeekMs) {
     const rate = baseRate * (1 - clampU(options.ki * state.integral));
     return { state: { ...state, hardSeeks: state.hardSeeks + 1 }, action: { kind: "seek", rate } };
@@ -65,7 +73,7 @@ export function stepDriftController(
   const candidate = state.integral + e * Math.max(0, dtS);
   const unclamped = options.kp * e + options.ki * candidate;
   // Conditional integration (anti-windup): while saturated, only integrate towards unsaturation.
-  const integral = Math.abs(unclamped) <= options.maxNudge || Math.sign(e) !== Math.sign(unclamped) ? candidate : state.integral;
+  const integral = clampU(unclamped) === unclamped || Math.sign(e) !== Math.sign(unclamped) ? candidate : state.integral;
   const u = clampU(options.kp * e + options.ki * integral);
   return { state: { ...state, integral }, action: { kind: "rate", rate: baseRate * (1 - u) } };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { simulateStalls, type StallSimOptions, type StallSimResult } from "../test/stall-simulation.js";
-import { DEFAULT_DRIFT_POLICY, feedForwardRate, INITIAL_SUPERVISOR_STATE, superviseDrift, type DriftInput } from "./drift-supervisor.js";
+import { DEFAULT_DRIFT_POLICY, feedForwardRate, INITIAL_SUPERVISOR_STATE, superviseDrift, type DriftInput, type DriftSupervisorState } from "./drift-supervisor.js";
 
 const LATENCY_S = 0.035;
 
@@ -87,6 +87,7 @@ describe("drift supervisor: feed-forward and total rate", () => {
     nowMs: 10_000,
     errorMs: 0,
     rawBaseRate: 1,
+    serverSkew: 0,
     mapPairs: 3_000,
     mapJumps: 0,
     estimateYoung: false,
@@ -112,6 +113,24 @@ describe("drift supervisor: feed-forward and total rate", () => {
       expect(Math.abs(step.action.rate / 0.9986 - 1)).toBeLessThanOrEqual(0.005 + 1e-12);
     }
   });
+
+  it.each([-300, 300])(
+    "[DC10] a skew fit %i ppm off (true skew 0): the rendered rate against the room stays within 0.5 per cent for any error, seeks included",
+    (fittedPpm) => {
+      const fittedSkew = fittedPpm * 1e-6;
+      const speaker = 0.9986;
+      const base = speaker * (1 + fittedSkew);
+      let state: DriftSupervisorState = superviseDrift(INITIAL_SUPERVISOR_STATE, input({ rawBaseRate: base, serverSkew: fittedSkew })).state;
+      for (let i = 1; i <= 200; i++) {
+        // ±45 ms slews at the limit; every 50th step is a hard re-seek's 80 ms.
+        const errorMs = i % 50 === 0 ? 80 : 45 * Math.sin(i / 7);
+        const step = superviseDrift(state, input({ nowMs: 10_000 + 250 * i, errorMs, rawBaseRate: base, serverSkew: fittedSkew }));
+        state = step.state;
+        // Track ms per local ms is rate / speaker; the local clock is the room's here.
+        expect(Math.abs(step.action.rate / speaker - 1)).toBeLessThanOrEqual(0.005 + 1e-12);
+      }
+    },
+  );
 
   it("[DC8] after a jump the rate is held until the new fit has settled, then one decision", () => {
     let state = superviseDrift(INITIAL_SUPERVISOR_STATE, input({})).state;

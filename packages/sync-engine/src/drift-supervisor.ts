@@ -5,6 +5,7 @@ import {
   stepDriftController,
   type DriftControllerOptions,
   type DriftControllerState,
+  type NudgeLimits,
 } from "./drift-controller.js";
 
 /**
@@ -17,7 +18,8 @@ import {
  * Here the feed-forward comes only from a mature fit and is bounded (DC6), the rendered rate is
  * clamped as a whole (DC7), a detected jump is re-anchored once, after the new fit settled, not
  * chased, and at least 1 s after the previous re-seek (DC8), and drift re-seeks keep a cooldown
- * so they cannot oscillate (DC9).
+ * so they cannot oscillate (DC9). The nudge is bounded against the local clock, not only against
+ * the fitted server rate, so a wrong skew fit cannot push the rendered rate past ±0.5 % (DC10).
  */
 export interface DriftPolicy {
   /** A speaker fit with at least this many pairs (10 ms apart: 3 s) gives a trusted slope. */
@@ -43,6 +45,13 @@ export interface DriftPolicy {
   readonly seekCooldownMs: number;
   /** ...unless the error exceeds this (ms): nothing slews that away in reasonable time. */
   readonly grossErrorMs: number;
+  /**
+   * The largest true skew between the local and the server clock the nudge leaves room for
+   * (DC10; quartz clocks are within ~100 ppm): the rendered rate against the local clock is
+   * kept within ±(maxNudge − this), so against the room it stays within ±maxNudge whatever the
+   * fitted skew says (busy pages' fits were seen hundreds of ppm off, issue 17).
+   */
+  readonly trueSkewMargin: number;
 }
 
 /** Defaults for a 250 ms control period and 10 ms speaker pairs. */
@@ -56,6 +65,7 @@ export const DEFAULT_DRIFT_POLICY: DriftPolicy = {
   youngSeekMs: 10,
   seekCooldownMs: 3_000,
   grossErrorMs: 250,
+  trueSkewMargin: 100e-6,
 };
 
 /** Supervisor memory. */
@@ -92,6 +102,8 @@ export interface DriftInput {
   readonly errorMs: number;
   /** The bridge's raw feed-forward (speaker slope × server skew). */
   readonly rawBaseRate: number;
+  /** The clock estimate's fitted skew, the server part of the feed-forward (server ms per local ms − 1). */
+  readonly serverSkew: number;
   /** Pairs in the current speaker fit. */
   readonly mapPairs: number;
   /** Speaker-map jumps so far (AM5). */
@@ -129,6 +141,7 @@ export function superviseDrift(
     return { state: next, action: step.action };
   }
   const base = feedForwardRate(state, input.rawBaseRate, input.mapPairs, policy);
+  const limits = nudgeLimits(input.serverSkew, policy);
   const trustedBase = input.mapPairs >= policy.maturePairs ? base : state.trustedBase;
   let pendingJumpAtMs = state.pendingJumpAtMs;
   if (input.mapJumps !== state.jumpsSeen) pendingJumpAtMs = input.nowMs;
@@ -141,10 +154,10 @@ export function superviseDrift(
     if (!settled) return { state: { ...common, pendingJumpAtMs }, action: { kind: "hold", rate: state.rate } };
     if (Math.abs(input.errorMs) > policy.afterJumpSeekMs) {
       const spaced = input.nowMs - state.lastSeekAtMs >= policy.jumpSeekSpacingMs || Math.abs(input.errorMs) > policy.grossErrorMs;
-      if (spaced) return reseek({ ...common, pendingJumpAtMs: null }, input, base);
+      if (spaced) return reseek({ ...common, pendingJumpAtMs: null }, input, base, limits);
       // Too soon after the previous re-seek: the correction stays pending (not dropped to the
       // slew), and meanwhile only the proportional term acts, so the integral does not learn it.
-      const step = stepDriftController(state.pi, input.errorMs, 0, base, { ...DEFAULT_DRIFT_CONTROL, hardSeekMs: Infinity });
+      const step = stepDriftController(state.pi, input.errorMs, 0, base, { ...DEFAULT_DRIFT_CONTROL, hardSeekMs: Infinity }, limits);
       return { state: { ...common, pendingJumpAtMs, rate: step.action.rate }, action: step.action };
     }
     pendingJumpAtMs = null;
@@ -158,7 +171,7 @@ export function superviseDrift(
       : DEFAULT_DRIFT_CONTROL.hardSeekMs;
   const options: DriftControllerOptions = { ...DEFAULT_DRIFT_CONTROL, hardSeekMs };
   const dtS = state.lastStepAtMs === null ? 0 : (input.nowMs - state.lastStepAtMs) / 1000;
-  const step = stepDriftController(state.pi, input.errorMs, dtS, base, options);
+  const step = stepDriftController(state.pi, input.errorMs, dtS, base, options, limits);
   const next = { ...common, pendingJumpAtMs, pi: step.state, rate: step.action.rate };
   if (step.action.kind === "seek") return { state: { ...next, lastSeekAtMs: input.nowMs }, action: step.action };
   return { state: next, action: step.action };
@@ -169,8 +182,21 @@ function mayReseek(state: DriftSupervisorState, input: DriftInput, policy: Drift
   return input.nowMs - state.lastSeekAtMs >= policy.seekCooldownMs || Math.abs(input.errorMs) > policy.grossErrorMs;
 }
 
-function reseek(state: DriftSupervisorState, input: DriftInput, base: number): { state: DriftSupervisorState; action: SupervisedAction } {
-  const rate = base * (1 - Math.max(-DEFAULT_DRIFT_CONTROL.maxNudge, Math.min(DEFAULT_DRIFT_CONTROL.maxNudge, DEFAULT_DRIFT_CONTROL.ki * state.pi.integral)));
+/**
+ * DC10: the interval u may take so that the rendered rate against the local clock,
+ * (1 + serverSkew)·(1 − u), stays within 1 ± (maxNudge − trueSkewMargin), inside ±maxNudge.
+ */
+export function nudgeLimits(serverSkew: number, policy: DriftPolicy = DEFAULT_DRIFT_POLICY): NudgeLimits {
+  const { maxNudge } = DEFAULT_DRIFT_CONTROL;
+  const local = maxNudge - policy.trueSkewMargin;
+  return {
+    min: Math.max(-maxNudge, 1 - (1 + local) / (1 + serverSkew)),
+    max: Math.min(maxNudge, 1 - (1 - local) / (1 + serverSkew)),
+  };
+}
+
+function reseek(state: DriftSupervisorState, input: DriftInput, base: number, limits: NudgeLimits): { state: DriftSupervisorState; action: SupervisedAction } {
+  const rate = base * (1 - Math.max(limits.min, Math.min(limits.max, DEFAULT_DRIFT_CONTROL.ki * state.pi.integral)));
   const pi = { ...state.pi, hardSeeks: state.pi.hardSeeks + 1 };
   return { state: { ...state, pi, rate, lastSeekAtMs: input.nowMs }, action: { kind: "seek", rate } };
 }

@@ -215,6 +215,7 @@ export class Player {
       nowMs: localNow,
       errorMs,
       rawBaseRate: bridge.baseRate,
+      serverSkew: this.deps.clockEstimate()?.skew ?? 0,
       mapPairs: this.map.fit()?.samples ?? 0,
       mapJumps: this.map.jumps,
       estimateYoung: (this.deps.clockEstimate()?.samples ?? 0) < YOUNG_ESTIMATE_SAMPLES,

@@ -85,6 +85,7 @@ export function simulateStalls(o: StallSimOptions): StallSimResult {
           nowMs: us / 1000,
           errorMs: rendered - target,
           rawBaseRate: fit.msPerSecond / 1000,
+          serverSkew: 0,
           mapPairs: fit.samples,
           mapJumps: map.jumps,
           estimateYoung: o.estimateYoung ?? false,
