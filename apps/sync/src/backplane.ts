@@ -65,8 +65,11 @@ export interface RoomEnvelope {
 export interface Backplane {
   readonly nodeId: string;
   load(roomCode: string): Promise<SharedRoomState>;
-  /** Applies `transition` atomically and publishes its messages (and the new state) to every node. */
-  transact(roomCode: string, transition: Transition): Promise<SharedRoomState>;
+  /**
+   * Applies `transition` atomically and publishes its messages (and the new state) to every node.
+   * `known`: the newest state this node adopted, restored if the store turns out to be older.
+   */
+  transact(roomCode: string, transition: Transition, known?: SharedRoomState): Promise<SharedRoomState>;
   /** Publishes frames that change no state. */
   publish(roomCode: string, envelope: Omit<RoomEnvelope, "sentAt">): Promise<void>;
   subscribe(roomCode: string, listener: (envelope: RoomEnvelope) => void): Promise<() => Promise<void>>;

@@ -12,6 +12,7 @@ import {
 } from "./backplane.js";
 import type { Clock } from "./clock.js";
 import { ProtocolError } from "./errors.js";
+import { createChannelSubscriber } from "./redis-channel-subscriber.js";
 import { describeTarget, hasShardedPubSub, isCluster, type RedisClient, redisClient, type RedisTarget } from "./redis-connection.js";
 
 /** A room nobody touched for a day is forgotten. */
@@ -114,27 +115,30 @@ export async function createRedisBackplane(target: RedisTarget, clock: Clock, lo
   // Plain pub/sub on a cluster sends every message to every node; sharded only to the room's shard.
   const sharded = isCluster(target) && (await hasShardedPubSub(commands));
   const publishCommand: PublishCommand = sharded ? "SPUBLISH" : "PUBLISH";
-  const subscriber = redisClient(target, { sharded });
-  await subscriber.connect();
+  const listeners = new Map<string, Set<(envelope: RoomEnvelope) => void>>();
+  const subscriber = await createChannelSubscriber(
+    target,
+    sharded,
+    (channel, payload) => {
+      const room = CHANNEL.exec(channel)?.[1];
+      if (room === undefined) return;
+      let envelope: RoomEnvelope;
+      try {
+        envelope = JSON.parse(payload) as RoomEnvelope;
+      } catch {
+        logger.error({ room }, "undecodable backplane message");
+        return;
+      }
+      for (const listener of listeners.get(room) ?? []) listener(envelope);
+    },
+    clock,
+    logger,
+  );
   logger.info({ redis: describeTarget(target), pubsub: sharded ? "sharded" : "plain" }, "redis backplane");
 
-  const listeners = new Map<string, Set<(envelope: RoomEnvelope) => void>>();
   /** This node's presence members, by room and entry id: `leave` and `close` remove exactly these. */
   const ownEntries = new Map<string, { room: string; member: string }>();
   const ownKey = (room: string, entryId: string) => JSON.stringify([room, entryId]);
-  subscriber.on(sharded ? "smessage" : "message", (channel: string, payload: string) => {
-    const room = CHANNEL.exec(channel)?.[1];
-    if (room === undefined) return;
-    let envelope: RoomEnvelope;
-    try {
-      envelope = JSON.parse(payload) as RoomEnvelope;
-    } catch {
-      logger.error({ room }, "undecodable backplane message");
-      return;
-    }
-    for (const listener of listeners.get(room) ?? []) listener(envelope);
-  });
-
   const refreshLiveness = () => commands.set(keys.node(nodeId), "1", "PX", NODE_TTL_MS);
   await refreshLiveness();
   const stopRefresh = clock.setInterval(() => {
@@ -145,16 +149,20 @@ export async function createRedisBackplane(target: RedisTarget, clock: Clock, lo
   // other); rooms commit in parallel, all over the one auto-pipelined connection.
   const roomQueues = new Map<string, Promise<unknown>>();
 
-  /** Commits `transition` from `current`; on a conflict, returns the state that beat it. */
+  /**
+   * Commits `transition` from `base` if the store still holds version `storedVersion` (the base's
+   * own, unless the store lost writes: see `transact`); on a conflict, returns the state that beat it.
+   */
   async function attempt(
     room: string,
-    current: SharedRoomState,
+    base: SharedRoomState,
+    storedVersion: number,
     transition: Transition,
     commitId: string,
   ): Promise<{ committed: SharedRoomState } | { conflict: SharedRoomState }> {
-    const result = transition(current);
-    if (!result) return { committed: current };
-    const next: SharedRoomState = { ...result.state, version: current.version + 1 };
+    const result = transition(base);
+    if (!result) return { committed: base };
+    const next: SharedRoomState = { ...result.state, version: base.version + 1 };
     const envelope: RoomEnvelope = {
       state: next,
       frames: result.messages.map((message) => JSON.stringify(message)),
@@ -162,7 +170,7 @@ export async function createRedisBackplane(target: RedisTarget, clock: Clock, lo
     };
     const [committed, stored] = await commands.commitRoomState(
       keys.state(room),
-      current.version,
+      storedVersion,
       JSON.stringify({ ...next, commitId }),
       JSON.stringify(envelope),
       ROOM_TTL_SECONDS,
@@ -173,11 +181,14 @@ export async function createRedisBackplane(target: RedisTarget, clock: Clock, lo
     return committed === 1 ? { committed: next } : { conflict: parseState(stored) };
   }
 
-  async function transact(room: string, transition: Transition): Promise<SharedRoomState> {
+  async function transact(room: string, transition: Transition, known?: SharedRoomState): Promise<SharedRoomState> {
     let current = await loadState(room);
     const commitId = randomUUID();
     for (let tries = 0; tries < MAX_TRANSACTION_ATTEMPTS; tries++) {
-      const outcome = await attempt(room, current, transition, commitId);
+      // A store behind the state this node adopted lost writes (a master killed before its replica
+      // had them): the commit starts from what the node knows and overwrites the store's [RC7].
+      const base = known && known.version > current.version ? known : current;
+      const outcome = await attempt(room, base, current.version, transition, commitId);
       if ("committed" in outcome) return outcome.committed;
       current = outcome.conflict;
       // Retrying at once from the winner's state wins almost always; against a node committing
@@ -209,10 +220,10 @@ export async function createRedisBackplane(target: RedisTarget, clock: Clock, lo
 
   return {
     nodeId,
-    isHealthy: () => [commands, subscriber].every((connection) => connection.status === "ready"),
+    isHealthy: () => commands.status === "ready" && subscriber.isHealthy(),
     load: loadState,
-    transact(room, transition) {
-      const run = (roomQueues.get(room) ?? Promise.resolve()).then(() => transact(room, transition));
+    transact(room, transition, known) {
+      const run = (roomQueues.get(room) ?? Promise.resolve()).then(() => transact(room, transition, known));
       const settled = run.catch(() => undefined);
       roomQueues.set(room, settled);
       void settled.then(() => {
@@ -228,14 +239,14 @@ export async function createRedisBackplane(target: RedisTarget, clock: Clock, lo
       let set = listeners.get(room);
       if (!set) {
         listeners.set(room, (set = new Set()));
-        await (sharded ? subscriber.ssubscribe(keys.channel(room)) : subscriber.subscribe(keys.channel(room)));
+        await subscriber.subscribe(keys.channel(room));
       }
       set.add(listener);
       return async () => {
         set.delete(listener);
         if (set.size === 0 && listeners.get(room) === set) {
           listeners.delete(room);
-          await (sharded ? subscriber.sunsubscribe(keys.channel(room)) : subscriber.unsubscribe(keys.channel(room)));
+          await subscriber.unsubscribe(keys.channel(room));
         }
       };
     },
@@ -266,7 +277,7 @@ export async function createRedisBackplane(target: RedisTarget, clock: Clock, lo
       await Promise.all([...[...ownEntries.values()].map(({ room, member }) => commands.zrem(keys.presence(room), member)), commands.del(keys.node(nodeId))]);
       ownEntries.clear();
       listeners.clear();
-      await Promise.all([commands.quit(), subscriber.quit()]);
+      await Promise.all([commands.quit(), subscriber.close()]);
     },
   };
 }

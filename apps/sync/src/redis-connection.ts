@@ -36,8 +36,14 @@ export function redisClient(target: RedisTarget, options: { sharded?: boolean } 
   return client;
 }
 
+/**
+ * A command unanswered this long fails (a room's commits queue behind each other, so one lost on a
+ * dead master's connection would hold the room's every later command).
+ */
+const COMMAND_TIMEOUT_MS = 3_000;
+
 function createClient(target: RedisTarget, sharded: boolean): RedisClient {
-  const common = { maxRetriesPerRequest: 3 };
+  const common = { maxRetriesPerRequest: 3, commandTimeout: COMMAND_TIMEOUT_MS };
   if (!isCluster(target)) return new Redis(target, { ...common, lazyConnect: true, enableAutoPipelining: true });
   const first = new URL(target.cluster[0]!.includes("://") ? target.cluster[0]! : `redis://${target.cluster[0]}`);
   return new Cluster(target.cluster.map(seedOf), {

@@ -207,7 +207,7 @@ export class Room {
   private async announceJoin(member: Member): Promise<PresenceEntry[]> {
     const { identity } = member;
     const presence = await this.backplane.join(this.code, { id: member.id, userId: identity.userId, name: identity.name, ...guestMark(identity.isGuest) });
-    this.adopt(await this.backplane.transact(this.code, admit(identity, this.config.firstJoinerHosts, presence)));
+    this.adopt(await this.backplane.transact(this.code, admit(identity, this.config.firstJoinerHosts, presence), this.state));
     if (identity.userId === this.state.hostUserId) this.stopHostGrace();
     // A host who left an otherwise empty room: the grace runs from this join, then a successor hosts.
     else if (this.state.hostUserId !== null && !presence.some((entry) => entry.userId === this.state.hostUserId)) this.awaitAbsentHost();
@@ -249,7 +249,7 @@ export class Room {
 
   /** Runs a change through the backplane (an outage answers UNAVAILABLE) and adopts the result. */
   private async commit(transition: Transition): Promise<void> {
-    this.adopt(await viaBackplane(() => this.backplane.transact(this.code, transition)));
+    this.adopt(await viaBackplane(() => this.backplane.transact(this.code, transition, this.state)));
   }
 
   /** Answers a clock probe; `t1` is when the frame arrived, `t2` is stamped as late as possible. */
@@ -333,7 +333,7 @@ export class Room {
       if (this.lifecycle.phase === "open") this.lifecycle.hostAway = null;
       void this.backplane
         .presence(this.code)
-        .then((presence) => this.backplane.transact(this.code, promoteSuccessor(presence)))
+        .then((presence) => this.backplane.transact(this.code, promoteSuccessor(presence), this.state))
         .then((state) => {
           this.adopt(state);
           this.logger.info({ room: this.code, hostId: state.hostUserId }, "host promoted");

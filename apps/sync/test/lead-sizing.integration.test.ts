@@ -12,13 +12,21 @@ import { TestClient } from "./ws-client.js";
 // Dev identity (first joiner hosts), lead capped at 1 s.
 const config: SyncServerConfig = { ...ticketServerConfig("unused"), ticketSecret: null, room: { ...testRoomConfig, maxLeadMs: 1_000 } };
 
-/** A TCP relay that holds every chunk `oneWayMs` in each direction (order kept): a slow link. */
-async function slowLink(targetPort: number, oneWayMs: number): Promise<Server> {
+/**
+ * A TCP relay that holds every chunk `oneWayMs` in each direction (order kept): a slow link.
+ * `fromServer` records when each chunk from the server reached it, so a test can tell the link's
+ * planned delay from the lateness of this process's timers on a busy machine.
+ */
+async function slowLink(targetPort: number, oneWayMs: number): Promise<{ relay: Server; fromServer: { at: number; text: string }[] }> {
+  const fromServer: { at: number; text: string }[] = [];
   const relay = createServer((client) => {
     const upstream = new Socket();
     upstream.connect(targetPort, "127.0.0.1");
     const pipe = (from: Socket, to: Socket) => {
-      from.on("data", (chunk) => setTimeout(() => to.writable && to.write(chunk), oneWayMs));
+      from.on("data", (chunk) => {
+        if (from === upstream) fromServer.push({ at: systemClock.now(), text: chunk.toString("latin1") });
+        setTimeout(() => to.writable && to.write(chunk), oneWayMs);
+      });
       from.on("close", () => setTimeout(() => to.destroy(), oneWayMs));
       from.on("error", () => to.destroy());
     };
@@ -27,7 +35,8 @@ async function slowLink(targetPort: number, oneWayMs: number): Promise<Server> {
   });
   relay.listen(0, "127.0.0.1");
   await once(relay, "listening");
-  return relay;
+  relays.push(relay);
+  return { relay, fromServer };
 }
 
 let server: RunningSyncServer | null = null;
@@ -49,39 +58,28 @@ async function joinVia(port: number, userId: string, timing?: object): Promise<T
   return client;
 }
 
-/** Local instant at which `client` receives its next `PLAY` frame, and the frame. */
-function arrivalOf(client: TestClient) {
-  return new Promise<{ at: number; startServerMs: number }>((resolve) => {
-    client.ws.once("message", (data) => {
-      const message = JSON.parse(data.toString()) as { type: string; startServerMs: number };
-      if (message.type === "PLAY") resolve({ at: systemClock.now(), startServerMs: message.startServerMs });
-    });
-  });
-}
-
 describe("lead sizing over real sockets", () => {
   it("[LS2][LS3] a member behind a 150 ms/150 ms link receives PLAY early enough for its declared margins", async () => {
     server = await startSyncServer(config, pino({ level: "silent" }));
     const host = await joinVia(server.port, "host");
-    const relay = await slowLink(server.port, 150);
-    relays.push(relay);
+    const { relay, fromServer } = await slowLink(server.port, 150);
     const timing = { schedulingMarginMs: 80, outputLatencyMs: 40 };
     const slow = await joinVia((relay.address() as AddressInfo).port, "slow", timing);
     await new Promise((resolve) => setTimeout(resolve, 400)); // the server's first ping/pong (≈ 300 ms) is in
-    const arrival = arrivalOf(slow);
     const sentAt = systemClock.now();
     host.send({ type: "PLAY", id: "p1", audioUrl: "/a.wav", duration: 300_000 });
-    const { at, startServerMs } = await arrival;
-    // Lead = RTT (≥ 300) + 80 + 40 + slack: the frame arrives ≥ 120 ms before its instant.
+    const { startServerMs } = await slow.next("PLAY", 5_000);
+    // Lead = RTT (≥ 300) + 80 + 40 + slack: over a link that delivers in its 150 ms, the frame
+    // arrives ≥ 120 ms before its instant (the relay's own timers, late on a busy machine, excepted).
     expect(startServerMs - sentAt).toBeGreaterThanOrEqual(300 + 80 + 40);
-    expect(startServerMs - at).toBeGreaterThanOrEqual(timing.schedulingMarginMs + timing.outputLatencyMs);
+    const playLeftServer = fromServer.find((chunk) => chunk.text.includes('"type":"PLAY"'))!.at;
+    expect(startServerMs - (playLeftServer + 150)).toBeGreaterThanOrEqual(timing.schedulingMarginMs + timing.outputLatencyMs);
   });
 
   it("[LS3] a member declaring the maximum on a slow link cannot push the lead past the cap", async () => {
     server = await startSyncServer(config, pino({ level: "silent" }));
     const host = await joinVia(server.port, "host");
-    const relay = await slowLink(server.port, 300);
-    relays.push(relay);
+    const { relay } = await slowLink(server.port, 300);
     await joinVia((relay.address() as AddressInfo).port, "greedy", { schedulingMarginMs: 500, outputLatencyMs: 500 });
     await new Promise((resolve) => setTimeout(resolve, 800));
     const sentAt = systemClock.now();

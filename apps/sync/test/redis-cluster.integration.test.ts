@@ -1,6 +1,6 @@
 /**
  * Sync servers over a real Redis Cluster (3 masters, 3 replicas, started here): where a room's
- * keys and channel live [RC1][RC2], and a master killed mid-song [RC5].
+ * keys and channel live [RC1][RC2], and a master killed mid-song [RC5][RC6][RC7].
  */
 import pino from "pino";
 import { Cluster } from "ioredis";
@@ -75,27 +75,42 @@ describe.skipIf(unavailable !== null)("sync over Redis Cluster", () => {
 
     cluster.kill(await cluster.masterOf(`sb:room:{${room}}`));
     const killedAt = performance.now();
-    // Seek every 100 ms until one is accepted: the window in which the room cannot change.
-    let accepted: number | null = null;
-    for (let attempt = 0; accepted === null && performance.now() - killedAt < 30_000; attempt++) {
-      host.send({ type: "SEEK", id: `s${attempt}`, seekPositionMs: 30_000 });
+    const sinceKill = () => (performance.now() - killedAt).toFixed(0);
+    // The listener on the other node hears a SEEK again once its sharded subscription follows the
+    // slot to the new master [RC6]. Pub/sub delivers at most once: a SEEK accepted before that
+    // may not reach it, so the host seeks every 100 ms, each to its own position, until one does.
+    let heard: { seekPositionMs: number; atServerMs: number } | null = null;
+    let heardAt = "";
+    void listener.next("SEEK", 30_000).then((seek) => {
+      heard = seek;
+      heardAt = sinceKill();
+    }, () => undefined);
+    const accepted = new Map<number, number>();
+    let firstAcceptedAt = "";
+    for (let attempt = 0; heard === null && performance.now() - killedAt < 30_000; attempt++) {
+      const seekPositionMs = 30_000 + attempt;
+      host.send({ type: "SEEK", id: `s${attempt}`, seekPositionMs });
       const answer = await host.answer(`s${attempt}`, 10_000).catch(() => null);
-      if (answer?.type === "command_accepted") accepted = answer.atServerMs;
-      else await new Promise((done) => setTimeout(done, 100));
+      if (answer?.type === "command_accepted") {
+        accepted.set(seekPositionMs, answer.atServerMs);
+        firstAcceptedAt ||= sinceKill();
+      }
+      await new Promise((done) => setTimeout(done, 100));
     }
-    const windowMs = performance.now() - killedAt;
-    console.log(`[RC5] commands refused or unanswered for ${windowMs.toFixed(0)} ms after the master's kill (node timeout 1,000 ms)`);
-    expect(accepted).not.toBeNull();
-    // The listener on the other node hears it: the sharded subscription moved to the new master.
-    const seek = await listener.next("SEEK", 15_000);
-    expect(seek.atServerMs).toBe(accepted);
-    // A newcomer is told the song as it plays: the timeline (PLAY, then the SEEK) survived.
+    console.log(`[RC5] after the master's kill (node timeout 1,000 ms): first command accepted at ${firstAcceptedAt} ms, first heard on the other node at ${heardAt} ms`);
+    // The timeline survived even if the dead master's replica had not yet received its writes [RC7].
+    expect(accepted.size).toBeGreaterThan(0);
+    expect(heard).not.toBeNull();
+    const seek = heard!;
+    expect(accepted.get(seek.seekPositionMs)).toBe(seek.atServerMs);
+    // A newcomer is told the song as it plays: the timeline (PLAY, then the last SEEK) survived.
     const late = await join(1, "late", room);
     const joinedState = await late.first("PLAY_SYNC");
     expect(joinedState).toMatchObject({ audioUrl: play.audioUrl, isPaused: false });
     // A newcomer quicker than the SEEK's lead joins before it takes effect: then the SEEK follows
     // PLAY_SYNC as the command announced but not yet in force.
-    if (joinedState.positionMs < 30_000) expect(await late.first("SEEK")).toMatchObject({ seekPositionMs: 30_000, atServerMs: accepted });
+    const lastPosition = Math.max(...accepted.keys());
+    if (joinedState.positionMs < 30_000) expect(await late.first("SEEK")).toMatchObject({ seekPositionMs: lastPosition, atServerMs: accepted.get(lastPosition) });
     else expect(joinedState.positionMs).toBeGreaterThanOrEqual(30_000);
   }, 60_000);
 });
