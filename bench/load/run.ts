@@ -67,13 +67,16 @@ async function waitForQuiet(): Promise<void> {
   }
 }
 
-for (const scenario of options.clientCounts.flatMap((clients) => options.scenarios.map((name) => ({ name, options: forClients(options, clients) })))) {
+const planned = options.clientCounts.flatMap((clients) => options.scenarios.map((name) => ({ name, options: forClients(options, clients) })));
+for (const [order, scenario] of planned.entries()) {
   if (options.quietWaitSeconds > 0) await waitForQuiet();
   const started = performance.now();
   const sized = scenario.options;
   console.log(`▶ ${scenario.name}: ${sized.clients.toLocaleString("en")} clients in ${sized.rooms.toLocaleString("en")} rooms, ${sized.generators} generator processes (load ${uptime()})…`);
   try {
-    const result = await runScenario(scenario.name, sized, stores, stamp);
+    // A scenario may run twice at one size (pairs: single,baseline,baseline,single): its place in
+    // the run keeps its profile files apart.
+    const result = await runScenario(scenario.name, sized, stores, `${stamp}-${order + 1}`);
     results.push(result);
     const { steady, saturate } = result;
     console.log(

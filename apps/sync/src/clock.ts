@@ -16,11 +16,17 @@ export interface ServerClock extends Clock {
 }
 
 /**
+ * The process's start on the epoch, read once: `performance.timeOrigin` is a getter that calls
+ * into the runtime each time, and `now()` runs a few times per frame.
+ */
+const TIME_ORIGIN_MS = performance.timeOrigin;
+
+/**
  * Epoch-based but monotonic: `performance.timeOrigin + performance.now()` does not jump when NTP
  * steps the wall clock, and resolves far below a millisecond.
  */
 export const systemClock: ServerClock = {
-  now: () => performance.timeOrigin + performance.now(),
+  now: () => TIME_ORIGIN_MS + performance.now(),
   wallNow: () => Date.now(),
   setTimeout(callback, delayMs) {
     const handle = setTimeout(callback, delayMs);

@@ -5,8 +5,8 @@ import { type RawData, WebSocket } from "ws";
 import type { ClientSocket, OutboundFrame } from "./client-socket.js";
 import type { ServerClock } from "./clock.js";
 import { Connection, type ConnectionDeps } from "./connection.js";
-import type { Heartbeat, HeartbeatSweep } from "./heartbeat.js";
-import { type SharedFrames, textFrame } from "./ws-frames.js";
+import type { Heartbeat, HeartbeatSweep, Pingable } from "./heartbeat.js";
+import { PING_FRAME, type SharedFrames, textFrame } from "./ws-frames.js";
 
 /** A socket whose unsent data grows past this is too slow to follow the room; it is dropped. */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
@@ -36,7 +36,7 @@ type WithRawSocket = WebSocket & { _socket: Duplex };
  * mark-compact walks (tsx's keepNames redefines each closure's `name` as it is created), and at
  * 15,000 sockets that was most of the gap to a bare `ws` server's RSS.
  */
-export class WsAdapter implements ClientSocket {
+export class WsAdapter implements ClientSocket, Pingable {
   private readonly connection: Connection;
   private readonly heartbeat: Heartbeat;
   private readonly stopJoinTimer: () => void;
@@ -55,7 +55,7 @@ export class WsAdapter implements ClientSocket {
     ws.on("close", onClose);
     // The heartbeat's ping/pong is also how the server measures each round trip itself (lead
     // sizing never trusts a client's word).
-    this.heartbeat = deps.heartbeat.add(ws);
+    this.heartbeat = deps.heartbeat.add(this);
     this.stopJoinTimer = deps.clock.setTimeout(() => this.joinTimedOut(), JOIN_TIMEOUT_MS);
   }
 
@@ -75,6 +75,15 @@ export class WsAdapter implements ClientSocket {
 
   close(code: number, reason: string): void {
     this.ws.close(code, reason);
+  }
+
+  /** The heartbeat's ping, written whole like the text frames; once closing, none (as `ws.ping`). */
+  ping(): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.raw.write(PING_FRAME);
+  }
+
+  terminate(): void {
+    this.ws.terminate();
   }
 
   get isOpen(): boolean {

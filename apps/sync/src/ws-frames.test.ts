@@ -1,15 +1,15 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { SharedFrames, textFrame, textFrameOf } from "./ws-frames.js";
+import { PING_FRAME, SharedFrames, textFrame, textFrameOf } from "./ws-frames.js";
 
 /** `ws`'s own framing (its Sender is not in @types/ws): the oracle the frames must equal. */
 const { Sender } = createRequire(import.meta.url)("ws") as {
   Sender: { frame(data: Buffer, options: { fin: boolean; rsv1: boolean; opcode: number; mask: boolean; readOnly: boolean }): Buffer[] };
 };
 
-/** What `ws` itself puts on the wire for a server's text frame (header and payload joined). */
-function wsFrame(payload: Buffer): Buffer {
-  return Buffer.concat(Sender.frame(payload, { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: false }));
+/** What `ws` itself puts on the wire for a server's frame (header and payload joined); text unless told. */
+function wsFrame(payload: Buffer, opcode = 1): Buffer {
+  return Buffer.concat(Sender.frame(payload, { fin: true, rsv1: false, opcode, mask: false, readOnly: false }));
 }
 
 describe("text frames [SC6]", () => {
@@ -36,5 +36,12 @@ describe("text frames [SC6]", () => {
     expect(frames.frameOf(second).equals(wsFrame(second))).toBe(true);
     expect(frames.frameOf(first)).not.toBe(framed);
     expect(frames.frameOf(first).equals(wsFrame(first))).toBe(true);
+  });
+});
+
+describe("ping frames [SC7]", () => {
+  it("[SC7] the heartbeat's ping is the frame ws sends for ping() without data", () => {
+    const PING_OPCODE = 0x9;
+    expect(PING_FRAME.equals(wsFrame(Buffer.alloc(0), PING_OPCODE))).toBe(true);
   });
 });

@@ -118,6 +118,18 @@ describe("sync server over real WebSockets", () => {
     expect(left).toEqual({ type: "user_left", userId: "silent", totalClients: 1 });
   });
 
+  it("[SC7] pings written whole reach the client among its frames; its pongs keep it in the room", async () => {
+    const url = await start({ heartbeatMs: 100 });
+    const client = await join(url, "pinged");
+    let pings = 0;
+    const threePings = new Promise<void>((done) => client.ws.on("ping", () => ++pings === 3 && done()));
+    await threePings;
+    client.send({ type: "time_ping", t0: 3 });
+    expect((await client.next("time_pong")).t0).toBe(3);
+    const health = await (await fetch(`${url.replace("ws:", "http:")}/healthz`)).json();
+    expect(health).toMatchObject({ connections: 1 });
+  });
+
   it("[SS34] /healthz reports rooms and connections, /metrics counts messages; other paths 404", async () => {
     const url = await start();
     await join(url, "userA");
