@@ -82,13 +82,8 @@ let directBuffer: AudioBuffer | null = null;
 /** Context time the decode ended at: the direct check fits only the pairs read after it (`stampsFrom`). */
 let decodedAtS = 0;
 
-/**
- * Context time the direct check's schedule fit spans (s). Firefox's pairs are block-quantised and
- * read late (SPEC OT2 of the sync engine): over 2–4 s their slope came out 300–600 ppm off the
- * whole check's, which the 1.5 s lead and 4 s of play turned into 1–4 ms; the error of a slope
- * falls with the span to the power 1.5.
- */
-const DIRECT_FIT_S = 12;
+/** Context time the direct check's schedule fit spans (s). */
+const DIRECT_FIT_S = 4;
 
 /**
  * The direct check, step 1: decode the timecode, then collect {@link DIRECT_FIT_S} of output
@@ -101,7 +96,7 @@ async function prepareDirect(): Promise<number> {
   const response = await fetch("/timecode.wav");
   directBuffer = await ctx.decodeAudioData(await response.arrayBuffer());
   decodedAtS = ctx.currentTime;
-  while (ctx.currentTime < decodedAtS + DIRECT_FIT_S) await new Promise((resolve) => setTimeout(resolve, 20));
+  for (let i = 0; i < 300 && ctx.currentTime < decodedAtS + DIRECT_FIT_S; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
   return decodedAtS;
 }
 
