@@ -68,7 +68,7 @@ export interface ClientPage {
 const fromJson = <T>(text: string | undefined): T =>
   (text === undefined ? undefined : JSON.parse(text, (_, value: unknown) => (value === "NaN" ? Number.NaN : value))) as T;
 
-/** No page call takes longer than this (ms): the slowest, `prepareDirect`, decodes and waits for 4 s of stamps after it. */
+/** No page call takes longer than this (ms): the slowest, `prepareDirect`, decodes and waits for 2 s of stamps. */
 const CALL_TIMEOUT_MS = 120_000;
 
 const callOptions = (client: ClientPage) => ({

@@ -18,19 +18,6 @@ export interface ChainDiagnosis {
   readonly analysisRatePpm: number;
 }
 
-/**
- * The `[contextTime, performanceTime, ...]` pairs from context time `fromS` on. The check fits
- * only pairs read after its page decoded the timecode: in Firefox a pair's local time is when it
- * was read (SPEC OT2 of the sync engine), and while the page decodes (a 21 MB WAV) its reads come
- * late, which tilts a young fit (measured: a 4 s schedule fit −565 ppm against −221 ppm over the
- * whole check, the page heard 1.9–3.2 ms late). Chromium's pairs are the device's own and do not care.
- */
-export function stampsFrom(stamps: readonly number[], fromS: number): number[] {
-  const kept: number[] = [];
-  for (let i = 0; i + 1 < stamps.length; i += 2) if (stamps[i]! >= fromS) kept.push(stamps[i]!, stamps[i + 1]!);
-  return kept;
-}
-
 const ratePpm = (fit: LinearFit) => (fit.slope / 1000 - 1) * 1e6;
 
 /**

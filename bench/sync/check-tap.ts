@@ -5,7 +5,7 @@
  */
 import { absErrors, errorSeries, interClientOffsets, renderedTrack, summarize, type RenderedTrack, type Summary } from "./analysis.js";
 import { callPage, collectTap, openClient, type ClientPage } from "./browser.js";
-import { diagnoseChain, stampsFrom, type ChainDiagnosis } from "./chain-diagnosis.js";
+import { diagnoseChain, type ChainDiagnosis } from "./chain-diagnosis.js";
 import type { BenchBrowser } from "./engines.js";
 import type { PageServer } from "./page-server.js";
 import { nowMs, sleep } from "./time.js";
@@ -34,14 +34,13 @@ export async function checkTap(browserFor: (client: number) => BenchBrowser, ser
   const clients: ClientPage[] = [];
   try {
     for (const [index, shiftMs] of shifts.entries()) clients.push(await openClient(browserFor(index), server, index, shiftMs));
-    const decodedAtS = await Promise.all(clients.map((client) => callPage(client, "prepareDirect")));
+    await Promise.all(clients.map((client) => callPage(client, "prepareDirect")));
     const startMs = nowMs() + 1500;
     const scheduled = await Promise.all(clients.map((client) => callPage(client, "scheduleDirect", startMs, client.benchMinusPageMs)));
     await sleep(startMs + playMs - nowMs());
     const taps = await Promise.all(clients.map(collectTap));
     const tracks = taps.map((tap, i) => {
-      // The pairs the schedule fit could use, and those read since: both fits see one population.
-      const track = tap && renderedTrack({ ...tap, stamps: stampsFrom(tap.stamps, decodedAtS[i]!) }, clients[i]!.benchMinusPageMs);
+      const track = tap && renderedTrack(tap, clients[i]!.benchMinusPageMs);
       if (!track) throw new Error(`client ${i}: no tap data`);
       return track;
     });

@@ -4,7 +4,6 @@
  * drives it through `window.bench`.
  */
 import { createSyncEngine, createWebAudioOutput, type SyncAlgorithm, type SyncEngine, type SyncStats } from "@sync-beats/sync-engine";
-import { stampsFrom } from "./chain-diagnosis.js";
 import { invertFit, segmentedFit, type LinearFit } from "./fit.js";
 
 /** One calibration round trip: page real time before and after, the benchmark's clock in between. */
@@ -79,38 +78,31 @@ function ensureContext(): AudioContext {
 }
 
 let directBuffer: AudioBuffer | null = null;
-/** Context time the decode ended at: the direct check fits only the pairs read after it (`stampsFrom`). */
-let decodedAtS = 0;
 
-/** Context time the direct check's schedule fit spans (s). */
-const DIRECT_FIT_S = 4;
-
-/**
- * The direct check, step 1: decode the timecode, then collect {@link DIRECT_FIT_S} of output
- * timestamps read after the decode; answers the context time the decode ended at.
- */
-async function prepareDirect(): Promise<number> {
+/** The direct check, step 1: decode the timecode and collect 2 s of output timestamps. */
+async function prepareDirect(): Promise<void> {
   const ctx = ensureContext();
   await ctx.resume();
   await tap().ready();
   const response = await fetch("/timecode.wav");
   directBuffer = await ctx.decodeAudioData(await response.arrayBuffer());
-  decodedAtS = ctx.currentTime;
-  for (let i = 0; i < 300 && ctx.currentTime < decodedAtS + DIRECT_FIT_S; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
-  return decodedAtS;
+  for (let i = 0; i < 300; i += 1) {
+    const data = await tap().collect();
+    if (data && data.stamps.length >= 2 * 200) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /**
  * The direct check, step 2: schedule the timecode with `start(when)` so it is heard at bench
- * instant `trueStartMs`, through a fit of the output timestamps read since the decode.
+ * instant `trueStartMs`, through a fit of the latest stretch of output timestamps.
  */
 async function scheduleDirect(trueStartMs: number, benchMinusPageMs: number): Promise<{ when: number; lateS: number; fit: LinearFit }> {
   const ctx = ensureContext();
   const data = await tap().collect();
   if (!data || !directBuffer) throw new Error("prepareDirect first");
-  const stamps = stampsFrom(data.stamps, decodedAtS);
-  const xs = stamps.filter((_, i) => i % 2 === 0);
-  const ys = stamps.filter((_, i) => i % 2 === 1);
+  const xs = data.stamps.filter((_, i) => i % 2 === 0);
+  const ys = data.stamps.filter((_, i) => i % 2 === 1);
   const fit = segmentedFit(xs, ys, 1000).at(-1)?.fit;
   if (!fit) throw new Error("no output timestamp fit");
   const performanceMs = trueStartMs - benchMinusPageMs - tap().realTimeOrigin;
