@@ -5,6 +5,7 @@
  */
 import { absErrors, errorSeries, interClientOffsets, renderedTrack, summarize, type RenderedTrack, type Summary } from "./analysis.js";
 import { callPage, collectTap, openClient, type ClientPage } from "./browser.js";
+import { diagnoseChain, type ChainDiagnosis } from "./chain-diagnosis.js";
 import type { BenchBrowser } from "./engines.js";
 import type { PageServer } from "./page-server.js";
 import { nowMs, sleep } from "./time.js";
@@ -22,6 +23,8 @@ export interface TapCheckResult {
     readonly stuckFrames: number;
     readonly errorMs: Summary;
     readonly meanErrorMs: number;
+    /** What the error is made of: `start(when)` itself, or the schedule and analysis fits disagreeing. */
+    readonly diagnosis: ChainDiagnosis | null;
   }[];
   readonly interClientMs: Summary;
 }
@@ -52,12 +55,13 @@ export async function checkTap(browserFor: (client: number) => BenchBrowser, ser
           shiftMs: client.shiftMs,
           benchMinusPageMs: client.benchMinusPageMs,
           calibrationRttMs: client.calibrationRttMs,
-          scheduleFitResidualP99Ms: scheduled[i]!.fitResidualP99,
+          scheduleFitResidualP99Ms: scheduled[i]!.fit.residualP99,
           scheduledLateS: scheduled[i]!.lateS,
           analysisFitResidualP99Ms: (tracks[i] as RenderedTrack).residualP99Ms,
           stuckFrames: tracks[i]!.stuckFrames ?? 0,
           errorMs: summarize(errors),
           meanErrorMs: signed.reduce((a, b) => a + b, 0) / Math.max(1, signed.length),
+          diagnosis: diagnoseChain(scheduled[i]!.fit, tracks[i]!.segments, taps[i]!.records, taps[i]!.sampleRate, scheduled[i]!.when, scheduled[i]!.when + (to - startMs) / 1000),
         };
       }),
       interClientMs: summarize(interClientOffsets(series, from, to).offsetsMs),

@@ -4,7 +4,7 @@
  * drives it through `window.bench`.
  */
 import { createSyncEngine, createWebAudioOutput, type SyncAlgorithm, type SyncEngine, type SyncStats } from "@sync-beats/sync-engine";
-import { invertFit, segmentedFit } from "./fit.js";
+import { invertFit, segmentedFit, type LinearFit } from "./fit.js";
 
 /** One calibration round trip: page real time before and after, the benchmark's clock in between. */
 export interface CalibrationSample {
@@ -97,7 +97,7 @@ async function prepareDirect(): Promise<void> {
  * The direct check, step 2: schedule the timecode with `start(when)` so it is heard at bench
  * instant `trueStartMs`, through a fit of the latest stretch of output timestamps.
  */
-async function scheduleDirect(trueStartMs: number, benchMinusPageMs: number): Promise<{ when: number; lateS: number; fitResidualP99: number }> {
+async function scheduleDirect(trueStartMs: number, benchMinusPageMs: number): Promise<{ when: number; lateS: number; fit: LinearFit }> {
   const ctx = ensureContext();
   const data = await tap().collect();
   if (!data || !directBuffer) throw new Error("prepareDirect first");
@@ -111,7 +111,7 @@ async function scheduleDirect(trueStartMs: number, benchMinusPageMs: number): Pr
   source.buffer = directBuffer;
   source.connect(ctx.destination);
   source.start(when);
-  return { when, lateS: Math.max(0, ctx.currentTime - when), fitResidualP99: fit.residualP99 };
+  return { when, lateS: Math.max(0, ctx.currentTime - when), fit };
 }
 
 async function setupEngine(setup: EngineSetup): Promise<void> {

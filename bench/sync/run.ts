@@ -123,6 +123,13 @@ try {
     console.log(
       `measurement chain (all pages start(when) at one instant, no engine): inter-client p95 ${check.interClientMs.p95.toFixed(3)} ms, max ${check.interClientMs.max.toFixed(3)} ms`,
     );
+    for (const [i, client] of check.clients.entries()) {
+      const d = client.diagnosis;
+      const parts = d
+        ? `start(when) ${d.startOffsetFrames.toFixed(1)} frames; analysis − schedule fit ${d.fitsApartAtStartMs.toFixed(2)} → ${d.fitsApartAtEndMs.toFixed(2)} ms; rates ${d.scheduleRatePpm.toFixed(0)} / ${d.analysisRatePpm.toFixed(0)} ppm`
+        : "no diagnosis";
+      console.log(`  chain c${i}: mean error ${client.meanErrorMs.toFixed(2)} ms; ${parts}`);
+    }
   }
 
   // One run; a sync server that died (it is a shared tree: someone may stop it) is restarted first.
