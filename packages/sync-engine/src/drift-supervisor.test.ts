@@ -31,7 +31,7 @@ function recoveryS(r: StallSimResult, stall: { atS: number; ms: number }, horizo
 const seeksAfter = (r: StallSimResult, from: number, to: number) => r.seeks.filter((t) => t >= from && t < to).length;
 
 describe("drift supervisor: audio device stalls (fake device, µs clock)", () => {
-  it.each([10, 100, 1_000])("[DC8] a %s ms stall: back within 2 ms in under 2 s, one correction, rendered rate within ±0.5 %%", (ms) => {
+  it.each([10, 100, 1_000])("[DC8] a %s ms stall: back within 2 ms in under 2 s, one correction, rendered rate within ±0.5 percent", (ms) => {
     const o: StallSimOptions = { seconds: 50, stalls: [{ atS: 40, ms }] };
     const r = simulateStalls(o);
     const before = r.samples.filter((s) => s.t > 30 && s.t < 40 && s.errorMs !== null);
