@@ -51,6 +51,7 @@ export async function createChannelSubscriber(
   let replacing = false;
 
   const subscribeOn = (client: RedisClient, channel: string) => (sharded ? client.ssubscribe(channel) : client.subscribe(channel));
+  const unsubscribeOn = (client: RedisClient, channel: string) => (sharded ? client.sunsubscribe(channel) : client.unsubscribe(channel));
   const replace = async () => {
     const next = await open();
     const subscribed = new Set(channels);
@@ -66,8 +67,8 @@ export async function createChannelSubscriber(
     previous.disconnect();
     // Channels (un)subscribed on the previous subscriber while this one was being made.
     await Promise.all([
-      ...[...channels].filter((channel) => !subscribed.has(channel)).map((channel) => next.ssubscribe(channel)),
-      ...[...subscribed].filter((channel) => !channels.has(channel)).map((channel) => next.sunsubscribe(channel)),
+      ...[...channels].filter((channel) => !subscribed.has(channel)).map((channel) => subscribeOn(next, channel)),
+      ...[...subscribed].filter((channel) => !channels.has(channel)).map((channel) => unsubscribeOn(next, channel)),
     ]);
     logger.info({ masters: subscribedMasters, channels: channels.size }, "sharded subscriber replaced after a topology change");
   };
@@ -93,7 +94,7 @@ export async function createChannelSubscriber(
     },
     async unsubscribe(channel) {
       channels.delete(channel);
-      await (sharded ? active.sunsubscribe(channel) : active.unsubscribe(channel));
+      await unsubscribeOn(active, channel);
     },
     isHealthy: () => active.status === "ready",
     async close() {

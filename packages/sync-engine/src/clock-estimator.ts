@@ -142,15 +142,14 @@ export function estimateClock(
       const noise = Math.hypot(model, (up - down) / 2);
       // Shrink an estimate that the jitter cannot support towards 0 (Wiener-style): with 40 ms
       // of jitter a minute of pings cannot tell 50 ppm from 0, and a wrong rate is worse than none.
-      const shrunk = (raw * raw * raw) / (raw * raw + noise * noise || 1);
-      skew = Math.max(-options.maxSkew, Math.min(options.maxSkew, shrunk));
+      const clampSkew = (rate: number) => Math.max(-options.maxSkew, Math.min(options.maxSkew, rate));
+      skew = clampSkew(shrinkTowardsZero(raw, noise));
       // The bounds are projected with the raw slope (the best fit over the window itself: a shrunk
       // one leaves a bias proportional to the true skew over the window's lever arm, CE17), pulled
       // in only by the legs' disagreement beyond what their jitter explains (CE20): a leg whose
       // floor drifts (pongs handled later and later by a busy page) is no clock rate.
       const unexplained = Math.max(0, Math.abs(up - down) / 2 - model);
-      const projected = (raw * raw * raw) / (raw * raw + unexplained * unexplained || 1);
-      fitSkew = Math.max(-options.maxSkew, Math.min(options.maxSkew, projected));
+      fitSkew = clampSkew(shrinkTowardsZero(raw, unexplained));
     }
   }
   const newest = valid[valid.length - 1]!.t3;
@@ -173,6 +172,11 @@ export function estimateClock(
     samples: window.length,
     floorErrorMs: medianLegExcess(recent, fitSkew) / (recent.length + 1) + q,
   };
+}
+
+/** `rate` pulled towards 0 by `noise` (rate · rate² / (rate² + noise²)): little when the noise is small against it. */
+function shrinkTowardsZero(rate: number, noise: number): number {
+  return (rate * rate * rate) / (rate * rate + noise * noise || 1);
 }
 
 /**

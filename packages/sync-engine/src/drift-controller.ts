@@ -46,6 +46,11 @@ export interface NudgeLimits {
   readonly max: number;
 }
 
+/** `u` within `limits`. */
+export function clampNudge(u: number, limits: NudgeLimits): number {
+  return Math.max(limits.min, Math.min(limits.max, u));
+}
+
 /** What to do now: set the playback rate, or re-seek to the timeline (and play at `rate`). */
 export type DriftAction = { readonly kind: "rate"; readonly rate: number } | { readonly kind: "seek"; readonly rate: number };
 
@@ -64,7 +69,7 @@ export function stepDriftController(
   options: DriftControllerOptions = DEFAULT_DRIFT_CONTROL,
   limits: NudgeLimits = { min: -options.maxNudge, max: options.maxNudge },
 ): { state: DriftControllerState; action: DriftAction } {
-  const clampU = (u: number) => Math.max(limits.min, Math.min(limits.max, u));
+  const clampU = (u: number) => clampNudge(u, limits);
   if (Math.abs(errorMs) > options.hardSeekMs) {
     const rate = baseRate * (1 - clampU(options.ki * state.integral));
     return { state: { ...state, hardSeeks: state.hardSeeks + 1 }, action: { kind: "seek", rate } };

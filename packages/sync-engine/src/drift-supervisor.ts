@@ -2,6 +2,7 @@ import {
   DEFAULT_DRIFT_CONTROL,
   INITIAL_DRIFT_STATE,
   NAIVE_DRIFT_CONTROL,
+  clampNudge,
   stepDriftController,
   type DriftControllerOptions,
   type DriftControllerState,
@@ -196,7 +197,7 @@ export function nudgeLimits(serverSkew: number, policy: DriftPolicy = DEFAULT_DR
 }
 
 function reseek(state: DriftSupervisorState, input: DriftInput, base: number, limits: NudgeLimits): { state: DriftSupervisorState; action: SupervisedAction } {
-  const rate = base * (1 - Math.max(limits.min, Math.min(limits.max, DEFAULT_DRIFT_CONTROL.ki * state.pi.integral)));
+  const rate = base * (1 - clampNudge(DEFAULT_DRIFT_CONTROL.ki * state.pi.integral, limits));
   const pi = { ...state.pi, hardSeeks: state.pi.hardSeeks + 1 };
   return { state: { ...state, pi, rate, lastSeekAtMs: input.nowMs }, action: { kind: "seek", rate } };
 }
