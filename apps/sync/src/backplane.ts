@@ -72,7 +72,11 @@ export interface Backplane {
   transact(roomCode: string, transition: Transition, known?: SharedRoomState): Promise<SharedRoomState>;
   /** Publishes frames that change no state. */
   publish(roomCode: string, envelope: Omit<RoomEnvelope, "sentAt">): Promise<void>;
-  subscribe(roomCode: string, listener: (envelope: RoomEnvelope) => void): Promise<() => Promise<void>>;
+  /**
+   * Delivers the room's envelopes to `listener`. `onGap` is told when the subscription was lost
+   * and is back: envelopes published meanwhile never arrive, so the room reloads its state [RC8].
+   */
+  subscribe(roomCode: string, listener: (envelope: RoomEnvelope) => void, onGap?: () => void): Promise<() => Promise<void>>;
   /** Adds a connection to the room's presence; returns the room's connections, oldest first. */
   join(roomCode: string, entry: PresenceEntry): Promise<PresenceEntry[]>;
   /** Removes a connection; returns those left, oldest first. */

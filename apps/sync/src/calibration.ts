@@ -3,7 +3,7 @@ import type { CalibrationDeviceResult, ClientMessageOf, ServerMessage } from "@s
 import type { PresenceEntry } from "./backplane.js";
 import type { Clock, Disposer } from "./clock.js";
 import { ProtocolError } from "./errors.js";
-import type { Member } from "./room.js";
+import type { Member } from "./room-member.js";
 
 /** What a room lends its calibration: time, its members here, presence everywhere, broadcast. */
 export interface CalibrationPort {

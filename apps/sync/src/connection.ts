@@ -21,7 +21,8 @@ import type { ServerClock } from "./clock.js";
 import { ProtocolError } from "./errors.js";
 import type { IdentityVerifier } from "./identity.js";
 import { TokenBucket } from "./rate-limiter.js";
-import type { Member, Room } from "./room.js";
+import type { Room } from "./room.js";
+import type { Member } from "./room-member.js";
 import type { RoomRegistry } from "./room-registry.js";
 
 export interface ConnectionLimits {

@@ -116,6 +116,7 @@ export async function createRedisBackplane(target: RedisTarget, clock: Clock, lo
   const sharded = isCluster(target) && (await hasShardedPubSub(commands));
   const publishCommand: PublishCommand = sharded ? "SPUBLISH" : "PUBLISH";
   const listeners = new Map<string, Set<(envelope: RoomEnvelope) => void>>();
+  const gapListeners = new Map<string, Set<() => void>>();
   const subscriber = await createChannelSubscriber(
     target,
     sharded,
@@ -130,6 +131,9 @@ export async function createRedisBackplane(target: RedisTarget, clock: Clock, lo
         return;
       }
       for (const listener of listeners.get(room) ?? []) listener(envelope);
+    },
+    () => {
+      for (const room of gapListeners.values()) for (const onGap of room) onGap();
     },
     clock,
     logger,
@@ -235,15 +239,19 @@ export async function createRedisBackplane(target: RedisTarget, clock: Clock, lo
       const payload = JSON.stringify({ ...envelope, sentAt: clock.now() });
       await (sharded ? commands.spublish(keys.channel(room), payload) : commands.publish(keys.channel(room), payload));
     },
-    async subscribe(room, listener) {
+    async subscribe(room, listener, onGap) {
       let set = listeners.get(room);
       if (!set) {
         listeners.set(room, (set = new Set()));
         await subscriber.subscribe(keys.channel(room));
       }
       set.add(listener);
+      const gaps = gapListeners.get(room) ?? new Set();
+      if (onGap) gapListeners.set(room, gaps.add(onGap));
       return async () => {
         set.delete(listener);
+        if (onGap) gaps.delete(onGap);
+        if (gaps.size === 0 && gapListeners.get(room) === gaps) gapListeners.delete(room);
         if (set.size === 0 && listeners.get(room) === set) {
           listeners.delete(room);
           await subscriber.unsubscribe(keys.channel(room));

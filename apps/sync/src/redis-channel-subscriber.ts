@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { Clock } from "./clock.js";
+import { Redis } from "ioredis";
 import { isCluster, type RedisClient, redisClient, type RedisTarget } from "./redis-connection.js";
 
 /** How often a sharded subscriber compares the cluster's masters with those it subscribed on. */
@@ -27,13 +28,15 @@ function mastersOf(client: RedisClient): string {
  * resubscribes after a reconnect. Sharded pub/sub is not: after a master's failover ioredis
  * sometimes keeps a subscriber that never resubscribes on the new master, and the node stays deaf
  * to the room for good (1 run in 7 here). So when the set of masters changes, a fresh subscriber
- * subscribes every channel and then replaces the old one [RC6]; what is published while neither
- * listens (the failover window) is lost, as pub/sub loses it.
+ * subscribes every channel and then replaces the old one [RC6]. What is published while nobody
+ * listens (a reconnect, the failover window) is lost, as pub/sub loses it: `onResubscribed` fires
+ * once the channels are subscribed again, so the rooms can catch up from their stored state [RC8].
  */
 export async function createChannelSubscriber(
   target: RedisTarget,
   sharded: boolean,
   onMessage: (channel: string, payload: string) => void,
+  onResubscribed: () => void,
   clock: Clock,
   logger: Logger,
 ): Promise<ChannelSubscriber> {
@@ -44,6 +47,17 @@ export async function createChannelSubscriber(
       if (client === active) onMessage(channel, payload);
     });
     await client.connect();
+    if (client instanceof Redis) {
+      // A later `ready` is a reconnect: ioredis has just queued the resubscriptions, and a PING
+      // answered behind them on the same connection means they are in force.
+      client.on("ready", () => {
+        if (client !== active) return;
+        client
+          .ping()
+          .then(onResubscribed)
+          .catch((error: unknown) => logger.warn({ err: error }, "resubscribed, but the check after it failed"));
+      });
+    }
     return client;
   };
   let active = await open();
@@ -71,6 +85,7 @@ export async function createChannelSubscriber(
       ...[...subscribed].filter((channel) => !channels.has(channel)).map((channel) => unsubscribeOn(next, channel)),
     ]);
     logger.info({ masters: subscribedMasters, channels: channels.size }, "sharded subscriber replaced after a topology change");
+    onResubscribed();
   };
 
   const stopCheck =

@@ -6,7 +6,7 @@ import { CHAT_RATE, isRemoved, REACTION_RATE, requireOwner } from "./chat-rules.
 import type { Clock } from "./clock.js";
 import { ProtocolError, viaBackplane } from "./errors.js";
 import { TokenBucket } from "./rate-limiter.js";
-import type { Member } from "./room.js";
+import type { Member } from "./room-member.js";
 
 interface MemberLimits {
   chat: TokenBucket;

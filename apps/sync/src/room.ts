@@ -1,4 +1,4 @@
-import { CloseCode, type ClientMessageOf, type ControlMessage, type Participant, type QueueMessage, type ServerMessage } from "@sync-beats/protocol";
+import { CloseCode, type ClientMessageOf, type ControlMessage, type QueueMessage, type ServerMessage } from "@sync-beats/protocol";
 import { joinMessages, positionAt, resyncFor } from "@sync-beats/timeline";
 import type { Logger } from "pino";
 import {
@@ -12,16 +12,19 @@ import {
 import { newlyRemoved } from "./chat-rules.js";
 import { type ChatStore, createMemoryChatStore } from "./chat-store.js";
 import { RoomCalibration } from "./calibration.js";
-import type { ClientSocket, OutboundFrame } from "./client-socket.js";
-import type { Clock, Disposer } from "./clock.js";
+import type { ClientSocket } from "./client-socket.js";
+import type { Clock } from "./clock.js";
 import { ProtocolError, viaBackplane } from "./errors.js";
+import { HostGrace } from "./host-grace.js";
 import type { Identity } from "./identity.js";
 import { QueueScheduler } from "./queue-scheduler.js";
 import { applyQueueCommand, type QueueCommandContext, queueMessage, withQueueFollowing } from "./queue-transitions.js";
 import { admit, applyControl, isClosedFor, promoteSuccessor, publicFacts } from "./room-transitions.js";
+import { catchUpMessages } from "./room-catch-up.js";
 import { RoomChat } from "./room-chat.js";
 import { timePongFrame } from "./pong-frame.js";
 import { roomLeadMs, type JoinTiming } from "./lead-sizing.js";
+import { guestMark, type Member, participantsOf } from "./room-member.js";
 
 export interface RoomConfig {
   /** Minimum lead between a command's arrival and the server instant it takes effect. */
@@ -46,33 +49,6 @@ export interface RoomEvents {
 }
 
 /**
- * Where a member is in joining: `catching-up` while it is told the room's state (frames that
- * arrive meanwhile wait in `held` and follow right after), then `live`.
- */
-type MemberPhase = { phase: "catching-up"; held: OutboundFrame[] } | { phase: "live" };
-
-/** One live connection in a room on this node. */
-export interface Member {
-  /** Unique across nodes (`nodeId:n`). */
-  readonly id: string;
-  readonly socket: ClientSocket;
-  readonly identity: Identity;
-  /** Latest round trip the server measured itself (WebSocket ping/pong), used to size lead times. */
-  rttMs: number | null;
-  /** Scheduling margin and output latency the member declared on join [LS1] (null: none). */
-  readonly timing: JoinTiming | null;
-  delivery: MemberPhase;
-}
-
-/**
- * Lifecycle of a room on this node: `open` while it follows the backplane (with the host's
- * absence timer when the host left), `disposed` once unsubscribed.
- */
-type RoomLifecycle =
-  | { phase: "open"; hostAway: { cancel: Disposer } | null }
-  | { phase: "disposed" };
-
-/**
  * Long enough for every member to hear of the next item and schedule its first sample on the audio
  * clock (the engine schedules 1.5 s ahead), short enough that a late reorder still counts.
  */
@@ -83,18 +59,6 @@ const MAX_SYNC_CHECK_SKEW_MS = 30_000;
 
 let nextMemberNumber = 1;
 
-/** `{ isGuest: true }` for a guest, nothing otherwise (issue 18). */
-const guestMark = (isGuest: boolean | undefined) => (isGuest ? { isGuest: true } : {});
-
-function participantsOf(presence: PresenceEntry[], state: SharedRoomState): Participant[] {
-  const byUser = new Map<string, Participant>();
-  for (const { userId, name, isGuest } of presence) {
-    // `isGuest` only when true: absent means false on the wire [G4].
-    byUser.set(userId, { userId, name, role: userId === state.hostUserId ? "host" : "listener", isOwner: userId === state.facts?.ownerId, ...guestMark(isGuest) });
-  }
-  return [...byUser.values()];
-}
-
 /**
  * This node's view of a room: its local members, and a copy of the shared state kept current by
  * the backplane. Every change goes through the backplane, so the same code serves one process or
@@ -103,7 +67,9 @@ function participantsOf(presence: PresenceEntry[], state: SharedRoomState): Part
 export class Room {
   private readonly members = new Map<string, Member>();
   private state: SharedRoomState = EMPTY_ROOM_STATE;
-  private lifecycle: RoomLifecycle = { phase: "open", hostAway: null };
+  /** False once disposed (unsubscribed): the room no longer follows the backplane. */
+  private open = true;
+  private readonly hostGrace: HostGrace;
   private readonly subscription: Promise<() => Promise<void>>;
   private readonly queueScheduler: QueueScheduler;
   /** Chat, reactions and the owner's moderation [CH*]. */
@@ -128,8 +94,13 @@ export class Room {
       logger,
       roomCode: code,
     });
+    this.hostGrace = new HostGrace(clock, config.hostGraceMs, () => this.promoteSuccessor());
     this.chat = new RoomChat(code, clock, backplane, chatStore, () => this.state);
-    this.subscription = backplane.subscribe(code, (envelope) => this.receive(envelope));
+    this.subscription = backplane.subscribe(
+      code,
+      (envelope) => this.receive(envelope),
+      () => void this.catchUp(),
+    );
     this.calibration = new RoomCalibration({
       clock,
       leadMs: () => this.leadMs(),
@@ -208,9 +179,9 @@ export class Room {
     const { identity } = member;
     const presence = await this.backplane.join(this.code, { id: member.id, userId: identity.userId, name: identity.name, ...guestMark(identity.isGuest) });
     this.adopt(await this.backplane.transact(this.code, admit(identity, this.config.firstJoinerHosts, presence), this.state));
-    if (identity.userId === this.state.hostUserId) this.stopHostGrace();
+    if (identity.userId === this.state.hostUserId) this.hostGrace.stop();
     // A host who left an otherwise empty room: the grace runs from this join, then a successor hosts.
-    else if (this.state.hostUserId !== null && !presence.some((entry) => entry.userId === this.state.hostUserId)) this.awaitAbsentHost();
+    else if (this.state.hostUserId !== null && !presence.some((entry) => entry.userId === this.state.hostUserId)) this.hostGrace.startUnlessRunning();
     await this.publish(
       { type: "user_joined", userId: identity.userId, name: identity.name, totalClients: presence.length, ...guestMark(identity.isGuest) },
       member.id,
@@ -224,7 +195,7 @@ export class Room {
     const presence = await this.backplane.leave(this.code, member.id);
     await this.publish({ type: "user_left", userId: member.identity.userId, totalClients: presence.length });
     const hostGone = !presence.some((entry) => entry.userId === this.state.hostUserId);
-    if (member.identity.userId === this.state.hostUserId && hostGone && presence.length > 0) this.startHostGrace();
+    if (member.identity.userId === this.state.hostUserId && hostGone && presence.length > 0) this.hostGrace.start();
     if (this.members.size === 0) this.events.onEmpty(this);
   }
 
@@ -286,10 +257,10 @@ export class Room {
   }
 
   async dispose(): Promise<void> {
-    this.stopHostGrace();
+    this.hostGrace.dispose();
     this.queueScheduler.cancel();
     this.calibration.dispose();
-    this.lifecycle = { phase: "disposed" };
+    this.open = false;
     const unsubscribe = await this.subscription;
     await unsubscribe();
   }
@@ -299,7 +270,7 @@ export class Room {
     const wasClosed = isClosedFor(this.state, this.state.facts);
     const removed = newlyRemoved(this.state, state);
     this.state = state;
-    if (this.lifecycle.phase === "open") this.queueScheduler.replan(state);
+    if (this.open) this.queueScheduler.replan(state);
     // Whichever node ran the removal, every node sends that user's sockets away [CH8].
     for (const member of this.members.values()) {
       if (removed.has(member.identity.userId)) member.socket.close(CloseCode.REMOVED, "the room's owner removed you from this room");
@@ -307,6 +278,25 @@ export class Room {
     // Whichever node ran the deletion, every node sends its own members away.
     if (!wasClosed && state.closedAtVersion !== null && isClosedFor(state, state.facts)) {
       this.closeAll(CloseCode.ROOM_CLOSED, "room deleted");
+    }
+  }
+
+  /** After broadcasts were lost (the subscription dropped and came back): the stored state tells what was missed [RC8]. */
+  private async catchUp(): Promise<void> {
+    try {
+      const before = this.state;
+      const stored = await this.backplane.load(this.code);
+      // A broadcast that arrived during the load is newer than the store's answer: members heard it,
+      // so what they are told must not be older.
+      const after = stored.version >= this.state.version ? stored : this.state;
+      const messages = catchUpMessages(before, after, this.clock.now());
+      this.adopt(after);
+      for (const member of this.members.values()) {
+        if (member.delivery.phase === "live") for (const message of messages) this.sendTo(member, message);
+      }
+      if (messages.length > 0) this.logger.info({ room: this.code, missed: after.version - before.version }, "caught up after missed broadcasts");
+    } catch (error) {
+      this.logger.warn({ err: error, room: this.code }, "catching up after missed broadcasts failed");
     }
   }
 
@@ -326,32 +316,15 @@ export class Room {
     this.events.onFanOut?.(fanOut, this.clock.now() - envelope.sentAt);
   }
 
-  private startHostGrace(): void {
-    this.stopHostGrace();
-    if (this.lifecycle.phase !== "open") return;
-    const cancel = this.clock.setTimeout(() => {
-      if (this.lifecycle.phase === "open") this.lifecycle.hostAway = null;
-      void this.backplane
-        .presence(this.code)
-        .then((presence) => this.backplane.transact(this.code, promoteSuccessor(presence), this.state))
-        .then((state) => {
-          this.adopt(state);
-          this.logger.info({ room: this.code, hostId: state.hostUserId }, "host promoted");
-        })
-        .catch((error: unknown) => this.logger.error({ err: error, room: this.code }, "host promotion failed"));
-    }, this.config.hostGraceMs);
-    this.lifecycle.hostAway = { cancel };
-  }
-
-  /** Starts the host's grace unless it already runs (joins must not keep postponing it). */
-  private awaitAbsentHost(): void {
-    if (this.lifecycle.phase === "open" && this.lifecycle.hostAway === null) this.startHostGrace();
-  }
-
-  private stopHostGrace(): void {
-    if (this.lifecycle.phase !== "open") return;
-    this.lifecycle.hostAway?.cancel();
-    this.lifecycle.hostAway = null;
+  private promoteSuccessor(): void {
+    void this.backplane
+      .presence(this.code)
+      .then((presence) => this.backplane.transact(this.code, promoteSuccessor(presence), this.state))
+      .then((state) => {
+        this.adopt(state);
+        this.logger.info({ room: this.code, hostId: state.hostUserId }, "host promoted");
+      })
+      .catch((error: unknown) => this.logger.error({ err: error, room: this.code }, "host promotion failed"));
   }
 
   private sendTo(member: Member, message: ServerMessage): void {

@@ -17,18 +17,27 @@ export const testRoomConfig: RegistryConfig = {
   firstJoinerHosts: true,
 };
 
-/** A real server in ticket mode for integration tests (port 0, no Redis): only the ticket's owner hosts. */
-export function ticketServerConfig(ticketSecret: string): SyncServerConfig {
+/** What the tests' connections are limited to (the product defaults are larger). */
+export const testLimits = { maxFrameBytes: 16 * 1024, messagesPerSecond: 40, messageBurst: 80 };
+
+/** A real server for integration tests: port 0, dev identity, in memory unless `overrides` say otherwise. */
+export function testServerConfig(overrides: Partial<SyncServerConfig> = {}): SyncServerConfig {
   return {
     port: 0,
     host: "127.0.0.1",
-    room: { ...testRoomConfig, firstJoinerHosts: false },
-    limits: { maxFrameBytes: 16 * 1024, messagesPerSecond: 40, messageBurst: 80 },
+    room: testRoomConfig,
+    limits: testLimits,
     heartbeatMs: 15_000,
     redisUrl: null,
-    ticketSecret,
+    ticketSecret: null,
     logLevel: "silent",
+    ...overrides,
   };
+}
+
+/** A real server in ticket mode for integration tests (port 0, no Redis): only the ticket's owner hosts. */
+export function ticketServerConfig(ticketSecret: string): SyncServerConfig {
+  return testServerConfig({ room: { ...testRoomConfig, firstJoinerHosts: false }, ticketSecret });
 }
 
 /** Lets every pending promise chain of the in-memory backplane run to completion. */
@@ -56,7 +65,7 @@ export function createHarness(
       verifyIdentity,
       clock,
       logger,
-      limits: { maxFrameBytes: 16 * 1024, messagesPerSecond: 40, messageBurst: 80 },
+      limits: testLimits,
       resolveTrack: options.resolveTrack,
     });
     const send = async (message: object | string) => {

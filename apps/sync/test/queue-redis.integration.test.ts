@@ -2,12 +2,11 @@ import pino from "pino";
 import type { ServerMessageOf } from "@sync-beats/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import { systemClock } from "../src/clock.js";
-import type { SyncServerConfig } from "../src/config.js";
 import { createRedisBackplane } from "../src/redis-backplane.js";
 import { type RunningSyncServer, startSyncServer } from "../src/server.js";
 import { startRedisTime } from "../src/shared-time.js";
 import { announceRedisSkip, TEST_REDIS_URL, uniqueName } from "./backplanes.js";
-import { testRoomConfig } from "./harness.js";
+import { testRoomConfig, testServerConfig } from "./harness.js";
 import { GRANT_SECRET, grantFor, libraryTrack } from "./queue-tracks.js";
 import { TestClient } from "./ws-client.js";
 
@@ -16,17 +15,7 @@ import { TestClient } from "./ws-client.js";
 const redisUrl = TEST_REDIS_URL;
 announceRedisSkip("shared queue over Redis");
 
-const config: SyncServerConfig = {
-  port: 0,
-  host: "127.0.0.1",
-  room: { ...testRoomConfig, queueLookaheadMs: 600 },
-  limits: { maxFrameBytes: 16 * 1024, messagesPerSecond: 40, messageBurst: 80 },
-  heartbeatMs: 15_000,
-  redisUrl: redisUrl ?? null,
-  ticketSecret: null,
-  trackGrantSecret: GRANT_SECRET,
-  logLevel: "silent",
-};
+const config = testServerConfig({ room: { ...testRoomConfig, queueLookaheadMs: 600 }, redisUrl: redisUrl ?? null, trackGrantSecret: GRANT_SECRET });
 
 const stops: (() => Promise<void>)[] = [];
 const clients: TestClient[] = [];

@@ -5,8 +5,7 @@
 import pino from "pino";
 import { Cluster } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testRoomConfig } from "./harness.js";
-import type { SyncServerConfig } from "../src/config.js";
+import { testRoomConfig, testServerConfig } from "./harness.js";
 import { startNode } from "../src/node.js";
 import { uniqueName } from "./backplanes.js";
 import { redisClusterUnavailable, type RunningRedisCluster, startRedisCluster } from "./redis-cluster.js";
@@ -15,16 +14,7 @@ import { TestClient } from "./ws-client.js";
 const unavailable = await redisClusterUnavailable();
 if (unavailable) console.log(`[sync over Redis Cluster] ${unavailable}`);
 
-const config: SyncServerConfig = {
-  port: 0,
-  host: "127.0.0.1",
-  room: { ...testRoomConfig, firstJoinerHosts: true },
-  limits: { maxFrameBytes: 16 * 1024, messagesPerSecond: 40, messageBurst: 80 },
-  heartbeatMs: 15_000,
-  redisUrl: null,
-  ticketSecret: null,
-  logLevel: "silent",
-};
+const config = testServerConfig({ room: { ...testRoomConfig, firstJoinerHosts: true } });
 
 describe.skipIf(unavailable !== null)("sync over Redis Cluster", () => {
   let cluster: RunningRedisCluster;

@@ -6,28 +6,18 @@ import { signTicket } from "@sync-beats/ticket";
 import { afterEach, describe, expect, it } from "vitest";
 import { type ServerClock, systemClock } from "../src/clock.js";
 import type { Transition } from "../src/backplane.js";
-import type { SyncServerConfig } from "../src/config.js";
 import { createRedisBackplane, withRoomCommit } from "../src/redis-backplane.js";
 import { type RunningSyncServer, startSyncServer } from "../src/server.js";
 import { startRedisTime } from "../src/shared-time.js";
 import { announceRedisSkip, TEST_REDIS_URL } from "./backplanes.js";
-import { testRoomConfig } from "./harness.js";
+import { testRoomConfig, testServerConfig } from "./harness.js";
 import { TestClient } from "./ws-client.js";
 
 // The backplane's own contract, ordering and compare-and-set included, is backplane-contract.ts.
 const redisUrl = TEST_REDIS_URL;
 announceRedisSkip("two sync processes over Redis");
 
-const config: SyncServerConfig = {
-  port: 0,
-  host: "127.0.0.1",
-  room: { ...testRoomConfig, hostGraceMs: 300 },
-  limits: { maxFrameBytes: 16 * 1024, messagesPerSecond: 40, messageBurst: 80 },
-  heartbeatMs: 15_000,
-  redisUrl: redisUrl ?? null,
-  ticketSecret: null,
-  logLevel: "silent",
-};
+const config = testServerConfig({ room: { ...testRoomConfig, hostGraceMs: 300 }, redisUrl: redisUrl ?? null });
 
 interface Node {
   url: string;

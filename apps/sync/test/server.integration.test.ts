@@ -4,19 +4,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { systemClock } from "../src/clock.js";
 import type { SyncServerConfig } from "../src/config.js";
 import { type RunningSyncServer, startSyncServer } from "../src/server.js";
-import { testRoomConfig } from "./harness.js";
+import { testServerConfig } from "./harness.js";
 import { TestClient } from "./ws-client.js";
 
-const config: SyncServerConfig = {
-  port: 0,
-  host: "127.0.0.1",
-  room: testRoomConfig,
-  limits: { maxFrameBytes: 16 * 1024, messagesPerSecond: 40, messageBurst: 80 },
-  heartbeatMs: 15_000,
-  redisUrl: null,
-  ticketSecret: null,
-  logLevel: "silent",
-};
+const config = testServerConfig();
 
 let server: RunningSyncServer | null = null;
 const clients: TestClient[] = [];
