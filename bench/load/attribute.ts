@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { type PartCost, attribute } from "./attribution.js";
 import type { CpuProfile } from "./profile.js";
-import type { ScenarioResult } from "./scenario.js";
+import type { ScenarioResult } from "./scenario-result.js";
 
 const file = process.argv[2];
 if (!file) throw new Error("usage: npm run bench:attribute -- <bench:load results JSON>");

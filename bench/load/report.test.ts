@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { allRatios } from "./report.js";
-import type { ScenarioResult } from "./scenario.js";
+import type { ScenarioResult } from "./scenario-result.js";
 
 /** Only the fields the ratios read; the rest of a result does not enter them. */
 function result(scenario: "single" | "baseline", clients: number, p99: number): ScenarioResult {

@@ -1,7 +1,7 @@
 /** Turns scenario results into the printed tables, the baseline ratios and the target verdicts. */
 import type { BenchOptions } from "./options.js";
 import type { ProfileSummary } from "./profile.js";
-import type { PhaseResult, ScenarioResult } from "./scenario.js";
+import type { PhaseResult, ScenarioResult } from "./scenario-result.js";
 
 export interface Target {
   target: string;

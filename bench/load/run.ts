@@ -11,7 +11,8 @@ import { type RunningRedisCluster, redisClusterUnavailable, startRedisCluster } 
 import { forClients, parseOptions } from "./options.js";
 import { cpuPressureAvg10, ensureRedis, killChildren, REPO_ROOT, sleep } from "./processes.js";
 import { allRatios, render, targets } from "./report.js";
-import { runScenario, type ScenarioResult, type SharedStores } from "./scenario.js";
+import { runScenario, type SharedStores } from "./scenario.js";
+import type { ScenarioResult } from "./scenario-result.js";
 
 /** PSI "some avg10" below which the machine counts as quiet enough to measure. */
 const QUIET_PRESSURE_PERCENT = 30;
