@@ -127,13 +127,14 @@ describeEachBackend("guests and invite links", (backend) => {
     expect((await joinAsGuest(token)).response.status).toBe(201);
   });
 
-  it("[G5] a guest cannot upload, create rooms or list rooms (403 GUEST_NOT_ALLOWED), nor own a room", async () => {
+  it("[G5] a guest cannot upload or delete tracks, create rooms or list rooms (403 GUEST_NOT_ALLOWED), nor own a room", async () => {
     const { guest, response } = await joinAsGuest((await inviteOf(owner)).token, "Nosy");
     const guestId = GuestJoinResponse.parse(await response.json()).user.id;
     const form = new FormData();
     form.append("file", new Blob([new Uint8Array(16)], { type: "audio/wav" }), "x.wav");
     const attempts = [
       await guest.call("POST", "/api/tracks", { body: form }),
+      await guest.delete("/api/tracks/demo-chords"),
       await guest.post("/api/rooms", { name: "mine" }),
       await guest.get("/api/rooms"),
       await guest.get("/api/rooms/mine"),

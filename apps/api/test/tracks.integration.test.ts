@@ -1,42 +1,13 @@
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Mp3FrameIndex, TrackInfo, TrackListResponse, TrackResponse } from "@sync-beats/protocol";
 import { linkedFrameIndexUrl } from "@sync-beats/sync-engine/media";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeTimecodeSample, DEMO_SAMPLE_RATE, encodeWav } from "@sync-beats/demo-tracks";
+import { decodeTimecodeSample, DEMO_SAMPLE_RATE } from "@sync-beats/demo-tracks";
+import { form, hasLame, mp3, wav } from "./audio-files.js";
 import { describeEachBackend, errorCode, startTestApi, uniqueName, WEB_ORIGIN, type Client, type TestApi } from "./harness.js";
 
 const MAX_UPLOAD = 200_000;
-
-/** The MP3 case needs Debian's lame to make its file (installed by .ci/run). */
-const hasLame = (() => {
-  try {
-    execFileSync("lame", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    console.log("tracks: lame not installed, the MP3 frame-index case is skipped");
-    return false;
-  }
-})();
-
-function wav(seconds: number, tags: { title?: string; artist?: string } = {}): Buffer {
-  return encodeWav({
-    sampleRate: 8000,
-    channels: 1,
-    format: "pcm16",
-    frames: Math.round(seconds * 8000),
-    sample: (frame) => Math.sin(frame / 10) * 0.5,
-    ...tags,
-  });
-}
-
-function form(bytes: Uint8Array, fileName: string, type: string, field = "file"): FormData {
-  const data = new FormData();
-  data.append(field, new Blob([new Uint8Array(bytes)], { type }), fileName);
-  return data;
-}
 
 describeEachBackend("tracks", (backend) => {
   let api: TestApi;
@@ -250,35 +221,27 @@ describeEachBackend("tracks", (backend) => {
     });
 
     it.runIf(hasLame)("[TA10] an uploaded MP3's audio links the frame index scanned at upload; a WAV's links none", async () => {
-      const dir = mkdtempSync(join(tmpdir(), "api-mp3-"));
-      try {
-        const source = encodeWav({ sampleRate: 44_100, channels: 1, format: "pcm16", frames: 2 * 44_100, sample: (frame) => Math.sin(frame / 10) * 0.5 });
-        writeFileSync(join(dir, "in.wav"), source);
-        execFileSync("lame", ["--quiet", "-V", "2", join(dir, "in.wav"), join(dir, "out.mp3")]);
-        const mp3 = readFileSync(join(dir, "out.mp3"));
-        const { track } = TrackResponse.parse(await (await upload(alice, form(mp3, "mix.mp3", "audio/mpeg"))).json());
-        const audio = await api.client().get(`/api/tracks/${track.id}/audio`, { origin: WEB_ORIGIN, headers: { range: "bytes=0-3" } });
-        await audio.arrayBuffer();
-        expect(audio.headers.get("access-control-expose-headers")).toContain("Link");
-        const indexUrl = linkedFrameIndexUrl(audio.headers.get("link"), `${api.url}/api/tracks/${track.id}/audio`);
-        expect(indexUrl).toBe(`${api.url}/api/tracks/${track.id}/mp3-frames`);
-        const indexResponse = await fetch(indexUrl!, { headers: { origin: WEB_ORIGIN } });
-        expect(indexResponse.headers.get("cross-origin-resource-policy")).toBe("cross-origin");
-        const index = Mp3FrameIndex.parse(await indexResponse.json());
-        // 2 s at 44.1 kHz fill 76.6 frames of 1,152 samples; lame's delay and padding add one to three.
-        expect(index.frameCount).toBeGreaterThanOrEqual(77);
-        expect(index.frameCount).toBeLessThanOrEqual(80);
-        expect(index.steps.length).toBe(Math.ceil(index.frameCount / index.frameStep) - 1);
-        expect(mp3[index.audioStart]).toBe(0xff);
+      const mp3File = mp3(2);
+      const { track } = TrackResponse.parse(await (await upload(alice, form(mp3File, "mix.mp3", "audio/mpeg"))).json());
+      const audio = await api.client().get(`/api/tracks/${track.id}/audio`, { origin: WEB_ORIGIN, headers: { range: "bytes=0-3" } });
+      await audio.arrayBuffer();
+      expect(audio.headers.get("access-control-expose-headers")).toContain("Link");
+      const indexUrl = linkedFrameIndexUrl(audio.headers.get("link"), `${api.url}/api/tracks/${track.id}/audio`);
+      expect(indexUrl).toBe(`${api.url}/api/tracks/${track.id}/mp3-frames`);
+      const indexResponse = await fetch(indexUrl!, { headers: { origin: WEB_ORIGIN } });
+      expect(indexResponse.headers.get("cross-origin-resource-policy")).toBe("cross-origin");
+      const index = Mp3FrameIndex.parse(await indexResponse.json());
+      // 2 s at 44.1 kHz fill 76.6 frames of 1,152 samples; lame's delay and padding add one to three.
+      expect(index.frameCount).toBeGreaterThanOrEqual(77);
+      expect(index.frameCount).toBeLessThanOrEqual(80);
+      expect(index.steps.length).toBe(Math.ceil(index.frameCount / index.frameStep) - 1);
+      expect(mp3File[index.audioStart]).toBe(0xff);
 
-        const wavTrack = TrackResponse.parse(await (await upload(alice, form(wav(1), "plain.wav", "audio/wav"))).json()).track;
-        const wavAudio = await api.client().get(`/api/tracks/${wavTrack.id}/audio`);
-        await wavAudio.arrayBuffer();
-        expect(wavAudio.headers.get("link")).toBeNull();
-        expect((await api.client().get(`/api/tracks/${wavTrack.id}/mp3-frames`)).status).toBe(404);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      const wavTrack = TrackResponse.parse(await (await upload(alice, form(wav(1), "plain.wav", "audio/wav"))).json()).track;
+      const wavAudio = await api.client().get(`/api/tracks/${wavTrack.id}/audio`);
+      await wavAudio.arrayBuffer();
+      expect(wavAudio.headers.get("link")).toBeNull();
+      expect((await api.client().get(`/api/tracks/${wavTrack.id}/mp3-frames`)).status).toBe(404);
     });
   });
 });

@@ -2,6 +2,7 @@
  * @packageDocumentation
  * `@sync-beats/sync-engine/media`: the media-file parsing a server shares with the engine, with
  * no browser API in reach: the API scans an uploaded MP3's frames into the index the engine's
- * streamed source seeks by.
+ * streamed source seeks by, and finds a truncated one's real length.
  */
-export { buildMp3FrameIndex, linkedFrameIndexUrl, MP3_FRAME_STEP } from "./stream/mp3-frame-index.js";
+export { id3v2Size } from "./stream/mpeg-audio.js";
+export { buildMp3FrameIndex, linkedFrameIndexUrl, MP3_FRAME_STEP, truncatedMp3DurationMs } from "./stream/mp3-frame-index.js";

@@ -89,6 +89,11 @@ export function trackRoutes({ repos, library, maxUploadBytes, publicUrl, grant }
     res.json({ track: trackView(await loadTrack(req), baseUrl(req), grant) });
   });
 
+  router.delete("/:id", requireUser, refuseGuests, async (req, res) => {
+    await library.remove(await loadTrack(req), currentUser(req).id);
+    res.status(204).end();
+  });
+
   return router;
 }
 

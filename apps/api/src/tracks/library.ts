@@ -9,6 +9,7 @@ import type { WallClock } from "../wall-clock.js";
 import { ApiError } from "../http/errors.js";
 import type { Repositories, TrackRecord } from "../repositories/types.js";
 import { cleanText, probeAudio } from "./audio-probe.js";
+import { truncatedMp3LengthMs } from "./mp3-length.js";
 
 /** Owner of the demo tracks. Its password hash "!" can never verify, so nobody logs in as it. */
 export const SYSTEM_USER = { id: "system", username: "system", displayName: "Sync Beats", passwordHash: "!" } as const;
@@ -65,6 +66,17 @@ export class TrackLibrary {
   }
 
   /**
+   * Deletes `userId`'s own track: its row, then its audio and frame index [TD1]. A room playing it
+   * loses it with the next range it fetches, as when a file is taken off any server.
+   */
+  async remove(track: TrackRecord, userId: string): Promise<void> {
+    if (track.isDemo || track.ownerUserId !== userId) throw new ApiError("NOT_OWNER", "only who uploaded a track may delete it");
+    await this.repos.tracks.delete(track.id);
+    await rm(this.pathOf(track), { force: true });
+    await rm(this.frameIndexPathOf(track), { force: true });
+  }
+
+  /**
    * Checks the declared type, sniffs the file, moves it under a fresh name and records it. The
    * incoming file is gone afterwards on every path: moved on success, removed on any failure.
    */
@@ -88,6 +100,8 @@ export class TrackLibrary {
     const target = join(this.tracksDir, fileName);
     // Written before the audio is in place, so a track never plays without its index.
     const frameIndex = probe.mimeType === "audio/mpeg" ? await buildMp3FrameIndex(createReadStream(input.path)) : null;
+    const heldMs = frameIndex ? await truncatedMp3LengthMs(input.path, input.sizeBytes, frameIndex) : null;
+    if (heldMs !== null && heldMs <= 0) throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "the file holds no whole audio frame");
     if (frameIndex) await writeFile(frameIndexPath(target), JSON.stringify(frameIndex));
     await rename(input.path, target);
     // The client's filename is only ever a fallback title (displayed escaped), never a path.
@@ -98,7 +112,7 @@ export class TrackLibrary {
       ownerUserId: input.ownerUserId,
       title: probe.title ?? fallbackTitle,
       artist: probe.artist,
-      durationMs: probe.durationMs,
+      durationMs: heldMs ?? probe.durationMs,
       mimeType: probe.mimeType,
       sizeBytes: input.sizeBytes,
       fileName,

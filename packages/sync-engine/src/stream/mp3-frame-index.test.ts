@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { MP3_FRAME_INDEX_REL, Mp3FrameIndex } from "@sync-beats/protocol";
 import { afterAll, describe, expect, it } from "vitest";
 import { encoders, run, toneDir } from "../../test/encoders.js";
-import { buildMp3FrameIndex, frameIndexLookup, linkedFrameIndexUrl } from "./mp3-frame-index.js";
+import { buildMp3FrameIndex, frameIndexLookup, linkedFrameIndexUrl, truncatedMp3DurationMs } from "./mp3-frame-index.js";
 import { parseMp3Layout } from "./mp3-layout.js";
 import { findFrames, id3v2Size } from "./mpeg-audio.js";
 
@@ -58,6 +58,24 @@ describe("[M8] MP3 frame index", () => {
     expect(index.audioStart).toBe(layout.audioStart);
     expect(index.frameCount).toBe(frames.length);
     expect(index.audioEnd).toBe(bytes.length);
+  });
+
+  it.runIf(tools.lame)("a file cut off before its Xing header's end: its real length from the frames it holds; a whole file: null", async () => {
+    const mp3 = join(dir, "vbr-cut.mp3");
+    run("lame", ["--quiet", "-V", "2", wav, mp3]);
+    const whole = new Uint8Array(readFileSync(mp3));
+    const { layout } = truth(whole);
+    const head = (bytes: Uint8Array) => bytes.subarray(0, 65_536);
+    expect(truncatedMp3DurationMs(head(whole), 0, whole.length, (await buildMp3FrameIndex(chunked(whole, 65_536)))!)).toBeNull();
+
+    const cut = whole.subarray(0, Math.round(whole.length / 3));
+    const held = findFrames(cut, layout.audioStart).length;
+    const lengthMs = truncatedMp3DurationMs(head(cut), 0, cut.length, (await buildMp3FrameIndex(chunked(cut, 65_536)))!);
+    // The header still claims the whole 10 s; the frames held are a third of them.
+    expect(layout.totalFrames / layout.sampleRate).toBeCloseTo(FRAMES / 44_100, 1);
+    expect(lengthMs).toBeCloseTo(((held * 1152 - layout.leadingTrim) / 44_100) * 1000, 6);
+    expect(lengthMs!).toBeGreaterThan(2_500);
+    expect(lengthMs!).toBeLessThan(4_500);
   });
 
   it("drops a last frame cut short, and is null for a file that is not MP3", async () => {

@@ -5,7 +5,7 @@
  * samples: its Xing TOC places a frame within about 1 % of the file.
  */
 import { MP3_FRAME_INDEX_REL, type Mp3FrameIndex } from "@sync-beats/protocol";
-import { findAudioFrameZero } from "./mp3-layout.js";
+import { findAudioFrameZero, parseMp3Layout } from "./mp3-layout.js";
 import { id3v2Size, parseMpegFrameHeader } from "./mpeg-audio.js";
 
 /** Frames between index entries: about 0.8 s of audio, at most ~1.4 KB × 32 fetched in vain per seek; 5,000 entries per hour. */
@@ -67,6 +67,17 @@ export async function buildMp3FrameIndex(chunks: AsyncIterable<Uint8Array>, fram
     const audioStart = tagEnd + zero.audioStart;
     return { audioStart, sampleRate: zero.first.sampleRate, next: audioStart, lastStart: audioStart, frames: 0, offsets: [], frameStep };
   }
+}
+
+/**
+ * The playable length (ms) of an MP3 whose frames `index` walked, when the file holds fewer frames
+ * than its head says (a truncated upload: its Xing header still claims the whole song), else
+ * null. `head` is the file from `headOffset`, where any ID3v2 tag ends [M8].
+ */
+export function truncatedMp3DurationMs(head: Uint8Array, headOffset: number, fileSize: number, index: Mp3FrameIndex): number | null {
+  const layout = parseMp3Layout(head, headOffset, fileSize);
+  if (!layout || index.frameCount >= layout.frameCount) return null;
+  return (Math.max(0, index.frameCount * layout.samplesPerFrame - layout.leadingTrim) / layout.sampleRate) * 1000;
 }
 
 /** A walk through the frames: where the next header is, and what was seen. */
