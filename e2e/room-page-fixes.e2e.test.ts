@@ -1,12 +1,13 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRoom, joinByCode, recordConsole, signUp } from "./harness/app.js";
+import { createRoom, joinByCode, recordConsole, screenshot, signUp } from "./harness/app.js";
 import { enableDebugHook, launchChromium } from "./harness/browser.js";
 import { startStack, type Stack } from "./harness/stack.js";
 
 /*
  * What a new user's trial of the room page found (2026-12-02), each checked in real Chromium on
- * real servers: a joiner by code who sees the invite link at once.
+ * real servers: a joiner by code who sees the invite link at once, and the owner reading every
+ * participant's name at desktop and phone widths.
  */
 
 const suffix = Date.now().toString(36).slice(-5);
@@ -53,5 +54,26 @@ describe("the room page after a new user's trial, in real Chromium", () => {
     expect(await joiner.locator('[data-testid="invite-link"]').inputValue()).toMatch(new RegExp(`^${stack.webUrl}/join/`));
     await joiner.waitForLoadState("networkidle");
     expect(consoleErrors.filter((line) => line.includes("403"))).toEqual([]);
+  });
+
+  it.each([1200, 1440, 390])("at %i px the owner reads each participant's name and the row's buttons stay inside the card", async (width) => {
+    await owner.setViewportSize({ width, height: 900 });
+    const card = owner.locator('section[aria-labelledby="participants-title"]');
+    const row = card.locator("li").filter({ hasText: "Bartholomew Joiner" });
+    await row.waitFor();
+    const name = row.getByText("Bartholomew Joiner", { exact: true });
+    const nameBox = (await name.boundingBox())!;
+    expect(nameBox.width).toBeGreaterThan(0);
+    // The whole name is shown, not cut to an ellipsis.
+    expect(await name.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    const cardBox = (await card.boundingBox())!;
+    const buttons = row.getByRole("button");
+    expect(await buttons.count()).toBe(2);
+    for (const button of await buttons.all()) {
+      const box = (await button.boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(cardBox.x);
+      expect(box.x + box.width).toBeLessThanOrEqual(cardBox.x + cardBox.width);
+    }
+    await screenshot(owner, `room-page-fixes-participants-${width}`);
   });
 });
