@@ -6,8 +6,9 @@ import { startStack, type Stack } from "./harness/stack.js";
 
 /*
  * What a new user's trial of the room page found (2026-12-02), each checked in real Chromium on
- * real servers: a joiner by code who sees the invite link at once, and the owner reading every
- * participant's name at desktop and phone widths.
+ * real servers: a signed-out landing page that logs no error, a joiner by code who sees the
+ * invite link at once, and the owner reading every participant's name at desktop and phone
+ * widths.
  */
 
 const suffix = Date.now().toString(36).slice(-5);
@@ -46,6 +47,13 @@ afterAll(async () => {
 });
 
 describe("the room page after a new user's trial, in real Chromium", () => {
+  it("a signed-out visit to / logs no console error", async () => {
+    const { page, consoleErrors } = await newPage("signed-out");
+    await page.goto(stack.webUrl);
+    await page.waitForLoadState("networkidle");
+    expect(consoleErrors).toEqual([]);
+  });
+
   it("a second user joining by code sees the invite link, with no 403 in the console", async () => {
     const { page: joiner, consoleErrors } = await newPage("joiner");
     await signUp(joiner, stack.webUrl, `joiner_${suffix}`, "Bartholomew Joiner");
