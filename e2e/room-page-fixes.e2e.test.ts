@@ -1,17 +1,24 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRoom, joinByCode, recordConsole, screenshot, signUp } from "./harness/app.js";
 import { enableDebugHook, launchChromium } from "./harness/browser.js";
 import { startStack, type Stack } from "./harness/stack.js";
+import { sineWav } from "./harness/wav.js";
 
 /*
  * What a new user's trial of the room page found (2026-12-02), each checked in real Chromium on
  * real servers: a signed-out landing page that logs no error, a joiner by code who sees the
- * invite link at once, and the owner reading every participant's name at desktop and phone
- * widths.
+ * invite link at once, the owner reading every participant's name at desktop and phone widths,
+ * and uploads of one song in several formats told apart by a format badge.
  */
 
 const suffix = Date.now().toString(36).slice(-5);
+const hasFfmpeg = spawnSync("ffmpeg", ["-version"], { stdio: "ignore" }).status === 0;
+if (!hasFfmpeg) console.log("room-page-fixes: ffmpeg not installed; the MP3 and FLAC uploads are skipped (WAV only)");
 
 let stack: Stack;
 let browser: Browser;
@@ -83,5 +90,41 @@ describe("the room page after a new user's trial, in real Chromium", () => {
       expect(box.x + box.width).toBeLessThanOrEqual(cardBox.x + cardBox.width);
     }
     await screenshot(owner, `room-page-fixes-participants-${width}`);
+  });
+
+  it("uploads of one song in several formats show their format in the library and the queue picker", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "room-page-fixes-"));
+    try {
+      const wavPath = join(dir, "tone.wav");
+      const uploads = [{ name: "tone.wav", mimeType: "audio/wav", buffer: sineWav({ seconds: 3, frequency: 440 }), label: "WAV" }];
+      if (hasFfmpeg) {
+        writeFileSync(wavPath, uploads[0]!.buffer);
+        for (const [ext, mimeType, label] of [["mp3", "audio/mpeg", "MP3"], ["flac", "audio/flac", "FLAC"]] as const) {
+          const out = join(dir, `tone.${ext}`);
+          const encoded = spawnSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-i", wavPath, out]);
+          expect(encoded.status, String(encoded.stderr)).toBe(0);
+          uploads.push({ name: `tone.${ext}`, mimeType, buffer: readFileSync(out), label });
+        }
+      }
+      await owner.goto(`${stack.webUrl}/dashboard/library`);
+      for (const upload of uploads) {
+        await owner.setInputFiles('[data-testid="upload-input"]', { name: upload.name, mimeType: upload.mimeType, buffer: upload.buffer });
+        await owner.locator('[data-testid="upload-done"]').waitFor({ timeout: 20_000 });
+      }
+      await owner.reload();
+      const rows = owner.locator('[data-testid="track-list"] li');
+      await expect.poll(() => rows.filter({ hasText: "tone" }).count()).toBe(uploads.length);
+      const badges = await rows.filter({ hasText: "tone" }).locator('[data-testid="track-format"]').allTextContents();
+      expect(badges.sort()).toEqual(uploads.map((u) => u.label).sort());
+      expect(await rows.filter({ hasText: "Four Chords in C" }).locator('[data-testid="track-format"]').textContent()).toBe("WAV");
+
+      await owner.goto(`${stack.webUrl}/dashboard/room/${roomCode}`);
+      const options = owner.locator('[data-testid="queue-add-select"] option').filter({ hasText: "tone" });
+      await expect.poll(() => options.count()).toBe(uploads.length);
+      const labels = (await options.allTextContents()).map((text) => text.split(" · ").pop());
+      expect(labels.sort()).toEqual(uploads.map((u) => u.label).sort());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
