@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRoom, joinByCode, recordConsole, screenshot, signUp } from "./harness/app.js";
+import { createRoom, docScreenshot, isPlaying, joinByCode, readPlayer, recordConsole, screenshot, signUp, waitForPlayer } from "./harness/app.js";
 import { enableDebugHook, launchChromium } from "./harness/browser.js";
 import { startStack, type Stack } from "./harness/stack.js";
 import { sineWav } from "./harness/wav.js";
@@ -13,7 +13,8 @@ import { sineWav } from "./harness/wav.js";
  * What a new user's trial of the room page found (2026-12-02), each checked in real Chromium on
  * real servers: a signed-out landing page that logs no error, a joiner by code who sees the
  * invite link at once, the owner reading every participant's name at desktop and phone widths,
- * and uploads of one song in several formats told apart by a format badge.
+ * and uploads of one song in several formats told apart by a format badge. The README's first
+ * screenshot is taken from this room as it now looks, before the uploads.
  */
 
 const suffix = Date.now().toString(36).slice(-5);
@@ -38,6 +39,7 @@ async function newPage(label: string): Promise<{ page: Page; consoleErrors: stri
 }
 
 let owner: Page;
+let joiner: Page;
 let roomCode = "";
 
 beforeAll(async () => {
@@ -62,7 +64,9 @@ describe("the room page after a new user's trial, in real Chromium", () => {
   });
 
   it("a second user joining by code sees the invite link, with no 403 in the console", async () => {
-    const { page: joiner, consoleErrors } = await newPage("joiner");
+    const opened = await newPage("joiner");
+    joiner = opened.page;
+    const { consoleErrors } = opened;
     await signUp(joiner, stack.webUrl, `joiner_${suffix}`, "Bartholomew Joiner");
     await joinByCode(joiner, stack.webUrl, roomCode);
     await joiner.locator('[data-testid="invite-link"]').waitFor();
@@ -90,6 +94,24 @@ describe("the room page after a new user's trial, in real Chromium", () => {
       expect(box.x + box.width).toBeLessThanOrEqual(cardBox.x + cardBox.width);
     }
     await screenshot(owner, `room-page-fixes-participants-${width}`);
+  });
+
+  it("makes the README's room screenshot: host with the debug panel, a demo track playing, one queued, a chat line", async () => {
+    await owner.setViewportSize({ width: 1200, height: 1400 });
+    await owner.goto(`${stack.webUrl}/dashboard/room/${roomCode}`);
+    await owner.locator('[data-testid="room-tracks"] li').filter({ hasText: "Four Chords in C" }).locator('[data-testid="play-track"]').click();
+    await waitForPlayer(owner, "owner playing", (state) => state.trackId !== null && isPlaying(state.trackId)(state), 15_000);
+    const metronome = owner.locator('[data-testid="queue-add-select"] option').filter({ hasText: "Metronome 120 BPM" });
+    await owner.selectOption('[data-testid="queue-add-select"]', (await metronome.getAttribute("value"))!);
+    await owner.click('[data-testid="queue-add"]');
+    await joiner.fill('[data-testid="chat-input"]', "this one is lovely");
+    await joiner.press('[data-testid="chat-input"]', "Enter");
+    await owner.locator('[data-testid="chat-text"]', { hasText: "this one is lovely" }).waitFor();
+    await owner.click('[data-testid="debug-toggle"]');
+    // A few seconds of the drift chart, as a user who opened the panel would see it.
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect((await readPlayer(owner))?.participants).toBe(2);
+    await docScreenshot(owner, "room-host-debug");
   });
 
   it("uploads of one song in several formats show their format in the library and the queue picker", async () => {
