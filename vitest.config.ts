@@ -7,6 +7,7 @@ export default defineConfig({
       "apps/*/src/**/*.test.ts",
       "apps/*/test/**/*.test.ts",
       "scripts/**/*.test.ts",
+      "apps/*/scripts/*.test.ts",
       "tests/**/*.test.ts",
       "bench/sync/*.test.ts",
       "bench/soak/*.test.ts",

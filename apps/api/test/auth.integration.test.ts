@@ -1,5 +1,5 @@
 import { createClient } from "@libsql/client";
-import { UserResponse } from "@sync-beats/protocol";
+import { SessionResponse, UserResponse } from "@sync-beats/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeEachBackend, errorCode, startTestApi, uniqueName, WEB_ORIGIN, type TestApi } from "./harness.js";
 
@@ -117,6 +117,20 @@ describeEachBackend("auth", (backend) => {
     expect(await errorCode(none)).toBe("UNAUTHENTICATED");
     const forged = await api.client().get("/auth/dashboard", { headers: { cookie: "sb.sid=s%3Aabc.forgedsignature" } });
     expect(forged.status).toBe(401);
+  });
+
+  it("[A19] GET /auth/session answers the user, or user null when signed out or forged", async () => {
+    const none = await api.client().get("/auth/session");
+    expect(none.status).toBe(200);
+    expect(SessionResponse.parse(await none.json()).user).toBeNull();
+    const forged = await api.client().get("/auth/session", { headers: { cookie: "sb.sid=s%3Aabc.forgedsignature" } });
+    expect(forged.status).toBe(200);
+    expect(SessionResponse.parse(await forged.json()).user).toBeNull();
+    const client = api.client();
+    const user = await client.signup(uniqueName("sessy"));
+    const signedIn = await client.get("/auth/session");
+    expect(signedIn.status).toBe(200);
+    expect(SessionResponse.parse(await signedIn.json()).user?.id).toBe(user.id);
   });
 
   it("[A10] state-changing requests from a foreign Origin are refused (CSRF); no Origin is allowed", async () => {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs `next build` when apps/web has no production build or a source it depends on changed since
 // the last one. `npm start -w @sync-beats/web` runs this first, so a fresh clone builds once
-// (about 30 s on 2 cores) and later starts are immediate.
+// (1–2 minutes on 2 cores) and later starts are immediate. No "[web]" prefix of its own: the
+// root `npm start` (concurrently) already puts one before every line of this app.
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -41,7 +42,7 @@ function isStale() {
 
 const reason = process.env.FORCE_BUILD === "1" ? "FORCE_BUILD=1" : isStale();
 if (reason) {
-  console.log(`[web] building (${reason})`);
+  console.log(`building the web app (${reason})`);
   const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
   const result = spawnSync(process.execPath, [nextBin, "build", "--webpack"], {
     cwd: webDir,
@@ -50,5 +51,5 @@ if (reason) {
   });
   process.exit(result.status ?? 1);
 } else {
-  console.log("[web] production build is up to date");
+  console.log("web app: production build is up to date");
 }

@@ -16,6 +16,7 @@ import { DisplayName, QueueAddPolicy, RoomCode, UserId } from "./primitives.js";
  *   POST /auth/signup              SignupBody      -> 201 UserResponse (and logs in)
  *   POST /auth/login               LoginBody       -> 200 UserResponse
  *   GET  /auth/dashboard                           -> 200 UserResponse | 401
+ *   GET  /auth/session                             -> 200 SessionResponse (user null when signed out)
  *   POST /auth/logout (GET too, not cross-site)    -> 200 OkResponse
  *   GET  /api/rooms                                -> 200 RoomListResponse (public rooms, anyone)
  *   GET  /api/rooms/mine                           -> 200 RoomListResponse (rooms I own or am in)
@@ -166,6 +167,10 @@ export type User = z.infer<typeof User>;
 /** Response of signup, login and `GET /auth/dashboard`. */
 export const UserResponse = z.object({ user: User });
 export type UserResponse = z.infer<typeof UserResponse>;
+
+/** `GET /auth/session`: the logged-in user, or null for a visitor without a session. */
+export const SessionResponse = z.object({ user: User.nullable() });
+export type SessionResponse = z.infer<typeof SessionResponse>;
 
 /** Room name shown in lists. */
 export const RoomName = z.string().trim().min(1).max(80).pipe(SingleLineText);

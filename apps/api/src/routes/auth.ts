@@ -52,6 +52,11 @@ export function authRoutes({ repos, clock, loginLimiters, signupLimiter, product
     res.json({ user: userView(currentUser(req)) });
   });
 
+  // Signed out is an answer here, not an error (A19): the landing page asks on every visit.
+  router.get("/session", (req, res) => {
+    res.json({ user: req.user ? userView(req.user) : null });
+  });
+
   // GET is in the spec; POST is what clients should use.
   router.all("/logout", async (req, res, next) => {
     if (req.method !== "GET" && req.method !== "POST") return next();

@@ -10,6 +10,7 @@ import {
   TicketResponse,
   TrackListResponse,
   TrackResponse,
+  SessionResponse,
   UserResponse,
   type CreateRoomBody,
   type LoginBody,
@@ -78,9 +79,9 @@ export class ApiClient {
   login(body: LoginBody) {
     return this.request("POST", "/auth/login", UserResponse, body);
   }
-  /** The logged-in user; rejects with a 401 {@link ApiError} when there is no session. */
-  me() {
-    return this.request("GET", "/auth/dashboard", UserResponse);
+  /** The logged-in user, or `user: null` for a visitor without a session (no failed request). */
+  session() {
+    return this.request("GET", "/auth/session", SessionResponse);
   }
   logout() {
     return this.request("POST", "/auth/logout", OkResponse);

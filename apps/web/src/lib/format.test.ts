@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatDuration, formatMs, formatSignedMs } from "./format.js";
+import { formatAudioType, formatBytes, formatDuration, formatMs, formatSignedMs } from "./format.js";
 
 describe("formatDuration", () => {
   it.each([
@@ -35,5 +35,20 @@ describe("formatBytes", () => {
     expect(formatBytes(512)).toBe("512 B");
     expect(formatBytes(2048)).toBe("2.0 KB");
     expect(formatBytes(5 * 1024 * 1024)).toBe("5.0 MB");
+  });
+});
+
+describe("formatAudioType", () => {
+  it.each([
+    ["audio/mpeg", "MP3"],
+    ["audio/mp4", "M4A"],
+    ["audio/ogg", "OGG"],
+    ["audio/flac", "FLAC"],
+    ["audio/wav", "WAV"],
+    ["AUDIO/FLAC; rate=44100", "FLAC"],
+    ["audio/x-matroska", "X-MATROSKA"],
+    ["weird", "WEIRD"],
+  ])("%s → %s", (mimeType, label) => {
+    expect(formatAudioType(mimeType)).toBe(label);
   });
 });

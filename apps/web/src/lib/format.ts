@@ -29,3 +29,21 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
+
+/** The API's MIME types (one per container it accepts) as the short names people know. */
+const FORMAT_NAMES: Readonly<Record<string, string>> = {
+  "audio/mpeg": "MP3",
+  "audio/mp4": "M4A",
+  "audio/aac": "AAC",
+  "audio/ogg": "OGG",
+  "audio/webm": "WEBM",
+  "audio/flac": "FLAC",
+  "audio/wav": "WAV",
+  "audio/aiff": "AIFF",
+};
+
+/** A track's format for a badge (`MP3`, `FLAC`…), from its MIME type; parameters are ignored. */
+export function formatAudioType(mimeType: string): string {
+  const essence = mimeType.split(";")[0]!.trim().toLowerCase();
+  return FORMAT_NAMES[essence] ?? (essence.split("/")[1] || essence).toUpperCase();
+}

@@ -3,7 +3,7 @@
 import type { User } from "@sync-beats/protocol";
 import { usePathname, useRouter } from "next/navigation";
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from "react";
-import { ApiError, errorMessage } from "./api-error";
+import { errorMessage } from "./api-error";
 import { useApi } from "./config-context";
 
 interface Session {
@@ -25,17 +25,14 @@ export function SessionGate({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     let cancelled = false;
-    api.me().then(
+    api.session().then(
       ({ user: me }) => {
-        if (!cancelled) setUser(me);
+        if (cancelled) return;
+        if (me) setUser(me);
+        else router.replace(`/login?next=${encodeURIComponent(pathname)}`);
       },
       (failure: unknown) => {
-        if (cancelled) return;
-        if (failure instanceof ApiError && failure.isUnauthorized) {
-          router.replace(`/login?next=${encodeURIComponent(pathname)}`);
-        } else {
-          setError(errorMessage(failure));
-        }
+        if (!cancelled) setError(errorMessage(failure));
       },
     );
     return () => {

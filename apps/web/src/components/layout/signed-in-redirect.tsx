@@ -10,9 +10,9 @@ export function SignedInRedirect() {
   const router = useRouter();
   useEffect(() => {
     let cancelled = false;
-    api.me().then(
-      () => {
-        if (!cancelled) router.replace("/dashboard");
+    api.session().then(
+      ({ user }) => {
+        if (user && !cancelled) router.replace("/dashboard");
       },
       () => undefined,
     );

@@ -1,6 +1,6 @@
 import type { Track } from "@sync-beats/protocol";
 import type { ReactNode } from "react";
-import { formatDuration } from "@/lib/format";
+import { formatAudioType, formatDuration } from "@/lib/format";
 
 /** Tracks with title, artist and duration; `action` renders a per-track button (e.g. "Play"). */
 export function TrackList({
@@ -23,7 +23,10 @@ export function TrackList({
               {track.title}
             </div>
             <div className="muted small ellipsis">
-              {track.artist ?? "Unknown artist"}
+              {track.artist ?? "Unknown artist"}{" "}
+              <span className="badge" data-testid="track-format">
+                {formatAudioType(track.mimeType)}
+              </span>
               {track.isDemo && (
                 <>
                   {" "}

@@ -39,8 +39,8 @@ export function ParticipantList({
       ) : (
         <ul className="list" data-testid="participants">
           {ordered.map((participant) => (
-            <li key={participant.userId} data-user-id={participant.userId} data-roles={rolesOf(participant).join(" ")}>
-              <span className="grow ellipsis">
+            <li key={participant.userId} className="participant" data-user-id={participant.userId} data-roles={rolesOf(participant).join(" ")}>
+              <span className="grow ellipsis participant-name">
                 {participant.name}
                 {participant.userId === selfId && <span className="muted"> (you)</span>}
               </span>
@@ -49,16 +49,39 @@ export function ParticipantList({
                   {role}
                 </span>
               ))}
-              {onMakeHost && participant.role !== "host" && (
-                <button type="button" className="ghost small" onClick={() => onMakeHost(participant.userId)} aria-label={`Make host: ${participant.name}`}>
-                  Make host
-                </button>
-              )}
-              {actions?.(participant)}
+              <ParticipantActions participant={participant} onMakeHost={onMakeHost} actions={actions} />
             </li>
           ))}
         </ul>
       )}
     </section>
+  );
+}
+
+/**
+ * The owner's buttons for one participant, on a line of their own under the name: beside it they
+ * squeezed the name to nothing in the narrow side column.
+ */
+function ParticipantActions({
+  participant,
+  onMakeHost,
+  actions,
+}: {
+  participant: Participant;
+  onMakeHost?: (userId: string) => void;
+  actions?: (participant: Participant) => ReactNode;
+}) {
+  const makeHost = onMakeHost && participant.role !== "host";
+  const extra = actions?.(participant);
+  if (!makeHost && !extra) return null;
+  return (
+    <div className="row participant-actions">
+      {makeHost && (
+        <button type="button" className="ghost small" onClick={() => onMakeHost(participant.userId)} aria-label={`Make host: ${participant.name}`}>
+          Make host
+        </button>
+      )}
+      {extra}
+    </div>
   );
 }

@@ -4,6 +4,7 @@ import type { QueueItem, Track, UpdateRoomBody } from "@sync-beats/protocol";
 import type { QueueCommandInput, SyncSnapshot } from "@sync-beats/sync-engine";
 import { type FormEvent, useState } from "react";
 import { errorMessage } from "@/lib/api-error";
+import { formatAudioType } from "@/lib/format";
 import { mayAddToQueue, mayEditItem, moveCommand, queueEndedNotice } from "@/lib/queue-order";
 
 /**
@@ -77,6 +78,7 @@ export function QueuePanel({
             <option key={track.id} value={track.id}>
               {track.title}
               {track.artist ? ` — ${track.artist}` : ""}
+              {` · ${formatAudioType(track.mimeType)}`}
             </option>
           ))}
         </select>

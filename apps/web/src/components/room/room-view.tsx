@@ -126,6 +126,10 @@ function RoomView({
   }
 
   const joined = snapshot.connection.status === "joined";
+  // A joiner by code becomes a participant at its first ticket, so the invite (participants and
+  // owner only) is asked for once the first join is done; the owner may see it at once.
+  const [joinedOnce, setJoinedOnce] = useState(false);
+  if (joined && !joinedOnce) setJoinedOnce(true);
   const showUnlock = joined && snapshot.audio !== "running";
 
   if (snapshot.connection.status === "closed" && snapshot.connection.reason === "removed") return <RemovedFromRoom />;
@@ -198,7 +202,7 @@ function RoomView({
             onMakeHost={isRoomOwner ? (userId) => void api.transferHost(code, userId).catch((e: unknown) => setNotice(errorMessage(e))) : undefined}
             actions={(p) => isRoomOwner && p.userId !== snapshot.room?.userId && <RemoveMemberButton userId={p.userId} name={p.name} onRemove={removeParticipant} />}
           />
-          <ShareCard code={code} isOwner={isRoomOwner} />
+          <ShareCard code={code} isOwner={isRoomOwner} canSeeInvite={isRoomOwner || joinedOnce} />
           <ReactionBar feed={sync.chat} disabled={!joined} />
           <ChatPanel feed={sync.chat} isOwner={isRoomOwner} disabled={!joined} />
           {isRoomOwner && <RoomSettings listenersCanControl={listenersCanControl} save={saveSettings} />}

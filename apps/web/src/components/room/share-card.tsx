@@ -13,8 +13,20 @@ import { useResource } from "@/lib/use-resource";
  * is the `qrcode` package's SVG shown as a `data:` image, which the page's CSP allows (`img-src
  * data:`) without any inline markup. The owner rotates the link (the old one stops working at
  * once, guests already in stay) or turns it off.
+ *
+ * The API shows the invite to the room's participants and owner only: until `canSeeInvite` (the
+ * page's first join made the viewer a participant) the card waits instead of asking too early.
  */
-export function ShareCard({ code, isOwner }: { code: string; isOwner: boolean }) {
+export function ShareCard({ code, isOwner, canSeeInvite }: { code: string; isOwner: boolean; canSeeInvite: boolean }) {
+  return (
+    <section className="card" aria-labelledby="share-title" data-testid="share-card">
+      <h2 id="share-title">Invite people</h2>
+      {canSeeInvite ? <InviteControls code={code} isOwner={isOwner} /> : <p className="muted small">Joining the room…</p>}
+    </section>
+  );
+}
+
+function InviteControls({ code, isOwner }: { code: string; isOwner: boolean }) {
   const api = useApi();
   const invite = useResource(() => api.roomInvite(code));
   const [qr, setQr] = useState<string | null>(null);
@@ -56,8 +68,7 @@ export function ShareCard({ code, isOwner }: { code: string; isOwner: boolean })
   }
 
   return (
-    <section className="card" aria-labelledby="share-title" data-testid="share-card">
-      <h2 id="share-title">Invite people</h2>
+    <>
       <FormError message={error ?? invite.error} />
       {link && enabled && (
         <>
@@ -82,6 +93,6 @@ export function ShareCard({ code, isOwner }: { code: string; isOwner: boolean })
           </button>
         </div>
       )}
-    </section>
+    </>
   );
 }
