@@ -149,4 +149,24 @@ describe("the room page after a new user's trial, in real Chromium", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("who uploaded a track deletes it from the library after confirming; demo tracks have no Delete", async () => {
+    await owner.goto(`${stack.webUrl}/dashboard/library`);
+    await owner.setInputFiles('[data-testid="upload-input"]', { name: "short-lived.wav", mimeType: "audio/wav", buffer: sineWav({ seconds: 2, frequency: 330 }) });
+    await owner.locator('[data-testid="upload-done"]').waitFor({ timeout: 20_000 });
+    await owner.reload();
+    const row = owner.locator('[data-testid="track-list"] li').filter({ hasText: "short-lived" });
+    await row.waitFor();
+    expect(await owner.locator('[data-testid="track-list"] li').filter({ hasText: "Four Chords in C" }).locator('[data-testid="delete-track"]').count()).toBe(0);
+    owner.once("dialog", (dialog) => void dialog.dismiss());
+    await row.locator('[data-testid="delete-track"]').click();
+    await owner.waitForTimeout(300);
+    expect(await row.count()).toBe(1);
+    owner.once("dialog", (dialog) => void dialog.accept());
+    await row.locator('[data-testid="delete-track"]').click();
+    await expect.poll(() => row.count()).toBe(0);
+    await owner.reload();
+    await owner.locator('[data-testid="track-list"] li').first().waitFor();
+    expect(await owner.locator('[data-testid="track-list"] li').filter({ hasText: "short-lived" }).count()).toBe(0);
+  });
 });

@@ -22,12 +22,13 @@ describeEachBackend("track changes", (backend) => {
   const listed = async (client: Client) => TrackListResponse.parse(await (await client.get("/api/tracks")).json()).tracks.map((t) => t.id);
 
   describe("deleting", () => {
-    it("[TD1] who uploaded a track deletes it: 204, gone from the library, its audio 404, its file removed", async () => {
+    it("[TD1] who uploaded a track deletes it: 200 { ok: true }, gone from the library, its audio 404, its file removed", async () => {
       const { track } = TrackResponse.parse(await (await upload(alice, form(wav(1), "gone.wav", "audio/wav"))).json());
       const stored = readdirSync(api.config.tracksDir).filter((name) => name.startsWith(track.id));
       expect(stored).toHaveLength(1);
       const deleted = await alice.delete(`/api/tracks/${track.id}`);
-      expect(deleted.status).toBe(204);
+      expect(deleted.status).toBe(200);
+      expect(await deleted.json()).toEqual({ ok: true });
       expect(await listed(alice)).not.toContain(track.id);
       expect((await alice.get(`/api/tracks/${track.id}`)).status).toBe(404);
       expect((await api.client().get(`/api/tracks/${track.id}/audio`)).status).toBe(404);

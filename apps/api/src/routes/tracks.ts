@@ -91,7 +91,7 @@ export function trackRoutes({ repos, library, maxUploadBytes, publicUrl, grant }
 
   router.delete("/:id", requireUser, refuseGuests, async (req, res) => {
     await library.remove(await loadTrack(req), currentUser(req).id);
-    res.status(204).end();
+    res.json({ ok: true });
   });
 
   return router;

@@ -87,7 +87,7 @@ const routes: Route[] = [
   { method: "GET", path: "/api/tracks", ok: TrackListResponse },
   { method: "POST", path: "/api/tracks", ok: TrackResponse },
   { method: "GET", path: "/api/tracks/:id", ok: TrackResponse },
-  { method: "DELETE", path: "/api/tracks/:id", ok: null },
+  { method: "DELETE", path: "/api/tracks/:id", ok: OkResponse },
   { method: "GET", path: "/api/tracks/:id/audio", ok: null },
   { method: "HEAD", path: "/api/tracks/:id/audio", ok: null },
   { method: "GET", path: "/healthz", ok: HealthResponse },

@@ -115,6 +115,10 @@ export class ApiClient {
     return this.request("POST", `${roomPath(code)}/host`, HostTransferResponse, { userId });
   }
   /** The owner removes a person for good: their sockets close and they get no ticket again. */
+  /** Deletes a track its caller uploaded [TD1]. */
+  deleteTrack(id: string) {
+    return this.request("DELETE", `/api/tracks/${encodeURIComponent(id)}`, OkResponse);
+  }
   removeParticipant(code: string, userId: string) {
     return this.request("DELETE", `${roomPath(code)}/participants/${encodeURIComponent(userId)}`, OkResponse);
   }
