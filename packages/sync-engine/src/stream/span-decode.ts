@@ -44,6 +44,8 @@ export interface DecodeStats {
   /** Per span decoded: wall ms from the decode call to the cut chunk, and main-thread ms in the engine's own calls (decode calls, output callbacks, copies, the cut); the latest 512. */
   readonly wallMs: number[];
   readonly busyMs: number[];
+  /** ...and the frames each gave. */
+  readonly frames: number[];
 }
 
 /** Decodes a track's spans into exact chunks. */
@@ -89,7 +91,7 @@ async function webCodecsSupport(config: AudioDecoderConfig): Promise<boolean | n
  */
 export async function openTrackDecoder(ctx: BaseAudioContext, config: AudioDecoderConfig): Promise<TrackDecoder> {
   const configSupported = await webCodecsSupport(config);
-  const stats: DecodeStats = { decoder: configSupported ? "webcodecs" : "decodeAudioData", configSupported, spans: 0, fallbacks: 0, droppedAtStart: null, wallMs: [], busyMs: [] };
+  const stats: DecodeStats = { decoder: configSupported ? "webcodecs" : "decodeAudioData", configSupported, spans: 0, fallbacks: 0, droppedAtStart: null, wallMs: [], busyMs: [], frames: [] };
   const offline = typeof OfflineAudioContext === "function" ? new OfflineAudioContext(config.numberOfChannels, 1, config.sampleRate) : ctx;
   const viaFile = async (coded: CodedSpan, onMain: OnMainThread) => {
     const decoded = pcmOf(await onMain(() => offline.decodeAudioData(coded.file())));
@@ -136,10 +138,8 @@ export async function openTrackDecoder(ctx: BaseAudioContext, config: AudioDecod
       stats.droppedAtStart = firstSample - coded.firstSample;
       stats.wallMs.push(monotonicMs() - started);
       stats.busyMs.push(busy);
-      if (stats.wallMs.length > KEPT_TIMINGS) {
-        stats.wallMs.shift();
-        stats.busyMs.shift();
-      }
+      stats.frames.push(chunk ? chunk.end - chunk.start : 0);
+      if (stats.wallMs.length > KEPT_TIMINGS) for (const kept of [stats.wallMs, stats.busyMs, stats.frames]) kept.shift();
       return chunk;
     },
   };
