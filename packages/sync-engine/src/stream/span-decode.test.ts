@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { cutRange, webCodecsDropped } from "./span-decode.js";
-import { joinPieces, planarFloat32 } from "./webcodecs-decode.js";
+import { pieceRanges, planarFloat32 } from "./webcodecs-decode.js";
 
 describe("[M15] the cut of a decoded span, for either decoder", () => {
   it("decoded sample 0 at track sample 1000: span [1500, 2000) is samples 500–999", () => {
@@ -48,10 +48,12 @@ describe("[M15] AudioData planes into float32 channels", () => {
     expect(planarFloat32("u8", 2, 1, [Uint8Array.of(0xc0, 0x40)]).map((c) => [...c])).toEqual([[0.5], [-0.5]]);
   });
 
-  it("pieces join in order, channel by channel", () => {
-    const pcm = joinPieces(48_000, 2, [[Float32Array.of(1, 2), Float32Array.of(-1, -2)], [Float32Array.of(3), Float32Array.of(-3)]]);
-    expect(pcm.length).toBe(3);
-    expect(pcm.channels.map((c) => [...c])).toEqual([[1, 2, 3], [-1, -2, -3]]);
-    expect(joinPieces(48_000, 2, []).length).toBe(0);
+  it("a copy from a run of AudioData pieces (20, 20, 10 frames): which pieces, where in each, where in the output", () => {
+    expect(pieceRanges([20, 20, 10], 15, 20)).toEqual([
+      { piece: 0, offset: 15, at: 0, count: 5 },
+      { piece: 1, offset: 0, at: 5, count: 15 },
+    ]);
+    expect(pieceRanges([20, 20, 10], 40, 100)).toEqual([{ piece: 2, offset: 0, at: 0, count: 10 }]);
+    expect(pieceRanges([20, 20, 10], 50, 5)).toEqual([]);
   });
 });

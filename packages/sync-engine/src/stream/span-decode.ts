@@ -70,7 +70,9 @@ export function webCodecsDropped(frameSamples: readonly number[], decodedLength:
 const pcmOf = (buffer: AudioBuffer): DecodedPcm => ({
   sampleRate: buffer.sampleRate,
   length: buffer.length,
-  channels: Array.from({ length: buffer.numberOfChannels }, (_, c) => buffer.getChannelData(c)),
+  numberOfChannels: buffer.numberOfChannels,
+  copyChannel: (c, from, into) => buffer.copyFromChannel(into, c, from),
+  close: () => undefined,
 });
 
 /** Whether this browser's `AudioDecoder` takes `config` (null where there is none). */
@@ -125,14 +127,19 @@ export async function openTrackDecoder(ctx: BaseAudioContext, config: AudioDecod
           result = await viaFile(coded, onMain);
         }
       } else result = await viaFile(coded, onMain);
-      signal.throwIfAborted();
       const { decoded, firstSample } = result;
+      if (signal.aborted) decoded.close();
+      signal.throwIfAborted();
       const chunk = onMain(() => {
-        const cut = cutRange(firstSample, decoded.length, span, totalFrames);
-        if (!cut) return null;
-        const buffer = ctx.createBuffer(decoded.channels.length, cut.count, decoded.sampleRate);
-        decoded.channels.forEach((channel, c) => buffer.copyToChannel(channel.subarray(cut.skip, cut.skip + cut.count), c));
-        return { start: span.start, end: span.start + cut.count, buffer };
+        try {
+          const cut = cutRange(firstSample, decoded.length, span, totalFrames);
+          if (!cut) return null;
+          const buffer = ctx.createBuffer(decoded.numberOfChannels, cut.count, decoded.sampleRate);
+          for (let c = 0; c < decoded.numberOfChannels; c++) decoded.copyChannel(c, cut.skip, buffer.getChannelData(c));
+          return { start: span.start, end: span.start + cut.count, buffer };
+        } finally {
+          decoded.close();
+        }
       });
       stats.spans++;
       stats.droppedAtStart = firstSample - coded.firstSample;

@@ -1,15 +1,19 @@
 /**
  * One span's codec frames through a WebCodecs `AudioDecoder`: each frame an `EncodedAudioChunk`
- * (all key frames, timestamps from 0), flushed, and every `AudioData` copied out as float32
- * channels. A fresh decoder per span, so a span decodes the same whatever came before it (as a
+ * (all key frames, timestamps from 0), flushed; its `AudioData` are kept until the cut copies
+ * from them, straight into the chunk's buffer (one copy, as from a `decodeAudioData` buffer). A fresh decoder per span, so a span decodes the same whatever came before it (as a
  * `decodeAudioData` of the span's own file does).
  */
 
-/** Decoded samples, one float32 array per channel, at `sampleRate`. */
+/** A decode's samples at `sampleRate`, read by copying (a decoder's output stays where it is until then). */
 export interface DecodedPcm {
   readonly sampleRate: number;
   readonly length: number;
-  readonly channels: readonly Float32Array<ArrayBuffer>[];
+  readonly numberOfChannels: number;
+  /** Copies channel `c` from sample `from` into `into` (as many samples as `into` holds, or fewer at the end). */
+  copyChannel(c: number, from: number, into: Float32Array<ArrayBuffer>): void;
+  /** Releases the decoder's output (after the copies). */
+  close(): void;
 }
 
 /** The sample formats of WebCodecs `AudioData` (W3C WebCodecs §9.3). */
@@ -39,34 +43,53 @@ export function planarFloat32(format: SampleFormat | string, channels: number, f
   });
 }
 
-/** Joins decoded pieces, in order, into one run of channels. */
-export function joinPieces(sampleRate: number, channels: number, pieces: readonly (readonly Float32Array<ArrayBuffer>[])[]): DecodedPcm {
-  const length = pieces.reduce((sum, piece) => sum + piece[0]!.length, 0);
-  const joined = Array.from({ length: channels }, () => new Float32Array(length));
-  let at = 0;
-  for (const piece of pieces) {
-    piece.forEach((channel, c) => joined[c]!.set(channel, at));
-    at += piece[0]!.length;
+/** Where samples `[from, from + count)` of pieces of `lengths` lie: per piece touched, its index, the offset in it, the offset in the output and how many. */
+export function pieceRanges(lengths: readonly number[], from: number, count: number): { piece: number; offset: number; at: number; count: number }[] {
+  const ranges = [];
+  let start = 0;
+  for (let piece = 0; piece < lengths.length; piece++) {
+    const lo = Math.max(from, start);
+    const hi = Math.min(from + count, start + lengths[piece]!);
+    if (hi > lo) ranges.push({ piece, offset: lo - start, at: lo - from, count: hi - lo });
+    start += lengths[piece]!;
   }
-  return { sampleRate, length, channels: joined };
+  return ranges;
 }
 
-/** `data`'s samples as float32 channels (converted by the browser where it can, else here). */
-function channelsOf(data: AudioData): Float32Array<ArrayBuffer>[] {
-  const { numberOfChannels: channels, numberOfFrames: frames } = data;
-  if (data.format === "f32-planar") {
-    return Array.from({ length: channels }, (_, c) => {
-      const out = new Float32Array(frames);
-      data.copyTo(out, { planeIndex: c });
-      return out;
+/**
+ * Copies channel `c`'s samples `[offset, offset + into.length)` of `data` into `into` as float32:
+ * the browser converts (WebCodecs requires conversion to f32-planar); where it will not, this
+ * converts the native plane.
+ */
+function copyFloat32(data: AudioData, c: number, offset: number, into: Float32Array<ArrayBuffer>): void {
+  const range = { frameOffset: offset, frameCount: into.length };
+  if (data.format === "f32-planar") return data.copyTo(into, { planeIndex: c, ...range });
+  try {
+    return data.copyTo(into, { planeIndex: c, ...range, format: "f32-planar" });
+  } catch {
+    const planar = data.format?.endsWith("-planar") ?? false;
+    const planes = Array.from({ length: planar ? data.numberOfChannels : 1 }, (_, p) => {
+      const plane = new Uint8Array(data.allocationSize({ planeIndex: p }));
+      data.copyTo(plane, { planeIndex: p });
+      return plane;
     });
+    into.set(planarFloat32(data.format ?? "f32", data.numberOfChannels, data.numberOfFrames, planes)[c]!.subarray(offset, offset + into.length));
   }
-  const planes = Array.from({ length: data.format?.endsWith("-planar") ? channels : 1 }, (_, p) => {
-    const out = new Uint8Array(data.allocationSize({ planeIndex: p }));
-    data.copyTo(out, { planeIndex: p });
-    return out;
-  });
-  return planarFloat32(data.format ?? "f32", channels, frames, planes);
+}
+
+/** The `AudioData` run `pieces`, in order, as one {@link DecodedPcm}. */
+function pcmOfAudioData(sampleRate: number, numberOfChannels: number, pieces: readonly AudioData[], onMain: OnMainThread): DecodedPcm {
+  const lengths = pieces.map((data) => data.numberOfFrames);
+  return {
+    sampleRate,
+    numberOfChannels,
+    length: lengths.reduce((sum, n) => sum + n, 0),
+    copyChannel: (c, from, into) =>
+      onMain(() => {
+        for (const r of pieceRanges(lengths, from, into.length)) copyFloat32(pieces[r.piece]!, c, r.offset, into.subarray(r.at, r.at + r.count));
+      }),
+    close: () => pieces.forEach((data) => data.close()),
+  };
 }
 
 /** Runs `work` on the main thread and counts its synchronous time (the decode figures). */
@@ -84,19 +107,13 @@ export interface EncodedFrames {
  * at another rate or channel count than the config's, or when `signal` aborts.
  */
 export async function decodeWithWebCodecs(config: AudioDecoderConfig, span: EncodedFrames, signal: AbortSignal, onMain: OnMainThread = (work) => work()): Promise<DecodedPcm> {
-  const pieces: Float32Array<ArrayBuffer>[][] = [];
+  const pieces: AudioData[] = [];
   let failure: Error | null = null;
   const collect = (data: AudioData): void => {
-    try {
-      if (data.sampleRate !== config.sampleRate || data.numberOfChannels !== config.numberOfChannels) {
-        throw new Error(`AudioDecoder gave ${data.numberOfChannels} ch at ${data.sampleRate} Hz for ${config.numberOfChannels} at ${config.sampleRate}`);
-      }
-      pieces.push(channelsOf(data));
-    } catch (error) {
-      failure ??= error as Error;
-    } finally {
+    if (failure || data.sampleRate !== config.sampleRate || data.numberOfChannels !== config.numberOfChannels) {
+      failure ??= new Error(`AudioDecoder gave ${data.numberOfChannels} ch at ${data.sampleRate} Hz for ${config.numberOfChannels} at ${config.sampleRate}`);
       data.close();
-    }
+    } else pieces.push(data);
   };
   const decoder = new AudioDecoder({
     output: (data) => onMain(() => collect(data)),
@@ -121,8 +138,9 @@ export async function decodeWithWebCodecs(config: AudioDecoderConfig, span: Enco
     await decoder.flush();
     signal.throwIfAborted();
     if (failure) throw failure;
-    return onMain(() => joinPieces(config.sampleRate, config.numberOfChannels, pieces));
+    return pcmOfAudioData(config.sampleRate, config.numberOfChannels, pieces.splice(0), onMain);
   } finally {
+    for (const data of pieces) data.close();
     signal.removeEventListener("abort", abort);
     abort();
   }
