@@ -1,10 +1,6 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { encoders, run, toneDir } from "../../test/encoders.js";
+import { describe, expect, it } from "vitest";
 import { aacDecoderConfig, audioSpecificConfig, flacDecoderConfig, mp3DecoderConfig, opusDecoderConfig } from "./codec-config.js";
 import type { FlacHead } from "./flac.js";
-import { parseOpusHead } from "./ogg-opus.js";
 
 describe("[M15] WebCodecs decoder configs from the file's head", () => {
   it("AAC-LC: the 2-byte AudioSpecificConfig (44.1 kHz stereo is 12 10, 48 kHz stereo 11 90), codec mp4a.40.2", () => {
@@ -27,25 +23,7 @@ describe("[M15] WebCodecs decoder configs from the file's head", () => {
     expect(config).toMatchObject({ codec: "flac", sampleRate: 44_100, numberOfChannels: 2 });
   });
 
-  it("Opus: nothing from bytes that are not an Ogg page", () => {
+  it("Opus: nothing from bytes that are not an Ogg page (a real file's is in ogg-packets.test.ts)", () => {
     expect(opusDecoderConfig(new Uint8Array(64), 2)).toBeNull();
-  });
-});
-
-const tools = encoders("codec-config");
-const { dir, wav, remove } = toneDir(44_100);
-afterAll(remove);
-
-describe.runIf(tools.ffmpeg)("[M15] the Opus config of a real file", () => {
-  it("the description is the 19-byte OpusHead packet, with the file's pre-skip; 48 kHz", () => {
-    const opus = join(dir, "tone.opus");
-    run("ffmpeg", ["-loglevel", "error", "-y", "-i", wav, "-c:a", "libopus", "-b:a", "96k", opus]);
-    const head = parseOpusHead(new Uint8Array(readFileSync(opus)))!;
-    const config = opusDecoderConfig(head.headerPages, head.channels)!;
-    const description = config.description as Uint8Array;
-    expect(String.fromCharCode(...description.subarray(0, 8))).toBe("OpusHead");
-    expect(description.length).toBe(19);
-    expect(description[10]! | (description[11]! << 8)).toBe(head.preSkip);
-    expect(config).toMatchObject({ codec: "opus", sampleRate: 48_000, numberOfChannels: 1 });
   });
 });

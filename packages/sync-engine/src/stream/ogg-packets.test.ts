@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { encoders, run, toneDir } from "../../test/encoders.js";
 import { findOggPages, lastGranule, pageStartGranule, parseOpusHead, type OggPage } from "./ogg-opus.js";
+import { opusDecoderConfig } from "./codec-config.js";
 import { oggPackets, opusPackets } from "./ogg-packets.js";
 
 /** A page over `bytes` whose pieces are `[offset, length]`; `openEnd` when its last piece continues. */
@@ -46,13 +47,27 @@ const tools = encoders("ogg-packets");
 const { dir, wav, remove } = toneDir(441_000);
 afterAll(remove);
 
-describe.runIf(tools.ffmpeg)("[M15] the packets of a real Ogg Opus file", () => {
-  it("the packets' durations add up to every page's granule position (pages ending mid-packet included)", () => {
+describe.runIf(tools.ffmpeg)("[M15] the packets and the decoder config of a real Ogg Opus file", () => {
+  const file = () => {
     const opus = join(dir, "tone.opus");
     run("ffmpeg", ["-loglevel", "error", "-y", "-i", wav, "-c:a", "libopus", "-b:a", "96k", opus]);
-    const file = new Uint8Array(readFileSync(opus));
-    const head = parseOpusHead(file)!;
-    const audio = file.subarray(head.audioStart);
+    return new Uint8Array(readFileSync(opus));
+  };
+
+  it("the description is the 19-byte OpusHead packet, with the file's pre-skip; 48 kHz", () => {
+    const head = parseOpusHead(file())!;
+    const config = opusDecoderConfig(head.headerPages, head.channels)!;
+    const description = config.description as Uint8Array;
+    expect(String.fromCharCode(...description.subarray(0, 8))).toBe("OpusHead");
+    expect(description.length).toBe(19);
+    expect(description[10]! | (description[11]! << 8)).toBe(head.preSkip);
+    expect(config).toMatchObject({ codec: "opus", sampleRate: 48_000, numberOfChannels: 1 });
+  });
+
+  it("the packets' durations add up to every page's granule position (pages ending mid-packet included)", () => {
+    const bytes = file();
+    const head = parseOpusHead(bytes)!;
+    const audio = bytes.subarray(head.audioStart);
     const pages = findOggPages(audio);
     let checked = 0;
     for (let i = 1; i < pages.length - 1; i++) {
