@@ -1,10 +1,11 @@
 /**
  * An M4A's AAC-LC track streamed by HTTP range: a span is fetched as the raw AAC frames that hold
  * it plus {@link PRIMING_FRAMES} before (AAC frames overlap by half through the MDCT: a decoder
- * started cold gets its first frame wrong), each wrapped in an ADTS header from the
- * AudioSpecificConfig, decoded by `decodeAudioData` as an ADTS stream of its own and cut to the
- * exact samples. Decoded sample `j` is stream sample (first frame × 1024 + dropped + `j`), where
- * `dropped` is what the decoder left out at the start (Chromium: nothing; Firefox: one frame),
+ * started cold gets its first frame wrong), decoded (span-decode.ts) as raw access units by
+ * `AudioDecoder`, or each wrapped in an ADTS header from the AudioSpecificConfig as an ADTS stream
+ * by `decodeAudioData`, and cut to the exact samples. Decoded sample `j` is stream sample (first
+ * frame × 1024 + dropped + `j`), where `dropped` is what the decoder left out at the start
+ * (`AudioDecoder` and Chromium's `decodeAudioData`: nothing; Firefox's `decodeAudioData`: one frame),
  * and track sample 0 is stream sample `leadingTrim` (the edit list's encoder delay, which the
  * browser trims from a whole M4A the same way).
  *

@@ -1,7 +1,8 @@
 /**
  * A FLAC file streamed by HTTP range: each span is fetched as the frames that hold it (found by
  * their headers, which carry their first sample), made into a small FLAC file of its own with the
- * stream's STREAMINFO, decoded by `decodeAudioData` and cut to the exact samples. FLAC is
+ * stream's STREAMINFO, decoded (span-decode.ts: its frames by `AudioDecoder`, or that file by
+ * `decodeAudioData`) and cut to the exact samples. FLAC is
  * lossless and its frames decode independently, so a chunk equals the same samples of the whole
  * file.
  */

@@ -1,9 +1,10 @@
 /**
  * An MP3 streamed by HTTP range: each span of the track is fetched as the frames that hold it,
  * plus a few frames before (the bit reservoir and the MDCT overlap reach back into earlier
- * frames, so a decoder started cold gets those wrong), decoded as a small MP3 of its own, and cut
- * to the exact samples. The span decodes identically to the same samples of the whole file
- * (e2e/media-formats checks it in Chromium), gapless trim included. Where a frame is in the file:
+ * frames, so a decoder started cold gets those wrong), decoded (span-decode.ts: the frames by
+ * `AudioDecoder`, or as a small MP3 of its own by `decodeAudioData`), and cut to the exact
+ * samples. The span decodes identically to the same samples of the whole file (e2e/media-formats
+ * checks it in Chromium and Firefox), gapless trim included. Where a frame is in the file:
  * exact for CBR (arithmetic) and for any file with a frame index (mp3-frame-index.ts); from the
  * Xing TOC, approximate, for a VBR file without one.
  */

@@ -1,10 +1,10 @@
 /**
  * An Ogg Opus file streamed by HTTP range: each span is fetched as whole pages from one that
  * starts at least {@link PREROLL} before it (an Opus decoder started cold needs 80 ms to converge,
- * RFC 7845 §4.6), decoded by `decodeAudioData` as an Ogg Opus file of its own (the file's header
- * pages, then those pages) and cut to the exact samples. The decoder drops `preSkip` samples at
- * the start of every such file, as at the start of the track, so decoded sample `j` is track
- * sample (first page's start granule + `j`). Opus always decodes at 48 kHz.
+ * RFC 7845 §4.6), decoded (span-decode.ts) as those pages' packets by `AudioDecoder`, or as an Ogg
+ * Opus file of its own (the file's header pages, then those pages) by `decodeAudioData`, and cut to
+ * the exact samples. Either decoder drops `preSkip` samples at the start of every span, as at
+ * the start of the track, so decoded sample `j` is track sample (first page's start granule + `j`). Opus always decodes at 48 kHz.
  */
 import type { FrameSpan } from "./chunk-plan.js";
 import { findOggPages, pageStartGranule, type OpusHead } from "./ogg-opus.js";
