@@ -101,53 +101,68 @@ export async function openTrackDecoder(ctx: BaseAudioContext, config: AudioDecod
   };
   const viaWebCodecs = async (coded: CodedSpan, signal: AbortSignal, onMain: OnMainThread) => {
     const decoded = await decodeWithWebCodecs(config, coded, signal, onMain);
+    // Nothing out of frames in, without an error, is a failure too: the fallback decodes the span.
+    if (decoded.length === 0 && coded.frames.length > 0) throw new Error("AudioDecoder gave no samples");
     return { decoded, firstSample: coded.firstSample + webCodecsDropped(coded.frameSamples, decoded.length) };
+  };
+
+  /** The span by the track's decoder; by the fallback when the `AudioDecoder` fails on it. */
+  const decodeBoth = async (coded: CodedSpan, signal: AbortSignal, onMain: OnMainThread) => {
+    if (stats.decoder !== "webcodecs") return viaFile(coded, onMain);
+    try {
+      return await viaWebCodecs(coded, signal, onMain);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      stats.fallbacks++;
+      return viaFile(coded, onMain);
+    }
   };
 
   return {
     stats,
     async decode(coded, span, totalFrames, signal) {
       const started = monotonicMs();
-      let busy = 0;
-      const onMain: OnMainThread = (work) => {
-        const from = monotonicMs();
-        try {
-          return work();
-        } finally {
-          busy += monotonicMs() - from;
-        }
-      };
-      let result;
-      if (stats.decoder === "webcodecs") {
-        try {
-          result = await viaWebCodecs(coded, signal, onMain);
-        } catch (error) {
-          if (signal.aborted) throw error;
-          stats.fallbacks++;
-          result = await viaFile(coded, onMain);
-        }
-      } else result = await viaFile(coded, onMain);
-      const { decoded, firstSample } = result;
+      const meter = busyMeter();
+      const { decoded, firstSample } = await decodeBoth(coded, signal, meter.onMain);
       if (signal.aborted) decoded.close();
       signal.throwIfAborted();
-      const chunk = onMain(() => {
-        try {
-          const cut = cutRange(firstSample, decoded.length, span, totalFrames);
-          if (!cut) return null;
-          const buffer = ctx.createBuffer(decoded.numberOfChannels, cut.count, decoded.sampleRate);
-          for (let c = 0; c < decoded.numberOfChannels; c++) decoded.copyChannel(c, cut.skip, buffer.getChannelData(c));
-          return { start: span.start, end: span.start + cut.count, buffer };
-        } finally {
-          decoded.close();
-        }
-      });
+      const chunk = meter.onMain(() => cutChunk(ctx, decoded, firstSample, span, totalFrames));
       stats.spans++;
       stats.droppedAtStart = firstSample - coded.firstSample;
       stats.wallMs.push(monotonicMs() - started);
-      stats.busyMs.push(busy);
+      stats.busyMs.push(meter.busyMs());
       stats.frames.push(chunk ? chunk.end - chunk.start : 0);
       if (stats.wallMs.length > KEPT_TIMINGS) for (const kept of [stats.wallMs, stats.busyMs, stats.frames]) kept.shift();
       return chunk;
     },
   };
+}
+
+/** Counts the synchronous time of the work it runs. */
+function busyMeter(): { onMain: OnMainThread; busyMs: () => number } {
+  let busy = 0;
+  return {
+    onMain: (work) => {
+      const from = monotonicMs();
+      try {
+        return work();
+      } finally {
+        busy += monotonicMs() - from;
+      }
+    },
+    busyMs: () => busy,
+  };
+}
+
+/** Track frames `[span.start, …)` of `decoded` (whose sample 0 is track sample `firstSample`) as a chunk; releases `decoded`. */
+function cutChunk(ctx: BaseAudioContext, decoded: DecodedPcm, firstSample: number, span: FrameSpan, totalFrames: number): DecodedChunk | null {
+  try {
+    const cut = cutRange(firstSample, decoded.length, span, totalFrames);
+    if (!cut) return null;
+    const buffer = ctx.createBuffer(decoded.numberOfChannels, cut.count, decoded.sampleRate);
+    for (let c = 0; c < decoded.numberOfChannels; c++) decoded.copyChannel(c, cut.skip, buffer.getChannelData(c));
+    return { start: span.start, end: span.start + cut.count, buffer };
+  } finally {
+    decoded.close();
+  }
 }
