@@ -17,7 +17,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alignmentOf, type Alignment } from "../bench/media/alignment.js";
-import { encode, FORMATS, hasTool, WITHOUT_WEBCODECS } from "../bench/media/formats.js";
+import { encodeOnce, FORMATS, hasTool, WITHOUT_WEBCODECS } from "../bench/media/formats.js";
 import type { DecodeStats } from "@sync-beats/sync-engine";
 import { startPageHost, type PageHost } from "../bench/media/page-host.js";
 import type {} from "../bench/media/page.js";
@@ -102,7 +102,7 @@ describe.runIf(tools.ffmpeg && firefox.available)("[M7] streamed formats align w
 
   /** Plays the WAV and every streamed format on `on`, from a late join and from the start; checks each within 1 ms of the WAV, decoded by `decoder`. */
   const checkAligned = async (on: Page, decoder: DecodeStats["decoder"], note: string) => {
-    const files = [{ label: "WAV", file: wav }, ...STREAMED.map((f) => ({ label: f.label, file: encode(f, wav, dir, "pulses") }))];
+    const files = [{ label: "WAV", file: wav }, ...STREAMED.map((f) => ({ label: f.label, file: encodeOnce(f, wav, dir, "pulses") }))];
     const measured = [];
     for (const { label, file } of files) {
       const late = await play(on, host.fileUrl(file), LATE_JOIN_MS);
