@@ -6,6 +6,10 @@
  * One Firefox page plays every file in a row (a Firefox launch and page load take ~10 s on 2
  * cores); the raw capture is emptied before each play, so each play is read alone. The formats
  * fetched and decoded whole are left to the Chromium file (media-formats.e2e.test.ts).
+ *
+ * Firefox ESR 153 has `AudioDecoder` and takes every streamed codec's config: its spans decode
+ * by WebCodecs (SPEC M15; the page reports which decoder ran), and on a second page where
+ * `AudioDecoder` is deleted before the engine loads, by the `decodeAudioData` fallback.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +17,8 @@ import { join } from "node:path";
 import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alignmentOf, type Alignment } from "../bench/media/alignment.js";
-import { encode, FORMATS, hasTool } from "../bench/media/formats.js";
+import { encodeOnce, FORMATS, hasTool, WITHOUT_WEBCODECS } from "../bench/media/formats.js";
+import type { DecodeStats } from "@sync-beats/sync-engine";
 import { startPageHost, type PageHost } from "../bench/media/page-host.js";
 import type {} from "../bench/media/page.js";
 import { writeTrack } from "../bench/media/tracks.js";
@@ -37,8 +42,14 @@ const PLAY_S = 3.5;
 /** Six files twice, 4.6 s each, plus launching Firefox and loading the page. */
 const TEST_TIMEOUT_MS = 150_000;
 
+/** What one play rendered, and how its track decoded. */
+interface Play {
+  readonly alignment: Alignment;
+  readonly decoding: DecodeStats | null;
+}
+
 /** Plays `url` from `offsetMs`, `LEAD_S` after the call, for `PLAY_S`, and reads what rendered. */
-async function play(page: Page, url: string, offsetMs: number): Promise<Alignment> {
+async function play(page: Page, url: string, offsetMs: number): Promise<Play> {
   const started = await page.evaluate(
     async (u, o, l) => {
       (await window.__benchTap.collect())?.records.splice(0);
@@ -49,12 +60,21 @@ async function play(page: Page, url: string, offsetMs: number): Promise<Alignmen
     LEAD_S,
   );
   await sleep((LEAD_S + PLAY_S) * 1000);
-  const tap = await page.evaluate(async () => {
+  const tap = await page.evaluate(async (u) => {
     window.media.stop();
     const data = (await window.__benchTap.collect())!;
-    return { records: data.records.splice(0), sampleRate: data.sampleRate };
-  });
-  return alignmentOf(tap.records, tap.sampleRate, started.when, offsetMs);
+    return { records: data.records.splice(0), sampleRate: data.sampleRate, decoding: await window.media.decoding(u) };
+  }, url);
+  return { alignment: alignmentOf(tap.records, tap.sampleRate, started.when, offsetMs), decoding: tap.decoding };
+}
+
+/** A fresh page with the raw capture (and `initScript` before it), ready to play. */
+async function openMediaPage(fox: Browser, host: PageHost, initScript = ""): Promise<Page> {
+  const page = await fox.newPage();
+  await page.evaluateOnNewDocument(initScript + host.rawCapture);
+  await page.goto(`${host.origin}/`);
+  await page.evaluate(() => window.__benchTap.ready());
+  return page;
 }
 
 describe.runIf(tools.ffmpeg && firefox.available)("[M7] streamed formats align with the WAV in Firefox ESR (issue 13)", () => {
@@ -71,10 +91,7 @@ describe.runIf(tools.ffmpeg && firefox.available)("[M7] streamed formats align w
     await writeTrack(wav, "pulse", 40);
     host = await startPageHost(dir);
     fox = await launchFirefox(firefox.pulseServer);
-    page = await fox.newPage();
-    await page.evaluateOnNewDocument(host.rawCapture);
-    await page.goto(`${host.origin}/`);
-    await page.evaluate(() => window.__benchTap.ready());
+    page = await openMediaPage(fox, host);
   });
 
   afterAll(async () => {
@@ -83,14 +100,17 @@ describe.runIf(tools.ffmpeg && firefox.available)("[M7] streamed formats align w
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("MP3 CBR, MP3 VBR, M4A, Opus and FLAC, streamed by range, within 1 ms of the WAV from a late join and from the start", async () => {
-    const files = [{ label: "WAV", file: wav }, ...STREAMED.map((f) => ({ label: f.label, file: encode(f, wav, dir, "pulses") }))];
+  /** Plays the WAV and every streamed format on `on`, from a late join and from the start; checks each within 1 ms of the WAV, decoded by `decoder`. */
+  const checkAligned = async (on: Page, decoder: DecodeStats["decoder"], note: string) => {
+    const files = [{ label: "WAV", file: wav }, ...STREAMED.map((f) => ({ label: f.label, file: encodeOnce(f, wav, dir, "pulses") }))];
     const measured = [];
     for (const { label, file } of files) {
-      const late = await play(page, host.fileUrl(file), LATE_JOIN_MS);
-      const start = await play(page, host.fileUrl(file), 0);
-      console.log(`[media formats] Firefox ${label}: late join ${late.meanMs?.toFixed(3)} ms (${late.pulses} pulses), start ${start.meanMs?.toFixed(3)} ms (${start.pulses})`);
-      measured.push({ label, file, late, start });
+      const late = await play(on, host.fileUrl(file), LATE_JOIN_MS);
+      const start = await play(on, host.fileUrl(file), 0);
+      const d = start.decoding;
+      const decoding = d ? `${d.decoder} (config supported: ${d.configSupported}, ${d.spans} spans, ${d.fallbacks} fell back, dropped at start ${d.droppedAtStart})` : "no span decoder";
+      console.log(`[media formats] Firefox ${label}${note}: late join ${late.alignment.meanMs?.toFixed(3)} ms (${late.alignment.pulses} pulses), start ${start.alignment.meanMs?.toFixed(3)} ms (${start.alignment.pulses}); ${decoding}`);
+      measured.push({ label, file, late: late.alignment, start: start.alignment, decodings: [late.decoding, start.decoding] });
     }
     const [reference, ...formats] = measured;
     for (const { label, file, late, start } of measured) {
@@ -98,9 +118,23 @@ describe.runIf(tools.ffmpeg && firefox.available)("[M7] streamed formats align w
       expect(start.pulses, `${label} from the start: pulses found`).toBeGreaterThanOrEqual(3);
       expect(host.requestsFor(file), `${label}: requests`).toMatchObject({ whole: 0 });
     }
-    for (const { label, late, start } of formats) {
+    for (const { label, late, start, decodings } of formats) {
       expect(Math.abs(late.meanMs! - reference!.late.meanMs!), `${label} late join vs the WAV (ms)`).toBeLessThanOrEqual(1);
       expect(Math.abs(start.meanMs! - reference!.start.meanMs!), `${label} from the start vs the WAV (ms)`).toBeLessThanOrEqual(1);
+      for (const decoding of decodings) expect(decoding, `${label}: the decoder that ran`).toMatchObject({ decoder, fallbacks: 0 });
+    }
+  };
+
+  it("MP3 CBR, MP3 VBR, M4A, Opus and FLAC, streamed by range and decoded by WebCodecs, within 1 ms of the WAV from a late join and from the start", async () => {
+    await checkAligned(page, "webcodecs", "");
+  }, TEST_TIMEOUT_MS);
+
+  it("[M15] the same without AudioDecoder: the decodeAudioData fallback, within 1 ms of the WAV", async () => {
+    const fallback = await openMediaPage(fox, host, WITHOUT_WEBCODECS);
+    try {
+      await checkAligned(fallback, "decodeAudioData", " (no AudioDecoder)");
+    } finally {
+      await fallback.close();
     }
   }, TEST_TIMEOUT_MS);
 });

@@ -8,13 +8,17 @@
  * its priming (Chromium renders it 1024 samples late); bench:media reports it. A VBR MP3's late
  * join seeks by the frame index the file server links (bench/media/page-host.ts, as the API does;
  * by the Xing TOC alone it was 26 ms off at 20 s).
+ *
+ * The streamed formats decode by WebCodecs `AudioDecoder` (SPEC M15; the page reports which
+ * decoder ran), and again on pages where `AudioDecoder` is deleted before the engine loads, by
+ * the `decodeAudioData` fallback: both within 1 ms.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encode, FORMATS, hasTool, playPulses } from "../bench/media/formats.js";
+import { encode, encodeOnce, FORMATS, hasTool, playPulses, WITHOUT_WEBCODECS, type FormatPlay } from "../bench/media/formats.js";
 import { startPageHost, type PageHost } from "../bench/media/page-host.js";
 import { writeTrack } from "../bench/media/tracks.js";
 import { launchChromium } from "./harness/browser.js";
@@ -62,22 +66,40 @@ describe.runIf(tools.ffmpeg)("[M7] compressed formats align with the WAV in the 
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Plays `file` from the start and from the late join; checks both within 1 ms of the WAV and decoded by `decoder`. */
+  const checkAligned = async (file: string, label: string, decoder: "webcodecs" | "decodeAudioData" | null, initScript = "") => {
+    const play = (offsetMs: number): Promise<FormatPlay> => playPulses(browser, host, host.fileUrl(file), offsetMs, PLAY_S + LEAD_S, false, LEAD_S, initScript);
+    const start = await play(0);
+    const late = await play(LATE_JOIN_MS);
+    const decoding = start.decoding && `${start.decoding.decoder} (config supported: ${start.decoding.configSupported}, ${start.decoding.spans} spans, ${start.decoding.fallbacks} fell back, dropped at start ${start.decoding.droppedAtStart})`;
+    console.log(`${label}: start ${start.alignment.meanMs?.toFixed(3)} ms (${start.alignment.pulses} pulses), late ${late.alignment.meanMs?.toFixed(3)} ms (${late.alignment.pulses}); ${decoding ?? "no span decoder"}`);
+    expect(start.alignment.pulses).toBeGreaterThanOrEqual(3);
+    expect(late.alignment.pulses).toBeGreaterThanOrEqual(3);
+    expect(Math.abs(start.alignment.meanMs! - reference.start)).toBeLessThanOrEqual(1);
+    expect(Math.abs(late.alignment.meanMs! - reference.late)).toBeLessThanOrEqual(1);
+    for (const { decoding } of [start, late]) {
+      expect(decoding?.decoder ?? null, "the decoder that ran").toBe(decoder);
+      if (decoding) expect(decoding).toMatchObject({ fallbacks: 0 });
+    }
+  };
+
   for (const format of TESTED) {
     const tool = format.command("", "")[0];
     const streamed = STREAMED.has(format.id);
-    const name = `${format.label}${streamed ? ", streamed by range," : ""} within 1 ms of the WAV from the start and from a late join`;
+    const name = `${format.label}${streamed ? ", streamed by range and decoded by WebCodecs," : ""} within 1 ms of the WAV from the start and from a late join`;
     it.runIf(tool === "ffmpeg" || tools.lame)(name, async () => {
       const file = encode(format, wav, dir, "pulses");
-      const start = await playPulses(browser, host, host.fileUrl(file), 0, PLAY_S + LEAD_S, false, LEAD_S);
-      const late = await playPulses(browser, host, host.fileUrl(file), LATE_JOIN_MS, PLAY_S + LEAD_S, false, LEAD_S);
-      console.log(`${format.label}: start ${start.alignment.meanMs?.toFixed(3)} ms (${start.alignment.pulses} pulses), late ${late.alignment.meanMs?.toFixed(3)} ms (${late.alignment.pulses})`);
-      expect(start.alignment.pulses).toBeGreaterThanOrEqual(3);
-      expect(late.alignment.pulses).toBeGreaterThanOrEqual(3);
-      expect(Math.abs(start.alignment.meanMs! - reference.start)).toBeLessThanOrEqual(1);
-      expect(Math.abs(late.alignment.meanMs! - reference.late)).toBeLessThanOrEqual(1);
+      await checkAligned(file, format.label, streamed ? "webcodecs" : null);
       const requests = host.requestsFor(file);
       if (streamed) expect(requests).toMatchObject({ whole: 0 });
       else expect(requests.whole).toBeGreaterThan(0);
+    }, TEST_TIMEOUT_MS);
+  }
+
+  for (const format of TESTED.filter((f) => STREAMED.has(f.id))) {
+    const tool = format.command("", "")[0];
+    it.runIf(tool === "ffmpeg" || tools.lame)(`[M15] ${format.label} without AudioDecoder: the decodeAudioData fallback, within 1 ms of the WAV from the start and from a late join`, async () => {
+      await checkAligned(encodeOnce(format, wav, dir, "pulses"), `${format.label} (no AudioDecoder)`, "decodeAudioData", WITHOUT_WEBCODECS);
     }, TEST_TIMEOUT_MS);
   }
 });

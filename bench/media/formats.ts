@@ -6,6 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, renameSync } from "node:fs";
 import { join } from "node:path";
+import type { DecodeStats } from "@sync-beats/sync-engine";
 import type { Browser } from "playwright-core";
 import { sleep } from "../sync/time.js";
 import { alignmentOf, type Alignment } from "./alignment.js";
@@ -67,14 +68,19 @@ export interface FormatPlay {
   readonly alignment: Alignment;
   /** PLAY → first non-silent rendered quantum, ms (context time; output latency not included). */
   readonly firstRenderMs: number | null;
+  /** How the track's spans decoded (null for a WAV or a whole-file decode). */
+  readonly decoding: DecodeStats | null;
 }
+
+/** An init script that takes WebCodecs away before the page loads: the engine falls back to `decodeAudioData` (SPEC M15). */
+export const WITHOUT_WEBCODECS = "delete globalThis.AudioDecoder; delete globalThis.EncodedAudioChunk;";
 
 /**
  * Plays `url` from `offsetMs`, `leadS` after the call, on a fresh page with the raw capture for
  * `seconds`, then reads it.
  */
-export async function playPulses(browser: Browser, host: PageHost, url: string, offsetMs: number, seconds: number, throttled: boolean, leadS = 0.05): Promise<FormatPlay> {
-  const page = await openPage(browser, host.origin, host.rawCapture, throttled);
+export async function playPulses(browser: Browser, host: PageHost, url: string, offsetMs: number, seconds: number, throttled: boolean, leadS = 0.05, initScript = ""): Promise<FormatPlay> {
+  const page = await openPage(browser, host.origin, initScript + host.rawCapture, throttled);
   try {
     const started = await page.evaluate(([u, o, l]) => {
       const result = window.media.start(u, o, l);
@@ -82,10 +88,12 @@ export async function playPulses(browser: Browser, host: PageHost, url: string, 
     }, [url, offsetMs, leadS] as const);
     await sleep(seconds * 1000);
     const tap = (await page.evaluate(() => window.__benchTap.collect()))!;
+    const decoding = await page.evaluate((u) => window.media.decoding(u), url);
     const firstFrame = tap.records[0];
     return {
       alignment: alignmentOf(tap.records, tap.sampleRate, started.when, offsetMs),
       firstRenderMs: firstFrame === undefined ? null : (firstFrame / tap.sampleRate - started.contextTimeAtCall) * 1000,
+      decoding,
     };
   } finally {
     await page.context().close();

@@ -2,7 +2,7 @@
  * The benchmark page: one Web Audio output of the engine (`createWebAudioOutput`), driven by the
  * benchmark through `window.media`. The tap (bench/sync/tap-init.ts) records what renders.
  */
-import { createWebAudioOutput, type AudioOutput } from "@sync-beats/sync-engine";
+import { createWebAudioOutput, type AudioOutput, type DecodeStats } from "@sync-beats/sync-engine";
 
 /** What the benchmark calls. */
 export interface MediaPageApi {
@@ -10,6 +10,8 @@ export interface MediaPageApi {
   start(url: string, offsetMs: number, leadS?: number): { calledAtMs: number; when: number };
   /** Stops playback. */
   stop(): void;
+  /** How the open track `url` decodes (the engine's `trackDecoding`): WebCodecs or decodeAudioData, and per-span timings. */
+  decoding(url: string): Promise<DecodeStats | null>;
   /** Baseline: download and decode the whole file; returns the ms it took. */
   wholeDecodeMs(url: string, timeoutMs: number): Promise<number | null>;
 }
@@ -31,6 +33,7 @@ window.media = {
     return { calledAtMs, when };
   },
   stop: () => output.stop(),
+  decoding: (url) => output.trackDecoding?.(url) ?? Promise.resolve(null),
   async wholeDecodeMs(url, timeoutMs) {
     const started = performance.now();
     const abort = new AbortController();

@@ -30,6 +30,7 @@ export type { CommandRefusal, CommandsState, QueueCommandInput } from "./command
 export { mergeChat, type ChatFeed, type ChatRefusal, type ChatState, type ReactionEvent } from "./chat-feed.js";
 export type { CalibrationDevice, CalibrationView } from "./calibration-run.js";
 export type { AudioCapture, CapturedAudio } from "./types.js";
+export type { DecodeStats, DecoderKind } from "./stream/span-decode.js";
 export { createSyncEngine } from "./engine.js";
 export { createSystemClock } from "./system-clock.js";
 export { createWebAudioOutput, type WebAudioOutputOptions } from "./web-audio-output.js";

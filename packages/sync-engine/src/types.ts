@@ -1,3 +1,4 @@
+import type { DecodeStats } from "./stream/span-decode.js";
 import type { CalibrationView } from "./calibration-run.js";
 import type { Clock, Disposer } from "@sync-beats/clock";
 import type { ErrorCode, MemberRole, Participant, QueueState, RoomFacts, TrackInfo } from "@sync-beats/protocol";
@@ -98,6 +99,11 @@ export interface AudioOutput {
   capture?(stream: MediaStream): AudioCapture;
   /** Which output route plays (the context's `sinkId`; "default" when the browser cannot tell). */
   outputRoute?(): string;
+  /**
+   * How the open track `url` decodes (which decoder was chosen, SPEC M15, and per-span timings);
+   * null for a track not open, a WAV or a whole-file decode.
+   */
+  trackDecoding?(url: string): Promise<DecodeStats | null>;
   /** Releases the device (closes the context). */
   dispose(): void;
 }

@@ -229,6 +229,11 @@ export function createWebAudioOutput(options: WebAudioOutputOptions = {}): Audio
       return typeof sinkId === "string" && sinkId !== "" ? sinkId : "default";
     },
 
+    async trackDecoding(url) {
+      const source = await sources.get(url)?.catch(() => null);
+      return source?.decoding ?? null;
+    },
+
     dispose() {
       for (const session of sessions) session.dispose();
       sessions = [];

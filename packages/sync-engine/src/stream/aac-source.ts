@@ -1,10 +1,11 @@
 /**
  * An M4A's AAC-LC track streamed by HTTP range: a span is fetched as the raw AAC frames that hold
  * it plus {@link PRIMING_FRAMES} before (AAC frames overlap by half through the MDCT: a decoder
- * started cold gets its first frame wrong), each wrapped in an ADTS header from the
- * AudioSpecificConfig, decoded by `decodeAudioData` as an ADTS stream of its own and cut to the
- * exact samples. Decoded sample `j` is stream sample (first frame × 1024 + dropped + `j`), where
- * `dropped` is what the decoder left out at the start (Chromium: nothing; Firefox: one frame),
+ * started cold gets its first frame wrong), decoded (span-decode.ts) as raw access units by
+ * `AudioDecoder`, or each wrapped in an ADTS header from the AudioSpecificConfig as an ADTS stream
+ * by `decodeAudioData`, and cut to the exact samples. Decoded sample `j` is stream sample (first
+ * frame × 1024 + dropped + `j`), where `dropped` is what the decoder left out at the start
+ * (`AudioDecoder` and Chromium's `decodeAudioData`: nothing; Firefox's `decodeAudioData`: one frame),
  * and track sample 0 is stream sample `leadingTrim` (the edit list's encoder delay, which the
  * browser trims from a whole M4A the same way).
  *
@@ -17,6 +18,7 @@ import type { FrameSpan } from "./chunk-plan.js";
 import { CHECKED_FRAMES, chunkOf, estimateFrameOffset, findFrameRun, firstElementBits } from "./aac-seek.js";
 import { adtsStream } from "./mp4.js";
 import { AAC_FRAME_SAMPLES, type Mp4AacTrack, type RangeReader } from "./mp4-moov.js";
+import type { CodedSpan } from "./span-decode.js";
 import type { DecodedChunk, TrackSource } from "./track-source.js";
 import { windowedSource, type StreamInput } from "./windowed-source.js";
 import { fetchByteRange } from "./byte-range.js";
@@ -94,7 +96,7 @@ export function aacFramesFor(span: FrameSpan, leadingTrim: number, frameCount: n
   return { first: Math.max(0, wanted - PRIMING_FRAMES), end: Math.min(frameCount, Math.ceil((span.end + leadingTrim) / AAC_FRAME_SAMPLES)) };
 }
 
-export function aacSource(track: Mp4AacTrack, reader: RangeReader, { url, download, ctx, decode, onChunk, plan }: StreamInput): TrackSource {
+export function aacSource(track: Mp4AacTrack, reader: RangeReader, { url, download, decode, onChunk, plan }: StreamInput): TrackSource {
   const table = frameTable(track, reader);
   const element = firstElementBits(track.config.channelConfig);
   /** Frame → file offset, for frames of decoded spans. */
@@ -178,18 +180,17 @@ export function aacSource(track: Mp4AacTrack, reader: RangeReader, { url, downlo
     const { first, end } = aacFramesFor(span, track.leadingTrim, track.frameCount);
     if (end <= first) return null;
     const frames = (await placedFrames(first, end, signal)) ?? (await tableBytes(first, end, signal));
-    const decoded = await decode(adtsStream(track.config, frames).buffer);
-    // What the decoder dropped from the stream's start: nothing in Chromium, a frame in Firefox ESR
-    // 153 (it assumes 1024 samples of priming in any ADTS stream); read from the decoded length.
-    const dropped = Math.max(0, frames.length * AAC_FRAME_SAMPLES - decoded.length);
-    const firstSample = first * AAC_FRAME_SAMPLES + dropped - track.leadingTrim;
-    const skip = span.start - firstSample;
-    const count = Math.min(span.end, track.totalFrames, firstSample + decoded.length) - span.start;
-    if (skip < 0 || count <= 0) return null;
-    const buffer = ctx.createBuffer(decoded.numberOfChannels, count, decoded.sampleRate);
-    for (let c = 0; c < decoded.numberOfChannels; c++) buffer.copyToChannel(decoded.getChannelData(c).subarray(skip, skip + count), c);
-    return { start: span.start, end: span.start + count, buffer };
+    const coded: CodedSpan = {
+      firstSample: first * AAC_FRAME_SAMPLES - track.leadingTrim,
+      frames,
+      frameSamples: frames.map(() => AAC_FRAME_SAMPLES),
+      file: () => adtsStream(track.config, frames).buffer,
+      // What decodeAudioData drops from an ADTS stream's start: nothing in Chromium, a frame in
+      // Firefox ESR 153 (it assumes 1024 samples of priming in any ADTS stream); read from the decoded length.
+      fileDropped: (decodedLength) => Math.max(0, frames.length * AAC_FRAME_SAMPLES - decodedLength),
+    };
+    return decode.decode(coded, span, track.totalFrames, signal);
   };
 
-  return windowedSource({ sampleRate: track.sampleRate, totalFrames: track.totalFrames }, decodeSpan, onChunk, plan);
+  return Object.assign(windowedSource({ sampleRate: track.sampleRate, totalFrames: track.totalFrames }, decodeSpan, onChunk, plan), { decoding: decode.stats });
 }

@@ -7,11 +7,12 @@
  */
 import { Mp3FrameIndex } from "@sync-beats/protocol";
 import { aacSource } from "./aac-source.js";
+import { aacDecoderConfig, flacDecoderConfig, mp3DecoderConfig, opusDecoderConfig } from "./codec-config.js";
 import type { ChunkPlanOptions } from "./chunk-plan.js";
 import { parseFlacHead } from "./flac.js";
 import { flacSource } from "./flac-source.js";
 import { lastGranule, parseOpusHead, type OpusHead } from "./ogg-opus.js";
-import { OPUS_RATE, opusSource } from "./opus-source.js";
+import { opusSource } from "./opus-source.js";
 import { frameIndexLookup } from "./mp3-frame-index.js";
 import { parseMp3Layout } from "./mp3-layout.js";
 import { isMp4 } from "./mp4.js";
@@ -19,19 +20,11 @@ import { rangeReader, readMp4AacTrack } from "./mp4-moov.js";
 import { mp3Source } from "./mp3-source.js";
 import { id3v2Size } from "./mpeg-audio.js";
 import type { TrackFetch, TrackSource } from "./track-source.js";
-import type { BytesDecoder, StreamInput } from "./windowed-source.js";
+import { openTrackDecoder } from "./span-decode.js";
+import type { StreamInput } from "./windowed-source.js";
 
 /** Bytes of the head read after a large ID3v2 tag (cover art) to find the first frame. */
 const AFTER_TAG_BYTES = 64 * 1024;
-
-/**
- * Decodes at `sampleRate` (an OfflineAudioContext at the file's rate, so nothing is resampled
- * per chunk: Web Audio resamples once, on playback).
- */
-export function decoderAt(ctx: BaseAudioContext, sampleRate: number, channels: number): BytesDecoder {
-  const offline = typeof OfflineAudioContext === "function" ? new OfflineAudioContext(channels, 1, sampleRate) : ctx;
-  return (bytes) => offline.decodeAudioData(bytes);
-}
 
 /** What the head request told about a file. */
 export interface CompressedHead {
@@ -64,16 +57,17 @@ export async function openCompressedSource(
   onChunk: () => void,
   plan: ChunkPlanOptions,
 ): Promise<TrackSource | null> {
-  const input = (decode: BytesDecoder): StreamInput => ({ url, fileSize, download, ctx, decode, onChunk, plan });
+  const input = async (config: AudioDecoderConfig): Promise<StreamInput> => ({ url, fileSize, download, decode: await openTrackDecoder(ctx, config), onChunk, plan });
   const flac = parseFlacHead(head);
   // A FLAC of unknown length (a live encode) cannot be laid out for a window: decoded whole.
-  if (flac) return flac.info.totalSamples > 0 ? flacSource(flac, input(decoderAt(ctx, flac.info.sampleRate, flac.info.channels))) : null;
+  if (flac) return flac.info.totalSamples > 0 ? flacSource(flac, await input(flacDecoderConfig(flac))) : null;
   const opus = parseOpusHead(head);
-  if (opus) return openOpus(opus, input(decoderAt(ctx, OPUS_RATE, opus.channels)));
+  const opusConfig = opus && opusDecoderConfig(opus.headerPages, opus.channels);
+  if (opus && opusConfig) return openOpus(opus, await input(opusConfig));
   if (isMp4(head)) {
     const reader = rangeReader(url, fileSize, download, head);
     const aac = await readMp4AacTrack(reader, fileSize);
-    return aac ? aacSource(aac, reader, input(decoderAt(ctx, aac.sampleRate, aac.channels))) : null;
+    return aac ? aacSource(aac, reader, await input(aacDecoderConfig(aac.config, aac.sampleRate, aac.channels))) : null;
   }
   const tagEnd = id3v2Size(head);
   let audioHead = { bytes: head.subarray(tagEnd), offset: tagEnd };
@@ -88,7 +82,7 @@ export async function openCompressedSource(
   // index scanned from another numbering of the frames (another file) would misplace every seek.
   const index = layout.cbrFrameBytes === null ? await frameIndex : null;
   const exact = index && index.audioStart === layout.audioStart ? frameIndexLookup(index) : null;
-  return mp3Source(url, layout, audioHead, exact, ctx, download, decoderAt(ctx, layout.sampleRate, layout.channels), onChunk, plan);
+  return mp3Source(url, layout, audioHead, exact, download, await openTrackDecoder(ctx, mp3DecoderConfig(layout.sampleRate, layout.channels)), onChunk, plan);
 }
 
 /** Bytes read from the end of an Ogg Opus file for its last granule position (its length). */

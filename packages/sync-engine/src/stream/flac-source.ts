@@ -1,12 +1,14 @@
 /**
  * A FLAC file streamed by HTTP range: each span is fetched as the frames that hold it (found by
  * their headers, which carry their first sample), made into a small FLAC file of its own with the
- * stream's STREAMINFO, decoded by `decodeAudioData` and cut to the exact samples. FLAC is
+ * stream's STREAMINFO, decoded (span-decode.ts: its frames by `AudioDecoder`, or that file by
+ * `decodeAudioData`) and cut to the exact samples. FLAC is
  * lossless and its frames decode independently, so a chunk equals the same samples of the whole
  * file.
  */
 import type { FrameSpan } from "./chunk-plan.js";
 import { findFlacFrames, flacFileOf, type FlacHead } from "./flac.js";
+import type { CodedSpan } from "./span-decode.js";
 import type { DecodedChunk, TrackSource } from "./track-source.js";
 import { windowedSource, type StreamInput } from "./windowed-source.js";
 import { fetchByteRange } from "./byte-range.js";
@@ -18,7 +20,7 @@ const EARLY_FRAMES = 2;
 /** Tries with an earlier start when an estimated range began after the span. */
 const TRIES = 4;
 
-export function flacSource(head: FlacHead, { url, fileSize, download, ctx, decode, onChunk, plan }: StreamInput): TrackSource {
+export function flacSource(head: FlacHead, { url, fileSize, download, decode, onChunk, plan }: StreamInput): TrackSource {
   const { info } = head;
   const audioBytes = fileSize - head.audioStart;
   const bytesPerSample = audioBytes / Math.max(1, info.totalSamples);
@@ -49,16 +51,17 @@ export function flacSource(head: FlacHead, { url, fileSize, download, ctx, decod
       const first = taken[0]!;
       const last = taken.at(-1)!;
       remember(last.firstSample + last.blockSize, from + last.end);
-      const decoded = await decode(flacFileOf(head, bytes.subarray(first.offset, last.end)).buffer as ArrayBuffer);
-      const skip = span.start - first.firstSample;
-      const frameCount = Math.min(span.end, first.firstSample + decoded.length) - span.start;
-      if (frameCount <= 0) return null;
-      const buffer = ctx.createBuffer(decoded.numberOfChannels, frameCount, decoded.sampleRate);
-      for (let c = 0; c < decoded.numberOfChannels; c++) buffer.copyToChannel(decoded.getChannelData(c).subarray(skip, skip + frameCount), c);
-      return { start: span.start, end: span.start + frameCount, buffer };
+      const coded: CodedSpan = {
+        firstSample: first.firstSample,
+        frames: taken.map((f) => bytes.subarray(f.offset, f.end)),
+        frameSamples: taken.map((f) => f.blockSize),
+        file: () => flacFileOf(head, bytes.subarray(first.offset, last.end)).buffer as ArrayBuffer,
+        fileDropped: () => 0,
+      };
+      return decode.decode(coded, span, info.totalSamples, signal);
     }
     throw new Error(`no FLAC frame holds sample ${span.start}`);
   };
 
-  return windowedSource({ sampleRate: info.sampleRate, totalFrames: info.totalSamples }, decodeSpan, onChunk, plan);
+  return Object.assign(windowedSource({ sampleRate: info.sampleRate, totalFrames: info.totalSamples }, decodeSpan, onChunk, plan), { decoding: decode.stats });
 }

@@ -1,9 +1,10 @@
 /**
  * An MP3 streamed by HTTP range: each span of the track is fetched as the frames that hold it,
  * plus a few frames before (the bit reservoir and the MDCT overlap reach back into earlier
- * frames, so a decoder started cold gets those wrong), decoded as a small MP3 of its own, and cut
- * to the exact samples. The span decodes identically to the same samples of the whole file
- * (e2e/media-formats checks it in Chromium), gapless trim included. Where a frame is in the file:
+ * frames, so a decoder started cold gets those wrong), decoded (span-decode.ts: the frames by
+ * `AudioDecoder`, or as a small MP3 of its own by `decodeAudioData`), and cut to the exact
+ * samples. The span decodes identically to the same samples of the whole file (e2e/media-formats
+ * checks it in Chromium and Firefox), gapless trim included. Where a frame is in the file:
  * exact for CBR (arithmetic) and for any file with a frame index (mp3-frame-index.ts); from the
  * Xing TOC, approximate, for a VBR file without one.
  */
@@ -12,7 +13,8 @@ import type { FrameIndexLookup } from "./mp3-frame-index.js";
 import { frameIndexAt, frameOffsetEstimate, type Mp3Layout } from "./mp3-layout.js";
 import { findFrames, parseMpegFrameHeader } from "./mpeg-audio.js";
 import type { DecodedChunk, TrackFetch, TrackSource } from "./track-source.js";
-import { windowedSource, type BytesDecoder } from "./windowed-source.js";
+import type { CodedSpan, TrackDecoder } from "./span-decode.js";
+import { windowedSource } from "./windowed-source.js";
 import { fetchByteRange } from "./byte-range.js";
 
 /** The furthest back the bit reservoir reaches (main_data_begin is 9 bits). */
@@ -25,9 +27,8 @@ export function mp3Source(
   layout: Mp3Layout,
   head: { readonly bytes: Uint8Array; readonly offset: number },
   index: FrameIndexLookup | null,
-  ctx: BaseAudioContext,
   download: TrackFetch,
-  decode: BytesDecoder,
+  decode: TrackDecoder,
   onChunk: () => void,
   plan: ChunkPlanOptions,
 ): TrackSource {
@@ -77,15 +78,17 @@ export function mp3Source(
     const last = take.at(-1)!;
     const lastEnd = last.offset + parseMpegFrameHeader(bytes, last.offset - from)!.frameBytes;
     remember(last.frame + 1, lastEnd);
-    const decoded = await decode(bytes.slice(take[0]!.offset - from, lastEnd - from).buffer);
     // Decoded sample j is stream sample (first frame × spf + j); track sample = stream − trim.
-    const skip = span.start + layout.leadingTrim - take[0]!.frame * spf;
-    const frames = Math.min(span.end, layout.totalFrames, take[0]!.frame * spf + decoded.length - layout.leadingTrim) - span.start;
-    if (skip < 0 || frames <= 0) return null;
-    const buffer = ctx.createBuffer(decoded.numberOfChannels, frames, decoded.sampleRate);
-    for (let c = 0; c < decoded.numberOfChannels; c++) buffer.copyToChannel(decoded.getChannelData(c).subarray(skip, skip + frames), c);
-    return { start: span.start, end: span.start + frames, buffer };
+    const frames = take.map((f, i) => bytes.subarray(f.offset - from, (take[i + 1]?.offset ?? lastEnd) - from));
+    const coded: CodedSpan = {
+      firstSample: take[0]!.frame * spf - layout.leadingTrim,
+      frames,
+      frameSamples: frames.map(() => spf),
+      file: () => bytes.slice(take[0]!.offset - from, lastEnd - from).buffer,
+      fileDropped: () => 0,
+    };
+    return decode.decode(coded, span, layout.totalFrames, signal);
   };
 
-  return windowedSource({ sampleRate: layout.sampleRate, totalFrames: layout.totalFrames }, decodeSpan, onChunk, plan);
+  return Object.assign(windowedSource({ sampleRate: layout.sampleRate, totalFrames: layout.totalFrames }, decodeSpan, onChunk, plan), { decoding: decode.stats });
 }

@@ -1,6 +1,7 @@
 import { DEFAULT_CHUNK_PLAN, type ChunkPlanOptions, type FrameSpan } from "./chunk-plan.js";
 import { fetchFrameIndex, openCompressedSource } from "./compressed-source.js";
 import { linkedFrameIndexUrl } from "./mp3-frame-index.js";
+import type { DecodeStats } from "./span-decode.js";
 import { decodeWavSamples, parseWavHeader, wavByteRange, type WavInfo } from "./wav.js";
 import { monotonicMs, windowedSource, type SpanDecoder } from "./windowed-source.js";
 import { fetchByteRange } from "./byte-range.js";
@@ -34,6 +35,8 @@ export interface TrackSource {
    * at `freshFromFrame` (see `planChunks`).
    */
   pump(playheadFrame: number, freshFromFrame?: number): void;
+  /** How its spans decode (a compressed streamed source; absent for WAV and whole-file sources). */
+  readonly decoding?: DecodeStats;
   /** Drops every decoded chunk and cancels fetches. */
   dispose(): void;
 }

@@ -5,21 +5,19 @@
  * reaches a fetch lead ahead (`playableSpans`). The format supplies only `decodeSpan`.
  */
 import { planChunks, playableSpans, type ChunkPlanOptions, type FrameSpan } from "./chunk-plan.js";
+import type { TrackDecoder } from "./span-decode.js";
 import type { DecodedChunk, TrackFetch, TrackSource } from "./track-source.js";
 
 /** Decodes track frames `[span.start, span.end)` (it may return fewer, from `span.start`). */
 export type SpanDecoder = (span: FrameSpan, signal: AbortSignal) => Promise<DecodedChunk | null>;
-
-/** Decodes a byte string of the file's format at the file's own sample rate. */
-export type BytesDecoder = (bytes: ArrayBuffer) => Promise<AudioBuffer>;
 
 /** What a compressed format's streamed source works with, besides what its header says. */
 export interface StreamInput {
   readonly url: string;
   readonly fileSize: number;
   readonly download: TrackFetch;
-  readonly ctx: BaseAudioContext;
-  readonly decode: BytesDecoder;
+  /** The track's decoder (span-decode.ts): WebCodecs or `decodeAudioData`, chosen once. */
+  readonly decode: TrackDecoder;
   readonly onChunk: () => void;
   readonly plan: ChunkPlanOptions;
 }
