@@ -1,6 +1,6 @@
 /**
  * Streaming for compressed formats, chosen from the file's head: FLAC (its metadata within the
- * head), Ogg Opus (its length read from the last page), MP3 (Layer III, CBR or Xing VBR; seeks
+ * head), Ogg Opus (its length read from the last page, M10 and M20), MP3 (Layer III, CBR or Xing VBR; seeks
  * exact when the server links a frame index) and AAC-LC in MP4/M4A (its `moov` read by range,
  * first or last in the file) stream by range; anything else returns null and is decoded whole by
  * the caller.
@@ -10,8 +10,8 @@ import { aacSource } from "./aac-source.js";
 import type { ChunkPlanOptions } from "./chunk-plan.js";
 import { parseFlacHead } from "./flac.js";
 import { flacSource } from "./flac-source.js";
-import { lastGranule, parseOpusHead, type OpusHead } from "./ogg-opus.js";
-import { OPUS_RATE, opusSource } from "./opus-source.js";
+import { parseOpusHead } from "./ogg-opus.js";
+import { OPUS_RATE, opusLength, opusSource } from "./opus-source.js";
 import { frameIndexLookup } from "./mp3-frame-index.js";
 import { parseMp3Layout } from "./mp3-layout.js";
 import { isMp4 } from "./mp4.js";
@@ -69,7 +69,11 @@ export async function openCompressedSource(
   // A FLAC of unknown length (a live encode) cannot be laid out for a window: decoded whole.
   if (flac) return flac.info.totalSamples > 0 ? flacSource(flac, input(decoderAt(ctx, flac.info.sampleRate, flac.info.channels))) : null;
   const opus = parseOpusHead(head);
-  if (opus) return openOpus(opus, input(decoderAt(ctx, OPUS_RATE, opus.channels)));
+  if (opus) {
+    const opusInput = input(decoderAt(ctx, OPUS_RATE, opus.channels));
+    const length = await opusLength(opus, opusInput);
+    return length === null ? null : opusSource(opus, length, head, opusInput);
+  }
   if (isMp4(head)) {
     const reader = rangeReader(url, fileSize, download, head);
     const aac = await readMp4AacTrack(reader, fileSize);
@@ -89,16 +93,4 @@ export async function openCompressedSource(
   const index = layout.cbrFrameBytes === null ? await frameIndex : null;
   const exact = index && index.audioStart === layout.audioStart ? frameIndexLookup(index) : null;
   return mp3Source(url, layout, audioHead, exact, ctx, download, decoderAt(ctx, layout.sampleRate, layout.channels), onChunk, plan);
-}
-
-/** Bytes read from the end of an Ogg Opus file for its last granule position (its length). */
-const TAIL_BYTES = 64 * 1024;
-
-async function openOpus(head: OpusHead, input: StreamInput): Promise<TrackSource | null> {
-  const tailFrom = Math.max(head.audioStart, input.fileSize - TAIL_BYTES);
-  const tail = await input.download(input.url, { headers: { Range: `bytes=${tailFrom}-${input.fileSize - 1}` } });
-  if (tail.status !== 206) return null;
-  const end = lastGranule(new Uint8Array(await tail.arrayBuffer()));
-  if (end === null || end <= head.preSkip) return null;
-  return opusSource(head, end - head.preSkip, input);
 }
