@@ -10,16 +10,18 @@ import { describeEachBackend, errorCode, startTestApi, uniqueName, WEB_ORIGIN, t
 
 const MAX_UPLOAD = 200_000;
 
-/** The MP3 case needs Debian's lame to make its file (installed by .ci/run). */
-const hasLame = (() => {
+/** Whether `tool` runs here (the frame-index cases make their files with Debian's lame and ffmpeg, installed by .ci/run). */
+function hasTool(tool: string, versionFlag: string): boolean {
   try {
-    execFileSync("lame", ["--version"], { stdio: "ignore" });
+    execFileSync(tool, [versionFlag], { stdio: "ignore" });
     return true;
   } catch {
-    console.log("tracks: lame not installed, the MP3 frame-index case is skipped");
+    console.log(`tracks: ${tool} not installed, its frame-index case is skipped`);
     return false;
   }
-})();
+}
+const hasLame = hasTool("lame", "--version");
+const hasFfmpeg = hasTool("ffmpeg", "-version");
 
 function wav(seconds: number, tags: { title?: string; artist?: string } = {}): Buffer {
   return encodeWav({
@@ -276,6 +278,26 @@ describeEachBackend("tracks", (backend) => {
         await wavAudio.arrayBuffer();
         expect(wavAudio.headers.get("link")).toBeNull();
         expect((await api.client().get(`/api/tracks/${wavTrack.id}/mp3-frames`)).status).toBe(404);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it.runIf(hasFfmpeg)("[TA11] an uploaded ADTS AAC's audio links the index of its ADTS frames", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "api-adts-"));
+      try {
+        writeFileSync(join(dir, "in.wav"), wav(2));
+        execFileSync("ffmpeg", ["-loglevel", "error", "-i", join(dir, "in.wav"), "-c:a", "aac", "-b:a", "64k", "-f", "adts", join(dir, "out.aac")]);
+        const adts = readFileSync(join(dir, "out.aac"));
+        const { track } = TrackResponse.parse(await (await upload(alice, form(adts, "mix.aac", "audio/aac"))).json());
+        const audio = await api.client().get(`/api/tracks/${track.id}/audio`, { headers: { range: "bytes=0-3" } });
+        await audio.arrayBuffer();
+        const indexUrl = linkedFrameIndexUrl(audio.headers.get("link"), `${api.url}/api/tracks/${track.id}/audio`);
+        const index = Mp3FrameIndex.parse(await (await fetch(indexUrl!)).json());
+        // 2 s at 8 kHz are 15.6 frames of 1,024 samples, and ffmpeg's 1,024 of priming adds one or two.
+        expect(index.frameCount).toBeGreaterThanOrEqual(17);
+        expect(index.frameCount).toBeLessThanOrEqual(18);
+        expect(index).toMatchObject({ audioStart: 0, audioEnd: adts.length });
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -1,7 +1,7 @@
 /**
  * @packageDocumentation
  * `@sync-beats/sync-engine/media`: the media-file parsing a server shares with the engine, with
- * no browser API in reach: the API scans an uploaded MP3's frames into the index the engine's
- * streamed source seeks by.
+ * no browser API in reach: the API scans an uploaded MP3's (or ADTS AAC's) frames into the index
+ * the engine's streamed source seeks by.
  */
-export { buildMp3FrameIndex, linkedFrameIndexUrl, MP3_FRAME_STEP } from "./stream/mp3-frame-index.js";
+export { buildAdtsFrameIndex, buildMp3FrameIndex, linkedFrameIndexUrl, MP3_FRAME_STEP } from "./stream/mp3-frame-index.js";

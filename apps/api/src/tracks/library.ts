@@ -4,7 +4,7 @@ import { rename, rm, writeFile } from "node:fs/promises";
 import { pipeline } from "node:stream/promises";
 import { basename, extname, join } from "node:path";
 import { BENCHMARK_TRACKS, DEMO_TRACKS, generateDemoTracks } from "@sync-beats/demo-tracks";
-import { buildMp3FrameIndex } from "@sync-beats/sync-engine/media";
+import { buildAdtsFrameIndex, buildMp3FrameIndex } from "@sync-beats/sync-engine/media";
 import type { WallClock } from "../wall-clock.js";
 import { ApiError } from "../http/errors.js";
 import type { Repositories, TrackRecord } from "../repositories/types.js";
@@ -32,6 +32,11 @@ export async function sha256OfFile(path: string): Promise<string> {
 
 /** Where the frame index of the audio file at `audioPath` is kept: beside it. */
 const frameIndexPath = (audioPath: string) => `${audioPath}.mp3-frames.json`;
+/** The formats whose frames are scanned at upload: variable-size frames a seek cannot place otherwise. */
+const FRAME_INDEXED = new Map([
+  ["audio/mpeg", buildMp3FrameIndex],
+  ["audio/aac", buildAdtsFrameIndex],
+]);
 
 /**
  * The track library on disk: `<tracksDir>/<server-generated name>` (and an MP3's frame index
@@ -57,7 +62,7 @@ export class TrackLibrary {
   }
 
   /**
-   * The MP3 frame index of a stored track (`Mp3FrameIndex` JSON), written at upload for MP3s; the
+   * The frame index of a stored track (`Mp3FrameIndex` JSON), written at upload for MP3 and ADTS; the
    * file may be absent (other formats, demo tracks, tracks stored before indexes existed).
    */
   frameIndexPathOf(track: TrackRecord): string {
@@ -87,7 +92,8 @@ export class TrackLibrary {
     const fileName = `${id}${probe.extension}`;
     const target = join(this.tracksDir, fileName);
     // Written before the audio is in place, so a track never plays without its index.
-    const frameIndex = probe.mimeType === "audio/mpeg" ? await buildMp3FrameIndex(createReadStream(input.path)) : null;
+    const buildIndex = FRAME_INDEXED.get(probe.mimeType);
+    const frameIndex = buildIndex ? await buildIndex(createReadStream(input.path)) : null;
     if (frameIndex) await writeFile(frameIndexPath(target), JSON.stringify(frameIndex));
     await rename(input.path, target);
     // The client's filename is only ever a fallback title (displayed escaped), never a path.

@@ -94,6 +94,30 @@ export function aacFramesFor(span: FrameSpan, leadingTrim: number, frameCount: n
   return { first: Math.max(0, wanted - PRIMING_FRAMES), end: Math.min(frameCount, Math.ceil((span.end + leadingTrim) / AAC_FRAME_SAMPLES)) };
 }
 
+/**
+ * Track samples `span` from `decoded`, the decode of ADTS stream frames `frames` (M13): decoded
+ * sample `j` is stream sample first × 1024 + dropped + `j`, where `dropped` is what the decoder
+ * left out at the stream's start, read from the decoded length; null when they are not in it.
+ */
+export function cutAacFrames(
+  decoded: AudioBuffer,
+  frames: { readonly first: number; readonly end: number },
+  span: FrameSpan,
+  track: { readonly leadingTrim: number; readonly totalFrames: number },
+  ctx: BaseAudioContext,
+): DecodedChunk | null {
+  // What the decoder dropped from the stream's start: nothing in Chromium, a frame in Firefox ESR
+  // 153 (it assumes 1024 samples of priming in any ADTS stream); read from the decoded length.
+  const dropped = Math.max(0, (frames.end - frames.first) * AAC_FRAME_SAMPLES - decoded.length);
+  const firstSample = frames.first * AAC_FRAME_SAMPLES + dropped - track.leadingTrim;
+  const skip = span.start - firstSample;
+  const count = Math.min(span.end, track.totalFrames, firstSample + decoded.length) - span.start;
+  if (skip < 0 || count <= 0) return null;
+  const buffer = ctx.createBuffer(decoded.numberOfChannels, count, decoded.sampleRate);
+  for (let c = 0; c < decoded.numberOfChannels; c++) buffer.copyToChannel(decoded.getChannelData(c).subarray(skip, skip + count), c);
+  return { start: span.start, end: span.start + count, buffer };
+}
+
 export function aacSource(track: Mp4AacTrack, reader: RangeReader, { url, download, ctx, decode, onChunk, plan }: StreamInput): TrackSource {
   const table = frameTable(track, reader);
   const element = firstElementBits(track.config.channelConfig);
@@ -179,16 +203,7 @@ export function aacSource(track: Mp4AacTrack, reader: RangeReader, { url, downlo
     if (end <= first) return null;
     const frames = (await placedFrames(first, end, signal)) ?? (await tableBytes(first, end, signal));
     const decoded = await decode(adtsStream(track.config, frames).buffer);
-    // What the decoder dropped from the stream's start: nothing in Chromium, a frame in Firefox ESR
-    // 153 (it assumes 1024 samples of priming in any ADTS stream); read from the decoded length.
-    const dropped = Math.max(0, frames.length * AAC_FRAME_SAMPLES - decoded.length);
-    const firstSample = first * AAC_FRAME_SAMPLES + dropped - track.leadingTrim;
-    const skip = span.start - firstSample;
-    const count = Math.min(span.end, track.totalFrames, firstSample + decoded.length) - span.start;
-    if (skip < 0 || count <= 0) return null;
-    const buffer = ctx.createBuffer(decoded.numberOfChannels, count, decoded.sampleRate);
-    for (let c = 0; c < decoded.numberOfChannels; c++) buffer.copyToChannel(decoded.getChannelData(c).subarray(skip, skip + count), c);
-    return { start: span.start, end: span.start + count, buffer };
+    return cutAacFrames(decoded, { first, end }, span, track, ctx);
   };
 
   return windowedSource({ sampleRate: track.sampleRate, totalFrames: track.totalFrames }, decodeSpan, onChunk, plan);

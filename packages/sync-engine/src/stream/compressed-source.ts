@@ -2,11 +2,13 @@
  * Streaming for compressed formats, chosen from the file's head: FLAC (its metadata within the
  * head), Ogg Opus (its length read from the last page, M10 and M20), MP3 (Layer III, CBR or Xing VBR; seeks
  * exact when the server links a frame index) and AAC-LC in MP4/M4A (its `moov` read by range,
- * first or last in the file) stream by range; anything else returns null and is decoded whole by
- * the caller.
+ * first or last in the file) and ADTS AAC (placed by the server's frame index, M21) stream by
+ * range; anything else returns null and is decoded whole by the caller.
  */
 import { Mp3FrameIndex } from "@sync-beats/protocol";
 import { aacSource } from "./aac-source.js";
+import { adtsStreamAt } from "./adts.js";
+import { adtsChannels, adtsSource } from "./adts-source.js";
 import type { ChunkPlanOptions } from "./chunk-plan.js";
 import { parseFlacHead } from "./flac.js";
 import { flacSource } from "./flac-source.js";
@@ -85,6 +87,12 @@ export async function openCompressedSource(
     const response = await download(url, { headers: { Range: `bytes=${tagEnd}-${Math.min(fileSize, tagEnd + AFTER_TAG_BYTES) - 1}` } });
     if (response.status !== 206) return null;
     audioHead = { bytes: new Uint8Array(await response.arrayBuffer()), offset: tagEnd };
+  }
+  const adts = adtsStreamAt(audioHead.bytes, 0);
+  if (adts) {
+    // Without the index nothing places a frame (and nothing gives the length): decoded whole.
+    const index = await frameIndex;
+    return index && index.audioStart === audioHead.offset ? adtsSource(adts, index, input(decoderAt(ctx, adts.sampleRate, adtsChannels(adts)))) : null;
   }
   const layout = parseMp3Layout(audioHead.bytes, audioHead.offset, fileSize);
   if (!layout || layout.totalFrames <= 0) return null;
