@@ -83,7 +83,7 @@ describe.runIf(tools.ffmpeg && firefox.available)("[M7] streamed formats align w
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("MP3 CBR, MP3 VBR, M4A, Opus and FLAC, streamed by range, within 1 ms of the WAV from a late join and from the start", async () => {
+  it("MP3 CBR, MP3 VBR, M4A, ADTS, Opus and FLAC, streamed by range, within 1 ms of the WAV from a late join and from the start", async () => {
     const files = [{ label: "WAV", file: wav }, ...STREAMED.map((f) => ({ label: f.label, file: encode(f, wav, dir, "pulses") }))];
     const measured = [];
     for (const { label, file } of files) {
