@@ -28,13 +28,13 @@ if (!tools.ffmpeg) console.log("[media formats] skipping Firefox: ffmpeg not ins
 if (!tools.lame) console.log("[media formats] lame not installed: the VBR MP3 is skipped");
 
 /** Formats the engine streams by range (the others are fetched and decoded whole). */
-const STREAMED = FORMATS.filter((f) => ["mp3-cbr", "mp3-vbr", "aac-m4a", "aac-adts", "opus", "flac"].includes(f.id) && (f.id !== "mp3-vbr" || tools.lame));
+const STREAMED = FORMATS.filter((f) => ["mp3-cbr", "mp3-vbr", "aac-m4a", "aac-adts", "opus", "flac", "flac-cover"].includes(f.id) && (f.id !== "mp3-vbr" || tools.lame));
 const LATE_JOIN_MS = 20_250;
 /** A streamed start needs a few ranges; 1 s covers Firefox's fetch and decode of them on 2 cores. */
 const LEAD_S = 1;
 /** Pulses come every 0.5 s: 2.5 s of play found 3–5 of them per play (23:36 UTC), so 3.5 s leaves a margin over the 3 required. */
 const PLAY_S = 3.5;
-/** Seven files twice, 4.6 s each, plus launching Firefox and loading the page. */
+/** Eight files twice, 4.6 s each, plus launching Firefox and loading the page. */
 const TEST_TIMEOUT_MS = 150_000;
 
 /** Plays `url` from `offsetMs`, `LEAD_S` after the call, for `PLAY_S`, and reads what rendered. */
@@ -83,7 +83,7 @@ describe.runIf(tools.ffmpeg && firefox.available)("[M7] streamed formats align w
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("MP3 CBR, MP3 VBR, M4A, ADTS, Opus and FLAC, streamed by range, within 1 ms of the WAV from a late join and from the start", async () => {
+  it("MP3 CBR, MP3 VBR, M4A, ADTS, Opus and FLAC (one with a 216 KB cover first), streamed by range, within 1 ms of the WAV from a late join and from the start", async () => {
     const files = [{ label: "WAV", file: wav }, ...STREAMED.map((f) => ({ label: f.label, file: encode(f, wav, dir, "pulses") }))];
     const measured = [];
     for (const { label, file } of files) {

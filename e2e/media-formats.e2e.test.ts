@@ -24,7 +24,7 @@ const missing = Object.entries(tools).filter(([, present]) => !present).map(([to
 if (missing.length > 0) console.log(`media-formats: ${missing.join(", ")} not installed; the formats they make are skipped`);
 
 /** Formats the engine streams by range (the others are fetched and decoded whole). */
-const STREAMED = new Set(["mp3-cbr", "mp3-vbr", "aac-m4a", "aac-adts", "opus", "flac"]);
+const STREAMED = new Set(["mp3-cbr", "mp3-vbr", "aac-m4a", "aac-adts", "opus", "flac", "flac-cover"]);
 const LATE_JOIN_MS = 20_250;
 const PLAY_S = 4.5;
 /** An encode and two fresh pages: about 30 s at load 20, past 60 s at load 40. */

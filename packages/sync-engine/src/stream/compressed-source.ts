@@ -1,6 +1,6 @@
 /**
- * Streaming for compressed formats, chosen from the file's head: FLAC (its metadata within the
- * head), Ogg Opus (its length read from the last page, M10 and M20), MP3 (Layer III, CBR or Xing VBR; seeks
+ * Streaming for compressed formats, chosen from the file's head: FLAC (its metadata blocks walked
+ * by range past the head, M22), Ogg Opus (its length read from the last page, M10 and M20), MP3 (Layer III, CBR or Xing VBR; seeks
  * exact when the server links a frame index) and AAC-LC in MP4/M4A (its `moov` read by range,
  * first or last in the file) and ADTS AAC (placed by the server's frame index, M21) stream by
  * range; anything else returns null and is decoded whole by the caller.
@@ -10,8 +10,8 @@ import { aacSource } from "./aac-source.js";
 import { adtsStreamAt } from "./adts.js";
 import { adtsChannels, adtsSource } from "./adts-source.js";
 import type { ChunkPlanOptions } from "./chunk-plan.js";
-import { parseFlacHead } from "./flac.js";
-import { flacSource } from "./flac-source.js";
+import { parseFlacStart } from "./flac.js";
+import { flacSource, readFlacHead } from "./flac-source.js";
 import { parseOpusHead } from "./ogg-opus.js";
 import { OPUS_RATE, opusLength, opusSource } from "./opus-source.js";
 import { frameIndexLookup } from "./mp3-frame-index.js";
@@ -67,9 +67,14 @@ export async function openCompressedSource(
   plan: ChunkPlanOptions,
 ): Promise<TrackSource | null> {
   const input = (decode: BytesDecoder): StreamInput => ({ url, fileSize, download, ctx, decode, onChunk, plan });
-  const flac = parseFlacHead(head);
+  const flac = parseFlacStart(head);
   // A FLAC of unknown length (a live encode) cannot be laid out for a window: decoded whole.
-  if (flac) return flac.info.totalSamples > 0 ? flacSource(flac, input(decoderAt(ctx, flac.info.sampleRate, flac.info.channels))) : null;
+  if (flac) {
+    if (flac.info.totalSamples <= 0) return null;
+    const flacInput = input(decoderAt(ctx, flac.info.sampleRate, flac.info.channels));
+    const flacHead = await readFlacHead(flac, head, flacInput);
+    return flacHead && flacSource(flacHead, flacInput);
+  }
   const opus = parseOpusHead(head);
   if (opus) {
     const opusInput = input(decoderAt(ctx, OPUS_RATE, opus.channels));
