@@ -283,6 +283,29 @@ describeEachBackend("tracks", (backend) => {
       }
     });
 
+    it.runIf(hasLame)("[TA12] an MP3 stored before frame indexes existed gets its index scanned on the first request, and kept", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "api-mp3-old-"));
+      try {
+        writeFileSync(join(dir, "in.wav"), wav(2));
+        execFileSync("lame", ["--quiet", "-V", "2", join(dir, "in.wav"), join(dir, "out.mp3")]);
+        const { track } = TrackResponse.parse(await (await upload(alice, form(readFileSync(join(dir, "out.mp3")), "old.mp3", "audio/mpeg"))).json());
+        const indexFile = readdirSync(api.config.tracksDir).find((name) => name.startsWith(track.id) && name.endsWith(".mp3-frames.json"))!;
+        const scannedAtUpload = readFileSync(join(api.config.tracksDir, indexFile), "utf8");
+        // As a track uploaded before the index existed: no index file beside the audio.
+        rmSync(join(api.config.tracksDir, indexFile));
+        const audio = await api.client().get(`/api/tracks/${track.id}/audio`, { headers: { range: "bytes=0-3" } });
+        await audio.arrayBuffer();
+        const indexUrl = linkedFrameIndexUrl(audio.headers.get("link"), `${api.url}/api/tracks/${track.id}/audio`)!;
+        const [first, second] = await Promise.all([fetch(indexUrl), fetch(indexUrl)]);
+        expect([first.status, second.status]).toEqual([200, 200]);
+        expect(await first.text()).toBe(scannedAtUpload);
+        expect(await second.text()).toBe(scannedAtUpload);
+        expect(readFileSync(join(api.config.tracksDir, indexFile), "utf8")).toBe(scannedAtUpload);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it.runIf(hasFfmpeg)("[TA11] an uploaded ADTS AAC's audio links the index of its ADTS frames", async () => {
       const dir = mkdtempSync(join(tmpdir(), "api-adts-"));
       try {

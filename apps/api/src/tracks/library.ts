@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createReadStream, mkdirSync, rmSync, statSync } from "node:fs";
-import { rename, rm, writeFile } from "node:fs/promises";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { pipeline } from "node:stream/promises";
 import { basename, extname, join } from "node:path";
 import { BENCHMARK_TRACKS, DEMO_TRACKS, generateDemoTracks } from "@sync-beats/demo-tracks";
@@ -43,6 +43,9 @@ const FRAME_INDEXED = new Map([
  * beside it), metadata in the repository.
  */
 export class TrackLibrary {
+  /** Frame-index scans of tracks stored without one, by track id (see `frameIndexOf`). */
+  private readonly scans = new Map<string, Promise<string | null>>();
+
   constructor(
     private readonly repos: Repositories,
     readonly tracksDir: string,
@@ -61,12 +64,36 @@ export class TrackLibrary {
     return join(this.tracksDir, basename(track.fileName));
   }
 
+  /** Whether `track`'s format has a frame index (MP3, ADTS): its audio response names one. */
+  indexesFramesOf(track: TrackRecord): boolean {
+    return FRAME_INDEXED.has(track.mimeType);
+  }
+
   /**
-   * The frame index of a stored track (`Mp3FrameIndex` JSON), written at upload for MP3 and ADTS; the
-   * file may be absent (other formats, demo tracks, tracks stored before indexes existed).
+   * The frame index of a stored track (`Mp3FrameIndex` JSON): the file written at upload, else (a
+   * track stored before indexes existed) scanned now, written beside the audio, and shared by
+   * the requests that asked meanwhile. Null for other formats and files that are not what their
+   * type says.
    */
-  frameIndexPathOf(track: TrackRecord): string {
-    return frameIndexPath(this.pathOf(track));
+  async frameIndexOf(track: TrackRecord): Promise<string | null> {
+    const path = frameIndexPath(this.pathOf(track));
+    const stored = await readFile(path, "utf8").catch(() => null);
+    const build = FRAME_INDEXED.get(track.mimeType);
+    if (stored !== null || !build) return stored;
+    let scan = this.scans.get(track.id);
+    if (!scan) {
+      scan = build(createReadStream(this.pathOf(track)))
+        .then(async (index) => {
+          if (!index) return null;
+          const json = JSON.stringify(index);
+          await writeFile(path, json);
+          return json;
+        })
+        .catch(() => null)
+        .finally(() => this.scans.delete(track.id));
+      this.scans.set(track.id, scan);
+    }
+    return scan;
   }
 
   /**
