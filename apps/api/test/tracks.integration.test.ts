@@ -283,47 +283,47 @@ describeEachBackend("tracks", (backend) => {
       }
     });
 
-    it.runIf(hasLame)("[TA12] an MP3 stored before frame indexes existed gets its index scanned on the first request, and kept", async () => {
-      const dir = mkdtempSync(join(tmpdir(), "api-mp3-old-"));
+    /** Uploads a 2-s WAV encoded by `tool` (its `args` from input to output) as `fileName`: the track and the encoded bytes. */
+    async function uploadEncoded(tool: string, args: (input: string, output: string) => string[], fileName: string, mimeType: string) {
+      const dir = mkdtempSync(join(tmpdir(), "api-encoded-"));
       try {
         writeFileSync(join(dir, "in.wav"), wav(2));
-        execFileSync("lame", ["--quiet", "-V", "2", join(dir, "in.wav"), join(dir, "out.mp3")]);
-        const { track } = TrackResponse.parse(await (await upload(alice, form(readFileSync(join(dir, "out.mp3")), "old.mp3", "audio/mpeg"))).json());
-        const indexFile = readdirSync(api.config.tracksDir).find((name) => name.startsWith(track.id) && name.endsWith(".mp3-frames.json"))!;
-        const scannedAtUpload = readFileSync(join(api.config.tracksDir, indexFile), "utf8");
-        // As a track uploaded before the index existed: no index file beside the audio.
-        rmSync(join(api.config.tracksDir, indexFile));
-        const audio = await api.client().get(`/api/tracks/${track.id}/audio`, { headers: { range: "bytes=0-3" } });
-        await audio.arrayBuffer();
-        const indexUrl = linkedFrameIndexUrl(audio.headers.get("link"), `${api.url}/api/tracks/${track.id}/audio`)!;
-        const [first, second] = await Promise.all([fetch(indexUrl), fetch(indexUrl)]);
-        expect([first.status, second.status]).toEqual([200, 200]);
-        expect(await first.text()).toBe(scannedAtUpload);
-        expect(await second.text()).toBe(scannedAtUpload);
-        expect(readFileSync(join(api.config.tracksDir, indexFile), "utf8")).toBe(scannedAtUpload);
+        execFileSync(tool, args(join(dir, "in.wav"), join(dir, fileName)));
+        const bytes = readFileSync(join(dir, fileName));
+        const { track } = TrackResponse.parse(await (await upload(alice, form(bytes, fileName, mimeType))).json());
+        return { track, bytes };
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    }
+
+    it.runIf(hasLame)("[TA12] an MP3 stored before frame indexes existed gets its index scanned on the first request, and kept", async () => {
+      const { track } = await uploadEncoded("lame", (input, output) => ["--quiet", "-V", "2", input, output], "old.mp3", "audio/mpeg");
+      const indexFile = readdirSync(api.config.tracksDir).find((name) => name.startsWith(track.id) && name.endsWith(".mp3-frames.json"))!;
+      const scannedAtUpload = readFileSync(join(api.config.tracksDir, indexFile), "utf8");
+      // As a track uploaded before the index existed: no index file beside the audio.
+      rmSync(join(api.config.tracksDir, indexFile));
+      const audio = await api.client().get(`/api/tracks/${track.id}/audio`, { headers: { range: "bytes=0-3" } });
+      await audio.arrayBuffer();
+      const indexUrl = linkedFrameIndexUrl(audio.headers.get("link"), `${api.url}/api/tracks/${track.id}/audio`)!;
+      const [first, second] = await Promise.all([fetch(indexUrl), fetch(indexUrl)]);
+      expect([first.status, second.status]).toEqual([200, 200]);
+      expect(await first.text()).toBe(scannedAtUpload);
+      expect(await second.text()).toBe(scannedAtUpload);
+      expect(readFileSync(join(api.config.tracksDir, indexFile), "utf8")).toBe(scannedAtUpload);
     });
 
     it.runIf(hasFfmpeg)("[TA11] an uploaded ADTS AAC's audio links the index of its ADTS frames", async () => {
-      const dir = mkdtempSync(join(tmpdir(), "api-adts-"));
-      try {
-        writeFileSync(join(dir, "in.wav"), wav(2));
-        execFileSync("ffmpeg", ["-loglevel", "error", "-i", join(dir, "in.wav"), "-c:a", "aac", "-b:a", "64k", "-f", "adts", join(dir, "out.aac")]);
-        const adts = readFileSync(join(dir, "out.aac"));
-        const { track } = TrackResponse.parse(await (await upload(alice, form(adts, "mix.aac", "audio/aac"))).json());
-        const audio = await api.client().get(`/api/tracks/${track.id}/audio`, { headers: { range: "bytes=0-3" } });
-        await audio.arrayBuffer();
-        const indexUrl = linkedFrameIndexUrl(audio.headers.get("link"), `${api.url}/api/tracks/${track.id}/audio`);
-        const index = Mp3FrameIndex.parse(await (await fetch(indexUrl!)).json());
-        // 2 s at 8 kHz are 15.6 frames of 1,024 samples, and ffmpeg's 1,024 of priming adds one or two.
-        expect(index.frameCount).toBeGreaterThanOrEqual(17);
-        expect(index.frameCount).toBeLessThanOrEqual(18);
-        expect(index).toMatchObject({ audioStart: 0, audioEnd: adts.length });
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      const ffmpegAdts = (input: string, output: string) => ["-loglevel", "error", "-i", input, "-c:a", "aac", "-b:a", "64k", "-f", "adts", output];
+      const { track, bytes } = await uploadEncoded("ffmpeg", ffmpegAdts, "mix.aac", "audio/aac");
+      const audio = await api.client().get(`/api/tracks/${track.id}/audio`, { headers: { range: "bytes=0-3" } });
+      await audio.arrayBuffer();
+      const indexUrl = linkedFrameIndexUrl(audio.headers.get("link"), `${api.url}/api/tracks/${track.id}/audio`);
+      const index = Mp3FrameIndex.parse(await (await fetch(indexUrl!)).json());
+      // 2 s at 8 kHz are 15.6 frames of 1,024 samples, and ffmpeg's 1,024 of priming adds one or two.
+      expect(index.frameCount).toBeGreaterThanOrEqual(17);
+      expect(index.frameCount).toBeLessThanOrEqual(18);
+      expect(index).toMatchObject({ audioStart: 0, audioEnd: bytes.length });
     });
   });
 });
