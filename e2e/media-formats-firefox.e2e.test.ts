@@ -1,6 +1,6 @@
 /**
- * Issue 13 in Firefox ESR: the formats the engine streams by range (MP3 CBR and VBR, AAC in M4A,
- * Opus, FLAC) render aligned with the WAV within 1 ms through the engine's Web Audio output, from
+ * Issue 13 in Firefox ESR: the formats the engine streams by range (MP3 CBR and VBR, AAC in M4A
+ * and ADTS, Opus, FLAC) render aligned with the WAV within 1 ms through the engine's Web Audio output, from
  * a late join and from the start, without fetching the whole file.
  *
  * One Firefox page plays every file in a row (a Firefox launch and page load take ~10 s on 2
@@ -33,13 +33,13 @@ if (!tools.ffmpeg) console.log("[media formats] skipping Firefox: ffmpeg not ins
 if (!tools.lame) console.log("[media formats] lame not installed: the VBR MP3 is skipped");
 
 /** Formats the engine streams by range (the others are fetched and decoded whole). */
-const STREAMED = FORMATS.filter((f) => ["mp3-cbr", "mp3-vbr", "aac-m4a", "opus", "flac"].includes(f.id) && (f.id !== "mp3-vbr" || tools.lame));
+const STREAMED = FORMATS.filter((f) => ["mp3-cbr", "mp3-vbr", "aac-m4a", "aac-adts", "opus", "flac", "flac-cover"].includes(f.id) && (f.id !== "mp3-vbr" || tools.lame));
 const LATE_JOIN_MS = 20_250;
 /** A streamed start needs a few ranges; 1 s covers Firefox's fetch and decode of them on 2 cores. */
 const LEAD_S = 1;
 /** Pulses come every 0.5 s: 2.5 s of play found 3–5 of them per play (23:36 UTC), so 3.5 s leaves a margin over the 3 required. */
 const PLAY_S = 3.5;
-/** Six files twice, 4.6 s each, plus launching Firefox and loading the page. */
+/** Eight files twice, 4.6 s each, plus launching Firefox and loading the page. */
 const TEST_TIMEOUT_MS = 150_000;
 
 /** What one play rendered, and how its track decoded. */
@@ -125,7 +125,7 @@ describe.runIf(tools.ffmpeg && firefox.available)("[M7] streamed formats align w
     }
   };
 
-  it("MP3 CBR, MP3 VBR, M4A, Opus and FLAC, streamed by range and decoded by WebCodecs, within 1 ms of the WAV from a late join and from the start", async () => {
+  it("MP3 CBR, MP3 VBR, M4A, ADTS, Opus and FLAC (one with a 216 KB cover first), streamed by range and decoded by WebCodecs, within 1 ms of the WAV from a late join and from the start", async () => {
     await checkAligned(page, "webcodecs", "");
   }, TEST_TIMEOUT_MS);
 

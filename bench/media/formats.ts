@@ -32,6 +32,7 @@ export const FORMATS: readonly Format[] = [
   { id: "aac-adts", label: "AAC 128k ADTS (ffmpeg aac)", extension: "aac", command: ffmpeg(["-c:a", "aac", "-b:a", "128k", "-f", "adts"]) },
   { id: "opus", label: "Opus 96k Ogg (ffmpeg libopus)", extension: "opus", command: ffmpeg(["-c:a", "libopus", "-b:a", "96k"]) },
   { id: "flac", label: "FLAC (ffmpeg)", extension: "flac", command: ffmpeg(["-c:a", "flac"]) },
+  { id: "flac-cover", label: "FLAC, 216 KB cover first (ffmpeg)", extension: "flac", command: ffmpeg(["-f", "lavfi", "-t", "0.04", "-i", "nullsrc=s=384x384:r=25,geq=r='random(1)*255':g='random(2)*255':b='random(3)*255',format=rgb24", "-map", "0:a", "-map", "1:v", "-frames:v", "1", "-c:a", "flac", "-c:v", "png", "-disposition:v", "attached_pic"]) },
 ];
 
 /** Whether `tool` runs here. */

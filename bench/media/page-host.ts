@@ -6,7 +6,7 @@
 import { createReadStream, statSync } from "node:fs";
 import { createServer, type ServerResponse } from "node:http";
 import { MP3_FRAME_INDEX_REL, type Mp3FrameIndex } from "@sync-beats/protocol";
-import { buildMp3FrameIndex } from "@sync-beats/sync-engine/media";
+import { buildAdtsFrameIndex, buildMp3FrameIndex } from "@sync-beats/sync-engine/media";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
@@ -41,7 +41,9 @@ function singleRange(header: string | undefined, size: number): { start: number;
   return start <= end ? { start, end } : null;
 }
 
-/** `/files/<name>` + this is the MP3 frame index of `<name>`. */
+/** Files whose frames are indexed (MP3, ADTS AAC). */
+const FRAME_INDEXED = /\.(mp3|aac)$/;
+/** `/files/<name>` + this is the frame index of `<name>`. */
 const FRAME_INDEX_SUFFIX = ".mp3-frames";
 /** Indexes built so far, by file path (each file is scanned once per host). */
 const frameIndexes = new Map<string, Promise<Mp3FrameIndex | null>>();
@@ -50,7 +52,7 @@ const frameIndexes = new Map<string, Promise<Mp3FrameIndex | null>>();
 function frameIndexOf(path: string): Promise<Mp3FrameIndex | null> {
   let index = frameIndexes.get(path);
   if (!index) {
-    index = buildMp3FrameIndex(createReadStream(path)).catch(() => null);
+    index = (path.endsWith(".aac") ? buildAdtsFrameIndex : buildMp3FrameIndex)(createReadStream(path)).catch(() => null);
     frameIndexes.set(path, index);
   }
   return index;
@@ -89,8 +91,8 @@ export async function startPageHost(filesDir: string): Promise<PageHost> {
       const range = singleRange(req.headers.range, size);
       const counts = requests.get(name) ?? { ranges: 0, whole: 0 };
       requests.set(name, range ? { ...counts, ranges: counts.ranges + 1 } : { ...counts, whole: counts.whole + 1 });
-      // An MP3 names its frame index, as the API does (apps/api/src/routes/tracks.ts).
-      const link = name.endsWith(".mp3") ? { link: `<${encodeURIComponent(name)}${FRAME_INDEX_SUFFIX}>; rel="${MP3_FRAME_INDEX_REL}"` } : {};
+      // An MP3 or ADTS file names its frame index, as the API does (apps/api/src/routes/tracks.ts).
+      const link = FRAME_INDEXED.test(name) ? { link: `<${encodeURIComponent(name)}${FRAME_INDEX_SUFFIX}>; rel="${MP3_FRAME_INDEX_REL}"` } : {};
       const headers = { "accept-ranges": "bytes", "cache-control": "no-store", "access-control-allow-origin": "*", ...link };
       if (!range) return void createReadStream(path).pipe(res.writeHead(200, { ...headers, "content-length": size }));
       res.writeHead(206, { ...headers, "content-length": range.end - range.start + 1, "content-range": `bytes ${range.start}-${range.end}/${size}` });
@@ -107,7 +109,7 @@ export async function startPageHost(filesDir: string): Promise<PageHost> {
     timecodeTap: timecodeFor(0),
     rawCapture: rawFor(0),
     fileUrl(path) {
-      if (path.endsWith(".mp3")) void frameIndexOf(join(filesDir, basename(path)));
+      if (FRAME_INDEXED.test(path)) void frameIndexOf(join(filesDir, basename(path)));
       return `${origin}/files/${encodeURIComponent(basename(path))}`;
     },
     requestsFor: (path) => requests.get(basename(path)) ?? { ranges: 0, whole: 0 },

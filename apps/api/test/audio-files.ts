@@ -5,16 +5,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeWav } from "@sync-beats/demo-tracks";
 
-/** MP3 cases need Debian's lame to make their file (installed by .ci/run); skipped with the reason printed. */
-export const hasLame = (() => {
+/** Whether `tool` runs here (the MP3 and ADTS cases make their files with Debian's lame and ffmpeg, installed by .ci/run). */
+function hasTool(tool: string, versionFlag: string): boolean {
   try {
-    execFileSync("lame", ["--version"], { stdio: "ignore" });
+    execFileSync(tool, [versionFlag], { stdio: "ignore" });
     return true;
   } catch {
-    console.log("tracks: lame not installed, the MP3 cases are skipped");
+    console.log(`tracks: ${tool} not installed, the cases that encode with it are skipped`);
     return false;
   }
-})();
+}
+export const hasLame = hasTool("lame", "--version");
+export const hasFfmpeg = hasTool("ffmpeg", "-version");
 
 export function wav(seconds: number, tags: { title?: string; artist?: string } = {}): Buffer {
   return encodeWav({
@@ -27,17 +29,22 @@ export function wav(seconds: number, tags: { title?: string; artist?: string } =
   });
 }
 
-/** A VBR MP3 (`lame -V 2`) of a `seconds`-long 44.1 kHz tone. */
-export function mp3(seconds: number): Buffer {
-  const dir = mkdtempSync(join(tmpdir(), "api-mp3-"));
+/** `source` (a WAV) encoded by `tool`, whose arguments `args` gives from the input and output paths. */
+export function encodeWith(tool: string, args: (input: string, output: string) => string[], fileName: string, source: Buffer): Buffer {
+  const dir = mkdtempSync(join(tmpdir(), "api-encoded-"));
   try {
-    const source = encodeWav({ sampleRate: 44_100, channels: 1, format: "pcm16", frames: seconds * 44_100, sample: (frame) => Math.sin(frame / 10) * 0.5 });
     writeFileSync(join(dir, "in.wav"), source);
-    execFileSync("lame", ["--quiet", "-V", "2", join(dir, "in.wav"), join(dir, "out.mp3")]);
-    return readFileSync(join(dir, "out.mp3"));
+    execFileSync(tool, args(join(dir, "in.wav"), join(dir, fileName)));
+    return readFileSync(join(dir, fileName));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A VBR MP3 (`lame -V 2`) of a `seconds`-long 44.1 kHz tone. */
+export function mp3(seconds: number): Buffer {
+  const tone = encodeWav({ sampleRate: 44_100, channels: 1, format: "pcm16", frames: seconds * 44_100, sample: (frame) => Math.sin(frame / 10) * 0.5 });
+  return encodeWith("lame", (input, output) => ["--quiet", "-V", "2", input, output], "out.mp3", tone);
 }
 
 export function form(bytes: Uint8Array, fileName: string, type: string, field = "file"): FormData {

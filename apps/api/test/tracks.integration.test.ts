@@ -1,10 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Mp3FrameIndex, TrackInfo, TrackListResponse, TrackResponse } from "@sync-beats/protocol";
 import { linkedFrameIndexUrl } from "@sync-beats/sync-engine/media";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeTimecodeSample, DEMO_SAMPLE_RATE } from "@sync-beats/demo-tracks";
-import { form, hasLame, mp3, wav } from "./audio-files.js";
+import { encodeWith, form, hasFfmpeg, hasLame, mp3, wav } from "./audio-files.js";
 import { describeEachBackend, errorCode, startTestApi, uniqueName, WEB_ORIGIN, type Client, type TestApi } from "./harness.js";
 
 const MAX_UPLOAD = 200_000;
@@ -242,6 +242,42 @@ describeEachBackend("tracks", (backend) => {
       await wavAudio.arrayBuffer();
       expect(wavAudio.headers.get("link")).toBeNull();
       expect((await api.client().get(`/api/tracks/${wavTrack.id}/mp3-frames`)).status).toBe(404);
+    });
+
+    /** Uploads a 2-s WAV encoded by `tool` (its `args` from input to output) as `fileName`: the track and the encoded bytes. */
+    async function uploadEncoded(tool: string, args: (input: string, output: string) => string[], fileName: string, mimeType: string) {
+      const bytes = encodeWith(tool, args, fileName, wav(2));
+      const { track } = TrackResponse.parse(await (await upload(alice, form(bytes, fileName, mimeType))).json());
+      return { track, bytes };
+    }
+
+    it.runIf(hasLame)("[TA12] an MP3 stored before frame indexes existed gets its index scanned on the first request, and kept", async () => {
+      const { track } = await uploadEncoded("lame", (input, output) => ["--quiet", "-V", "2", input, output], "old.mp3", "audio/mpeg");
+      const indexFile = readdirSync(api.config.tracksDir).find((name) => name.startsWith(track.id) && name.endsWith(".mp3-frames.json"))!;
+      const scannedAtUpload = readFileSync(join(api.config.tracksDir, indexFile), "utf8");
+      // As a track uploaded before the index existed: no index file beside the audio.
+      rmSync(join(api.config.tracksDir, indexFile));
+      const audio = await api.client().get(`/api/tracks/${track.id}/audio`, { headers: { range: "bytes=0-3" } });
+      await audio.arrayBuffer();
+      const indexUrl = linkedFrameIndexUrl(audio.headers.get("link"), `${api.url}/api/tracks/${track.id}/audio`)!;
+      const [first, second] = await Promise.all([fetch(indexUrl), fetch(indexUrl)]);
+      expect([first.status, second.status]).toEqual([200, 200]);
+      expect(await first.text()).toBe(scannedAtUpload);
+      expect(await second.text()).toBe(scannedAtUpload);
+      expect(readFileSync(join(api.config.tracksDir, indexFile), "utf8")).toBe(scannedAtUpload);
+    });
+
+    it.runIf(hasFfmpeg)("[TA11] an uploaded ADTS AAC's audio links the index of its ADTS frames", async () => {
+      const ffmpegAdts = (input: string, output: string) => ["-loglevel", "error", "-i", input, "-c:a", "aac", "-b:a", "64k", "-f", "adts", output];
+      const { track, bytes } = await uploadEncoded("ffmpeg", ffmpegAdts, "mix.aac", "audio/aac");
+      const audio = await api.client().get(`/api/tracks/${track.id}/audio`, { headers: { range: "bytes=0-3" } });
+      await audio.arrayBuffer();
+      const indexUrl = linkedFrameIndexUrl(audio.headers.get("link"), `${api.url}/api/tracks/${track.id}/audio`);
+      const index = Mp3FrameIndex.parse(await (await fetch(indexUrl!)).json());
+      // 2 s at 8 kHz are 15.6 frames of 1,024 samples, and ffmpeg's 1,024 of priming adds one or two.
+      expect(index.frameCount).toBeGreaterThanOrEqual(17);
+      expect(index.frameCount).toBeLessThanOrEqual(18);
+      expect(index).toMatchObject({ audioStart: 0, audioEnd: bytes.length });
     });
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { Router, type Request, type RequestHandler } from "express";
 import multer from "multer";
 import { MP3_FRAME_INDEX_REL, type Track, TrackId } from "@sync-beats/protocol";
@@ -112,9 +112,9 @@ export function audioRoute({ repos, library }: Pick<TrackRouteDeps, "repos" | "l
     const size = (await stat(path).catch(() => null))?.size;
     if (size === undefined) throw new ApiError("NOT_FOUND", "track file missing");
     const etag = `"${track.sha256}"`;
-    const hasFrameIndex = (await stat(library.frameIndexPathOf(track)).catch(() => null)) !== null;
-    // The engine's seek into a VBR MP3 is exact only by the frame index: the response names it.
-    if (hasFrameIndex) res.set("Link", `</api/tracks/${track.id}/mp3-frames>; rel="${MP3_FRAME_INDEX_REL}"`);
+    // The engine's seek into a VBR MP3 (and any ADTS span) is exact only by the frame index: the
+    // response names it (a track stored before indexes existed gets it scanned on first request).
+    if (library.indexesFramesOf(track)) res.set("Link", `</api/tracks/${track.id}/mp3-frames>; rel="${MP3_FRAME_INDEX_REL}"`);
     // Content never changes under an id (uploads get fresh ids), so caches may keep it.
     res.set({
       "Accept-Ranges": "bytes",
@@ -150,7 +150,7 @@ export function audioRoute({ repos, library }: Pick<TrackRouteDeps, "repos" | "l
   // Public like the audio it indexes, and as immutable.
   router.get("/api/tracks/:id/mp3-frames", async (req, res) => {
     const track = await loadTrack(req);
-    const index = await readFile(library.frameIndexPathOf(track), "utf8").catch(() => null);
+    const index = await library.frameIndexOf(track);
     if (index === null) throw new ApiError("NOT_FOUND", "this track has no frame index");
     res.set({ "Cross-Origin-Resource-Policy": "cross-origin", "Cache-Control": "public, max-age=86400", "Content-Type": "application/json" });
     res.send(index);

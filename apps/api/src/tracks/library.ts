@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createReadStream, mkdirSync, rmSync, statSync } from "node:fs";
-import { rename, rm, writeFile } from "node:fs/promises";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { pipeline } from "node:stream/promises";
 import { basename, extname, join } from "node:path";
 import { BENCHMARK_TRACKS, DEMO_TRACKS, generateDemoTracks } from "@sync-beats/demo-tracks";
-import { buildMp3FrameIndex } from "@sync-beats/sync-engine/media";
+import { buildAdtsFrameIndex, buildMp3FrameIndex } from "@sync-beats/sync-engine/media";
 import type { WallClock } from "../wall-clock.js";
 import { ApiError } from "../http/errors.js";
 import type { Repositories, TrackRecord } from "../repositories/types.js";
@@ -33,12 +33,20 @@ export async function sha256OfFile(path: string): Promise<string> {
 
 /** Where the frame index of the audio file at `audioPath` is kept: beside it. */
 const frameIndexPath = (audioPath: string) => `${audioPath}.mp3-frames.json`;
+/** The formats whose frames are scanned at upload: variable-size frames a seek cannot place otherwise. */
+const FRAME_INDEXED = new Map([
+  ["audio/mpeg", buildMp3FrameIndex],
+  ["audio/aac", buildAdtsFrameIndex],
+]);
 
 /**
  * The track library on disk: `<tracksDir>/<server-generated name>` (and an MP3's frame index
  * beside it), metadata in the repository.
  */
 export class TrackLibrary {
+  /** Frame-index scans of tracks stored without one, by track id (see `frameIndexOf`). */
+  private readonly scans = new Map<string, Promise<string | null>>();
+
   constructor(
     private readonly repos: Repositories,
     readonly tracksDir: string,
@@ -57,12 +65,36 @@ export class TrackLibrary {
     return join(this.tracksDir, basename(track.fileName));
   }
 
+  /** Whether `track`'s format has a frame index (MP3, ADTS): its audio response names one. */
+  indexesFramesOf(track: TrackRecord): boolean {
+    return FRAME_INDEXED.has(track.mimeType);
+  }
+
   /**
-   * The MP3 frame index of a stored track (`Mp3FrameIndex` JSON), written at upload for MP3s; the
-   * file may be absent (other formats, demo tracks, tracks stored before indexes existed).
+   * The frame index of a stored track (`Mp3FrameIndex` JSON): the file written at upload, else (a
+   * track stored before indexes existed) scanned now, written beside the audio, and shared by
+   * the requests that asked meanwhile. Null for other formats and files that are not what their
+   * type says.
    */
-  frameIndexPathOf(track: TrackRecord): string {
-    return frameIndexPath(this.pathOf(track));
+  async frameIndexOf(track: TrackRecord): Promise<string | null> {
+    const path = frameIndexPath(this.pathOf(track));
+    const stored = await readFile(path, "utf8").catch(() => null);
+    const build = FRAME_INDEXED.get(track.mimeType);
+    if (stored !== null || !build) return stored;
+    let scan = this.scans.get(track.id);
+    if (!scan) {
+      scan = build(createReadStream(this.pathOf(track)))
+        .then(async (index) => {
+          if (!index) return null;
+          const json = JSON.stringify(index);
+          await writeFile(path, json);
+          return json;
+        })
+        .catch(() => null)
+        .finally(() => this.scans.delete(track.id));
+      this.scans.set(track.id, scan);
+    }
+    return scan;
   }
 
   /**
@@ -72,8 +104,10 @@ export class TrackLibrary {
   async remove(track: TrackRecord, userId: string): Promise<void> {
     if (track.isDemo || track.ownerUserId !== userId) throw new ApiError("NOT_OWNER", "only who uploaded a track may delete it");
     await this.repos.tracks.delete(track.id);
+    // A scan of an old upload's index still running would write the index after it was removed.
+    await this.scans.get(track.id);
     await rm(this.pathOf(track), { force: true });
-    await rm(this.frameIndexPathOf(track), { force: true });
+    await rm(frameIndexPath(this.pathOf(track)), { force: true });
   }
 
   /**
@@ -99,8 +133,9 @@ export class TrackLibrary {
     const fileName = `${id}${probe.extension}`;
     const target = join(this.tracksDir, fileName);
     // Written before the audio is in place, so a track never plays without its index.
-    const frameIndex = probe.mimeType === "audio/mpeg" ? await buildMp3FrameIndex(createReadStream(input.path)) : null;
-    const heldMs = frameIndex ? await truncatedMp3LengthMs(input.path, input.sizeBytes, frameIndex) : null;
+    const buildIndex = FRAME_INDEXED.get(probe.mimeType);
+    const frameIndex = buildIndex ? await buildIndex(createReadStream(input.path)) : null;
+    const heldMs = frameIndex && probe.mimeType === "audio/mpeg" ? await truncatedMp3LengthMs(input.path, input.sizeBytes, frameIndex) : null;
     if (heldMs !== null && heldMs <= 0) throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "the file holds no whole audio frame");
     if (frameIndex) await writeFile(frameIndexPath(target), JSON.stringify(frameIndex));
     await rename(input.path, target);

@@ -96,6 +96,22 @@ export function aacFramesFor(span: FrameSpan, leadingTrim: number, frameCount: n
   return { first: Math.max(0, wanted - PRIMING_FRAMES), end: Math.min(frameCount, Math.ceil((span.end + leadingTrim) / AAC_FRAME_SAMPLES)) };
 }
 
+/**
+ * AAC frames from frame `first` (raw access units) as a span to decode (M13, M21); `file` gives
+ * the same frames as an ADTS stream, the fallback's input.
+ */
+export function aacCodedSpan(frames: readonly Uint8Array[], first: number, leadingTrim: number, file: () => ArrayBuffer): CodedSpan {
+  return {
+    firstSample: first * AAC_FRAME_SAMPLES - leadingTrim,
+    frames,
+    frameSamples: frames.map(() => AAC_FRAME_SAMPLES),
+    file,
+    // What decodeAudioData drops from an ADTS stream's start: nothing in Chromium, a frame in
+    // Firefox ESR 153 (it assumes 1024 samples of priming in any ADTS stream); read from the decoded length.
+    fileDropped: (decodedLength) => Math.max(0, frames.length * AAC_FRAME_SAMPLES - decodedLength),
+  };
+}
+
 export function aacSource(track: Mp4AacTrack, reader: RangeReader, { url, download, decode, onChunk, plan }: StreamInput): TrackSource {
   const table = frameTable(track, reader);
   const element = firstElementBits(track.config.channelConfig);
@@ -180,15 +196,7 @@ export function aacSource(track: Mp4AacTrack, reader: RangeReader, { url, downlo
     const { first, end } = aacFramesFor(span, track.leadingTrim, track.frameCount);
     if (end <= first) return null;
     const frames = (await placedFrames(first, end, signal)) ?? (await tableBytes(first, end, signal));
-    const coded: CodedSpan = {
-      firstSample: first * AAC_FRAME_SAMPLES - track.leadingTrim,
-      frames,
-      frameSamples: frames.map(() => AAC_FRAME_SAMPLES),
-      file: () => adtsStream(track.config, frames).buffer,
-      // What decodeAudioData drops from an ADTS stream's start: nothing in Chromium, a frame in
-      // Firefox ESR 153 (it assumes 1024 samples of priming in any ADTS stream); read from the decoded length.
-      fileDropped: (decodedLength) => Math.max(0, frames.length * AAC_FRAME_SAMPLES - decodedLength),
-    };
+    const coded = aacCodedSpan(frames, first, track.leadingTrim, () => adtsStream(track.config, frames).buffer);
     return decode.decode(coded, span, track.totalFrames, signal);
   };
 

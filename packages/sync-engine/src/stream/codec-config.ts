@@ -5,7 +5,7 @@
  * its identification header (`OpusHead`, with the pre-skip and channel mapping); FLAC carries
  * `fLaC` and the STREAMINFO block with its header.
  */
-import type { FlacHead } from "./flac.js";
+import type { FlacStart } from "./flac.js";
 import type { AacConfig } from "./mp4.js";
 import { parseOggPage } from "./ogg-opus.js";
 
@@ -33,7 +33,7 @@ export function opusDecoderConfig(headerPages: Uint8Array, channels: number): Au
 }
 
 /** FLAC: `fLaC`, then the STREAMINFO block (marked last) with its 4-byte header. */
-export function flacDecoderConfig(head: FlacHead): AudioDecoderConfig {
+export function flacDecoderConfig(head: FlacStart): AudioDecoderConfig {
   const description = new Uint8Array(4 + 4 + 34);
   description.set([0x66, 0x4c, 0x61, 0x43, 0x80, 0, 0, 34]);
   description.set(head.streamInfoBytes, 8);

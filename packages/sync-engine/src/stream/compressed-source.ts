@@ -1,18 +1,20 @@
 /**
- * Streaming for compressed formats, chosen from the file's head: FLAC (its metadata within the
- * head), Ogg Opus (its length read from the last page), MP3 (Layer III, CBR or Xing VBR; seeks
+ * Streaming for compressed formats, chosen from the file's head: FLAC (its metadata blocks walked
+ * by range past the head, M22), Ogg Opus (its length read from the last page, M10 and M20), MP3 (Layer III, CBR or Xing VBR; seeks
  * exact when the server links a frame index) and AAC-LC in MP4/M4A (its `moov` read by range,
- * first or last in the file) stream by range; anything else returns null and is decoded whole by
- * the caller.
+ * first or last in the file) and ADTS AAC (placed by the server's frame index, M21) stream by
+ * range; anything else returns null and is decoded whole by the caller.
  */
 import { Mp3FrameIndex } from "@sync-beats/protocol";
 import { aacSource } from "./aac-source.js";
-import { aacDecoderConfig, flacDecoderConfig, mp3DecoderConfig, opusDecoderConfig } from "./codec-config.js";
+import { adtsConfig, adtsStreamAt } from "./adts.js";
+import { adtsChannels, adtsSource } from "./adts-source.js";
 import type { ChunkPlanOptions } from "./chunk-plan.js";
-import { parseFlacHead } from "./flac.js";
-import { flacSource } from "./flac-source.js";
-import { lastGranule, parseOpusHead, type OpusHead } from "./ogg-opus.js";
-import { opusSource } from "./opus-source.js";
+import { aacDecoderConfig, flacDecoderConfig, mp3DecoderConfig, opusDecoderConfig } from "./codec-config.js";
+import { parseFlacStart } from "./flac.js";
+import { flacSource, readFlacHead } from "./flac-source.js";
+import { parseOpusHead } from "./ogg-opus.js";
+import { opusLength, opusSource } from "./opus-source.js";
 import { frameIndexLookup } from "./mp3-frame-index.js";
 import { parseMp3Layout } from "./mp3-layout.js";
 import { isMp4 } from "./mp4.js";
@@ -58,12 +60,21 @@ export async function openCompressedSource(
   plan: ChunkPlanOptions,
 ): Promise<TrackSource | null> {
   const input = async (config: AudioDecoderConfig): Promise<StreamInput> => ({ url, fileSize, download, decode: await openTrackDecoder(ctx, config), onChunk, plan });
-  const flac = parseFlacHead(head);
+  const flac = parseFlacStart(head);
   // A FLAC of unknown length (a live encode) cannot be laid out for a window: decoded whole.
-  if (flac) return flac.info.totalSamples > 0 ? flacSource(flac, await input(flacDecoderConfig(flac))) : null;
+  if (flac) {
+    if (flac.info.totalSamples <= 0) return null;
+    const flacInput = await input(flacDecoderConfig(flac));
+    const flacHead = await readFlacHead(flac, head, flacInput);
+    return flacHead && flacSource(flacHead, flacInput);
+  }
   const opus = parseOpusHead(head);
   const opusConfig = opus && opusDecoderConfig(opus.headerPages, opus.channels);
-  if (opus && opusConfig) return openOpus(opus, await input(opusConfig));
+  if (opus && opusConfig) {
+    const opusInput = await input(opusConfig);
+    const length = await opusLength(opus, opusInput);
+    return length === null ? null : opusSource(opus, length, head, opusInput);
+  }
   if (isMp4(head)) {
     const reader = rangeReader(url, fileSize, download, head);
     const aac = await readMp4AacTrack(reader, fileSize);
@@ -76,6 +87,13 @@ export async function openCompressedSource(
     if (response.status !== 206) return null;
     audioHead = { bytes: new Uint8Array(await response.arrayBuffer()), offset: tagEnd };
   }
+  const adts = adtsStreamAt(audioHead.bytes, 0);
+  if (adts) {
+    // Without the index nothing places a frame (and nothing gives the length): decoded whole.
+    const index = await frameIndex;
+    if (!index || index.audioStart !== audioHead.offset) return null;
+    return adtsSource(adts, index, await input(aacDecoderConfig(adtsConfig(adts), adts.sampleRate, adtsChannels(adts))));
+  }
   const layout = parseMp3Layout(audioHead.bytes, audioHead.offset, fileSize);
   if (!layout || layout.totalFrames <= 0) return null;
   // A constant bitrate places every frame by arithmetic: only a VBR file waits for its index. An
@@ -83,16 +101,4 @@ export async function openCompressedSource(
   const index = layout.cbrFrameBytes === null ? await frameIndex : null;
   const exact = index && index.audioStart === layout.audioStart ? frameIndexLookup(index) : null;
   return mp3Source(url, layout, audioHead, exact, download, await openTrackDecoder(ctx, mp3DecoderConfig(layout.sampleRate, layout.channels)), onChunk, plan);
-}
-
-/** Bytes read from the end of an Ogg Opus file for its last granule position (its length). */
-const TAIL_BYTES = 64 * 1024;
-
-async function openOpus(head: OpusHead, input: StreamInput): Promise<TrackSource | null> {
-  const tailFrom = Math.max(head.audioStart, input.fileSize - TAIL_BYTES);
-  const tail = await input.download(input.url, { headers: { Range: `bytes=${tailFrom}-${input.fileSize - 1}` } });
-  if (tail.status !== 206) return null;
-  const end = lastGranule(new Uint8Array(await tail.arrayBuffer()));
-  if (end === null || end <= head.preSkip) return null;
-  return opusSource(head, end - head.preSkip, input);
 }

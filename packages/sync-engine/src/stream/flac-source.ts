@@ -7,7 +7,7 @@
  * file.
  */
 import type { FrameSpan } from "./chunk-plan.js";
-import { findFlacFrames, flacFileOf, type FlacHead } from "./flac.js";
+import { findFlacFrames, flacFileOf, walkFlacMetadata, type FlacHead, type FlacStart } from "./flac.js";
 import type { CodedSpan } from "./span-decode.js";
 import type { DecodedChunk, TrackSource } from "./track-source.js";
 import { windowedSource, type StreamInput } from "./windowed-source.js";
@@ -19,6 +19,25 @@ const MAX_ANCHORS = 256;
 const EARLY_FRAMES = 2;
 /** Tries with an earlier start when an estimated range began after the span. */
 const TRIES = 4;
+
+/** Bytes read at a block header the head did not reach: it and the small blocks after it. */
+const METADATA_READ = 8 * 1024;
+/** Ranges read for block headers at most (a picture, then a comment and a padding, say). */
+const MAX_METADATA_READS = 8;
+
+/**
+ * The head of the FLAC starting `head`: where its frames start, its metadata walked block by
+ * block (M22), by range where the head ends first (a large embedded picture); null when the
+ * blocks run past the file or take more than {@link MAX_METADATA_READS} ranges.
+ */
+export async function readFlacHead(start: FlacStart, head: Uint8Array, { url, fileSize, download }: StreamInput): Promise<FlacHead | null> {
+  let walk = walkFlacMetadata(head, 0, 4);
+  for (let reads = 0; "headerAt" in walk && reads < MAX_METADATA_READS && walk.headerAt < fileSize; reads++) {
+    const at = walk.headerAt;
+    walk = walkFlacMetadata(await fetchByteRange(download, url, at, Math.min(fileSize, at + METADATA_READ)), at, at);
+  }
+  return "audioStart" in walk && walk.audioStart < fileSize ? { ...start, audioStart: walk.audioStart } : null;
+}
 
 export function flacSource(head: FlacHead, { url, fileSize, download, decode, onChunk, plan }: StreamInput): TrackSource {
   const { info } = head;

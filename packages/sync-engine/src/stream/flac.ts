@@ -25,25 +25,18 @@ export interface FlacHead {
   readonly streamInfoBytes: Uint8Array;
 }
 
-/**
- * Parses `fLaC` and the metadata blocks at the start of `bytes` (a prefix of the file). Null when
- * it is not FLAC, or the metadata runs past the prefix.
- */
-export function parseFlacHead(bytes: Uint8Array): FlacHead | null {
+/** The start of a FLAC file: `fLaC` and its first block, STREAMINFO (RFC 9639 §8.1 puts it first). */
+export interface FlacStart {
+  readonly info: FlacStreamInfo;
+  readonly streamInfoBytes: Uint8Array;
+}
+
+/** `fLaC` and STREAMINFO at the start of `bytes`, or null when it is not FLAC. */
+export function parseFlacStart(bytes: Uint8Array): FlacStart | null {
   if (bytes.length < 42 || String.fromCharCode(...bytes.subarray(0, 4)) !== "fLaC") return null;
-  let at = 4;
-  let streamInfoBytes: Uint8Array | null = null;
-  for (;;) {
-    if (at + 4 > bytes.length) return null;
-    const last = (bytes[at]! & 0x80) !== 0;
-    const type = bytes[at]! & 0x7f;
-    const size = (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!;
-    if (type === 0 && size === 34 && at + 38 <= bytes.length) streamInfoBytes = bytes.slice(at + 4, at + 38);
-    at += 4 + size;
-    if (last) break;
-  }
-  if (!streamInfoBytes || at > bytes.length) return null;
-  const s = streamInfoBytes;
+  const size = (bytes[5]! << 16) | (bytes[6]! << 8) | bytes[7]!;
+  if ((bytes[4]! & 0x7f) !== 0 || size !== 34) return null;
+  const s = bytes.slice(8, 42);
   const info: FlacStreamInfo = {
     minBlockSize: (s[0]! << 8) | s[1]!,
     maxBlockSize: (s[2]! << 8) | s[3]!,
@@ -53,7 +46,25 @@ export function parseFlacHead(bytes: Uint8Array): FlacHead | null {
     totalSamples: (s[13]! & 0x0f) * 2 ** 32 + ((s[14]! << 24) >>> 0) + (s[15]! << 16) + (s[16]! << 8) + s[17]!,
   };
   if (info.sampleRate === 0 || info.maxBlockSize < 16) return null;
-  return { info, audioStart: at, streamInfoBytes };
+  return { info, streamInfoBytes: s };
+}
+
+/** Where a walk of the metadata blocks got to: the audio's start, or a block header beyond the bytes it had. */
+export type FlacMetadataWalk = { readonly audioStart: number } | { readonly headerAt: number };
+
+/**
+ * Walks metadata block headers from file offset `at` through `bytes` (the file's bytes from
+ * offset `base`): each header says the block's length, so a block (a large embedded picture) is
+ * stepped over without its bytes.
+ */
+export function walkFlacMetadata(bytes: Uint8Array, base: number, at: number): FlacMetadataWalk {
+  for (;;) {
+    const i = at - base;
+    if (i < 0 || i + 4 > bytes.length) return { headerAt: at };
+    const size = (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!;
+    at += 4 + size;
+    if ((bytes[i]! & 0x80) !== 0) return { audioStart: at };
+  }
 }
 
 /** One frame header found in a byte string. */

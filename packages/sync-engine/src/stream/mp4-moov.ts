@@ -12,12 +12,14 @@ import {
   headerTimescale,
   parseChunkLayout,
   parseElst,
+  parseItunSmpb,
   parseMp4aConfig,
   parseStts,
   readBoxHeader,
   type AacConfig,
   type BoxHeader,
   type ChunkLayout,
+  type ItunesGapless,
 } from "./mp4.js";
 import { fetchByteRange } from "./byte-range.js";
 
@@ -114,6 +116,18 @@ export async function readMp4AacTrack(reader: RangeReader, fileSize: number): Pr
   }
   return null;
 
+  /** The `iTunSMPB` item of `moov/udta/meta/ilst`, or null; only `----` items are read (a cover in `covr` is not). */
+  async function itunesGapless(): Promise<ItunesGapless | null> {
+    const meta = await child(moovChildren.find((b) => b.type === "udta"), "meta");
+    // `meta` is a full box: its children start after 4 bytes of version and flags.
+    const ilst = meta && (await children({ ...meta, headerSize: meta.headerSize + 4 })).find((b) => b.type === "ilst");
+    for (const item of ilst ? (await children(ilst)).filter((b) => b.type === "----") : []) {
+      const gapless = parseItunSmpb(await body(item));
+      if (gapless) return gapless;
+    }
+    return null;
+  }
+
   async function readTrak(trak: BoxHeader, movieTimescale: number): Promise<Mp4AacTrack | null> {
     const mdia = await child(trak, "mdia");
     const hdlr = await child(mdia, "hdlr");
@@ -133,9 +147,11 @@ export async function readMp4AacTrack(reader: RangeReader, fileSize: number): Pr
     const frameCount = sizeHeader.getUint32(8);
     if (!timing || timing.samples !== frameCount || frameCount === 0) return null;
     const elst = await child(await child(trak, "edts"), "elst");
-    const edit = elst ? parseElst(await body(elst)) : { mediaTime: 0, duration: 0 };
+    // Without an edit list, iTunes' gapless tag says the same (M23), as FFmpeg reads it.
+    const gapless = elst ? null : await itunesGapless();
+    const edit = elst ? parseElst(await body(elst)) : { mediaTime: gapless?.delay ?? 0, duration: 0 };
     if (!edit) return null;
-    const edited = edit.duration > 0 ? Math.round((edit.duration * sampleRate) / movieTimescale) : Infinity;
+    const edited = gapless ? gapless.samples : edit.duration > 0 ? Math.round((edit.duration * sampleRate) / movieTimescale) : Infinity;
     const totalFrames = Math.min(timing.streamFrames - edit.mediaTime, edited);
     if (totalFrames <= 0) return null;
     const constant = sizeHeader.getUint32(4);

@@ -7,7 +7,7 @@ import { estimateFrameOffset, findFrameRun, firstElementBits } from "./aac-seek.
 import { aacFramesFor, frameTable, PRIMING_FRAMES } from "./aac-source.js";
 import { adtsStream, isMp4, parseChunkLayout } from "./mp4.js";
 import { AAC_FRAME_SAMPLES, rangeReader, readMp4AacTrack } from "./mp4-moov.js";
-import type { TrackFetch } from "./track-source.js";
+import { rangeServer } from "../../test/range-server.js";
 
 const tools = encoders("mp4");
 const FRAMES = 441_000;
@@ -17,22 +17,9 @@ afterAll(remove);
 /** Samples of `path` as 16-bit mono, decoded by ffmpeg (what Chromium's decodeAudioData uses; it applies the edit list). */
 const pcm = (path: string) => new Int16Array(new Uint8Array(execFileSync("ffmpeg", ["-loglevel", "error", "-i", path, "-f", "s16le", "-ac", "1", "-"], { maxBuffer: 64 << 20 })).buffer);
 
-/** A server of `file` that answers Range requests and counts the bytes it sent. */
-function server(file: Uint8Array) {
-  const sent = { requests: 0, bytes: 0 };
-  const download: TrackFetch = async (_url, init) => {
-    const range = /bytes=(\d+)-(\d+)/.exec(String((init?.headers as Record<string, string>).Range))!;
-    const body = file.slice(Number(range[1]), Number(range[2]) + 1);
-    sent.requests++;
-    sent.bytes += body.length;
-    return new Response(body, { status: 206, headers: { "content-range": `bytes ${range[1]}-${range[2]}/${file.length}` } });
-  };
-  return { download, sent };
-}
-
 const HEAD = 65_536;
 async function openTrack(file: Uint8Array) {
-  const { download, sent } = server(file);
+  const { download, sent } = rangeServer(file);
   const reader = rangeReader("file.m4a", file.length, download, file.slice(0, HEAD));
   const track = await readMp4AacTrack(reader, file.length);
   return { track, reader, sent };

@@ -68,6 +68,33 @@ export function parseElst(body: Uint8Array): Edit | null {
   return mediaTime < 0 ? null : { mediaTime, duration };
 }
 
+/** iTunes' gapless info (the `iTunSMPB` tag): the encoder delay, and the track's length in samples. */
+export interface ItunesGapless {
+  readonly delay: number;
+  readonly samples: number;
+}
+
+/**
+ * The gapless info of an `ilst` item whose body is `item` (a `----` box: `mean`, `name`, `data`),
+ * when its name is `iTunSMPB`: hex fields, the second the delay and the fourth the length (the
+ * third, the padding, follows from them). Null for any other item or a malformed one.
+ */
+export function parseItunSmpb(item: Uint8Array): ItunesGapless | null {
+  const text = new Map<string, string>();
+  for (let at = 0; at + 8 <= item.length; ) {
+    const box = readBoxHeader(item, at, 0, item.length);
+    if (!box || at + box.size > item.length) return null;
+    // `name` and `data` are full boxes (4 bytes of version and flags); `data` adds a 4-byte locale.
+    const skip = box.type === "data" ? 8 : 4;
+    text.set(box.type, String.fromCharCode(...item.subarray(at + box.headerSize + skip, at + box.size)));
+    at += box.size;
+  }
+  if (text.get("name") !== "iTunSMPB") return null;
+  const fields = (text.get("data") ?? "").trim().split(/\s+/).map((field) => Number.parseInt(field, 16));
+  const [delay, samples] = [fields[1], fields[3]];
+  return delay !== undefined && samples !== undefined && Number.isFinite(delay) && Number.isFinite(samples) && samples > 0 ? { delay, samples } : null;
+}
+
 /** What the AAC decoder needs from the `esds`: AudioSpecificConfig's object type, rate index and channels. */
 export interface AacConfig {
   readonly objectType: number;
