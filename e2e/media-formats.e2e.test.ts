@@ -15,6 +15,7 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encode, FORMATS, hasTool, playPulses } from "../bench/media/formats.js";
+import { chromiumMediaBrowser, type MediaBrowser } from "../bench/media/media-browser.js";
 import { startPageHost, type PageHost } from "../bench/media/page-host.js";
 import { writeTrack } from "../bench/media/tracks.js";
 import { launchChromium } from "./harness/browser.js";
@@ -41,6 +42,7 @@ describe.runIf(tools.ffmpeg)("[M7] compressed formats align with the WAV in the 
   let dir = "";
   let host: PageHost;
   let browser: Browser;
+  let media: MediaBrowser;
   let wav = "";
   const reference = { start: 0, late: 0 };
 
@@ -50,7 +52,8 @@ describe.runIf(tools.ffmpeg)("[M7] compressed formats align with the WAV in the 
     await writeTrack(wav, "pulse", 40);
     host = await startPageHost(dir);
     browser = await launchChromium();
-    const [start, late] = [await playPulses(browser, host, host.fileUrl(wav), 0, PLAY_S + LEAD_S, false, LEAD_S), await playPulses(browser, host, host.fileUrl(wav), LATE_JOIN_MS, PLAY_S + LEAD_S, false, LEAD_S)];
+    media = chromiumMediaBrowser(browser, host.origin, "none");
+    const [start, late] = [await playPulses(media, host, host.fileUrl(wav), 0, PLAY_S + LEAD_S, LEAD_S), await playPulses(media, host, host.fileUrl(wav), LATE_JOIN_MS, PLAY_S + LEAD_S, LEAD_S)];
     console.log(`WAV reference: start ${start.alignment.meanMs?.toFixed(3)} ms, late join ${late.alignment.meanMs?.toFixed(3)} ms`);
     reference.start = start.alignment.meanMs!;
     reference.late = late.alignment.meanMs!;
@@ -68,8 +71,8 @@ describe.runIf(tools.ffmpeg)("[M7] compressed formats align with the WAV in the 
     const name = `${format.label}${streamed ? ", streamed by range," : ""} within 1 ms of the WAV from the start and from a late join`;
     it.runIf(tool === "ffmpeg" || tools.lame)(name, async () => {
       const file = encode(format, wav, dir, "pulses");
-      const start = await playPulses(browser, host, host.fileUrl(file), 0, PLAY_S + LEAD_S, false, LEAD_S);
-      const late = await playPulses(browser, host, host.fileUrl(file), LATE_JOIN_MS, PLAY_S + LEAD_S, false, LEAD_S);
+      const start = await playPulses(media, host, host.fileUrl(file), 0, PLAY_S + LEAD_S, LEAD_S);
+      const late = await playPulses(media, host, host.fileUrl(file), LATE_JOIN_MS, PLAY_S + LEAD_S, LEAD_S);
       console.log(`${format.label}: start ${start.alignment.meanMs?.toFixed(3)} ms (${start.alignment.pulses} pulses), late ${late.alignment.meanMs?.toFixed(3)} ms (${late.alignment.pulses})`);
       expect(start.alignment.pulses).toBeGreaterThanOrEqual(3);
       expect(late.alignment.pulses).toBeGreaterThanOrEqual(3);

@@ -1,16 +1,15 @@
 /**
  * The compressed formats of bench:media and e2e/media-formats: each encoded from the pulse WAV by
- * Debian's ffmpeg or lame, then played through the engine's Web Audio output in Chromium and read
+ * Debian's ffmpeg or lame, then played through the engine's Web Audio output in a browser (media-browser.ts) and read
  * back by the raw capture, to measure its alignment with the WAV (pulses.ts, alignment.ts).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, renameSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
 import { sleep } from "../sync/time.js";
 import { alignmentOf, type Alignment } from "./alignment.js";
-import { openPage, type PageHost } from "./page-host.js";
-import type {} from "./page.js";
+import { retriedOnce, type MediaBrowser } from "./media-browser.js";
+import type { PageHost } from "./page-host.js";
 import type {} from "../sync/tap-init.js";
 
 /** One encoding of the pulse WAV. */
@@ -70,24 +69,25 @@ export interface FormatPlay {
 }
 
 /**
- * Plays `url` from `offsetMs`, `leadS` after the call, on a fresh page with the raw capture for
- * `seconds`, then reads it.
+ * Plays `url` (a file of `host`) from `offsetMs`, `leadS` after the call, on a fresh page of
+ * `browser` with the raw capture for `seconds`, then reads it.
  */
-export async function playPulses(browser: Browser, host: PageHost, url: string, offsetMs: number, seconds: number, throttled: boolean, leadS = 0.05): Promise<FormatPlay> {
-  const page = await openPage(browser, host.origin, host.rawCapture, throttled);
+export function playPulses(browser: MediaBrowser, host: PageHost, url: string, offsetMs: number, seconds: number, leadS = 0.05): Promise<FormatPlay> {
+  return retriedOnce(`${browser.label} ${url} from ${offsetMs} ms`, () => playPulsesOnce(browser, host, url, offsetMs, seconds, leadS));
+}
+
+async function playPulsesOnce(browser: MediaBrowser, host: PageHost, url: string, offsetMs: number, seconds: number, leadS: number): Promise<FormatPlay> {
+  const page = await browser.openPage(host.rawCapture);
   try {
-    const started = await page.evaluate(([u, o, l]) => {
-      const result = window.media.start(u, o, l);
-      return { ...result, contextTimeAtCall: result.when - l };
-    }, [url, offsetMs, leadS] as const);
+    const started = await page.call("start", url, offsetMs, leadS);
     await sleep(seconds * 1000);
-    const tap = (await page.evaluate(() => window.__benchTap.collect()))!;
+    const tap = await page.collectTap();
     const firstFrame = tap.records[0];
     return {
       alignment: alignmentOf(tap.records, tap.sampleRate, started.when, offsetMs),
-      firstRenderMs: firstFrame === undefined ? null : (firstFrame / tap.sampleRate - started.contextTimeAtCall) * 1000,
+      firstRenderMs: firstFrame === undefined ? null : (firstFrame / tap.sampleRate - (started.when - leadS)) * 1000,
     };
   } finally {
-    await page.context().close();
+    await page.close();
   }
 }
