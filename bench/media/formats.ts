@@ -8,6 +8,7 @@ import { existsSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { sleep } from "../sync/time.js";
 import { alignmentOf, type Alignment } from "./alignment.js";
+import { speakerMs } from "./analysis.js";
 import { retriedOnce, type MediaBrowser } from "./media-browser.js";
 import type { PageHost } from "./page-host.js";
 import type {} from "../sync/tap-init.js";
@@ -64,7 +65,7 @@ export function encodeOnce(format: Format, wav: string, dir: string, stem: strin
 /** What one play of a pulse track shows. */
 export interface FormatPlay {
   readonly alignment: Alignment;
-  /** PLAY → first non-silent rendered quantum, ms (context time; output latency not included). */
+  /** PLAY → the speaker instant of the first non-silent rendered quantum, ms (analysis.ts's speakerMs). */
   readonly firstRenderMs: number | null;
 }
 
@@ -85,7 +86,7 @@ async function playPulsesOnce(browser: MediaBrowser, host: PageHost, url: string
     const firstFrame = tap.records[0];
     return {
       alignment: alignmentOf(tap.records, tap.sampleRate, started.when, offsetMs),
-      firstRenderMs: firstFrame === undefined ? null : (firstFrame / tap.sampleRate - (started.when - leadS)) * 1000,
+      firstRenderMs: firstFrame === undefined ? null : speakerMs(tap.stamps, tap.sampleRate, firstFrame) - started.calledAtMs,
     };
   } finally {
     await page.close();

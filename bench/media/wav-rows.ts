@@ -4,19 +4,11 @@
  * whole-file baseline, and the content processes' memory over 10 tracks in a row.
  */
 import { sleep } from "../sync/time.js";
-import type { TapData } from "../sync/tap-init.js";
-import { readTap, wrappedDelta } from "./analysis.js";
+import { readTap, speakerMs, wrappedDelta } from "./analysis.js";
 import { retriedOnce, type MediaBrowser } from "./media-browser.js";
 import type { PageHost } from "./page-host.js";
 import type { Row } from "./report.js";
 import { RATE, TIMECODE_WRAP_FRAMES } from "./tracks.js";
-
-/** The speaker instant (page performance.now ms) of context frame `frame`, from the latest output timestamp. */
-function speakerMs(tap: TapData, frame: number): number {
-  const n = tap.stamps.length;
-  const [contextTime, performanceTime] = [tap.stamps[n - 2]!, tap.stamps[n - 1]!];
-  return performanceTime + (frame / tap.sampleRate - contextTime) * 1000;
-}
 
 interface PlayFigures {
   readonly firstRenderMs: number | null;
@@ -44,7 +36,7 @@ async function playOnce(browser: MediaBrowser, host: PageHost, url: string, offs
     const settled = reading.settled;
     const expectedFrame = settled ? ((offsetMs / 1000 + (settled.frame / tap.sampleRate - started.when)) * RATE) % TIMECODE_WRAP_FRAMES : 0;
     return {
-      firstRenderMs: speakerMs(tap, reading.firstFrame) - started.calledAtMs,
+      firstRenderMs: speakerMs(tap.stamps, tap.sampleRate, reading.firstFrame) - started.calledAtMs,
       positionErrorMs: timecode && settled ? (wrappedDelta(settled.timecode, expectedFrame, TIMECODE_WRAP_FRAMES) / RATE) * 1000 : null,
       discontinuities: timecode ? reading.discontinuities : 0,
       where: reading.firstDiscontinuities.map((d) => `${((d.frame - reading.firstFrame!) / tap.sampleRate).toFixed(2)} s: ${d.jump.toFixed(1)}`).join(", "),
