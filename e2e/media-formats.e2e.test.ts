@@ -19,6 +19,7 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encode, encodeOnce, FORMATS, hasTool, playPulses, WITHOUT_WEBCODECS, type FormatPlay } from "../bench/media/formats.js";
+import { chromiumMediaBrowser, type MediaBrowser } from "../bench/media/media-browser.js";
 import { startPageHost, type PageHost } from "../bench/media/page-host.js";
 import { writeTrack } from "../bench/media/tracks.js";
 import { launchChromium } from "./harness/browser.js";
@@ -44,6 +45,7 @@ describe.runIf(tools.ffmpeg)("[M7] compressed formats align with the WAV in the 
   let dir = "";
   let host: PageHost;
   let browser: Browser;
+  let media: MediaBrowser;
   let wav = "";
   const reference = { start: 0, late: 0 };
 
@@ -53,7 +55,8 @@ describe.runIf(tools.ffmpeg)("[M7] compressed formats align with the WAV in the 
     await writeTrack(wav, "pulse", 40);
     host = await startPageHost(dir);
     browser = await launchChromium();
-    const [start, late] = [await playPulses(browser, host, host.fileUrl(wav), 0, PLAY_S + LEAD_S, false, LEAD_S), await playPulses(browser, host, host.fileUrl(wav), LATE_JOIN_MS, PLAY_S + LEAD_S, false, LEAD_S)];
+    media = chromiumMediaBrowser(browser, host.origin, "none");
+    const [start, late] = [await playPulses(media, host, host.fileUrl(wav), 0, PLAY_S + LEAD_S, LEAD_S), await playPulses(media, host, host.fileUrl(wav), LATE_JOIN_MS, PLAY_S + LEAD_S, LEAD_S)];
     console.log(`WAV reference: start ${start.alignment.meanMs?.toFixed(3)} ms, late join ${late.alignment.meanMs?.toFixed(3)} ms`);
     reference.start = start.alignment.meanMs!;
     reference.late = late.alignment.meanMs!;
@@ -67,7 +70,7 @@ describe.runIf(tools.ffmpeg)("[M7] compressed formats align with the WAV in the 
 
   /** Plays `file` from the start and from the late join; checks both within 1 ms of the WAV and decoded by `decoder`. */
   const checkAligned = async (file: string, label: string, decoder: "webcodecs" | "decodeAudioData" | null, initScript = "") => {
-    const play = (offsetMs: number): Promise<FormatPlay> => playPulses(browser, host, host.fileUrl(file), offsetMs, PLAY_S + LEAD_S, false, LEAD_S, initScript);
+    const play = (offsetMs: number): Promise<FormatPlay> => playPulses(media, host, host.fileUrl(file), offsetMs, PLAY_S + LEAD_S, LEAD_S, initScript);
     const start = await play(0);
     const late = await play(LATE_JOIN_MS);
     const decoding = start.decoding && `${start.decoding.decoder} (config supported: ${start.decoding.configSupported}, ${start.decoding.spans} spans, ${start.decoding.fallbacks} fell back, dropped at start ${start.decoding.droppedAtStart})`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { encodeTimecodeSample } from "@sync-beats/demo-tracks";
-import { readTap, wrappedDelta } from "./analysis.js";
+import { readTap, speakerMs, wrappedDelta } from "./analysis.js";
 
 const WRAP = 2 ** 22;
 const code = (frame: number) => encodeTimecodeSample(frame % WRAP);
@@ -31,5 +31,14 @@ describe("bench:media tap reading", () => {
   it("[M4] wrapped distances", () => {
     expect(wrappedDelta(5, WRAP - 5, WRAP)).toBe(10);
     expect(wrappedDelta(WRAP - 5, 5, WRAP)).toBe(-10);
+  });
+});
+
+describe("bench:media speaker time", () => {
+  it("maps a context frame to page time by the latest output timestamp, not the first", () => {
+    // The clock stood still, then ran: (0.05 s, 1000 ms) early on, (0.10 s, 1900 ms) once running.
+    const stamps = [0.05, 1000, 0.1, 1900];
+    // Frame 6615 at 44.1 kHz is context time 0.15 s: 50 ms after the latest stamp.
+    expect(speakerMs(stamps, 44_100, 6615)).toBeCloseTo(1950, 9);
   });
 });

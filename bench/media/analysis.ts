@@ -1,7 +1,8 @@
 /**
  * Pure reading of the tap's records (`[frame, value, …]`, NaN = silence; bench/sync/tap-worklet.ts)
  * for a timecode track: the first rendered frame, where it sits against the schedule, and every
- * discontinuity (a jump of the ramp or a gap of silence) after it.
+ * discontinuity (a jump of the ramp or a gap of silence) after it; and the speaker instant of a
+ * rendered frame.
  */
 
 /** Frames per unit of the timecode ramp and its offset (packages/demo-tracks/src/timecode.ts). */
@@ -82,4 +83,16 @@ export function readTap(records: readonly number[], wrap: number, untilFrame = I
 /** Signed distance `a - b` on a circle of `wrap` frames. */
 export function wrappedDelta(a: number, b: number, wrap: number): number {
   return ((((a - b) % wrap) + wrap + wrap / 2) % wrap) - wrap / 2;
+}
+
+/**
+ * The speaker instant (page `performance.now()` ms) of context frame `frame`, by the latest
+ * `getOutputTimestamp()` pair in `stamps` (flat `[contextTime, performanceTime, …]`). Wall time,
+ * not context time: Firefox's context clock stands still while its graph sleeps (seen: a fresh
+ * page's first start read 49 ms after PLAY in context time, its data not yet fetched).
+ */
+export function speakerMs(stamps: readonly number[], sampleRate: number, frame: number): number {
+  const n = stamps.length;
+  const [contextTime, performanceTime] = [stamps[n - 2]!, stamps[n - 1]!];
+  return performanceTime + (frame / sampleRate - contextTime) * 1000;
 }

@@ -15,13 +15,11 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { DecodeStats } from "@sync-beats/sync-engine";
-import type { Page } from "puppeteer-core";
 import { launchBrowser } from "../sync/browser.js";
-import { firefoxAvailability, launchFirefox } from "../sync/firefox.js";
-import { sleep } from "../sync/time.js";
+import { firefoxAvailability } from "../sync/firefox.js";
 import { encodeOnce, FORMATS, playPulses, WITHOUT_WEBCODECS } from "./formats.js";
+import { chromiumMediaBrowser, launchFirefoxMedia } from "./media-browser.js";
 import { startPageHost, type PageHost } from "./page-host.js";
-import type {} from "./page.js";
 import type {} from "../sync/tap-init.js";
 import { RATE, writeTrackOnce } from "./tracks.js";
 
@@ -57,16 +55,6 @@ function row(engine: string, format: string, mode: string, stats: DecodeStats | 
   return `| ${engine} | ${format} | ${stats.decoder}${stats.decoder === mode ? "" : ` (asked ${mode})`} | ${stats.spans} spans, ${audioS.toFixed(1)} s | ${stats.wallMs[0]!.toFixed(1)} / ${stats.busyMs[0]!.toFixed(1)} ms | ${median(later.wall).toFixed(1)} / ${median(later.busy).toFixed(1)} ms | ${(sum(stats.busyMs) / audioS).toFixed(2)} / ${(sum(stats.wallMs) / audioS).toFixed(1)} ms | ${load()} |`;
 }
 
-/** Plays `url` from 0 on `page` for PLAY_S and returns the track's decode figures. */
-async function decodeFigures(page: Page, url: string): Promise<DecodeStats | null> {
-  await page.evaluate((u: string) => void window.media.start(u, 0, 0.05), url);
-  await sleep(PLAY_S * 1000);
-  return page.evaluate(async (u: string) => {
-    window.media.stop();
-    return window.media.decoding(u);
-  }, url);
-}
-
 async function main(): Promise<void> {
   const dir = args.cache ?? (() => {
     throw new Error("--cache DIR is required (bench:media --cache DIR --prepare makes the tracks)");
@@ -81,11 +69,12 @@ async function main(): Promise<void> {
   try {
     const chromium = await launchBrowser(process.env.CHROMIUM_PATH ?? "/usr/bin/chromium");
     try {
+      const [open, throttledLink] = [chromiumMediaBrowser(chromium, host.origin, "none"), chromiumMediaBrowser(chromium, host.origin, "cdp")];
       for (const { format, file } of files) {
         for (const mode of MODES) {
-          const open = await playPulses(chromium, host, `${host.fileUrl(file)}?decoder=${mode.name}`, 0, PLAY_S, false, 0.05, mode.initScript);
-          lines.push(row("Chromium", format.label, mode.name, open.decoding, rateOf(format.id)));
-          const throttled = await playPulses(chromium, host, `${host.fileUrl(file)}?decoder=${mode.name}&throttled`, 0, FIRST_SAMPLE_PLAY_S, true, 0.05, mode.initScript);
+          const played = await playPulses(open, host, `${host.fileUrl(file)}?decoder=${mode.name}`, 0, PLAY_S, 0.05, mode.initScript);
+          lines.push(row("Chromium", format.label, mode.name, played.decoding, rateOf(format.id)));
+          const throttled = await playPulses(throttledLink, host, `${host.fileUrl(file)}?decoder=${mode.name}&throttled`, 0, FIRST_SAMPLE_PLAY_S, 0.05, mode.initScript);
           firstSample.push(`| ${format.label} | ${mode.name} | ${throttled.firstRenderMs?.toFixed(1) ?? "nothing rendered"} ms | ${throttled.decoding?.decoder ?? "?"} | ${load()} |`);
           console.log(lines.at(-1), "\n", firstSample.at(-1));
         }
@@ -96,17 +85,13 @@ async function main(): Promise<void> {
     const firefox = firefoxAvailability();
     if (!firefox.available) console.log(`Firefox rows skipped: ${firefox.reason}`);
     else {
-      const fox = await launchFirefox(firefox.pulseServer);
+      const fox = await launchFirefoxMedia(firefox.pulseServer, host.origin);
       try {
         for (const { format, file } of files) {
           for (const mode of MODES) {
-            const page = await fox.newPage();
-            await page.evaluateOnNewDocument(mode.initScript + host.rawCapture);
-            await page.goto(`${host.origin}/`);
-            await page.evaluate(() => window.__benchTap.ready());
-            lines.push(row("Firefox ESR", format.label, mode.name, await decodeFigures(page, `${host.fileUrl(file)}?decoder=${mode.name}`), rateOf(format.id)));
+            const played = await playPulses(fox, host, `${host.fileUrl(file)}?decoder=${mode.name}`, 0, PLAY_S, 0.05, mode.initScript);
+            lines.push(row("Firefox ESR", format.label, mode.name, played.decoding, rateOf(format.id)));
             console.log(lines.at(-1));
-            await page.close();
           }
         }
       } finally {

@@ -1,18 +1,18 @@
 /**
  * bench:media's compressed formats: 3-minute pulse tracks in every format (and 60-minute tracks
  * of the streamed ones, or of every format with `--long all`), played through the engine on the
- * throttled link: PLAY → first rendered sample, late join, alignment against the WAV in the
+ * browser's throttled link: PLAY → first rendered sample, late join, alignment against the WAV in the
  * rendered output, and for a 60-minute MP3 a late join at 59:00 played to the track's end (every
  * pulse of the last minute found, none off).
  */
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
 import { encodeOnce, FORMATS, hasTool, playPulses, type FormatPlay } from "./formats.js";
+import type { MediaBrowser } from "./media-browser.js";
 import type { PageHost } from "./page-host.js";
+import type { Row } from "./report.js";
 import { PULSE_EVERY_FRAMES, PULSE_RATE } from "./pulses.js";
 import { writeTrackOnce } from "./tracks.js";
 
-type Row = (figure: string, value: string) => void;
 
 /** Seconds each start and late join is played (and read back). */
 const PLAY_S = 4;
@@ -43,13 +43,12 @@ interface LengthPlan {
 }
 
 /** One track length: the WAV reference and each format, from the start and from `lateMs`. */
-async function measureLength(browser: Browser, host: PageHost, dir: string, row: Row, plan: LengthPlan): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
+async function measureLength(browser: MediaBrowser, host: PageHost, dir: string, row: Row, plan: LengthPlan): Promise<void> {
   const label = `${Math.round(plan.seconds / 60)}-min`;
   const wav = join(dir, `pulses-${label}.wav`);
   await writeTrackOnce(wav, "pulse", plan.seconds);
-  const wavStart = await playPulses(browser, host, host.fileUrl(wav), 0, PLAY_S, true);
-  const wavLate = await playPulses(browser, host, host.fileUrl(wav), plan.lateMs, PLAY_S, true);
+  const wavStart = await playPulses(browser, host, host.fileUrl(wav, browser.origin), 0, PLAY_S);
+  const wavLate = await playPulses(browser, host, host.fileUrl(wav, browser.origin), plan.lateMs, PLAY_S);
   row(`${label} WAV pulses: PLAY → first rendered sample / late join`, `${ms(wavStart.firstRenderMs)} / ${ms(wavLate.firstRenderMs)}`);
   for (const format of FORMATS.filter((f) => plan.formatIds.has(f.id))) {
     const tool = format.command("", "")[0];
@@ -58,20 +57,18 @@ async function measureLength(browser: Browser, host: PageHost, dir: string, row:
       continue;
     }
     const file = encodeOnce(format, wav, dir, `pulses-${label}`);
-    files.set(format.id, host.fileUrl(file));
-    const start = await playPulses(browser, host, host.fileUrl(file), 0, PLAY_S, true);
-    const late = await playPulses(browser, host, host.fileUrl(file), plan.lateMs, PLAY_S, true);
+    const start = await playPulses(browser, host, host.fileUrl(file, browser.origin), 0, PLAY_S);
+    const late = await playPulses(browser, host, host.fileUrl(file, browser.origin), plan.lateMs, PLAY_S);
     row(`${label} ${format.label}: PLAY → first rendered sample`, ms(start.firstRenderMs));
     row(`${label} ${format.label}: alignment vs WAV, from the start`, offset(start, wavStart));
     row(`${label} ${format.label}: late join at ${Math.round(plan.lateMs / 1000)} s → first rendered sample`, ms(late.firstRenderMs));
     row(`${label} ${format.label}: late join alignment vs WAV`, offset(late, wavLate));
     if (plan.toTheEnd.has(format.id)) {
-      const end = await playPulses(browser, host, host.fileUrl(file), END_JOIN_MS, END_PLAY_S, true);
+      const end = await playPulses(browser, host, host.fileUrl(file, browser.origin), END_JOIN_MS, END_PLAY_S);
       row(`${label} ${format.label}: late join at 59:00 → first rendered sample`, ms(end.firstRenderMs));
       row(`${label} ${format.label}: from 59:00 played to the end`, endRow(end, wavLate, plan.seconds));
     }
   }
-  return files;
 }
 
 /** The formats the engine streams by range (the others decode whole). */
@@ -92,15 +89,13 @@ function longFormats(long: string): string[] {
 
 /**
  * The formats' rows; `long` picks the 60-minute ones ({@link longFormats}), `short` the 3-minute
- * ones (format ids; every format when null). Returns the 60-minute tracks' URLs by format id
- * (for the memory run). Tracks already in `dir` are reused.
+ * ones (format ids; every format when null, none when empty). Tracks already in `dir` are reused.
  */
-export async function runFormatBench(browser: Browser, host: PageHost, dir: string, row: Row, long: string, short: readonly string[] | null = null): Promise<Map<string, string>> {
+export async function runFormatBench(browser: MediaBrowser, host: PageHost, dir: string, row: Row, long: string, short: readonly string[] | null = null): Promise<void> {
   const shortIds = new Set(short ?? FORMATS.map((f) => f.id));
-  await measureLength(browser, host, dir, row, { seconds: 180, lateMs: 150_000, formatIds: shortIds, toTheEnd: new Set() });
+  if (shortIds.size > 0) await measureLength(browser, host, dir, row, { seconds: 180, lateMs: 150_000, formatIds: shortIds, toTheEnd: new Set() });
   const ids = longFormats(long);
-  if (ids.length === 0) return new Map();
-  return measureLength(browser, host, dir, row, { seconds: 3600, lateMs: 45 * 60_000, formatIds: new Set(ids), toTheEnd: TO_THE_END_IDS });
+  if (ids.length > 0) await measureLength(browser, host, dir, row, { seconds: 3600, lateMs: 45 * 60_000, formatIds: new Set(ids), toTheEnd: TO_THE_END_IDS });
 }
 
 /** Writes and encodes every track the format rows use into `dir` (for `--prepare`, outside the benchmark lock). */

@@ -1,17 +1,17 @@
 /**
  * The compressed formats of bench:media and e2e/media-formats: each encoded from the pulse WAV by
- * Debian's ffmpeg or lame, then played through the engine's Web Audio output in Chromium and read
+ * Debian's ffmpeg or lame, then played through the engine's Web Audio output in a browser (media-browser.ts) and read
  * back by the raw capture, to measure its alignment with the WAV (pulses.ts, alignment.ts).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import type { DecodeStats } from "@sync-beats/sync-engine";
-import type { Browser } from "playwright-core";
 import { sleep } from "../sync/time.js";
 import { alignmentOf, type Alignment } from "./alignment.js";
-import { openPage, type PageHost } from "./page-host.js";
-import type {} from "./page.js";
+import { speakerMs } from "./analysis.js";
+import { retriedOnce, type MediaBrowser } from "./media-browser.js";
+import type { PageHost } from "./page-host.js";
 import type {} from "../sync/tap-init.js";
 
 /** One encoding of the pulse WAV. */
@@ -67,7 +67,7 @@ export function encodeOnce(format: Format, wav: string, dir: string, stem: strin
 /** What one play of a pulse track shows. */
 export interface FormatPlay {
   readonly alignment: Alignment;
-  /** PLAY → first non-silent rendered quantum, ms (context time; output latency not included). */
+  /** PLAY → the speaker instant of the first non-silent rendered quantum, ms (analysis.ts's speakerMs). */
   readonly firstRenderMs: number | null;
   /** How the track's spans decoded (null for a WAV or a whole-file decode). */
   readonly decoding: DecodeStats | null;
@@ -77,26 +77,27 @@ export interface FormatPlay {
 export const WITHOUT_WEBCODECS = "delete globalThis.AudioDecoder; delete globalThis.EncodedAudioChunk;";
 
 /**
- * Plays `url` from `offsetMs`, `leadS` after the call, on a fresh page with the raw capture for
- * `seconds`, then reads it.
+ * Plays `url` (a file of `host`) from `offsetMs`, `leadS` after the call, on a fresh page of
+ * `browser` with the raw capture for `seconds`, then reads it.
  */
-export async function playPulses(browser: Browser, host: PageHost, url: string, offsetMs: number, seconds: number, throttled: boolean, leadS = 0.05, initScript = ""): Promise<FormatPlay> {
-  const page = await openPage(browser, host.origin, initScript + host.rawCapture, throttled);
+export function playPulses(browser: MediaBrowser, host: PageHost, url: string, offsetMs: number, seconds: number, leadS = 0.05, initScript = ""): Promise<FormatPlay> {
+  return retriedOnce(`${browser.label} ${url} from ${offsetMs} ms`, () => playPulsesOnce(browser, host, url, offsetMs, seconds, leadS, initScript));
+}
+
+async function playPulsesOnce(browser: MediaBrowser, host: PageHost, url: string, offsetMs: number, seconds: number, leadS: number, initScript: string): Promise<FormatPlay> {
+  const page = await browser.openPage(initScript + host.rawCapture);
   try {
-    const started = await page.evaluate(([u, o, l]) => {
-      const result = window.media.start(u, o, l);
-      return { ...result, contextTimeAtCall: result.when - l };
-    }, [url, offsetMs, leadS] as const);
+    const started = await page.call("start", url, offsetMs, leadS);
     await sleep(seconds * 1000);
-    const tap = (await page.evaluate(() => window.__benchTap.collect()))!;
-    const decoding = await page.evaluate((u) => window.media.decoding(u), url);
+    const tap = await page.collectTap();
+    const decoding = await page.call("decoding", url);
     const firstFrame = tap.records[0];
     return {
       alignment: alignmentOf(tap.records, tap.sampleRate, started.when, offsetMs),
-      firstRenderMs: firstFrame === undefined ? null : (firstFrame / tap.sampleRate - started.contextTimeAtCall) * 1000,
+      firstRenderMs: firstFrame === undefined ? null : speakerMs(tap.stamps, tap.sampleRate, firstFrame) - started.calledAtMs,
       decoding,
     };
   } finally {
-    await page.context().close();
+    await page.close();
   }
 }

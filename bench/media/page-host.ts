@@ -1,7 +1,8 @@
 /**
  * Serves the benchmark page (page.ts bundled) and the track files (with HTTP ranges and, for an
- * MP3, a linked frame index, as the API does), and opens fresh throttled pages with a tap: the timecode tap of bench/sync or the raw
- * capture of capture-worklet.ts.
+ * MP3, a linked frame index, as the API does), and the init scripts of its pages' taps: the
+ * timecode tap of bench/sync or the raw capture of capture-worklet.ts. Pages open in
+ * media-browser.ts, here or through the throttle proxy in front of it.
  */
 import { createReadStream, statSync } from "node:fs";
 import { createServer, type ServerResponse } from "node:http";
@@ -9,15 +10,11 @@ import { MP3_FRAME_INDEX_REL, type Mp3FrameIndex } from "@sync-beats/protocol";
 import { buildAdtsFrameIndex, buildMp3FrameIndex } from "@sync-beats/sync-engine/media";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Browser, Page } from "playwright-core";
 import { buildTapInitScript, bundleForBrowser } from "../sync/browser-bundle.js";
 import { listenLoopback } from "../sync/time.js";
 import type {} from "../sync/tap-init.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-
-/** 4 Mbit/s each way, 50 ms latency (the issue's throttled link). */
-export const THROTTLE = { offline: false, latency: 50, downloadThroughput: 4_000_000 / 8, uploadThroughput: 4_000_000 / 8 };
 
 export interface PageHost {
   readonly origin: string;
@@ -25,8 +22,8 @@ export interface PageHost {
   readonly timecodeTap: string;
   /** Init script with the raw capture (capture-worklet.ts). */
   readonly rawCapture: string;
-  /** URL of `path` served from `filesDir` (`/files/<name>`, Range honoured). */
-  fileUrl(path: string): string;
+  /** URL of `path` served from `filesDir` (`/files/<name>`, Range honoured), at `origin` (this host's, or a proxy's in front of it). */
+  fileUrl(path: string, origin?: string): string;
   /** Requests for the file at `path` so far: by range, and for the whole file (a whole-file decode). */
   requestsFor(path: string): { readonly ranges: number; readonly whole: number };
   close(): void;
@@ -108,28 +105,11 @@ export async function startPageHost(filesDir: string): Promise<PageHost> {
     origin,
     timecodeTap: timecodeFor(0),
     rawCapture: rawFor(0),
-    fileUrl(path) {
+    fileUrl(path, at = origin) {
       if (FRAME_INDEXED.test(path)) void frameIndexOf(join(filesDir, basename(path)));
-      return `${origin}/files/${encodeURIComponent(basename(path))}`;
+      return `${at}/files/${encodeURIComponent(basename(path))}`;
     },
     requestsFor: (path) => requests.get(basename(path)) ?? { ranges: 0, whole: 0 },
     close: () => server.close(),
   };
-}
-
-/** A fresh page with `initScript`, on the throttled link unless `throttled` is false, its audio running. */
-export async function openPage(browser: Browser, origin: string, initScript: string, throttled = true): Promise<Page> {
-  const context = await browser.newContext();
-  await context.addInitScript({ content: initScript });
-  const page = await context.newPage();
-  if (throttled) {
-    const cdp = await context.newCDPSession(page);
-    // The network domain is on only to throttle: it must not keep response bodies for DevTools
-    // (it would, in the renderer, and the page's memory figures would count them).
-    await cdp.send("Network.enable", { maxTotalBufferSize: 1, maxResourceBufferSize: 1 });
-    await cdp.send("Network.emulateNetworkConditions", THROTTLE);
-  }
-  await page.goto(`${origin}/`);
-  await page.evaluate(() => window.__benchTap.ready());
-  return page;
 }

@@ -47,7 +47,7 @@ async function evaluateTwice<T>(evaluate: () => Promise<T>, what: string, onRetr
  */
 export async function callInPage(
   page: EnginePage,
-  target: "bench" | "__benchTap",
+  target: "bench" | "__benchTap" | "media",
   method: string,
   args: readonly unknown[],
   options: { readonly timeoutMs: number; readonly label: string; readonly onRetry: (line: string) => void },
