@@ -18,7 +18,7 @@ import type { FrameSpan } from "./chunk-plan.js";
 import { CHECKED_FRAMES, chunkOf, estimateFrameOffset, findFrameRun, firstElementBits } from "./aac-seek.js";
 import { adtsStream } from "./mp4.js";
 import { AAC_FRAME_SAMPLES, type Mp4AacTrack, type RangeReader } from "./mp4-moov.js";
-import type { CodedSpan } from "./span-decode.js";
+import { droppedAtStart, type CodedSpan } from "./span-decode.js";
 import type { DecodedChunk, TrackSource } from "./track-source.js";
 import { windowedSource, type StreamInput } from "./windowed-source.js";
 import { fetchByteRange } from "./byte-range.js";
@@ -101,14 +101,15 @@ export function aacFramesFor(span: FrameSpan, leadingTrim: number, frameCount: n
  * the same frames as an ADTS stream, the fallback's input.
  */
 export function aacCodedSpan(frames: readonly Uint8Array[], first: number, leadingTrim: number, file: () => ArrayBuffer): CodedSpan {
+  const frameSamples = frames.map(() => AAC_FRAME_SAMPLES);
   return {
     firstSample: first * AAC_FRAME_SAMPLES - leadingTrim,
     frames,
-    frameSamples: frames.map(() => AAC_FRAME_SAMPLES),
+    frameSamples,
     file,
     // What decodeAudioData drops from an ADTS stream's start: nothing in Chromium, a frame in
     // Firefox ESR 153 (it assumes 1024 samples of priming in any ADTS stream); read from the decoded length.
-    fileDropped: (decodedLength) => Math.max(0, frames.length * AAC_FRAME_SAMPLES - decodedLength),
+    fileDropped: (decodedLength) => droppedAtStart(frameSamples, decodedLength),
   };
 }
 

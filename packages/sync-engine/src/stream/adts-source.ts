@@ -13,7 +13,7 @@
  */
 import type { Mp3FrameIndex } from "@sync-beats/protocol";
 import { aacCodedSpan, aacFramesFor } from "./aac-source.js";
-import { adtsFrameBytes, parseAdtsHeader, type AdtsHeader } from "./adts.js";
+import { continuingAdtsHeader, type AdtsHeader } from "./adts.js";
 import { fetchByteRange } from "./byte-range.js";
 import type { FrameSpan } from "./chunk-plan.js";
 import { AAC_FRAME_SAMPLES } from "./mp4-moov.js";
@@ -42,7 +42,7 @@ export function adtsSource(first: AdtsHeader, index: Mp3FrameIndex, { url, downl
       const units: Uint8Array[] = [];
       let at = from;
       for (let k = 0; k < count; k++) {
-        const header = adtsFrameBytes(bytes, at, first) === null ? null : parseAdtsHeader(bytes, at);
+        const header = continuingAdtsHeader(bytes, at, first);
         if (!header) throw new Error(`no ADTS frame at ${anchor.offset + at}: the index does not fit the file`);
         units.push(bytes.subarray(at + header.headerBytes, at + header.frameBytes));
         at += header.frameBytes;

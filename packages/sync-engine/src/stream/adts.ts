@@ -56,8 +56,13 @@ export function adtsStreamAt(bytes: Uint8Array, at: number): AdtsHeader | null {
   return confirmed === CONFIRMING_FRAMES || (confirmed >= 2 && next + 7 > bytes.length) ? header : null;
 }
 
+/** The header of the frame at `at` if it continues the stream of `first`, else null. */
+export function continuingAdtsHeader(bytes: Uint8Array, at: number, first: AdtsHeader): AdtsHeader | null {
+  const header = parseAdtsHeader(bytes, at);
+  return header && sameStream(first, header) ? header : null;
+}
+
 /** The length of the frame at `at` if it continues the stream of `first`, else null. */
 export function adtsFrameBytes(bytes: Uint8Array, at: number, first: AdtsHeader): number | null {
-  const header = parseAdtsHeader(bytes, at);
-  return header && sameStream(first, header) ? header.frameBytes : null;
+  return continuingAdtsHeader(bytes, at, first)?.frameBytes ?? null;
 }

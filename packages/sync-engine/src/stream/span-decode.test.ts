@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cutRange, webCodecsDropped } from "./span-decode.js";
+import { cutRange, droppedAtStart } from "./span-decode.js";
 import { pieceRanges, planarFloat32 } from "./webcodecs-decode.js";
 
 describe("[M15] the cut of a decoded span, for either decoder", () => {
@@ -24,9 +24,9 @@ describe("[M15] the cut of a decoded span, for either decoder", () => {
 
 describe("[M16] what an AudioDecoder left out at a span's start, read from its length", () => {
   it("frames' samples less what came out; never negative", () => {
-    expect(webCodecsDropped([960, 960, 960], 2880 - 312)).toBe(312);
-    expect(webCodecsDropped([1024, 1024], 2048)).toBe(0);
-    expect(webCodecsDropped([1152], 1200)).toBe(0);
+    expect(droppedAtStart([960, 960, 960], 2880 - 312)).toBe(312);
+    expect(droppedAtStart([1024, 1024], 2048)).toBe(0);
+    expect(droppedAtStart([1152], 1200)).toBe(0);
   });
 });
 

@@ -62,8 +62,8 @@ export function cutRange(decodedFirstSample: number, decodedLength: number, span
   return skip < 0 || count <= 0 ? null : { skip, count };
 }
 
-/** Samples an `AudioDecoder` left out at the start: what the frames hold less what came out. */
-export function webCodecsDropped(frameSamples: readonly number[], decodedLength: number): number {
+/** Samples a decoder left out at a span's start: what the frames hold less what came out. */
+export function droppedAtStart(frameSamples: readonly number[], decodedLength: number): number {
   return Math.max(0, frameSamples.reduce((sum, n) => sum + n, 0) - decodedLength);
 }
 
@@ -103,7 +103,7 @@ export async function openTrackDecoder(ctx: BaseAudioContext, config: AudioDecod
     const decoded = await decodeWithWebCodecs(config, coded, signal, onMain);
     // Nothing out of frames in, without an error, is a failure too: the fallback decodes the span.
     if (decoded.length === 0 && coded.frames.length > 0) throw new Error("AudioDecoder gave no samples");
-    return { decoded, firstSample: coded.firstSample + webCodecsDropped(coded.frameSamples, decoded.length) };
+    return { decoded, firstSample: coded.firstSample + droppedAtStart(coded.frameSamples, decoded.length) };
   };
 
   /** The span by the track's decoder; by the fallback when the `AudioDecoder` fails on it. */
