@@ -126,13 +126,14 @@ describe.runIf(tools.ffmpeg && firefox.available)("[M7] streamed formats align w
   const measureAnswered = async (initScript: string, note: string) => {
     for (let attempt = 1; ; attempt++) {
       let timer: NodeJS.Timeout | undefined;
+      const stall = new Error(`Firefox gave no answer within ${MEASURE_DEADLINE_MS} ms`);
       const stalled = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`Firefox gave no answer within ${MEASURE_DEADLINE_MS} ms`)), MEASURE_DEADLINE_MS);
+        timer = setTimeout(() => reject(stall), MEASURE_DEADLINE_MS);
       });
       try {
         return await Promise.race([measure(initScript, note), stalled]);
       } catch (error) {
-        if (attempt > 1 || !String(error).includes("no answer")) throw error;
+        if (attempt > 1 || error !== stall) throw error;
         console.log(`[media formats] Firefox${note} stopped answering; killed and relaunched once`);
         fox.process()?.kill("SIGKILL");
         if (firefox.available) fox = await launchFirefox(firefox.pulseServer);

@@ -30,7 +30,6 @@ export async function sha256OfFile(path: string): Promise<string> {
   return hash.digest("hex");
 }
 
-
 /** Where the frame index of the audio file at `audioPath` is kept: beside it. */
 const frameIndexPath = (audioPath: string) => `${audioPath}.mp3-frames.json`;
 /** The formats whose frames are scanned at upload: variable-size frames a seek cannot place otherwise. */
