@@ -115,8 +115,8 @@ export async function createRedisBackplane(target: RedisTarget, clock: Clock, lo
   // Plain pub/sub on a cluster sends every message to every node; sharded only to the room's shard.
   const sharded = isCluster(target) && (await hasShardedPubSub(commands));
   const publishCommand: PublishCommand = sharded ? "SPUBLISH" : "PUBLISH";
-  const listeners = new Map<string, Set<(envelope: RoomEnvelope) => void>>();
-  const gapListeners = new Map<string, Set<() => void>>();
+  /** Each room's listeners on this node: its envelopes, and (optional) the news of a gap [RC8]. */
+  const listeners = new Map<string, Set<{ deliver: (envelope: RoomEnvelope) => void; onGap?: () => void }>>();
   const subscriber = await createChannelSubscriber(
     target,
     sharded,
@@ -130,10 +130,10 @@ export async function createRedisBackplane(target: RedisTarget, clock: Clock, lo
         logger.error({ room }, "undecodable backplane message");
         return;
       }
-      for (const listener of listeners.get(room) ?? []) listener(envelope);
+      for (const listener of listeners.get(room) ?? []) listener.deliver(envelope);
     },
     () => {
-      for (const room of gapListeners.values()) for (const onGap of room) onGap();
+      for (const room of listeners.values()) for (const listener of room) listener.onGap?.();
     },
     clock,
     logger,
@@ -239,19 +239,16 @@ export async function createRedisBackplane(target: RedisTarget, clock: Clock, lo
       const payload = JSON.stringify({ ...envelope, sentAt: clock.now() });
       await (sharded ? commands.spublish(keys.channel(room), payload) : commands.publish(keys.channel(room), payload));
     },
-    async subscribe(room, listener, onGap) {
+    async subscribe(room, deliver, onGap) {
       let set = listeners.get(room);
       if (!set) {
         listeners.set(room, (set = new Set()));
         await subscriber.subscribe(keys.channel(room));
       }
+      const listener = { deliver, onGap };
       set.add(listener);
-      const gaps = gapListeners.get(room) ?? new Set();
-      if (onGap) gapListeners.set(room, gaps.add(onGap));
       return async () => {
         set.delete(listener);
-        if (onGap) gaps.delete(onGap);
-        if (gaps.size === 0 && gapListeners.get(room) === gaps) gapListeners.delete(room);
         if (set.size === 0 && listeners.get(room) === set) {
           listeners.delete(room);
           await subscriber.unsubscribe(keys.channel(room));
