@@ -118,10 +118,9 @@ describe.runIf(tools.ffmpeg && firefox.available)("[M7] streamed formats align w
   };
 
   /**
-   * `measure` on a Firefox that answers. Firefox ESR over WebDriver BiDi now and then stops
-   * answering altogether (no page call, no new page; 4 runs of ~13 on 2026-12-02, on a quiet machine too):
-   * such a browser is killed and relaunched once, and the run says so. What is measured is asserted
-   * the same either way.
+   * `measure` on a Firefox that answers. Reading `outputLatency` as the audio stream started hung
+   * the page for good (SPEC OT6, since fixed); should any hang come back, the browser is killed
+   * and relaunched once and the run says so. What is measured is asserted the same either way.
    */
   const measureAnswered = async (initScript: string, note: string) => {
     for (let attempt = 1; ; attempt++) {

@@ -58,7 +58,7 @@ describe("analysis", () => {
     // Frames 0..255 play track frames 1000..; at frame 256 a re-seek starts at track frame 44100
     // (1 s), its first sample half-way from zero.
     const records = [0, encodeTimecodeSample(1000), 128, encodeTimecodeSample(1128), 256, encodeTimecodeSample(44_100) / 2, 257, encodeTimecodeSample(44_101)];
-    const track = renderedTrack({ realTimeOrigin: 0, shiftMs: 0, sampleRate: 44_100, records, stamps, baseLatency: 0, outputLatency: 0 }, 0)!;
+    const track = renderedTrack({ realTimeOrigin: 0, shiftMs: 0, sampleRate: 44_100, records, stamps, baseLatency: 0 }, 0)!;
     expect(track.atMs).toHaveLength(3);
     expect(track.positionMs[2]).toBeCloseTo(1000 + 1000 / 44_100, 6);
   });

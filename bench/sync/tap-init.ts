@@ -37,7 +37,6 @@ export interface TapData {
   /** Flat `[contextTime, performanceTime, ...]` pairs from `getOutputTimestamp()`. */
   readonly stamps: number[];
   readonly baseLatency: number;
-  readonly outputLatency: number;
   /** How many AudioContexts the page created (the data is the latest open one's). */
   readonly contexts?: number;
 }
@@ -170,9 +169,8 @@ function tapFor(context: AudioContext): ContextTap {
     // but from the real clocks: the tap's stamps are never skewed.
     const nowMs = realPerformanceNow();
     const timestamp = realGetOutputTimestamp.call(context);
-    const { currentTime, outputLatency, baseLatency } = context;
-    const stamp = speakerTimestamp({ timestamp, nowMs, currentTime, outputLatency, baseLatency });
-    if (stamp.rule !== "OT3" && stamp.contextTime !== lastContextTime) {
+    const stamp = speakerTimestamp({ timestamp, nowMs, currentTime: context.currentTime, baseLatency: context.baseLatency, readOutputLatency: () => context.outputLatency });
+    if (stamp && stamp.rule !== "OT3" && stamp.contextTime !== lastContextTime) {
       lastContextTime = stamp.contextTime;
       stamps.push(stamp.contextTime, stamp.performanceTimeMs);
     }
@@ -239,7 +237,6 @@ window.__benchTap = {
       records: tap.records,
       stamps: tap.stamps,
       baseLatency: tap.context.baseLatency,
-      outputLatency: tap.context.outputLatency,
       contexts: taps.length,
     };
   },

@@ -13,14 +13,14 @@ import type { AudioTimestamp } from "./types.js";
 describe("output timestamps by engine", () => {
   it("[OT1] Chromium's device pair is taken as it is", () => {
     // Probed: contextTime 41.6 ms behind currentTime, performanceTime 2.6 ms before the call.
-    const speaker = speakerTimestamp({ timestamp: { contextTime: 4.3584, performanceTime: 4429.19 }, nowMs: 4431.77, currentTime: 4.4, outputLatency: 0.032, baseLatency: 0.01 });
+    const speaker = speakerTimestamp({ timestamp: { contextTime: 4.3584, performanceTime: 4429.19 }, nowMs: 4431.77, currentTime: 4.4, readOutputLatency: () => 0.032, baseLatency: 0.01 });
     expect(speaker).toEqual({ contextTime: 4.3584, performanceTimeMs: 4429.19, rule: "OT1" });
   });
 
   it("[OT2] Firefox takes its output latency off both fields; it is put back on the speaker instant", () => {
     // Probed: performanceTime = now − 25.85 ms, contextTime = currentTime − 25.85 ms, outputLatency 25.85 ms.
     const latency = 0.02585;
-    const speaker = speakerTimestamp({ timestamp: { contextTime: 3.2 - latency, performanceTime: 4375.4 - 25.85 }, nowMs: 4375.4, currentTime: 3.2, outputLatency: latency, baseLatency: 0 });
+    const speaker = speakerTimestamp({ timestamp: { contextTime: 3.2 - latency, performanceTime: 4375.4 - 25.85 }, nowMs: 4375.4, currentTime: 3.2, readOutputLatency: () => latency, baseLatency: 0 })!;
     expect(speaker.rule).toBe("OT2");
     expect(speaker.contextTime).toBeCloseTo(3.2 - latency, 12);
     // The frame heard now is the one rendered `outputLatency` ago, as Chromium's pair says.
@@ -28,14 +28,24 @@ describe("output timestamps by engine", () => {
   });
 
   it("[OT2] on a plain page (1 ms timer, CE14) the Firefox pair is still recognised", () => {
-    const speaker = speakerTimestamp({ timestamp: { contextTime: 3.2 - 0.04, performanceTime: 4335 }, nowMs: 4376, currentTime: 3.2, outputLatency: 0.04, baseLatency: 0 });
+    const speaker = speakerTimestamp({ timestamp: { contextTime: 3.2 - 0.04, performanceTime: 4335 }, nowMs: 4376, currentTime: 3.2, readOutputLatency: () => 0.04, baseLatency: 0 });
     expect(speaker).toMatchObject({ rule: "OT2", performanceTimeMs: 4375 });
   });
 
   it("[OT3] without a usable pair (absent, or zeros as in older Safari) the rendered frame is heard after the latencies, a missing outputLatency counting as 0", () => {
     const reading = { nowMs: 500, currentTime: 2, baseLatency: 0.005 };
-    expect(speakerTimestamp({ ...reading, timestamp: undefined, outputLatency: undefined })).toEqual({ contextTime: 1.995, performanceTimeMs: 500, rule: "OT3" });
-    expect(speakerTimestamp({ ...reading, timestamp: { contextTime: 0, performanceTime: 0 }, outputLatency: 0.02 }).contextTime).toBeCloseTo(1.975, 12);
+    expect(speakerTimestamp({ ...reading, timestamp: undefined, readOutputLatency: () => undefined })).toEqual({ contextTime: 1.995, performanceTimeMs: 500, rule: "OT3" });
+    expect(speakerTimestamp({ ...reading, timestamp: { contextTime: 0, performanceTime: 0 }, readOutputLatency: () => 0.02 })!.contextTime).toBeCloseTo(1.975, 12);
+  });
+
+  it("[OT6] outputLatency is read only where the pair cannot say: never for a Chromium or Firefox pair, nor for a pair with only its performanceTime (none yet)", () => {
+    const readOutputLatency = vi.fn(() => 0.04);
+    expect(speakerTimestamp({ timestamp: { contextTime: 4.3584, performanceTime: 4429.19 }, nowMs: 4431.77, currentTime: 4.4, readOutputLatency, baseLatency: 0.01 })?.rule).toBe("OT1");
+    expect(speakerTimestamp({ timestamp: { contextTime: 3.2 - 0.04, performanceTime: 4336 }, nowMs: 4376, currentTime: 3.2, readOutputLatency, baseLatency: 0 })?.rule).toBe("OT2");
+    expect(speakerTimestamp({ timestamp: { contextTime: 0, performanceTime: 4336 }, nowMs: 4376, currentTime: 0.02, readOutputLatency, baseLatency: 0 })).toBeNull();
+    expect(readOutputLatency).not.toHaveBeenCalled();
+    expect(speakerTimestamp({ timestamp: undefined, nowMs: 4376, currentTime: 3.2, readOutputLatency, baseLatency: 0 })?.rule).toBe("OT3");
+    expect(readOutputLatency).toHaveBeenCalledTimes(1);
   });
 });
 
@@ -63,7 +73,7 @@ function firefoxReads(seconds: number, latency: number, seed: number): AudioTime
     const currentTime = edges[block]!;
     const nowMs = Math.floor(trueMs);
     const timestamp = { contextTime: currentTime - latency, performanceTime: nowMs - latency * 1000 };
-    const speaker = speakerTimestamp({ timestamp, nowMs, currentTime, outputLatency: latency, baseLatency: 0 });
+    const speaker = speakerTimestamp({ timestamp, nowMs, currentTime, readOutputLatency: () => latency, baseLatency: 0 })!;
     expect(speaker.rule).toBe("OT2");
     reads.push({ contextTime: speaker.contextTime, localTimeMs: speaker.performanceTimeMs, readLate: true });
   }
@@ -119,12 +129,16 @@ describe("speaker map by engine", () => {
     ["Firefox", 0.04, (now: number, currentTime: number) => ({ contextTime: currentTime - 0.04, performanceTime: now - 40 }), true],
     ["Chromium", 0.032, (now: number, currentTime: number) => ({ contextTime: currentTime - 0.0416, performanceTime: now - 2.6 }), undefined],
   ] as const) {
-    it(`[OT5] the Web Audio output marks ${engine}'s pair read late: ${String(readLate)}`, () => {
+    it(`[OT5][OT6] the Web Audio output marks ${engine}'s pair read late: ${String(readLate)}, and never reads its outputLatency`, () => {
+      let latencyReads = 0;
       const context = {
         state: "running",
         currentTime: 3.2,
         sampleRate: SAMPLE_RATE,
-        outputLatency: latency,
+        get outputLatency() {
+          latencyReads++;
+          return latency;
+        },
         baseLatency: engine === "Firefox" ? 0 : 0.01,
         destination: {},
         addEventListener: () => undefined,
@@ -137,6 +151,7 @@ describe("speaker map by engine", () => {
       };
       const output = createWebAudioOutput({ context: context as unknown as AudioContext });
       expect(output.outputTimestamp()?.readLate).toBe(readLate);
+      expect(latencyReads).toBe(0);
     });
   }
 });

@@ -153,8 +153,9 @@ export function createWebAudioOutput(options: WebAudioOutputOptions = {}): Audio
       // Each engine reports it differently (SPEC OT1–OT3): speakerTimestamp reads any of them.
       const nowMs = performance.now();
       const timestamp = typeof context.getOutputTimestamp === "function" ? safely(() => context!.getOutputTimestamp()) : undefined;
-      const { outputLatency, baseLatency, currentTime } = context;
-      const speaker = speakerTimestamp({ timestamp, nowMs, currentTime, outputLatency, baseLatency });
+      const ctx = context;
+      const speaker = speakerTimestamp({ timestamp, nowMs, currentTime: ctx.currentTime, baseLatency: ctx.baseLatency, readOutputLatency: () => ctx.outputLatency });
+      if (!speaker) return null;
       const localTimeMs = toLocal(speaker.performanceTimeMs);
       // Firefox's pair is read up to a block after its speaker instant: fitted by its lower edge (OT5).
       return speaker.rule === "OT2" ? { contextTime: speaker.contextTime, localTimeMs, readLate: true } : { contextTime: speaker.contextTime, localTimeMs };
