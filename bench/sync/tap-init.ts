@@ -17,7 +17,7 @@
  *   URL the benchmark stored under `localStorage[syncRewrite.storageKey]` instead (the page's
  *   delay proxy), so the app is unchanged.
  */
-import { speakerTimestamp } from "@sync-beats/sync-engine";
+import { contextReading, speakerTimestamp } from "@sync-beats/sync-engine";
 import { recordClockExchanges, type PageExchange } from "./tap-clock-exchanges.js";
 
 interface BenchConfig {
@@ -169,7 +169,7 @@ function tapFor(context: AudioContext): ContextTap {
     // but from the real clocks: the tap's stamps are never skewed.
     const nowMs = realPerformanceNow();
     const timestamp = realGetOutputTimestamp.call(context);
-    const stamp = speakerTimestamp({ timestamp, nowMs, currentTime: context.currentTime, baseLatency: context.baseLatency, readOutputLatency: () => context.outputLatency });
+    const stamp = speakerTimestamp(contextReading(context, timestamp, nowMs));
     if (stamp && stamp.rule !== "OT3" && stamp.contextTime !== lastContextTime) {
       lastContextTime = stamp.contextTime;
       stamps.push(stamp.contextTime, stamp.performanceTimeMs);

@@ -34,7 +34,7 @@ export type { DecodeStats, DecoderKind } from "./stream/span-decode.js";
 export { createSyncEngine } from "./engine.js";
 export { createSystemClock } from "./system-clock.js";
 export { createWebAudioOutput, type WebAudioOutputOptions } from "./web-audio-output.js";
-export { speakerTimestamp, type OutputClockReading, type SpeakerTimestamp } from "./output-timestamp.js";
+export { contextReading, speakerTimestamp, type OutputClockReading, type SpeakerTimestamp } from "./output-timestamp.js";
 
 // Pure modules (the server, the benchmark and tests use the same maths).
 export {

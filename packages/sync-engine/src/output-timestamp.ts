@@ -1,6 +1,7 @@
 /**
  * Which context time the speaker plays at which `performance.now()` instant, read the way each
- * engine allows (SPEC OT1–OT3, OT6). Pure: the caller reads the context.
+ * engine allows (SPEC OT1–OT3, OT6). Pure but for `contextReading`, which reads what it must of a
+ * context (and leaves `outputLatency` unread until it is needed).
  */
 
 /** What the caller read from the context, in one synchronous stretch. */
@@ -18,6 +19,18 @@ export interface OutputClockReading {
    */
   readonly readOutputLatency: () => number | undefined;
   readonly baseLatency: number | undefined;
+}
+
+/**
+ * What `context` gives {@link speakerTimestamp}, `timestamp` and `nowMs` read by the caller just
+ * before: `currentTime` now, `outputLatency` only if the pair cannot say (OT6).
+ */
+export function contextReading(
+  context: Pick<AudioContext, "currentTime" | "baseLatency" | "outputLatency">,
+  timestamp: OutputClockReading["timestamp"],
+  nowMs: number,
+): OutputClockReading {
+  return { timestamp, nowMs, currentTime: context.currentTime, baseLatency: context.baseLatency, readOutputLatency: () => context.outputLatency };
 }
 
 /** A (context time, speaker instant) pair. */

@@ -1,4 +1,4 @@
-import { speakerTimestamp } from "./output-timestamp.js";
+import { contextReading, speakerTimestamp } from "./output-timestamp.js";
 import { captureInput } from "./web-audio-capture.js";
 import { PlaybackSession, safely } from "./stream/playback-session.js";
 import { openTrackSource, type TrackFetch, type TrackSource } from "./stream/track-source.js";
@@ -153,8 +153,7 @@ export function createWebAudioOutput(options: WebAudioOutputOptions = {}): Audio
       // Each engine reports it differently (SPEC OT1–OT3): speakerTimestamp reads any of them.
       const nowMs = performance.now();
       const timestamp = typeof context.getOutputTimestamp === "function" ? safely(() => context!.getOutputTimestamp()) : undefined;
-      const ctx = context;
-      const speaker = speakerTimestamp({ timestamp, nowMs, currentTime: ctx.currentTime, baseLatency: ctx.baseLatency, readOutputLatency: () => ctx.outputLatency });
+      const speaker = speakerTimestamp(contextReading(context, timestamp, nowMs));
       if (!speaker) return null;
       const localTimeMs = toLocal(speaker.performanceTimeMs);
       // Firefox's pair is read up to a block after its speaker instant: fitted by its lower edge (OT5).
